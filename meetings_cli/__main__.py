@@ -1,0 +1,5 @@
+"""`python -m meetings_cli` runs the `meetings` command."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,385 @@
+"""The `meetings` command line: parse options, call query, call render."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+
+from . import __version__
+from .load import DATA_ENV, DataError, load_dataset, locate_dataset
+from .model import Dataset
+
+app = typer.Typer(
+    name="meetings",
+    help=(
+        "Query the curated record of the Iranian defence minister's meetings in Moscow, "
+        "2018-2020. Every fact is traceable to a source article."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+class OutputFormat(str, Enum):
+    """How records are printed."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Global options, handed to every command through the Typer context."""
+
+    data: str | None
+
+
+FormatOption = Annotated[
+    Optional[OutputFormat],
+    typer.Option("--format", "-f", help="table (default), json, jsonl or csv.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+YearOption = Annotated[
+    Optional[list[int]],
+    typer.Option("--year", "-y", help="Only this year (repeatable).", show_default=False),
+]
+FromOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--from", help="On or after this date (YYYY, YYYY-MM or YYYY-MM-DD).", show_default=False
+    ),
+]
+ToOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--to", help="On or before this date (YYYY, YYYY-MM or YYYY-MM-DD).", show_default=False
+    ),
+]
+CountryOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--country", "-c", help="A participant from this country (repeatable).", show_default=False
+    ),
+]
+EventOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--event", "-e", help="At this event: id or name (repeatable).", show_default=False
+    ),
+]
+KindOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--kind", "-k", help="Of this kind, e.g. bilateral-talks (repeatable).", show_default=False
+    ),
+]
+TopicOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--topic", "-t", help="Tagged with this topic (repeatable).", show_default=False),
+]
+PersonOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--person", "-p", help="With a participant of this name (repeatable).", show_default=False
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"meetings {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data: Annotated[
+        Optional[str],
+        typer.Option(
+            "--data",
+            envvar=DATA_ENV,
+            metavar="PATH",
+            help="Dataset folder to read instead of the bundled one.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Query the meetings dataset."""
+    ctx.obj = Settings(data=data)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    typer.echo(f"meetings: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _dataset(ctx: typer.Context, *, verify_text: bool = False, path: str | None = None) -> Dataset:
+    settings: Settings = ctx.obj
+    try:
+        return load_dataset(locate_dataset(path or settings.data), verify_text=verify_text)
+    except DataError as error:
+        for line in error.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
+    if as_json and fmt not in (None, OutputFormat.json):
+        _fail(f"--json and --format {fmt.value if fmt else ''} disagree: give one of them")
+    return OutputFormat.json if as_json else fmt or OutputFormat.table
+
+
+def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first (or, for end, last) day."""
+    if text is None:
+        return None
+    from .query import parse_partial_date
+
+    try:
+        return parse_partial_date(text, end=end)
+    except ValueError:
+        _fail(f"invalid value for {option}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def _emit(
+    fmt: OutputFormat,
+    records: list[dict[str, Any]],
+    *,
+    columns: tuple[str, ...],
+    to_row: Any,
+    single: bool = False,
+) -> None:
+    from . import render
+
+    render.write_records(
+        sys.stdout, fmt.value, records, columns=columns, to_row=to_row, single=single
+    )
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command("list")
+def list_meetings(
+    ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List meetings in date order, optionally filtered.
+
+    Values of one option are alternatives (--year 2018 --year 2019); different
+    options must all hold. A meeting known only to a range of days matches a
+    date filter if any day of the range does.
+    """
+    from .query import MeetingFilter, NotFound, QueryError, select_meetings
+
+    output = _format(fmt, as_json)
+    wanted = MeetingFilter(
+        years=tuple(year or ()),
+        first=_parse_day(from_, "--from", end=False),
+        last=_parse_day(to, "--to", end=True),
+        countries=tuple(country or ()),
+        events=tuple(event or ()),
+        kinds=tuple(kind or ()),
+        topics=tuple(topic or ()),
+        people=tuple(person or ()),
+    )
+    dataset = _dataset(ctx)
+    try:
+        meetings = select_meetings(dataset, wanted)
+    except QueryError as error:
+        _fail(str(error))
+    except NotFound as error:
+        _print_empty(output, "meetings")
+        _fail(str(error), EXIT_NOTHING)
+    if not meetings:
+        _print_empty(output, "meetings")
+        _fail("no meetings match", EXIT_NOTHING)
+    _print_meetings(output, dataset, meetings)
+
+
+def _print_empty(output: OutputFormat, collection: str) -> None:
+    """Keep pipelines valid when nothing matched: an empty array for JSON, a header for CSV."""
+    from . import render
+
+    if output is OutputFormat.json:
+        render.write_json(sys.stdout, [])
+    elif output is OutputFormat.csv:
+        columns = render.CSV_COLUMNS[collection]
+        render.write_records(sys.stdout, "csv", [], columns=columns)
+
+
+def _print_meetings(output: OutputFormat, dataset: Dataset, meetings: list[Any]) -> None:
+    from . import render
+
+    if output is OutputFormat.table:
+        render.print_meeting_table(render.make_console(sys.stdout), dataset, meetings)
+        return
+    records = [render.meeting_record(dataset, m) for m in meetings]
+    _emit(output, records, columns=render.MEETING_CSV_COLUMNS, to_row=render.meeting_csv_row)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    meeting_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Meeting id, as `meetings list` shows it.")
+    ],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one meeting in full: participants, summary, quotes, sources, disagreements."""
+    from . import render
+    from .query import NotFound, find_meeting
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    try:
+        meeting = find_meeting(dataset, meeting_id)
+    except NotFound as error:
+        _fail(str(error), EXIT_NOTHING)
+    if output is OutputFormat.table:
+        render.print_meeting_detail(render.make_console(sys.stdout), dataset, meeting)
+        return
+    _emit(
+        output,
+        [render.meeting_record(dataset, meeting)],
+        columns=render.MEETING_CSV_COLUMNS,
+        to_row=render.meeting_csv_row,
+        single=True,
+    )
+
+
+@app.command()
+def context(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List what the sources mention that is not a meeting in Moscow (summits, votes, remarks)."""
+    from . import render
+    from .query import sort_context
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    items = sort_context(dataset.context)
+    if not items:
+        _print_empty(output, "context")
+        _fail("the dataset has no context items", EXIT_NOTHING)
+    if output is OutputFormat.table:
+        render.print_context_table(render.make_console(sys.stdout), dataset, items)
+        return
+    records = [render.context_record(dataset, item) for item in items]
+    _emit(output, records, columns=render.CONTEXT_CSV_COLUMNS, to_row=render.context_csv_row)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="[PATH]",
+            help="Dataset folder (or a file in it). Default: --data, $MEETINGS_DATA, or bundled.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a dataset: structure, types, dates, ids, references, quotes against sources.
+
+    Prints one line per problem (FILE:LINE:COL: field.path: what is wrong) and
+    exits 2, or prints a one-line summary and exits 0.
+    """
+    from . import render
+
+    settings: Settings = ctx.obj
+    root = locate_dataset(path or settings.data)
+    try:
+        dataset = load_dataset(root, verify_text=True)
+    except DataError as error:
+        if as_json:
+            render.write_json(
+                sys.stdout,
+                {"ok": False, "path": str(root), "problems": [p._asdict() for p in error.problems]},
+            )
+        for line in error.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    counts = {
+        "meetings": len(dataset.meetings),
+        "people": len(dataset.people),
+        "events": len(dataset.events),
+        "sources": len(dataset.sources),
+        "topics": len(dataset.topics),
+        "context": len(dataset.context),
+    }
+    if as_json:
+        render.write_json(
+            sys.stdout, {"ok": True, "path": str(root), "counts": counts, "problems": []}
+        )
+        return
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+    typer.echo(f"ok: {root}: {summary}; every quote found in its source")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the data files (for editors and other validators)."""
+    from . import render
+    from .schema import json_schema
+
+    render.write_json(sys.stdout, json_schema())
+
+
+def run() -> None:
+    """Entry point of the `meetings` script."""
+    try:
+        app()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from
+        # complaining again while flushing stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # the last line of defence against tracebacks
+        if os.environ.get("MEETINGS_DEBUG"):
+            raise
+        typer.echo(
+            f"meetings: internal error: {type(error).__name__}: {error} "
+            "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(3)

@@ -1,0 +1,173 @@
+"""Selecting and ordering records. Pure functions: no I/O, no printing."""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .match import find_people, fold
+from .model import MEETING_KINDS, ContextItem, Dataset, Event, Meeting, Person
+
+
+class QueryError(ValueError):
+    """A filter value that cannot be right for this dataset (a usage error)."""
+
+
+class NotFound(LookupError):
+    """Nothing in the dataset answers the question."""
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """What `list` and friends were asked for. Each option is OR within, AND across."""
+
+    years: tuple[int, ...] = ()
+    first: date | None = None
+    last: date | None = None
+    countries: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolvedFilter:
+    """A MeetingFilter with its names turned into dataset ids."""
+
+    years: frozenset[int]
+    first: date | None
+    last: date | None
+    countries: frozenset[str]
+    events: frozenset[str]
+    kinds: frozenset[str]
+    topics: frozenset[str]
+    people: frozenset[str]
+
+
+def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
+    """Check every filter value against the dataset and map it to ids.
+
+    Raises QueryError for a value that names nothing the dataset knows (a
+    usage error) and NotFound for a person no name matches.
+    """
+    if wanted.first and wanted.last and wanted.first > wanted.last:
+        raise QueryError(f"--from {wanted.first} is after --to {wanted.last}")
+    countries = sorted({person.country for person in dataset.people})
+    return ResolvedFilter(
+        years=frozenset(wanted.years),
+        first=wanted.first,
+        last=wanted.last,
+        countries=frozenset(_pick("country", c, countries) for c in wanted.countries),
+        events=frozenset(resolve_event(dataset, e).id for e in wanted.events),
+        kinds=frozenset(_pick("kind", k.replace(" ", "-"), MEETING_KINDS) for k in wanted.kinds),
+        topics=frozenset(
+            _pick("topic", t, [topic.id for topic in dataset.topics]) for t in wanted.topics
+        ),
+        people=frozenset(
+            person.id for name in wanted.people for person in _people_named(dataset, name)
+        ),
+    )
+
+
+def parse_partial_date(text: str, *, end: bool = False) -> date:
+    """YYYY, YYYY-MM or YYYY-MM-DD as a date: a partial date's first day, or last if end."""
+    parts = text.strip().split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        raise ValueError(text)
+    if len(parts) == 3:
+        return date.fromisoformat(text.strip())
+    year = int(parts[0])
+    month = int(parts[1]) if len(parts) == 2 else (12 if end else 1)
+    if not 1 <= month <= 12:
+        raise ValueError(text)
+    day = calendar.monthrange(year, month)[1] if end else 1
+    return date(year, month, day)
+
+
+def select_meetings(dataset: Dataset, wanted: MeetingFilter) -> list[Meeting]:
+    """The meetings that pass every filter, in date order."""
+    resolved = resolve_filter(dataset, wanted)
+    return sort_meetings(m for m in dataset.meetings if _passes(dataset, m, resolved))
+
+
+def sort_meetings(meetings: Iterable[Meeting]) -> list[Meeting]:
+    """Earliest possible day first, then latest possible day, then id."""
+    return sorted(meetings, key=lambda m: (m.date.start, m.date.end, m.id))
+
+
+def find_meeting(dataset: Dataset, meeting_id: str) -> Meeting:
+    """The meeting with this id; NotFound (with suggestions) if there is none."""
+    meeting = dataset.meeting_by_id.get(meeting_id.strip())
+    if meeting is None:
+        raise NotFound(
+            f"no meeting with id {meeting_id!r}{_suggest(meeting_id, dataset.meeting_by_id)}"
+        )
+    return meeting
+
+
+def resolve_event(dataset: Dataset, text: str) -> Event:
+    """An event named by id, short name or full name (ignoring case)."""
+    wanted = fold(text)
+    for event in dataset.events:
+        if wanted in (fold(event.id), fold(event.short_name), fold(event.name)):
+            return event
+    ids = [event.id for event in dataset.events]
+    raise QueryError(f"no event {text!r}{_suggest(text, ids)}; events: {', '.join(ids)}")
+
+
+def meeting_countries(dataset: Dataset, meeting: Meeting) -> list[str]:
+    """Countries of the participants, in participant order, without repeats."""
+    seen: dict[str, None] = {}
+    for participant in meeting.participants:
+        seen.setdefault(dataset.person_by_id[participant.person].country, None)
+    return list(seen)
+
+
+def sort_context(items: Iterable[ContextItem]) -> list[ContextItem]:
+    """Dated items first in date order, then undated ones by id."""
+    return sorted(
+        items,
+        key=lambda c: (c.date is None, c.date.start if c.date else date.min, c.id),
+    )
+
+
+def _passes(dataset: Dataset, meeting: Meeting, wanted: ResolvedFilter) -> bool:
+    span = meeting.date
+    if wanted.years and not wanted.years.intersection(span.years):
+        return False
+    if not span.overlaps(wanted.first, wanted.last):
+        return False
+    if wanted.events and meeting.event not in wanted.events:
+        return False
+    if wanted.kinds and meeting.kind not in wanted.kinds:
+        return False
+    if wanted.topics and wanted.topics.isdisjoint(meeting.topics):
+        return False
+    if wanted.countries and wanted.countries.isdisjoint(meeting_countries(dataset, meeting)):
+        return False
+    return not (wanted.people and wanted.people.isdisjoint(p.person for p in meeting.participants))
+
+
+def _people_named(dataset: Dataset, name: str) -> list[Person]:
+    people = find_people(dataset, name)
+    if not people:
+        raise NotFound(f"no person matches {name!r}")
+    return people
+
+
+def _pick(what: str, text: str, choices: Sequence[str]) -> str:
+    for choice in choices:
+        if fold(choice) == fold(text):
+            return choice
+    raise QueryError(
+        f"no {what} {text!r}{_suggest(text, choices)}; {what} values: {', '.join(choices)}"
+    )
+
+
+def _suggest(text: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,433 @@
+"""Turning records into output: JSON, JSON Lines, CSV and Rich tables.
+
+Rich is imported only inside the functions that draw tables, so machine
+formats never pay for it. Dataset text reaches the terminal only through
+`printable` and `rich.text.Text`, so markup and control characters in the
+data are shown as text, never obeyed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .model import ContextItem, Dataset, DateSpan, Meeting, Participant, Quote
+from .query import meeting_countries
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+#: Output formats every record-printing command accepts.
+FORMATS = ("table", "json", "jsonl", "csv")
+
+# C0/C1 control characters (but tab and newline) and the bidi overrides that
+# can disguise text on a terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """Text safe to show on a terminal: control characters removed."""
+    text = _UNSAFE.sub("", text)
+    return " ".join(text.split()) if one_line else text
+
+
+def format_span(span: DateSpan) -> str:
+    """A short form for tables: 2018-04-03, 2019-12 or 2018-04-03/06, with ~ when inferred."""
+    start, end = span.start, span.end
+    if span.precision == "day":
+        text = start.isoformat()
+    elif span.precision == "month":
+        text = start.strftime("%Y-%m")
+    elif (start.year, start.month) == (end.year, end.month):
+        text = f"{start.isoformat()}/{end.day:02d}"
+    elif start.year == end.year:
+        text = f"{start.isoformat()}/{end.strftime('%m-%d')}"
+    else:
+        text = f"{start.isoformat()}/{end.isoformat()}"
+    return ("~" if span.basis == "inferred" else "") + text
+
+
+# --------------------------------------------------------------------------- records
+
+
+def meeting_record(dataset: Dataset, meeting: Meeting) -> dict[str, Any]:
+    """A meeting as the documented JSON object."""
+    event = dataset.event_by_id.get(meeting.event) if meeting.event else None
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        **_span_fields(meeting.date),
+        "kind": meeting.kind,
+        "event": (
+            {"id": event.id, "name": event.name, "short_name": event.short_name, "year": event.year}
+            if event
+            else None
+        ),
+        "location": meeting.location,
+        "participants": [_participant(dataset, meeting, p) for p in meeting.participants],
+        "countries": meeting_countries(dataset, meeting),
+        "topics": list(meeting.topics),
+        "summary": meeting.summary,
+        "quotes": [_quote(dataset, q) for q in meeting.quotes],
+        "sources": [_source(dataset, s) for s in meeting.sources],
+        "disputed": meeting.disputed,
+        "disagreements": [
+            {
+                "about": d.about,
+                "claims": [{"says": c.says, "sources": list(c.sources)} for c in d.claims],
+                "note": d.note,
+            }
+            for d in meeting.disagreements
+        ],
+        "notes": meeting.notes,
+    }
+
+
+def context_record(dataset: Dataset, item: ContextItem) -> dict[str, Any]:
+    """A context item as a JSON object."""
+    span: dict[str, Any] = (
+        _span_fields(item.date)
+        if item.date
+        else dict.fromkeys(("date", "date_end", "date_precision", "date_basis", "date_how"))
+    )
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind,
+        **span,
+        "location": item.location,
+        "people": [
+            {
+                "id": pid,
+                "name": dataset.person_by_id[pid].name,
+                "country": dataset.person_by_id[pid].country,
+            }
+            for pid in item.people
+        ],
+        "topics": list(item.topics),
+        "summary": item.summary,
+        "quotes": [_quote(dataset, q) for q in item.quotes],
+        "sources": [_source(dataset, s) for s in item.sources],
+        "notes": item.notes,
+    }
+
+
+def _span_fields(span: DateSpan) -> dict[str, Any]:
+    return {
+        "date": span.start.isoformat(),
+        "date_end": span.end.isoformat(),
+        "date_precision": span.precision,
+        "date_basis": span.basis,
+        "date_how": span.how,
+    }
+
+
+def _participant(dataset: Dataset, meeting: Meeting, participant: Participant) -> dict[str, Any]:
+    person = dataset.person_by_id[participant.person]
+    return {
+        "id": person.id,
+        "name": person.name,
+        "country": person.country,
+        "role": participant.role,
+        "attested_by": list(meeting.attested_by(participant)),
+        "disputed": bool(participant.sources),
+    }
+
+
+def _quote(dataset: Dataset, quote: Quote) -> dict[str, Any]:
+    return {
+        "speaker": dataset.person_by_id[quote.speaker].name,
+        "speaker_id": quote.speaker,
+        "text": quote.text,
+        "source": quote.source,
+    }
+
+
+def _source(dataset: Dataset, source_id: str) -> dict[str, Any]:
+    source = dataset.source_by_id[source_id]
+    return {
+        "id": source.id,
+        "outlet": source.outlet,
+        "title": source.title,
+        "published": source.published.isoformat() if source.published else None,
+        "published_basis": source.published_basis,
+        "file": source.file,
+    }
+
+
+# --------------------------------------------------------------------------- machine formats
+
+MEETING_CSV_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "date_end",
+    "date_precision",
+    "date_basis",
+    "kind",
+    "event_id",
+    "event",
+    "location",
+    "participant_ids",
+    "participants",
+    "countries",
+    "topics",
+    "summary",
+    "quotes",
+    "source_ids",
+    "disputed",
+    "notes",
+)
+
+CONTEXT_CSV_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "date",
+    "date_end",
+    "date_precision",
+    "date_basis",
+    "location",
+    "people",
+    "topics",
+    "summary",
+    "source_ids",
+    "notes",
+)
+
+
+#: CSV columns by collection name.
+CSV_COLUMNS = {"meetings": MEETING_CSV_COLUMNS, "context": CONTEXT_CSV_COLUMNS}
+
+
+def meeting_csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """One CSV row from a meeting_record; lists are joined with '; '."""
+    event = record["event"]
+    return _cells(
+        {
+            **{key: record[key] for key in ("id", "title", "date", "date_end", "date_precision")},
+            "date_basis": record["date_basis"],
+            "kind": record["kind"],
+            "event_id": event["id"] if event else "",
+            "event": event["name"] if event else "",
+            "location": record["location"],
+            "participant_ids": [p["id"] for p in record["participants"]],
+            "participants": [p["name"] for p in record["participants"]],
+            "countries": record["countries"],
+            "topics": record["topics"],
+            "summary": record["summary"],
+            "quotes": str(len(record["quotes"])),
+            "source_ids": [s["id"] for s in record["sources"]],
+            "disputed": "true" if record["disputed"] else "false",
+            "notes": record["notes"],
+        }
+    )
+
+
+def context_csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """One CSV row from a context_record."""
+    return _cells(
+        {
+            **{key: record[key] for key in CONTEXT_CSV_COLUMNS if key in record},
+            "people": [p["name"] for p in record["people"]],
+            "source_ids": [s["id"] for s in record["sources"]],
+        }
+    )
+
+
+def _cells(row: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in row.items():
+        if value is None:
+            out[key] = ""
+        elif isinstance(value, list):
+            out[key] = "; ".join(printable(str(v), one_line=True) for v in value)
+        else:
+            out[key] = printable(str(value), one_line=True)
+    return out
+
+
+def write_records(
+    out: TextIO,
+    fmt: str,
+    records: Sequence[dict[str, Any]],
+    *,
+    columns: Sequence[str] = (),
+    to_row: Callable[[dict[str, Any]], dict[str, str]] | None = None,
+    single: bool = False,
+) -> None:
+    """Write records as json (an array, or one object if single), jsonl or csv."""
+    if fmt == "json":
+        value: Any = records[0] if single and records else list(records)
+        out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(to_row(record) if to_row else record)
+    else:
+        raise ValueError(f"not a machine format: {fmt}")
+
+
+def write_json(out: TextIO, value: Any) -> None:
+    """Any JSON value, readable (non-ASCII kept as is)."""
+    out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def make_console(out: TextIO) -> Console:
+    """A Rich console for out: colour only on a terminal, never with NO_COLOR."""
+    from rich.console import Console
+
+    # highlight=False: Rich would otherwise colour numbers and quotes it finds in the data.
+    return Console(file=out, highlight=False, emoji=False, markup=False)
+
+
+def print_meeting_table(console: Console, dataset: Dataset, meetings: Iterable[Meeting]) -> None:
+    """The `list` table: one row a meeting."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+        caption="~ inferred date · a/b: somewhere from a to b · ? named by only some sources",
+        caption_justify="left",
+    )
+    # Dates and ids never wrap: they are what people copy into the next command.
+    table.add_column("Date", no_wrap=True)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Event", overflow="fold")
+    table.add_column("Kind", overflow="fold")
+    table.add_column("Participants", overflow="fold", ratio=1)
+    for meeting in meetings:
+        event = dataset.event_by_id.get(meeting.event) if meeting.event else None
+        table.add_row(
+            Text(format_span(meeting.date)),
+            Text(meeting.id),
+            Text(printable(event.short_name, one_line=True) if event else "—"),
+            Text(KIND_LABELS.get(meeting.kind, meeting.kind)),
+            Text("\n".join(_participant_label(dataset, p) for p in meeting.participants)),
+        )
+    _print(console, table)
+
+
+#: Short names of meeting kinds for narrow table columns.
+KIND_LABELS = {
+    "bilateral-talks": "talks",
+    "multilateral-talks": "multilateral",
+    "conference-address": "address",
+    "press-remarks": "remarks",
+    "visit": "visit",
+}
+
+
+def _participant_label(dataset: Dataset, participant: Participant) -> str:
+    person = dataset.person_by_id[participant.person]
+    label = printable(f"{person.short_name} ({person.country})", one_line=True)
+    return f"{label}?" if participant.sources else label
+
+
+def print_meeting_detail(console: Console, dataset: Dataset, meeting: Meeting) -> None:
+    """The `show` view: every field of one meeting."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    record = meeting_record(dataset, meeting)
+    parts: list[Any] = []
+
+    def field(label: str, value: str) -> None:
+        line = Text(f"{label + ':':<11}", style="bold")
+        line.append(printable(value, one_line=True))
+        parts.append(line)
+
+    def section(label: str) -> None:
+        parts.append(Text(label, style="bold"))
+
+    def item(value: str, indent: int = 2) -> None:
+        parts.append(Padding(Text(printable(value, one_line=True)), (0, 0, 0, indent)))
+
+    heading = Text(meeting.id, style="bold")
+    heading.append("  " + printable(meeting.title, one_line=True))
+    parts.append(heading)
+    event = record["event"]
+    span = meeting.date
+    field("Date", f"{format_span(span).lstrip('~')} ({span.precision}, {span.basis})")
+    field("How dated", span.how)
+    field("Event", event["name"] if event else "—")
+    field("Kind", meeting.kind.replace("-", " "))
+    field("Location", meeting.location)
+    field("Topics", ", ".join(meeting.topics) or "—")
+    section("Participants")
+    for person in record["participants"]:
+        line = f"{person['name']} ({person['country']}): {person['role']}"
+        if person["disputed"]:
+            line += f" [named only by {', '.join(person['attested_by'])}]"
+        item(line)
+    section("Summary")
+    item(meeting.summary)
+    if meeting.quotes:
+        section("Quotes")
+        for quote in record["quotes"]:
+            item(f"“{quote['text']}” — {quote['speaker']} [{quote['source']}]")
+    if meeting.disagreements:
+        section("Sources disagree")
+        for disagreement in meeting.disagreements:
+            item(disagreement.about + ":")
+            for claim in disagreement.claims:
+                item(f"{', '.join(claim.sources)}: {claim.says}", indent=4)
+            if disagreement.note:
+                item(disagreement.note, indent=4)
+    section("Sources")
+    for source in record["sources"]:
+        published = source["published"] or "date not given"
+        if source["published_basis"] == "inferred":
+            published += " (inferred)"
+        title = f"“{source['title']}”" if source["title"] else "untitled"
+        item(f"{source['id']}: {source['outlet'] or 'outlet not named'}, {title}, {published}")
+    if meeting.notes:
+        section("Notes")
+        item(meeting.notes)
+    _print(console, Group(*parts))
+
+
+def print_context_table(console: Console, dataset: Dataset, items: Iterable[ContextItem]) -> None:
+    """The `context` table: things the sources mention that are not meetings."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    for name in ("Date", "ID", "Kind", "Title"):
+        table.add_column(name, overflow="fold")
+    for item in items:
+        table.add_row(
+            Text(format_span(item.date) if item.date else "—", no_wrap=True),
+            Text(item.id),
+            Text(item.kind),
+            Text(printable(item.title, one_line=True)),
+        )
+    _print(console, table)
+
+
+def _print(console: Console, renderable: Any) -> None:
+    """Print; off a terminal, drop the trailing spaces Rich pads lines with."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    with console.capture() as capture:
+        console.print(renderable)
+    console.file.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))

@@ -1,0 +1,354 @@
+"""The shape of the data files, declared once.
+
+The loader validates YAML against these declarations and `meetings schema`
+turns the same declarations into a JSON Schema, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from .model import CONTEXT_KINDS, DATE_BASES, MEETING_KINDS
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string. `ref` names the collection whose ids it must be one of."""
+
+    description: str = ""
+    pattern: str | None = None
+    choices: tuple[str, ...] | None = None
+    ref: str | None = None
+    #: Remember where this value stands in its file, for checks made after parsing.
+    track: bool = False
+
+
+@dataclass(frozen=True)
+class Day:
+    """A calendar date written YYYY-MM-DD."""
+
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Whole:
+    """An integer."""
+
+    description: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list of items of one shape."""
+
+    item: Spec
+    description: str = ""
+    min_items: int = 0
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping. An optional key may be left out or set to null."""
+
+    spec: Spec
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Record:
+    """A mapping with a fixed set of keys."""
+
+    name: str
+    fields: dict[str, Field]
+    description: str = ""
+
+
+Spec = Union[Text, Day, Whole, ListOf, Record]
+
+
+def _id(what: str) -> Field:
+    return Field(
+        Text(
+            f"Unique id of this {what}: lower-case letters, digits and hyphens.",
+            pattern=ID_PATTERN,
+            track=True,
+        )
+    )
+
+
+def _ref(collection: str, description: str) -> Text:
+    return Text(description, pattern=ID_PATTERN, ref=collection, track=True)
+
+
+def _refs(collection: str, description: str, min_items: int = 0) -> ListOf:
+    return ListOf(_ref(collection, description), min_items=min_items, unique=True)
+
+
+def _optional_text(description: str) -> Field:
+    return Field(Text(description), required=False)
+
+
+DATE_SPAN = Record(
+    "date",
+    {
+        "day": Field(Day("The day, when it is known."), required=False),
+        "from": Field(Day("First possible day, when only a range is known."), required=False),
+        "to": Field(Day("Last possible day, when only a range is known."), required=False),
+        "basis": Field(
+            Text(
+                "`stated` if a source gives the date, `inferred` if it was worked out.",
+                choices=DATE_BASES,
+            )
+        ),
+        "how": Field(Text("Which source says what, and how the date follows from it.")),
+    },
+    "Either `day`, or both `from` and `to`.",
+)
+
+QUOTE = Record(
+    "quote",
+    {
+        "speaker": Field(_ref("people", "Id of the person quoted.")),
+        "source": Field(_ref("sources", "Id of the source the words appear in.")),
+        "text": Field(
+            Text(
+                "The words exactly as the source prints them, without outer quote marks.",
+                track=True,
+            )
+        ),
+    },
+)
+
+SOURCE = Record(
+    "source",
+    {
+        "id": _id("source"),
+        "file": Field(Text("Path of the article text, relative to the dataset folder.")),
+        "outlet": _optional_text("The outlet, if the copy names it."),
+        "title": _optional_text("The headline, if the copy has one."),
+        "published": Field(Day("Publication date, if known."), required=False),
+        "published_basis": Field(
+            Text("`stated` or `inferred`.", choices=DATE_BASES), required=False
+        ),
+        "published_how": _optional_text("Where the publication date comes from."),
+        "notes": _optional_text("Anything a reader should know about the copy."),
+    },
+)
+
+PERSON = Record(
+    "person",
+    {
+        "id": _id("person"),
+        "name": Field(Text("Canonical name in Latin script.")),
+        "short_name": Field(Text("The name used in tables, usually the surname.")),
+        "country": Field(Text("Country the person represented.")),
+        "rank": _optional_text("Military rank as stated by the sources."),
+        "role": Field(Text("Office at the time, as the sources describe it.")),
+        "native_names": Field(
+            ListOf(
+                Record(
+                    "native name",
+                    {
+                        "script": Field(Text("Script or language, e.g. Persian, Cyrillic.")),
+                        "name": Field(Text("The name in that script.")),
+                    },
+                )
+            ),
+            required=False,
+        ),
+        "spellings": Field(
+            ListOf(
+                Text("A spelling of the name as a source prints it.", track=True),
+                min_items=1,
+                unique=True,
+            )
+        ),
+        "stated_as": Field(
+            ListOf(
+                Record(
+                    "stated as",
+                    {
+                        "text": Field(Text("Verbatim description from the source.", track=True)),
+                        "source": Field(_ref("sources", "Id of that source.")),
+                    },
+                )
+            ),
+            required=False,
+        ),
+        "notes": _optional_text("Free notes."),
+    },
+)
+
+EVENT = Record(
+    "event",
+    {
+        "id": _id("event"),
+        "name": Field(Text("Full name of the event.")),
+        "short_name": Field(Text("Short name for tables.")),
+        "year": Field(Whole("Year the event was held.", minimum=1900, maximum=2100)),
+        "location": Field(Text("City.")),
+        "sources": Field(_refs("sources", "Sources that mention the event.", min_items=1)),
+        "notes": _optional_text("Free notes."),
+    },
+)
+
+TOPIC = Record(
+    "topic",
+    {"id": _id("topic"), "description": Field(Text("What the topic covers."))},
+)
+
+PARTICIPANT = Record(
+    "participant",
+    {
+        "person": Field(_ref("people", "Id of the person.")),
+        "role": Field(Text("Their role in this meeting, as the sources describe it.")),
+        "sources": Field(
+            _refs("sources", "Only when some of the meeting's sources name this person."),
+            required=False,
+        ),
+    },
+)
+
+DISAGREEMENT = Record(
+    "disagreement",
+    {
+        "about": Field(Text("The point the sources disagree on.")),
+        "claims": Field(
+            ListOf(
+                Record(
+                    "claim",
+                    {
+                        "says": Field(Text("What these sources say.")),
+                        "sources": Field(_refs("sources", "Sources saying it.", min_items=1)),
+                    },
+                ),
+                min_items=2,
+            )
+        ),
+        "note": _optional_text("How the dataset records the disagreement."),
+    },
+)
+
+MEETING = Record(
+    "meeting",
+    {
+        "id": _id("meeting"),
+        "title": Field(Text("One-line title.")),
+        "date": Field(DATE_SPAN),
+        "location": Field(Text("Where it took place.")),
+        "event": Field(_ref("events", "Id of the event it took place at."), required=False),
+        "kind": Field(Text("What kind of engagement it was.", choices=MEETING_KINDS)),
+        "participants": Field(ListOf(PARTICIPANT, min_items=1)),
+        "topics": Field(_refs("topics", "Topics from topics.yaml.")),
+        "summary": Field(Text("A neutral summary in the curator's own words.")),
+        "quotes": Field(ListOf(QUOTE), required=False),
+        "sources": Field(_refs("sources", "Every source that reports it.", min_items=1)),
+        "disagreements": Field(ListOf(DISAGREEMENT), required=False),
+        "notes": _optional_text("Free notes."),
+    },
+)
+
+CONTEXT_ITEM = Record(
+    "context item",
+    {
+        "id": _id("context item"),
+        "title": Field(Text("One-line title.")),
+        "kind": Field(Text("What kind of thing it was.", choices=CONTEXT_KINDS)),
+        "date": Field(DATE_SPAN, required=False),
+        "location": _optional_text("Where, if known."),
+        "people": Field(_refs("people", "People of the dataset involved."), required=False),
+        "topics": Field(_refs("topics", "Topics from topics.yaml."), required=False),
+        "summary": Field(Text("A neutral summary in the curator's own words.")),
+        "quotes": Field(ListOf(QUOTE), required=False),
+        "sources": Field(_refs("sources", "Sources that mention it.", min_items=1)),
+        "notes": _optional_text("Free notes."),
+    },
+)
+
+#: Top-level keys a data file may have, and the records each one lists.
+COLLECTIONS: dict[str, Record] = {
+    "sources": SOURCE,
+    "people": PERSON,
+    "events": EVENT,
+    "topics": TOPIC,
+    "meetings": MEETING,
+    "context": CONTEXT_ITEM,
+}
+
+DATA_FILE = Record(
+    "data file",
+    {name: Field(ListOf(record), required=False) for name, record in COLLECTIONS.items()},
+    "A data file of the meetings dataset. Each top-level key lists records of one kind.",
+)
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) that every data file must satisfy."""
+    definitions: dict[str, Any] = {}
+    root = _to_json_schema(DATA_FILE, definitions)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://meetings-cli.invalid/schema/data-file.json",
+        "title": "meetings data file",
+        **root,
+        "$defs": definitions,
+    }
+
+
+def _to_json_schema(spec: Spec, definitions: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(spec, Text):
+        out: dict[str, Any] = {"type": "string", "minLength": 1}
+        if spec.pattern:
+            out["pattern"] = spec.pattern
+        if spec.choices:
+            out["enum"] = list(spec.choices)
+        if spec.description:
+            out["description"] = spec.description
+        return out
+    if isinstance(spec, Day):
+        return {"type": "string", "format": "date", "description": spec.description}
+    if isinstance(spec, Whole):
+        out = {"type": "integer", "description": spec.description}
+        if spec.minimum is not None:
+            out["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            out["maximum"] = spec.maximum
+        return out
+    if isinstance(spec, ListOf):
+        out = {"type": "array", "items": _to_json_schema(spec.item, definitions)}
+        if spec.min_items:
+            out["minItems"] = spec.min_items
+        if spec.unique:
+            out["uniqueItems"] = True
+        return out
+    if spec is DATA_FILE:
+        return _record_schema(spec, definitions)
+    key = spec.name.replace(" ", "_")
+    if key not in definitions:
+        definitions[key] = {}  # reserve the name before recursing
+        definitions[key] = _record_schema(spec, definitions)
+    return {"$ref": f"#/$defs/{key}"}
+
+
+def _record_schema(record: Record, definitions: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for name, fld in record.fields.items():
+        schema = _to_json_schema(fld.spec, definitions)
+        properties[name] = schema if fld.required else {"anyOf": [schema, {"type": "null"}]}
+    out: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name, fld in record.fields.items() if fld.required],
+        "additionalProperties": False,
+    }
+    if record.description:
+        out["description"] = record.description
+    if record is DATE_SPAN:
+        out["oneOf"] = [{"required": ["day"]}, {"required": ["from", "to"]}]
+    return out
