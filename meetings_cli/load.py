@@ -199,6 +199,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.entries: dict[str, list[_Entry]] = {name: [] for name in schema.COLLECTIONS}
         self.references: list[_Reference] = []
+        # Ids of records that failed to read: references to them are not also reported.
+        self.unreadable_ids: dict[str, set[str]] = {name: set() for name in schema.COLLECTIONS}
         # (file, path) -> (line, column) for records and tracked values.
         self.marks: dict[tuple[str, str], tuple[int, int]] = {}
         self._file = ""
@@ -279,7 +281,12 @@ class _Reader:
     def read(self, node: Any, spec: schema.Spec, path: str) -> Any:
         """The plain value of node if it fits spec, else _INVALID (with problems noted)."""
         if id(node) in self._seen_nodes:
-            self.problem(node, path, "YAML anchors and aliases (*name) are not supported here")
+            self.problem(
+                node,
+                path,
+                "YAML aliases are not supported: this repeats the value anchored here; "
+                "write it out in full",
+            )
             return _INVALID
         self._seen_nodes.add(id(node))
         tag = node.tag
@@ -370,6 +377,9 @@ class _Reader:
                     self.problem(item_node, path, f"{item!r} is listed twice")
                 seen.add(item)
         if path in schema.COLLECTIONS:
+            for item_node, item in zip(node.value, items, strict=True):
+                if item is _INVALID:
+                    self.unreadable_ids[path].update(_id_of(item_node))
             return items  # a bad top-level record is dropped; the others still get checked
         return _INVALID if any(item is _INVALID for item in items) else items
 
@@ -607,7 +617,10 @@ class _Checker:
     def check_references(self) -> None:
         for ref in self.reader.references:
             known = self.ids[ref.collection]
-            if ref.target not in known:
+            if (
+                ref.target not in known
+                and ref.target not in self.reader.unreadable_ids[ref.collection]
+            ):
                 singular = schema.COLLECTIONS[ref.collection].name
                 self.reader.problem_at(
                     ref.file,
@@ -699,22 +712,44 @@ class _Checker:
                 )
             for index, spelling in enumerate(entry.value["spellings"]):
                 self._require_in_text(
-                    entry, f"{entry.path}.spellings[{index}]", spelling, list(texts), texts
+                    entry,
+                    f"{entry.path}.spellings[{index}]",
+                    spelling,
+                    list(texts),
+                    texts,
+                    "any source",
                 )
 
     def _require_in_text(
-        self, entry: _Entry, path: str, words: str, sources: list[str], texts: dict[str, str]
+        self,
+        entry: _Entry,
+        path: str,
+        words: str,
+        sources: list[str],
+        texts: dict[str, str],
+        where: str = "",
     ) -> None:
         available = [texts[s] for s in sources if s in texts]
         if not available:
             return  # the missing source is reported already
         needle = normalise_for_quote_check(words)
         if not any(needle in text for text in available):
-            where = sources[0] if len(sources) == 1 else "any source"
+            where = where or sources[0]
             self._problem(entry, path, f"not found verbatim in {where}: {_clip(words)!r}")
 
 
 # --------------------------------------------------------------------------- wording
+
+
+def _id_of(node: Any) -> list[str]:
+    """The id a record node declares, if it declares one plainly."""
+    if node.tag != f"{_YAML}map":
+        return []
+    return [
+        value.value
+        for key, value in node.value
+        if key.value == "id" and value.tag == f"{_YAML}str" and isinstance(value.value, str)
+    ]
 
 
 def _short_tag(tag: str) -> str:
