@@ -364,16 +364,24 @@ def schema() -> None:
 
 def run() -> None:
     """Entry point of the `meetings` script."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        # When the reader goes away (`| head -1`), end quietly as cat and grep do,
+        # instead of a BrokenPipeError from whichever write noticed it.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
-        app()
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep Python from
-        # complaining again while flushing stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
-    except KeyboardInterrupt:
-        sys.exit(130)
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:  # usage errors, printed as Typer would
+        show = getattr(error, "show", None)
+        if show is not None:
+            show()
+        else:
+            typer.echo(f"meetings: {error}", err=True)
+        code = error.exit_code
+    except typer.Abort:
+        typer.echo("Aborted!", err=True)
+        code = EXIT_NOTHING
     except Exception as error:  # the last line of defence against tracebacks
         if os.environ.get("MEETINGS_DEBUG"):
             raise
@@ -382,4 +390,5 @@ def run() -> None:
             "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)",
             err=True,
         )
-        sys.exit(3)
+        code = 3
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

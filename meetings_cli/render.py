@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -287,8 +288,16 @@ def make_console(out: TextIO) -> Console:
     """A Rich console for out: colour only on a terminal, never with NO_COLOR."""
     from rich.console import Console
 
+    # NO_COLOR users want plain text, so drop bold too (Rich alone would keep it).
     # highlight=False: Rich would otherwise colour numbers and quotes it finds in the data.
-    return Console(file=out, highlight=False, emoji=False, markup=False)
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=out,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        color_system=None if plain else "auto",
+    )
 
 
 def print_meeting_table(console: Console, dataset: Dataset, meetings: Iterable[Meeting]) -> None:

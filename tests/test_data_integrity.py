@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from meetings_cli.load import load_dataset
 from meetings_cli.model import Dataset
-
-from conftest import DATA
 
 
 @pytest.fixture(scope="module")

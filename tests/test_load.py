@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import edit
 
 from meetings_cli.load import DataError, Problem, load_dataset, locate_dataset
 from meetings_cli.model import Dataset
-
-from conftest import edit
 
 SOURCE_TEXT = (
     "Minister Amir Hatami met Sergei Shoigu in Moscow on Tuesday.\n"
@@ -211,7 +210,8 @@ def test_yaml11_octal_is_caught(tiny: Path) -> None:
 def test_number_where_text_belongs(tiny: Path) -> None:
     edit(tiny / "people.yaml", "short_name: Shoigu", "short_name: 1955")
     assert problems(tiny) == [
-        "people.yaml:10:17: people[1].short_name: expected text, got a number '1955' (put it in quotes)"
+        "people.yaml:10:17: people[1].short_name: expected text, got a number '1955' "
+        "(put it in quotes)"
     ]
 
 

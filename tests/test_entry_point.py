@@ -1,0 +1,83 @@
+"""The installed `meetings` command, run as a user would: a separate process, elsewhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def meetings_script() -> str:
+    found = shutil.which("meetings", path=str(BIN)) or shutil.which("meetings")
+    assert found, "the `meetings` script is not installed: pip install . first"
+    return found
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("MEETINGS_DATA", "FORCE_COLOR")}
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+
+
+def test_installed_script_lists_2018_from_any_directory(tmp_path: Path) -> None:
+    result = run([meetings_script(), "list", "--year", "2018", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    meetings = json.loads(result.stdout)
+    assert len(meetings) == 6
+    assert {c for m in meetings for c in m["countries"]} == {
+        "Iran",
+        "Russia",
+        "Belarus",
+        "Kazakhstan",
+        "Pakistan",
+        "Serbia",
+    }
+
+
+def test_installed_script_table_has_no_colour_when_piped(tmp_path: Path) -> None:
+    result = run([meetings_script(), "list", "--year", "2019"], tmp_path)
+    assert result.returncode == 0
+    assert "mcis2019-russia" in result.stdout and "\x1b[" not in result.stdout
+
+
+def test_installed_script_validates_bundled_data(tmp_path: Path) -> None:
+    result = run([meetings_script(), "validate"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: ")
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = run([sys.executable, "-m", "meetings_cli", "--version"], tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("meetings ")
+
+
+def test_user_errors_never_show_a_traceback(tmp_path: Path) -> None:
+    for args in (["show", "nope"], ["list", "--from", "soon"], ["--data", "/nonexistent", "list"]):
+        result = run([meetings_script(), *args], tmp_path)
+        assert result.returncode in (1, 2)
+        assert "Traceback" not in result.stderr
+        assert (
+            result.stderr.startswith("meetings: ")
+            or "Usage" in result.stderr
+            or ("/nonexistent" in result.stderr)
+        )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    script = meetings_script()
+    pipeline = f"'{script}' list --format jsonl | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    result = subprocess.run(
+        ["bash", "-c", pipeline], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    # Ended by SIGPIPE like cat or grep (128 + 13), with nothing said.
+    assert result.stdout.strip() in ("0", "141")
+    assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr

@@ -1,0 +1,113 @@
+"""Pure query and model functions, without the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import DATA
+
+from meetings_cli.load import load_dataset
+from meetings_cli.match import find_people, fold
+from meetings_cli.model import Dataset, DateSpan
+from meetings_cli.query import (
+    MeetingFilter,
+    NotFound,
+    QueryError,
+    find_meeting,
+    parse_partial_date,
+    select_meetings,
+)
+from meetings_cli.render import format_span, printable
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset(DATA)
+
+
+def span(start: str, end: str, basis: str = "stated") -> DateSpan:
+    return DateSpan(date.fromisoformat(start), date.fromisoformat(end), basis, "test")  # type: ignore[arg-type]
+
+
+def test_precision() -> None:
+    assert span("2018-04-03", "2018-04-03").precision == "day"
+    assert span("2019-12-01", "2019-12-31").precision == "month"
+    assert span("2020-02-01", "2020-02-29").precision == "month"
+    assert span("2019-12-01", "2019-12-30").precision == "range"
+    assert span("2020-08-16", "2020-08-23").precision == "range"
+
+
+def test_overlaps_is_inclusive_at_both_ends() -> None:
+    week = span("2020-08-16", "2020-08-23")
+    assert week.overlaps(date(2020, 8, 23), None)
+    assert week.overlaps(None, date(2020, 8, 16))
+    assert not week.overlaps(date(2020, 8, 24), None)
+    assert not week.overlaps(None, date(2020, 8, 15))
+    assert list(span("2019-12-30", "2020-01-02").years) == [2019, 2020]
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("2019", False, date(2019, 1, 1)),
+        ("2019", True, date(2019, 12, 31)),
+        ("2020-02", True, date(2020, 2, 29)),
+        ("2020-02", False, date(2020, 2, 1)),
+        ("2018-04-03", True, date(2018, 4, 3)),
+    ],
+)
+def test_parse_partial_date(text: str, end: bool, expected: date) -> None:
+    assert parse_partial_date(text, end=end) == expected
+
+
+@pytest.mark.parametrize("text", ["19", "2019-13", "2019-02-30", "April", "2019-1-1x", ""])
+def test_parse_partial_date_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_partial_date(text)
+
+
+def test_format_span() -> None:
+    assert format_span(span("2019-04-26", "2019-04-26")) == "2019-04-26"
+    assert format_span(span("2018-04-03", "2018-04-06", "inferred")) == "~2018-04-03/06"
+    assert format_span(span("2019-12-01", "2019-12-31")) == "2019-12"
+    assert format_span(span("2018-03-30", "2018-04-02")) == "2018-03-30/04-02"
+    assert format_span(span("2019-12-30", "2020-01-02")) == "2019-12-30/2020-01-02"
+
+
+def test_printable_strips_controls_but_keeps_persian_joiners() -> None:
+    assert printable("a\x1b[31mb\x07c\u202ed") == "a[31mbcd"
+    assert printable("می\u200cخواهم") == "می\u200cخواهم"
+    assert printable("a\n  b", one_line=True) == "a b"
+
+
+def test_fold() -> None:
+    assert fold("Šojgu") == "sojgu"
+    assert fold("Dastgir-Khan") == "dastgir khan"
+    assert fold("  SHOIGU ") == "shoigu"
+
+
+def test_find_people_by_any_name(dataset: Dataset) -> None:
+    assert [p.id for p in find_people(dataset, "Shoygu")] == ["sergei-shoigu"]
+    assert [p.id for p in find_people(dataset, "حاتمی")] == ["amir-hatami"]
+    assert [p.id for p in find_people(dataset, "Вулин")] == ["aleksandar-vulin"]
+    assert find_people(dataset, "Mattis") == []
+    assert find_people(dataset, "  ") == []
+
+
+def test_select_meetings_combines_options_with_and(dataset: Dataset) -> None:
+    picked = select_meetings(dataset, MeetingFilter(countries=("Russia",), years=(2019,)))
+    assert [m.id for m in picked] == ["mcis2019-russia"]
+
+
+def test_select_meetings_rejects_unknown_values(dataset: Dataset) -> None:
+    with pytest.raises(QueryError):
+        select_meetings(dataset, MeetingFilter(topics=("weather",)))
+    with pytest.raises(NotFound):
+        select_meetings(dataset, MeetingFilter(people=("Mattis",)))
+
+
+def test_find_meeting(dataset: Dataset) -> None:
+    assert find_meeting(dataset, " mcis2018-serbia ").id == "mcis2018-serbia"
+    with pytest.raises(NotFound, match="did you mean 'mcis2018-serbia'"):
+        find_meeting(dataset, "mcis2018-serbai")
