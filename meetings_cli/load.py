@@ -236,7 +236,9 @@ class _Reader:
         try:
             raw = path.read_bytes()
         except OSError as error:
-            self.problems.append(Problem(shown_as, 0, 0, "", f"cannot read: {error.strerror}"))
+            self.problems.append(
+                Problem(shown_as, 1, 1, "(file)", f"cannot read: {error.strerror}")
+            )
             return
         try:
             text = raw.decode("utf-8-sig")
@@ -244,7 +246,9 @@ class _Reader:
             line = raw.count(b"\n", 0, error.start) + 1
             column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
             self.problems.append(
-                Problem(shown_as, line, column, "", "not valid UTF-8 (save the file as UTF-8)")
+                Problem(
+                    shown_as, line, column, "(file)", "not valid UTF-8 (save the file as UTF-8)"
+                )
             )
             return
         loader = getattr(yaml, "CSafeLoader", None)
@@ -254,17 +258,20 @@ class _Reader:
             document = yaml.compose(text, Loader=loader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             reason = error.problem or error.context or "YAML syntax error"
+            start = error.context_mark
+            if error.context and start is not None and start is not mark:
+                reason += f" ({error.context} at line {start.line + 1}, column {start.column + 1})"
             self.problems.append(
-                Problem(shown_as, line, column, "", f"YAML syntax error: {reason}")
+                Problem(shown_as, line, column, "(file)", f"YAML syntax error: {reason}")
             )
             return
         except yaml.YAMLError as error:
-            self.problems.append(Problem(shown_as, 0, 0, "", f"YAML error: {error}"))
+            self.problems.append(Problem(shown_as, 1, 1, "(file)", f"YAML error: {error}"))
             return
         if document is None:
-            self.problems.append(Problem(shown_as, 0, 0, "", "the file is empty"))
+            self.problems.append(Problem(shown_as, 1, 1, "(file)", "the file is empty"))
             return
         values = self.read(document, schema.DATA_FILE, "")
         if values is _INVALID:
@@ -640,7 +647,7 @@ class _Checker:
                     )
             for index, participant in enumerate(raw["participants"]):
                 self._require_cited(
-                    entry, f"{at}.participants[{index}].sources", participant["sources"], cited
+                    entry, f"{at}.participants[{index}].sources[]", participant["sources"], cited
                 )
             for index, quote in enumerate(raw["quotes"] or ()):
                 where = f"{at}.quotes[{index}]"
@@ -655,7 +662,7 @@ class _Checker:
                 for claim_index, claim in enumerate(disagreement["claims"]):
                     self._require_cited(
                         entry,
-                        f"{at}.disagreements[{index}].claims[{claim_index}].sources",
+                        f"{at}.disagreements[{index}].claims[{claim_index}].sources[]",
                         claim["sources"],
                         cited,
                     )
@@ -671,9 +678,12 @@ class _Checker:
     def _require_cited(
         self, entry: _Entry, path: str, sources: list[str] | None, cited: set[str]
     ) -> None:
-        for source in sources or ():
+        """Every one of sources must be among the record's own (cited) sources."""
+        for position, source in enumerate(sources or ()):
             if source not in cited:
-                self._problem(entry, path, f"source {source!r} is not in this record's `sources`")
+                # A path ending in [] names a list: point at the offending item.
+                where = f"{path[:-2]}[{position}]" if path.endswith("[]") else path
+                self._problem(entry, where, f"source {source!r} is not in this record's `sources`")
 
     def _problem(self, entry: _Entry, path: str, message: str) -> None:
         self.reader.problem_at(entry.file, path, message)

@@ -396,3 +396,18 @@ def test_no_colour_when_forced_terminal_but_no_color_set(cli: Invoke) -> None:
     )
     assert "\x1b[1m" in coloured.stdout
     assert "\x1b[" not in plain.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_context_other_formats(cli: Invoke, fmt: str) -> None:
+    result = cli("context", "--format", fmt)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    if fmt == "jsonl":
+        assert json.loads(lines[0])["id"] == "2018-arrival-remarks"
+        assert len(lines) == 8
+    else:
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert len(rows) == 8
+        undated = next(r for r in rows if r["id"] == "2020-jalali-remarks")
+        assert (undated["date"], undated["people"]) == ("", "Kazem Jalali")

@@ -294,16 +294,19 @@ def test_spelling_must_come_from_a_source(tiny: Path) -> None:
 def test_yaml_syntax_error_names_line_and_column(tiny: Path) -> None:
     edit(tiny / "meetings.yaml", "    title: Talks\n", "    title: Talks\n\ttab: 1\n")
     (line,) = problems(tiny)
-    assert (
-        line
-        == "meetings.yaml:4:1: YAML syntax error: found a tab character that violates indentation"
+    assert line.startswith(
+        "meetings.yaml:4:1: (file): YAML syntax error: found a tab character that violates "
+        "indentation"
     )
 
 
 def test_unclosed_quote(tiny: Path) -> None:
     edit(tiny / "meetings.yaml", "title: Talks", 'title: "Talks')
     (line,) = problems(tiny)
-    assert line.startswith("meetings.yaml:") and "YAML syntax error" in line
+    assert line.startswith(
+        "meetings.yaml:21:1: (file): YAML syntax error: found unexpected end of stream "
+        "(while scanning a quoted scalar at line 3, column 12)"
+    )
 
 
 def test_python_tags_are_refused_without_running_anything(tiny: Path) -> None:
@@ -330,12 +333,12 @@ def test_aliases_are_refused(tiny: Path) -> None:
 
 def test_empty_file(tiny: Path) -> None:
     (tiny / "empty.yaml").write_text("", encoding="utf-8")
-    assert problems(tiny) == ["empty.yaml: the file is empty"]
+    assert problems(tiny) == ["empty.yaml:1:1: (file): the file is empty"]
 
 
 def test_not_utf8(tiny: Path) -> None:
     (tiny / "latin1.yaml").write_bytes("topics:\n  - id: caf\xe9\n".encode("latin-1"))
-    assert problems(tiny) == ["latin1.yaml:2:12: not valid UTF-8 (save the file as UTF-8)"]
+    assert problems(tiny) == ["latin1.yaml:2:12: (file): not valid UTF-8 (save the file as UTF-8)"]
 
 
 def test_byte_order_mark_and_crlf_are_accepted(tiny: Path) -> None:
@@ -400,3 +403,81 @@ def test_real_data_with_duplicate_key(data_copy: Path) -> None:
     )
     (line,) = problems(data_copy)
     assert line.startswith("meetings.yaml:") and "duplicate key 'location'" in line
+
+
+def test_participant_listed_twice(tiny: Path) -> None:
+    edit(
+        tiny / "meetings.yaml",
+        "{person: sergei-shoigu, role: Minister}",
+        "{person: amir-hatami, role: X}",
+    )
+    assert problems(tiny) == [
+        "meetings.yaml:13:18: meetings[0].participants[1].person: 'amir-hatami' is listed twice"
+    ]
+
+
+def test_disputed_participant_must_cite_a_source_of_the_meeting(tiny: Path) -> None:
+    edit(tiny / "sources.yaml", "sources:\n", "sources:\n  - {id: src-b, file: sources/a.txt}\n")
+    edit(
+        tiny / "meetings.yaml",
+        "{person: sergei-shoigu, role: Minister}",
+        "{person: sergei-shoigu, role: Minister, sources: [src-b]}",
+    )
+    assert problems(tiny) == [
+        "meetings.yaml:13:59: meetings[0].participants[1].sources[0]: source 'src-b' is not in "
+        "this record's `sources`"
+    ]
+
+
+def test_disagreement_needs_two_claims_from_cited_sources(tiny: Path) -> None:
+    edit(
+        tiny / "meetings.yaml",
+        "    sources: [src-a]\n",
+        "    sources: [src-a]\n    disagreements:\n      - about: Who\n        claims:\n"
+        "          - {says: A, sources: [src-a]}\n",
+    )
+    assert problems(tiny) == [
+        "meetings.yaml:24:11: meetings[0].disagreements[0].claims: needs at least 2 item(s), has 1"
+    ]
+
+
+def test_a_meeting_needs_a_source_and_lists_hold_no_repeats(tiny: Path) -> None:
+    edit(tiny / "meetings.yaml", "    sources: [src-a]\n", "    sources: []\n")
+    edit(
+        tiny / "meetings.yaml",
+        "topics: [defence-cooperation]",
+        "topics: [defence-cooperation, defence-cooperation]",
+    )
+    lines = problems(tiny, verify_text=False)
+    assert lines == [
+        "meetings.yaml:14:35: meetings[0].topics: 'defence-cooperation' is listed twice",
+        "meetings.yaml:18:17: meetings[0].quotes[0].source: source 'src-a' is not in this "
+        "record's `sources`",
+        "meetings.yaml:20:14: meetings[0].sources: needs at least 1 item(s), has 0",
+    ]
+
+
+def test_year_out_of_range(tiny: Path) -> None:
+    edit(tiny / "events.yaml", "year: 2018", "year: 18")
+    assert problems(tiny) == ["events.yaml:5:11: events[0].year: 18 is outside 1900..2100"]
+
+
+def test_quote_source_in_context_must_be_cited(tiny: Path) -> None:
+    (tiny / "context.yaml").write_text(
+        "context:\n  - id: c\n    title: T\n    kind: statement\n    summary: S\n"
+        "    sources: [src-a]\n    quotes:\n"
+        "      - {speaker: amir-hatami, source: src-z, text: x}\n",
+        encoding="utf-8",
+    )
+    assert problems(tiny) == [
+        "context.yaml:8:40: context[0].quotes[0].source: no source with id 'src-z' "
+        "(did you mean 'src-a'?)",
+        "context.yaml:8:40: context[0].quotes[0].source: source 'src-z' is not in this record's "
+        "`sources`",
+    ]
+
+
+def test_one_bad_record_does_not_hide_or_cascade(tiny: Path) -> None:
+    # The person record is broken, but references to its id are not reported as dangling.
+    edit(tiny / "people.yaml", "country: Russia", "country: [Russia]")
+    assert problems(tiny) == ["people.yaml:11:14: people[1].country: expected text, got a list"]
