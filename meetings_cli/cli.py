@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -163,21 +163,6 @@ def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
         _fail(f"invalid value for {option}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
-def _emit(
-    fmt: OutputFormat,
-    records: list[dict[str, Any]],
-    *,
-    columns: tuple[str, ...],
-    to_row: Any,
-    single: bool = False,
-) -> None:
-    from . import render
-
-    render.write_records(
-        sys.stdout, fmt.value, records, columns=columns, to_row=to_row, single=single
-    )
-
-
 # --------------------------------------------------------------------------- commands
 
 
@@ -225,7 +210,15 @@ def list_meetings(
     if not meetings:
         _print_empty(output, "meetings")
         _fail("no meetings match", EXIT_NOTHING)
-    _print_meetings(output, dataset, meetings)
+    from . import render
+
+    render.emit(
+        sys.stdout,
+        output.value,
+        table=lambda console: render.print_meeting_table(console, dataset, meetings),
+        records=lambda: [render.meeting_record(dataset, m) for m in meetings],
+        collection="meetings",
+    )
 
 
 def _print_empty(output: OutputFormat, collection: str) -> None:
@@ -237,16 +230,6 @@ def _print_empty(output: OutputFormat, collection: str) -> None:
     elif output is OutputFormat.csv:
         columns = render.CSV_COLUMNS[collection]
         render.write_records(sys.stdout, "csv", [], columns=columns)
-
-
-def _print_meetings(output: OutputFormat, dataset: Dataset, meetings: list[Any]) -> None:
-    from . import render
-
-    if output is OutputFormat.table:
-        render.print_meeting_table(render.make_console(sys.stdout), dataset, meetings)
-        return
-    records = [render.meeting_record(dataset, m) for m in meetings]
-    _emit(output, records, columns=render.MEETING_CSV_COLUMNS, to_row=render.meeting_csv_row)
 
 
 @app.command()
@@ -268,14 +251,12 @@ def show(
         meeting = find_meeting(dataset, meeting_id)
     except NotFound as error:
         _fail(str(error), EXIT_NOTHING)
-    if output is OutputFormat.table:
-        render.print_meeting_detail(render.make_console(sys.stdout), dataset, meeting)
-        return
-    _emit(
-        output,
-        [render.meeting_record(dataset, meeting)],
-        columns=render.MEETING_CSV_COLUMNS,
-        to_row=render.meeting_csv_row,
+    render.emit(
+        sys.stdout,
+        output.value,
+        table=lambda console: render.print_meeting_detail(console, dataset, meeting),
+        records=lambda: [render.meeting_record(dataset, meeting)],
+        collection="meetings",
         single=True,
     )
 
@@ -296,11 +277,13 @@ def context(
     if not items:
         _print_empty(output, "context")
         _fail("the dataset has no context items", EXIT_NOTHING)
-    if output is OutputFormat.table:
-        render.print_context_table(render.make_console(sys.stdout), dataset, items)
-        return
-    records = [render.context_record(dataset, item) for item in items]
-    _emit(output, records, columns=render.CONTEXT_CSV_COLUMNS, to_row=render.context_csv_row)
+    render.emit(
+        sys.stdout,
+        output.value,
+        table=lambda console: render.print_context_table(console, dataset, items),
+        records=lambda: [render.context_record(dataset, item) for item in items],
+        collection="context",
+    )
 
 
 @app.command()

@@ -276,6 +276,25 @@ def write_records(
         raise ValueError(f"not a machine format: {fmt}")
 
 
+def emit(
+    out: TextIO,
+    fmt: str,
+    *,
+    table: Callable[[Console], None],
+    records: Callable[[], list[dict[str, Any]]],
+    collection: str,
+    single: bool = False,
+) -> None:
+    """Draw a table, or write the records in a machine format (json, jsonl, csv)."""
+    if fmt == "table":
+        table(make_console(out))
+        return
+    to_row = meeting_csv_row if collection == "meetings" else context_csv_row
+    write_records(
+        out, fmt, records(), columns=CSV_COLUMNS[collection], to_row=to_row, single=single
+    )
+
+
 def write_json(out: TextIO, value: Any) -> None:
     """Any JSON value, readable (non-ASCII kept as is)."""
     out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
