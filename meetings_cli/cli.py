@@ -13,7 +13,7 @@ import typer
 
 from . import __version__
 from .load import DATA_ENV, DataError, load_dataset, locate_dataset
-from .model import Dataset
+from .model import Dataset, Meeting
 
 app = typer.Typer(
     name="meetings",
@@ -186,27 +186,11 @@ def list_meetings(
     options must all hold. A meeting known only to a range of days matches a
     date filter if any day of the range does.
     """
-    from .query import MeetingFilter, NotFound, QueryError, select_meetings
-
     output = _format(fmt, as_json)
-    wanted = MeetingFilter(
-        years=tuple(year or ()),
-        first=_parse_day(from_, "--from", end=False),
-        last=_parse_day(to, "--to", end=True),
-        countries=tuple(country or ()),
-        events=tuple(event or ()),
-        kinds=tuple(kind or ()),
-        topics=tuple(topic or ()),
-        people=tuple(person or ()),
-    )
     dataset = _dataset(ctx)
-    try:
-        meetings = select_meetings(dataset, wanted)
-    except QueryError as error:
-        _fail(str(error))
-    except NotFound as error:
-        _print_empty(output, "meetings")
-        _fail(str(error), EXIT_NOTHING)
+    meetings = _select(
+        dataset, output, "meetings", year, from_, to, country, event, kind, topic, person
+    )
     if not meetings:
         _print_empty(output, "meetings")
         _fail("no meetings match", EXIT_NOTHING)
@@ -221,6 +205,41 @@ def list_meetings(
     )
 
 
+def _select(
+    dataset: Dataset,
+    output: OutputFormat,
+    collection: str,
+    year: list[int] | None,
+    from_: str | None,
+    to: str | None,
+    country: list[str] | None,
+    event: list[str] | None,
+    kind: list[str] | None,
+    topic: list[str] | None,
+    person: list[str] | None,
+) -> list[Meeting]:
+    """The meetings the filter options select; exits 2 on a bad value, 1 on an unknown person."""
+    from .query import MeetingFilter, NotFound, QueryError, select_meetings
+
+    wanted = MeetingFilter(
+        years=tuple(year or ()),
+        first=_parse_day(from_, "--from", end=False),
+        last=_parse_day(to, "--to", end=True),
+        countries=tuple(country or ()),
+        events=tuple(event or ()),
+        kinds=tuple(kind or ()),
+        topics=tuple(topic or ()),
+        people=tuple(person or ()),
+    )
+    try:
+        return select_meetings(dataset, wanted)
+    except QueryError as error:
+        _fail(str(error))
+    except NotFound as error:
+        _print_empty(output, collection)
+        _fail(str(error), EXIT_NOTHING)
+
+
 def _print_empty(output: OutputFormat, collection: str) -> None:
     """Keep pipelines valid when nothing matched: an empty array for JSON, a header for CSV."""
     from . import render
@@ -228,7 +247,7 @@ def _print_empty(output: OutputFormat, collection: str) -> None:
     if output is OutputFormat.json:
         render.write_json(sys.stdout, [])
     elif output is OutputFormat.csv:
-        columns = render.CSV_COLUMNS[collection]
+        columns = render.CSV_LAYOUTS[collection][0]
         render.write_records(sys.stdout, "csv", [], columns=columns)
 
 
@@ -283,6 +302,123 @@ def context(
         table=lambda console: render.print_context_table(console, dataset, items),
         records=lambda: [render.context_record(dataset, item) for item in items],
         collection="context",
+    )
+
+
+@app.command()
+def who(
+    ctx: typer.Context,
+    name: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="NAME", help="A name in any spelling or script, e.g. Shoygu, Шойгу, حاتمی."
+        ),
+    ],
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Show how the name was normalised and matched."),
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find a person however the name is written: profile, meetings and counterparts.
+
+    With --explain (also in --json), say how the name was normalised, which
+    alias matched, the score, and the runner-up. Exits 1 when no one in the
+    dataset matches, or when two people match about equally well (the
+    candidates are listed).
+    """
+    from . import render
+    from .match import PersonIndex
+    from .query import counterparts, describe_failure, meetings_with
+
+    output = _format(fmt, as_json)
+    if output not in (OutputFormat.table, OutputFormat.json):
+        _fail("who prints a table or --json (use `meetings list --person` for jsonl or csv)")
+    dataset = _dataset(ctx)
+    index = PersonIndex.build(dataset.people)
+    resolution = index.resolve(" ".join(name), runner_up=explain)
+    best = resolution.best
+    meetings = meetings_with(dataset, best.person_id) if best else []
+    met = counterparts(dataset, best.person_id) if best else []
+    if output is OutputFormat.json:
+        render.write_json(sys.stdout, render.who_record(dataset, index, resolution, meetings, met))
+    elif best:
+        console = render.make_console(sys.stdout)
+        render.print_who(console, dataset, index, resolution, meetings, met, explain=explain)
+    if best is None:
+        if explain and output is OutputFormat.table:
+            for line in render.explain_lines(index, resolution):
+                typer.echo(line, err=True)
+        _fail(describe_failure(index, resolution), EXIT_NOTHING)
+
+
+@app.command()
+def people(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List everyone in the dataset with country, role and number of meetings."""
+    from . import render
+    from .query import people_with_counts
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    everyone = people_with_counts(dataset)
+    if not everyone:
+        _print_empty(output, "people")
+        _fail("the dataset has no people", EXIT_NOTHING)
+    render.emit(
+        sys.stdout,
+        output.value,
+        table=lambda console: render.print_people_table(console, everyone),
+        records=lambda: [render.person_record(p, n) for p, n in everyone],
+        collection="people",
+    )
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        list[str], typer.Argument(metavar="TEXT", help="Words to look for; typos are forgiven.")
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="At most this many results (0: all).")
+    ] = 20,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Search summaries, titles, topics, quotes, events, places and names, best match first.
+
+    Every word must be found; each may be misspelt a little ("terorism") and
+    names may be in any spelling. Takes the same filters as `list`.
+    """
+    from . import render
+    from .search import search_meetings
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    pool = _select(dataset, output, "search", year, from_, to, country, event, kind, topic, person)
+    hits = search_meetings(dataset, " ".join(text), pool, limit or None)
+    if not hits:
+        _print_empty(output, "search")
+        _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)
+    render.emit(
+        sys.stdout,
+        output.value,
+        table=lambda console: render.print_search_table(console, dataset, hits),
+        records=lambda: [render.search_record(dataset, hit) for hit in hits],
+        collection="search",
     )
 
 

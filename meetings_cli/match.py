@@ -1,11 +1,118 @@
-"""Finding people by name. Pure functions: no I/O, no printing."""
+"""Resolving a name, however it is written, to a person of the dataset.
+
+Pure functions and data: no I/O, no printing. The pipeline (documented in the
+README) turns both the query and every known name into two keys:
+
+* a *plain* key: Unicode-normalised, lower-cased, Cyrillic transliterated,
+  accents removed, titles and initials and patronymics dropped;
+* a *phonetic* key: the plain key with the spelling differences between
+  transliteration systems folded away (Shoigu = Shoygu = Schoigu = Szojgu =
+  Šojgu = Choïgou; Khatami = Hatami).
+
+A query is looked up exactly by plain key, then by phonetic key, and only on a
+miss scored with rapidfuzz against every phonetic key (rapidfuzz is imported
+then and only then).
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
 
-from .model import Dataset, Person
+from .model import Person
+
+#: A fuzzy score (0-100) at or above which a name counts as a match.
+ACCEPT = 80.0
+#: Two people closer than this (in fuzzy score) are reported as ambiguous.
+AMBIGUITY_MARGIN = 5.0
+#: Scores given to exact and phonetic look-ups (fuzzy scores are rapidfuzz's own).
+EXACT_SCORE, PHONETIC_SCORE = 100.0, 97.0
+#: Near misses at or above this score are offered as suggestions.
+SUGGEST = 60.0
+
+Method = Literal["exact", "phonetic", "fuzzy"]
+Status = Literal["found", "ambiguous", "none"]
+
+#: Ranks, titles and offices dropped from names before matching.
+# fmt: off
+TITLE_WORDS = frozenset((
+    "brigadier", "general", "gen", "brig", "lieutenant", "lt", "major", "maj", "colonel",
+    "col", "captain", "capt", "admiral", "adm", "marshal", "army", "commander", "minister",
+    "defence", "defense", "mr", "mrs", "ms", "dr", "sir", "his", "excellency", "he", "hon",
+    "honourable", "honorable", "ambassador", "president", "prime", "sardar", "amiral", "of",
+    "the",
+    "генерал", "министр", "господин", "سرتیپ", "سردار", "ژنرال", "وزیر", "دفاع", "جناب",
+))
+# fmt: on
+
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+    # Serbian
+    "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dzh",
+    # Belarusian, Ukrainian
+    "і": "i", "ў": "w", "ї": "yi", "є": "ye", "ґ": "g",
+    # Kazakh
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+}  # fmt: skip
+
+# Letters whose accent carries a sound that plain accent-stripping would lose.
+_LATIN_SPECIAL = {
+    "š": "sh", "ś": "sh", "ž": "zh", "ż": "zh", "ź": "zh", "č": "ch", "ć": "ch",
+    "đ": "dj", "ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe",
+}  # fmt: skip
+
+_ARABIC_SCRIPT = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ـ": "",  # tatweel
+        "\u200c": "",  # zero-width non-joiner: written or not
+        "\u200d": "",
+    }
+)
+
+_TRANSLITERATE = str.maketrans({**_CYRILLIC, **_LATIN_SPECIAL})
+_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ich|uly|kyzy|ogly)$")
+
+# Spelling differences between transliteration systems, folded in this order.
+_PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"shch", "s"),
+        (r"tsch", "ch"),  # German ч
+        (r"tch", "ch"),  # French ч
+        (r"sch", "s"),  # German ш
+        (r"dzh|dj|zh", "j"),  # Russian-English ж, Serbian ђ, French/English j
+        (r"sz|sh", "s"),  # Polish, English ш
+        (r"cz|ch", "s"),  # Polish ч; French ch = ш
+        (r"kh", "h"),  # Russian х: Khatami = Hatami
+        (r"gh", "g"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"ck|q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),  # German, Polish
+        (r"ou", "u"),  # French
+        (r"tz", "ts"),
+        (r"[jy]", "i"),  # й as j (scholarly, Polish) or y (English)
+        (r"z", "s"),
+        (r"off$", "ov"),
+        (r"(.)\1+", r"\1"),  # doubled letters
+    )
+)
 
 
 def fold(text: str) -> str:
@@ -19,22 +126,181 @@ def fold(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def names_of(person: Person) -> Iterator[str]:
-    """Every name a person is known by in the dataset."""
-    yield person.name
-    yield person.short_name
-    yield from person.spellings
+def plain_key(text: str) -> str:
+    """The plain matching key of a name (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_SCRIPT)
+    text = text.translate(_TRANSLITERATE)
+    tokens = [t for t in fold(text).split() if t not in TITLE_WORDS]
+    # Initials ("A. Hatami") carry too little to match on.
+    tokens = [t for t in tokens if len(t) > 1 or len(tokens) == 1]
+    if len(tokens) >= 3:
+        tokens = [t for t in tokens if not _PATRONYMIC.search(t)] or tokens
+    return " ".join(tokens)
+
+
+def phonetic_key(plain: str) -> str:
+    """Fold transliteration differences out of a plain key, word by word."""
+    words = []
+    for word in plain.split():
+        for pattern, replacement in _PHONETIC_RULES:
+            word = pattern.sub(replacement, word)
+        words.append(word)
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """One name a person is known by, with its matching keys."""
+
+    person_id: str
+    text: str
+    kind: str  # name, short name, spelling, native name, or part of one of them
+    plain: str
+    phonetic: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A person a query may mean, with the best-matching alias and its score."""
+
+    person_id: str
+    score: float
+    alias: Alias
+    method: Method
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a name query resolved to, and why."""
+
+    query: str
+    plain: str
+    phonetic: str
+    status: Status
+    #: Best first. For `found`, the first is the answer and the second the runner-up.
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def best(self) -> Candidate | None:
+        """The answer when status is `found`."""
+        return self.candidates[0] if self.status == "found" else None
+
+    @property
+    def runner_up(self) -> Candidate | None:
+        """The next-best other person, if any scored at all."""
+        return self.candidates[1] if len(self.candidates) > 1 else None
+
+
+def aliases_of(person: Person) -> Iterator[tuple[str, str]]:
+    """Every (text, kind) a person is known by: names, spellings, native names."""
+    yield person.name, "name"
+    yield person.short_name, "short name"
+    for spelling in person.spellings:
+        yield spelling, "spelling"
     for native in person.native_names:
-        yield native.name
+        yield native.name, f"native name ({native.script})"
 
 
-def find_people(dataset: Dataset, query: str) -> list[Person]:
-    """People any of whose names contains the query, ignoring case, accents and punctuation."""
-    wanted = fold(query)
-    if not wanted:
-        return []
-    return [
-        person
-        for person in dataset.people
-        if any(wanted in fold(name) for name in names_of(person))
-    ]
+@dataclass
+class PersonIndex:
+    """Precomputed keys of every alias of every person, for fast resolution."""
+
+    people: dict[str, Person]
+    aliases: list[Alias] = field(default_factory=list)
+    by_plain: dict[str, list[Alias]] = field(default_factory=dict)
+    by_phonetic: dict[str, list[Alias]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, people: Iterable[Person]) -> PersonIndex:
+        """Index every alias, and each word of a multi-word alias, of every person."""
+        index = cls(people={p.id: p for p in people})
+        for person in index.people.values():
+            seen: set[tuple[str, str]] = set()
+            for text, kind in aliases_of(person):
+                plain = plain_key(text)
+                index._add(person.id, text, kind, plain, seen)
+                words = plain.split()
+                if len(words) > 1:
+                    for word in words:
+                        if len(word) >= 3:
+                            index._add(person.id, text, f"part of {kind}", word, seen)
+        return index
+
+    def _add(
+        self, person_id: str, text: str, kind: str, plain: str, seen: set[tuple[str, str]]
+    ) -> None:
+        if not plain or (plain, person_id) in seen:
+            return
+        seen.add((plain, person_id))
+        alias = Alias(person_id, text, kind, plain, phonetic_key(plain))
+        self.aliases.append(alias)
+        self.by_plain.setdefault(alias.plain, []).append(alias)
+        self.by_phonetic.setdefault(alias.phonetic, []).append(alias)
+
+    def resolve(self, query: str, *, runner_up: bool = False) -> Resolution:
+        """Resolve a name: exact key, then phonetic key, then fuzzy scoring.
+
+        Fuzzy scoring (and the rapidfuzz import) happens only on a miss, or when
+        runner_up asks who came second after an exact or phonetic hit.
+        """
+        plain = plain_key(query)
+        phonetic = phonetic_key(plain)
+        if not plain:
+            return Resolution(query, plain, phonetic, "none")
+        for table, score, method in (
+            (self.by_plain, EXACT_SCORE, "exact"),
+            (self.by_phonetic, PHONETIC_SCORE, "phonetic"),
+        ):
+            hits = table.get(plain if method == "exact" else phonetic)
+            if hits:
+                found = _best_per_person(Candidate(a.person_id, score, a, method) for a in hits)  # type: ignore[arg-type]
+                if len(found) == 1:
+                    runner = (
+                        self._fuzzy(phonetic, exclude=found[0].person_id)[:1] if runner_up else []
+                    )
+                    return Resolution(query, plain, phonetic, "found", (found[0], *runner))
+                return Resolution(query, plain, phonetic, "ambiguous", tuple(found))
+        return self._judge(query, plain, phonetic, self._fuzzy(phonetic))
+
+    def _fuzzy(self, phonetic: str, exclude: str | None = None) -> list[Candidate]:
+        """Best fuzzy candidate per person, best first."""
+        from rapidfuzz import fuzz, process
+
+        keys = [a.phonetic for a in self.aliases]
+        scored: list[Candidate] = []
+        scorers = [fuzz.ratio] + ([fuzz.token_sort_ratio] if " " in phonetic else [])
+        for scorer in scorers:
+            for _, score, position in process.extract(
+                phonetic, keys, scorer=scorer, limit=20, score_cutoff=50
+            ):
+                alias = self.aliases[position]
+                if alias.person_id != exclude:
+                    scored.append(Candidate(alias.person_id, round(score, 1), alias, "fuzzy"))
+        return _best_per_person(scored)
+
+    def _judge(self, query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Resolution:
+        if not scored or scored[0].score < ACCEPT:
+            near = tuple(c for c in scored[:3] if c.score >= SUGGEST)
+            return Resolution(query, plain, phonetic, "none", near)
+        top = scored[0].score
+        close = tuple(c for c in scored if c.score >= ACCEPT and top - c.score < AMBIGUITY_MARGIN)
+        if len(close) > 1:
+            return Resolution(query, plain, phonetic, "ambiguous", close)
+        return Resolution(query, plain, phonetic, "found", tuple(scored[:2]))
+
+
+def _best_per_person(candidates: Iterable[Candidate]) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for candidate in candidates:
+        current = best.get(candidate.person_id)
+        # Prefer higher scores; among equals, the fuller alias (a name over a part of one).
+        if current is None or (candidate.score, -_is_part(candidate)) > (
+            current.score,
+            -_is_part(current),
+        ):
+            best[candidate.person_id] = candidate
+    return sorted(best.values(), key=lambda c: (-c.score, c.person_id))
+
+
+def _is_part(candidate: Candidate) -> int:
+    return int(candidate.alias.kind.startswith("part of"))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .match import find_people, fold
+from .match import PersonIndex, Resolution, fold
 from .model import MEETING_KINDS, ContextItem, Dataset, Event, Meeting, Person
 
 
@@ -57,6 +57,7 @@ def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
     if wanted.first and wanted.last and wanted.first > wanted.last:
         raise QueryError(f"--from {wanted.first} is after --to {wanted.last}")
     countries = sorted({person.country for person in dataset.people})
+    index = PersonIndex.build(dataset.people) if wanted.people else None
     return ResolvedFilter(
         years=frozenset(wanted.years),
         first=wanted.first,
@@ -67,9 +68,7 @@ def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
         topics=frozenset(
             _pick("topic", t, [topic.id for topic in dataset.topics]) for t in wanted.topics
         ),
-        people=frozenset(
-            person.id for name in wanted.people for person in _people_named(dataset, name)
-        ),
+        people=frozenset(resolve_person(index, name).id for name in wanted.people if index),
     )
 
 
@@ -119,6 +118,51 @@ def resolve_event(dataset: Dataset, text: str) -> Event:
     raise QueryError(f"no event {text!r}{_suggest(text, ids)}; events: {', '.join(ids)}")
 
 
+def resolve_person(index: PersonIndex, name: str) -> Person:
+    """The one person a name means; NotFound (with suggestions or candidates) otherwise."""
+    resolution = index.resolve(name)
+    if resolution.best is None:
+        raise NotFound(describe_failure(index, resolution))
+    return index.people[resolution.best.person_id]
+
+
+def describe_failure(index: PersonIndex, resolution: Resolution) -> str:
+    """Why a name did not resolve, naming the near misses or the tied candidates."""
+    names = [f"{index.people[c.person_id].name} ({c.score:g})" for c in resolution.candidates]
+    if resolution.status == "ambiguous":
+        return f"{resolution.query!r} could mean {' or '.join(names)}: give more of the name"
+    hint = f"; did you mean {' or '.join(names)}?" if names else ""
+    return f"no person matches {resolution.query!r}{hint}"
+
+
+def meetings_with(dataset: Dataset, person_id: str) -> list[Meeting]:
+    """Every meeting the person took part in, in date order."""
+    return sort_meetings(
+        m for m in dataset.meetings if any(p.person == person_id for p in m.participants)
+    )
+
+
+def counterparts(dataset: Dataset, person_id: str) -> list[tuple[Person, int]]:
+    """The people someone met, with how many meetings they shared, most first."""
+    counts: dict[str, int] = {}
+    for meeting in meetings_with(dataset, person_id):
+        for participant in meeting.participants:
+            if participant.person != person_id:
+                counts[participant.person] = counts.get(participant.person, 0) + 1
+    people = [(dataset.person_by_id[pid], n) for pid, n in counts.items()]
+    return sorted(people, key=lambda pair: (-pair[1], pair[0].name))
+
+
+def people_with_counts(dataset: Dataset) -> list[tuple[Person, int]]:
+    """Everyone in the dataset with their number of meetings, most first, then by name."""
+    counts = {person.id: 0 for person in dataset.people}
+    for meeting in dataset.meetings:
+        for participant in meeting.participants:
+            counts[participant.person] += 1
+    people = [(dataset.person_by_id[pid], n) for pid, n in counts.items()]
+    return sorted(people, key=lambda pair: (-pair[1], pair[0].name))
+
+
 def meeting_countries(dataset: Dataset, meeting: Meeting) -> list[str]:
     """Countries of the participants, in participant order, without repeats."""
     seen: dict[str, None] = {}
@@ -150,13 +194,6 @@ def _passes(dataset: Dataset, meeting: Meeting, wanted: ResolvedFilter) -> bool:
     if wanted.countries and wanted.countries.isdisjoint(meeting_countries(dataset, meeting)):
         return False
     return not (wanted.people and wanted.people.isdisjoint(p.person for p in meeting.participants))
-
-
-def _people_named(dataset: Dataset, name: str) -> list[Person]:
-    people = find_people(dataset, name)
-    if not people:
-        raise NotFound(f"no person matches {name!r}")
-    return people
 
 
 def _pick(what: str, text: str, choices: Sequence[str]) -> str:

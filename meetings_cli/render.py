@@ -15,11 +15,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .model import ContextItem, Dataset, DateSpan, Meeting, Participant, Quote
+from .model import ContextItem, Dataset, DateSpan, Meeting, Participant, Person, Quote
 from .query import meeting_countries
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from .match import Candidate, PersonIndex, Resolution
+    from .search import SearchHit
 
 #: Output formats every record-printing command accepts.
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -159,6 +162,112 @@ def _source(dataset: Dataset, source_id: str) -> dict[str, Any]:
     }
 
 
+def person_record(person: Person, meetings: int | None = None) -> dict[str, Any]:
+    """A person as a JSON object (with their number of meetings, when given)."""
+    record: dict[str, Any] = {
+        "id": person.id,
+        "name": person.name,
+        "short_name": person.short_name,
+        "country": person.country,
+        "rank": person.rank,
+        "role": person.role,
+        "native_names": [{"script": n.script, "name": n.name} for n in person.native_names],
+        "spellings": list(person.spellings),
+        "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
+        "notes": person.notes,
+    }
+    if meetings is not None:
+        record["meetings"] = meetings
+    return record
+
+
+def candidate_record(index: PersonIndex, candidate: Candidate) -> dict[str, Any]:
+    """A person a name query may mean, with the alias that matched and the score."""
+    person = index.people[candidate.person_id]
+    return {
+        "id": person.id,
+        "name": person.name,
+        "country": person.country,
+        "score": candidate.score,
+        "method": candidate.method,
+        "alias": candidate.alias.text,
+        "alias_kind": candidate.alias.kind,
+    }
+
+
+def who_record(
+    dataset: Dataset,
+    index: PersonIndex,
+    resolution: Resolution,
+    meetings: Sequence[Meeting],
+    met: Sequence[tuple[Person, int]],
+) -> dict[str, Any]:
+    """The `who --json` object: the person, how the name matched, meetings, counterparts."""
+    best = resolution.best
+    return {
+        "query": resolution.query,
+        "person": person_record(index.people[best.person_id]) if best else None,
+        "score": best.score if best else None,
+        "match": {
+            "status": resolution.status,
+            "normalised": resolution.plain,
+            "phonetic": resolution.phonetic,
+            "method": best.method if best else None,
+            "alias": best.alias.text if best else None,
+            "alias_kind": best.alias.kind if best else None,
+            "runner_up": (
+                candidate_record(index, resolution.runner_up)
+                if best and resolution.runner_up
+                else None
+            ),
+        },
+        "meetings": [meeting_record(dataset, m) for m in meetings],
+        "counterparts": [
+            {"id": p.id, "name": p.name, "country": p.country, "meetings": n} for p, n in met
+        ],
+        "candidates": [candidate_record(index, c) for c in resolution.candidates],
+    }
+
+
+def search_record(dataset: Dataset, hit: SearchHit) -> dict[str, Any]:
+    """A meeting record with a `search` object: score and where each query word matched."""
+    return {
+        **meeting_record(dataset, hit.meeting),
+        "search": {
+            "score": hit.score,
+            "matches": [
+                {
+                    "field": m.field,
+                    "term": m.term,
+                    "matched": m.matched,
+                    "score": m.score,
+                    "snippet": snippet(m.text, m.start, m.end)[0],
+                }
+                for m in hit.matches
+            ],
+        },
+    }
+
+
+def snippet(text: str, start: int, end: int, width: int = 90) -> tuple[str, int, int]:
+    """A one-line excerpt of text around [start, end), and where that span is in it."""
+    text = printable(text)
+    context = max(0, (width - (end - start)) // 2)
+    left = max(0, start - context)
+    right = min(len(text), end + context)
+    # Cut at spaces, not inside words.
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    excerpt = text[left:right].replace("\n", " ").replace("\t", " ")
+    return prefix + excerpt + suffix, len(prefix) + start - left, len(prefix) + end - left
+
+
 # --------------------------------------------------------------------------- machine formats
 
 MEETING_CSV_COLUMNS = (
@@ -201,7 +310,18 @@ CONTEXT_CSV_COLUMNS = (
 
 
 #: CSV columns by collection name.
-CSV_COLUMNS = {"meetings": MEETING_CSV_COLUMNS, "context": CONTEXT_CSV_COLUMNS}
+PEOPLE_CSV_COLUMNS = (
+    "id",
+    "name",
+    "country",
+    "rank",
+    "role",
+    "meetings",
+    "native_names",
+    "spellings",
+)
+
+SEARCH_CSV_COLUMNS = (*MEETING_CSV_COLUMNS, "score", "matched_fields")
 
 
 def meeting_csv_row(record: dict[str, Any]) -> dict[str, str]:
@@ -237,6 +357,35 @@ def context_csv_row(record: dict[str, Any]) -> dict[str, str]:
             "source_ids": [s["id"] for s in record["sources"]],
         }
     )
+
+
+def person_csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """One CSV row from a person_record."""
+    return _cells(
+        {
+            **{key: record.get(key) for key in PEOPLE_CSV_COLUMNS},
+            "native_names": [n["name"] for n in record["native_names"]],
+        }
+    )
+
+
+def search_csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """One CSV row from a search_record: the meeting's columns, score and matched fields."""
+    fields = dict.fromkeys(m["field"] for m in record["search"]["matches"])
+    return {
+        **meeting_csv_row(record),
+        "score": str(record["search"]["score"]),
+        "matched_fields": "; ".join(fields),
+    }
+
+
+#: CSV columns and row builder of each kind of record.
+CSV_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], dict[str, str]]]] = {
+    "meetings": (MEETING_CSV_COLUMNS, meeting_csv_row),
+    "context": (CONTEXT_CSV_COLUMNS, context_csv_row),
+    "people": (PEOPLE_CSV_COLUMNS, person_csv_row),
+    "search": (SEARCH_CSV_COLUMNS, search_csv_row),
+}
 
 
 def _cells(row: dict[str, Any]) -> dict[str, str]:
@@ -289,10 +438,8 @@ def emit(
     if fmt == "table":
         table(make_console(out))
         return
-    to_row = meeting_csv_row if collection == "meetings" else context_csv_row
-    write_records(
-        out, fmt, records(), columns=CSV_COLUMNS[collection], to_row=to_row, single=single
-    )
+    columns, to_row = CSV_LAYOUTS[collection]
+    write_records(out, fmt, records(), columns=columns, to_row=to_row, single=single)
 
 
 def write_json(out: TextIO, value: Any) -> None:
@@ -459,3 +606,171 @@ def _print(console: Console, renderable: Any) -> None:
     with console.capture() as capture:
         console.print(renderable)
     console.file.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+
+
+def print_people_table(console: Console, people: Iterable[tuple[Person, int]]) -> None:
+    """The `people` table: everyone, with country, role and number of meetings."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("Name", overflow="fold")
+    table.add_column("Country", overflow="fold")
+    table.add_column("Role", overflow="fold", ratio=1)
+    table.add_column("Meetings", justify="right")
+    for person, count in people:
+        table.add_row(
+            Text(printable(person.name, one_line=True)),
+            Text(printable(person.country, one_line=True)),
+            Text(printable(person.role, one_line=True)),
+            Text(str(count)),
+        )
+    _print(console, table)
+
+
+def print_who(
+    console: Console,
+    dataset: Dataset,
+    index: PersonIndex,
+    resolution: Resolution,
+    meetings: Sequence[Meeting],
+    met: Sequence[tuple[Person, int]],
+    *,
+    explain: bool,
+) -> None:
+    """The `who` view: profile, meetings, counterparts, and with explain how the name matched."""
+    from rich import box
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    best = resolution.best
+    assert best is not None
+    person = index.people[best.person_id]
+    parts: list[Any] = []
+
+    def field(label: str, value: str) -> None:
+        line = Text(f"{label + ':':<12}", style="bold")
+        line.append(printable(value, one_line=True))
+        parts.append(line)
+
+    heading = Text(printable(person.name, one_line=True), style="bold")
+    heading.append(f"  {person.id}")
+    parts.append(heading)
+    field("Country", person.country)
+    if person.rank:
+        field("Rank", person.rank)
+    field("Role", person.role)
+    if person.native_names:
+        field("Native", "; ".join(f"{n.name} ({n.script})" for n in person.native_names))
+    field("Spellings", ", ".join(person.spellings))
+    if person.notes:
+        field("Notes", person.notes)
+    if explain:
+        parts.append(Text("How the name matched", style="bold"))
+        for line in explain_lines(index, resolution):
+            parts.append(Padding(Text(printable(line, one_line=True)), (0, 0, 0, 2)))
+    parts.append(Text(f"Meetings ({len(meetings)})", style="bold"))
+    if meetings:
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            header_style="bold",
+            pad_edge=False,
+            show_edge=False,
+            padding=(0, 1, 0, 0),
+        )
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Meeting", ratio=1)
+        for meeting in meetings:
+            event = dataset.event_by_id.get(meeting.event) if meeting.event else None
+            others = [p for p in meeting.participants if p.person != person.id]
+            cell = Text(meeting.id, style="bold")
+            cell.append(f"  {printable(event.short_name, one_line=True)}" if event else "")
+            cell.append("\nwith: ")
+            cell.append(", ".join(_participant_label(dataset, p) for p in others) or "—")
+            cell.append("\ntopics: ")
+            cell.append(", ".join(meeting.topics) or "—")
+            table.add_row(Text(format_span(meeting.date)), cell)
+        parts.append(Padding(table, (0, 0, 0, 2)))
+    else:
+        parts.append(Padding(Text("none recorded"), (0, 0, 0, 2)))
+    if met:
+        parts.append(Text("Counterparts", style="bold"))
+        for other, count in met:
+            label = f"{other.name} ({other.country}): {count} meeting{'s' if count != 1 else ''}"
+            parts.append(Padding(Text(printable(label, one_line=True)), (0, 0, 0, 2)))
+    _print(console, Group(*parts))
+
+
+def explain_lines(index: PersonIndex, resolution: Resolution) -> list[str]:
+    """How a name query was normalised and matched, for --explain."""
+    lines = [
+        f"query:      {resolution.query!r}",
+        f"normalised: {resolution.plain!r}",
+        f"phonetic:   {resolution.phonetic!r}",
+    ]
+    best = resolution.best
+    if best:
+        lines.append(
+            f"matched:    {best.alias.text!r} ({best.alias.kind}) by {best.method} match, "
+            f"score {best.score:g}"
+        )
+    runner = resolution.runner_up if best else None
+    if runner:
+        other = index.people[runner.person_id]
+        lines.append(
+            f"runner-up:  {other.name} via {runner.alias.text!r} ({runner.alias.kind}), "
+            f"score {runner.score:g}"
+        )
+    elif best:
+        lines.append("runner-up:  none scored")
+    return lines
+
+
+def print_search_table(console: Console, dataset: Dataset, hits: Iterable[SearchHit]) -> None:
+    """The `search` table: score, date, id, and a highlighted snippet per matched field."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Matched", overflow="fold", ratio=1)
+    for hit in hits:
+        lines = Text()
+        by_field: dict[str, list[Any]] = {}
+        for match in hit.matches:
+            by_field.setdefault(match.field, []).append(match)
+        for number, (field_name, matches) in enumerate(by_field.items()):
+            if number:
+                lines.append("\n")
+            first = matches[0]
+            excerpt, _, _ = snippet(first.text, first.start, first.end, width=60)
+            lines.append(f"{field_name}: ", style="dim")
+            line = Text(excerpt)
+            for match in matches:
+                line.highlight_regex(rf"\b{re.escape(match.matched)}\b", "bold reverse")
+            lines.append(line)
+        table.add_row(
+            Text(f"{hit.score:g}"),
+            Text(format_span(hit.meeting.date)),
+            Text(hit.meeting.id),
+            lines,
+        )
+    _print(console, table)

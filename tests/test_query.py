@@ -8,14 +8,18 @@ import pytest
 from conftest import DATA
 
 from meetings_cli.load import load_dataset
-from meetings_cli.match import find_people, fold
+from meetings_cli.match import PersonIndex, fold
 from meetings_cli.model import Dataset, DateSpan
 from meetings_cli.query import (
     MeetingFilter,
     NotFound,
     QueryError,
+    counterparts,
     find_meeting,
+    meetings_with,
     parse_partial_date,
+    people_with_counts,
+    resolve_person,
     select_meetings,
 )
 from meetings_cli.render import format_span, printable
@@ -87,12 +91,22 @@ def test_fold() -> None:
     assert fold("  SHOIGU ") == "shoigu"
 
 
-def test_find_people_by_any_name(dataset: Dataset) -> None:
-    assert [p.id for p in find_people(dataset, "Shoygu")] == ["sergei-shoigu"]
-    assert [p.id for p in find_people(dataset, "حاتمی")] == ["amir-hatami"]
-    assert [p.id for p in find_people(dataset, "Вулин")] == ["aleksandar-vulin"]
-    assert find_people(dataset, "Mattis") == []
-    assert find_people(dataset, "  ") == []
+def test_counterparts_and_people_counts(dataset: Dataset) -> None:
+    met = {person.id: n for person, n in counterparts(dataset, "amir-hatami")}
+    assert met["sergei-shoigu"] == 3 and met["aleksandar-vulin"] == 1
+    assert "amir-hatami" not in met
+    counts = {person.id: n for person, n in people_with_counts(dataset)}
+    assert (counts["amir-hatami"], counts["sergei-shoigu"], counts["kazem-jalali"]) == (8, 3, 0)
+    assert [m.id for m in meetings_with(dataset, "andrei-ravkov")] == ["mcis2018-belarus"]
+
+
+def test_resolve_person_explains_failures(dataset: Dataset) -> None:
+    index = PersonIndex.build(dataset.people)
+    assert resolve_person(index, "Shoygu").id == "sergei-shoigu"
+    with pytest.raises(NotFound, match="no person matches 'Mattis'"):
+        resolve_person(index, "Mattis")
+    with pytest.raises(NotFound, match="did you mean Amir Hatami"):
+        resolve_person(index, "Salami")
 
 
 def test_select_meetings_combines_options_with_and(dataset: Dataset) -> None:

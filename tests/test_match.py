@@ -1,0 +1,238 @@
+"""The name resolver on its own: variant spellings, scripts, non-matches, ambiguity."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import DATA
+
+from meetings_cli.load import load_dataset
+from meetings_cli.match import PersonIndex, phonetic_key, plain_key
+from meetings_cli.model import Person
+
+# (query, person it must resolve to, how it is written)
+VARIANTS: list[tuple[str, str, str]] = [
+    # Amir Hatami
+    ("Hatami", "amir-hatami", "English"),
+    ("HATAMI", "amir-hatami", "English"),
+    ("amir hatami", "amir-hatami", "English"),
+    ("Brigadier General Amir Hatami", "amir-hatami", "English, with rank"),
+    ("Gen. Hatami", "amir-hatami", "English, with title"),
+    ("A. Hatami", "amir-hatami", "English, initial"),
+    ("Hatemi", "amir-hatami", "typo"),
+    ("Hatamy", "amir-hatami", "English variant"),
+    ("Khatami", "amir-hatami", "Russian back-transliteration"),
+    ("Хатами", "amir-hatami", "Cyrillic"),
+    ("Амир Хатами", "amir-hatami", "Cyrillic"),
+    ("Chatami", "amir-hatami", "German"),
+    ("Hātamī", "amir-hatami", "scholarly (diacritics)"),
+    ("امیر حاتمی", "amir-hatami", "Persian"),
+    ("حاتمی", "amir-hatami", "Persian"),
+    ("امير حاتمي", "amir-hatami", "Arabic letters for Persian"),
+    ("سرتیپ امیر حاتمی", "amir-hatami", "Persian, with rank"),
+    # Sergei Shoigu
+    ("Shoigu", "sergei-shoigu", "English"),
+    ("Shoygu", "sergei-shoigu", "English (BGN)"),
+    ("Sergey Shoygu", "sergei-shoigu", "English (BGN)"),
+    ("Schoigu", "sergei-shoigu", "German"),
+    ("Sergej Schoigu", "sergei-shoigu", "German"),
+    ("Choïgou", "sergei-shoigu", "French"),
+    ("Sergueï Choïgou", "sergei-shoigu", "French"),
+    ("Szojgu", "sergei-shoigu", "Polish"),
+    ("Siergiej Szojgu", "sergei-shoigu", "Polish"),
+    ("Šojgu", "sergei-shoigu", "scholarly"),
+    ("Sergej Šojgu", "sergei-shoigu", "scholarly"),
+    ("Шойгу", "sergei-shoigu", "Cyrillic"),
+    ("Сергей Шойгу", "sergei-shoigu", "Cyrillic"),
+    ("Сергей Кужугетович Шойгу", "sergei-shoigu", "Cyrillic with patronymic"),
+    ("Shoigu-", "sergei-shoigu", "stray punctuation"),
+    ("Shoiguu", "sergei-shoigu", "typo"),
+    ("General of the Army Sergei Shoigu", "sergei-shoigu", "English, with rank"),
+    # Andrei Ravkov
+    ("Ravkov", "andrei-ravkov", "English"),
+    ("Andrey Ravkov", "andrei-ravkov", "English (BGN)"),
+    ("Rawkow", "andrei-ravkov", "German/Polish"),
+    ("Равков", "andrei-ravkov", "Russian Cyrillic"),
+    ("Андрэй Раўкоў", "andrei-ravkov", "Belarusian Cyrillic"),
+    ("Ravkoff", "andrei-ravkov", "French"),
+    # Beibut Atamkulov
+    ("Atamkulov", "beibut-atamkulov", "English"),
+    ("Beibit Atamkulov", "beibut-atamkulov", "Kazakh-English"),
+    ("Atamkoulov", "beibut-atamkulov", "French"),
+    ("Атамкулов", "beibut-atamkulov", "Russian Cyrillic"),
+    ("Атамқұлов", "beibut-atamkulov", "Kazakh Cyrillic"),
+    # Saken Zhasuzakov
+    ("Zhasuzakov", "saken-zhasuzakov", "English"),
+    ("Saken Adilkhanovich Zhasuzakov", "saken-zhasuzakov", "with patronymic"),
+    ("Jassouzakov", "saken-zhasuzakov", "French"),
+    ("Żasuzakow", "saken-zhasuzakov", "Polish"),
+    ("Schassusakow", "saken-zhasuzakov", "German"),
+    ("Жасузаков", "saken-zhasuzakov", "Russian Cyrillic"),
+    ("Сәкен Жасұзақов", "saken-zhasuzakov", "Kazakh Cyrillic"),
+    # Khurram Dastgir Khan
+    ("Dastgir Khan", "khurram-dastgir-khan", "English"),
+    ("Khurram Dastgir-Khan", "khurram-dastgir-khan", "hyphenated"),
+    ("Dastagir", "khurram-dastgir-khan", "variant"),
+    ("Khurram Dastgir", "khurram-dastgir-khan", "given names"),
+    ("خرم دستگیر خان", "khurram-dastgir-khan", "Urdu"),
+    ("دستگیر", "khurram-dastgir-khan", "Urdu"),
+    ("Хуррам Дастгир Хан", "khurram-dastgir-khan", "Cyrillic"),
+    # Aleksandar Vulin
+    ("Vulin", "aleksandar-vulin", "English/Serbian Latin"),
+    ("Alexander Vulin", "aleksandar-vulin", "English"),
+    ("Wulin", "aleksandar-vulin", "German/Polish"),
+    ("Вулин", "aleksandar-vulin", "Serbian Cyrillic"),
+    ("Александар Вулин", "aleksandar-vulin", "Serbian Cyrillic"),
+    # Kazem Jalali
+    ("Jalali", "kazem-jalali", "English"),
+    ("Kazem Djalali", "kazem-jalali", "French"),
+    ("Kazim Jalali", "kazem-jalali", "variant"),
+    ("Джалали", "kazem-jalali", "Cyrillic"),
+    ("کاظم جلالی", "kazem-jalali", "Persian"),
+]
+
+# People who are not in the dataset: other defence ministers, officials, random names.
+NOT_IN_DATASET = [
+    "Mattis",
+    "Mark Esper",
+    "Gerasimov",
+    "Sergei Lavrov",
+    "Khrenin",
+    "Tokayev",
+    "Hulusi Akar",
+    "Rajnath Singh",
+    "Wei Fenghe",
+    "Hassan Rouhani",
+    "Mohammad Javad Zarif",
+    "Hossein Salami",
+    "Qasem Soleimani",
+    "Vučić",
+    "Amir Khan",
+    "John Smith",
+    "Xyzzy",
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> PersonIndex:
+    return PersonIndex.build(load_dataset(DATA).people)
+
+
+def test_the_variant_list_is_broad() -> None:
+    assert len(VARIANTS) >= 50
+    scripts = {how.split(" ")[0].rstrip(",") for _, _, how in VARIANTS}
+    assert {"Cyrillic", "Persian", "Urdu", "German", "French", "Polish", "scholarly"} <= scripts
+    assert len({person for _, person, _ in VARIANTS}) == 8
+
+
+@pytest.mark.parametrize(("query", "person_id", "how"), VARIANTS)
+def test_variant_resolves(index: PersonIndex, query: str, person_id: str, how: str) -> None:
+    resolution = index.resolve(query)
+    assert resolution.status == "found", (query, how, resolution)
+    assert resolution.best is not None and resolution.best.person_id == person_id
+
+
+@pytest.mark.parametrize("query", NOT_IN_DATASET)
+def test_people_not_in_the_dataset_do_not_resolve(index: PersonIndex, query: str) -> None:
+    resolution = index.resolve(query)
+    assert resolution.status == "none", resolution
+    assert all(c.score < 80 for c in resolution.candidates)
+
+
+def test_much_better_than_plain_wratio_over_canonical_names(index: PersonIndex) -> None:
+    from rapidfuzz import fuzz, process
+
+    names = {p.name: p.id for p in index.people.values()}
+    baseline = sum(
+        (hit := process.extractOne(query, list(names), scorer=fuzz.WRatio)) is not None
+        and names[hit[0]] == person_id
+        for query, person_id, _ in VARIANTS
+    )
+    ours = sum(
+        (r := index.resolve(q)).best is not None and r.best.person_id == p for q, p, _ in VARIANTS
+    )
+    assert ours == len(VARIANTS)
+    assert baseline < 0.8 * len(VARIANTS)  # plain WRatio manages about two in three
+
+
+def person(pid: str, name: str, native: str | None = None) -> Person:
+    from meetings_cli.model import NativeName
+
+    natives = (NativeName("Cyrillic", native),) if native else ()
+    return Person(pid, name, name.split()[-1], "X", None, "r", natives, (name,), (), None)
+
+
+def test_two_people_who_match_equally_are_reported_not_guessed() -> None:
+    index = PersonIndex.build([person("a", "Amir Hatami"), person("b", "Amir Hatamy")])
+    resolution = index.resolve("Khatami")  # both are "hatami" once spellings are folded
+    assert resolution.status == "ambiguous"
+    assert {c.person_id for c in resolution.candidates} == {"a", "b"}
+    assert index.resolve("Hatamy").status == "found"  # the exact spelling decides
+
+
+def test_close_fuzzy_scores_are_ambiguous() -> None:
+    index = PersonIndex.build([person("a", "Ali Rezaian"), person("b", "Ali Rezvani")])
+    resolution = index.resolve("Rezvian")  # a typo as far from either
+    assert resolution.status == "ambiguous", resolution
+    assert [c.person_id for c in resolution.candidates] == ["a", "b"]
+    assert index.resolve("Rezaian").best.person_id == "a"  # type: ignore[union-attr]
+
+
+def test_shared_given_name_alone_is_ambiguous() -> None:
+    index = PersonIndex.build([person("a", "Sergei Shoigu"), person("b", "Sergei Lavrov")])
+    assert index.resolve("Sergei").status == "ambiguous"
+    assert index.resolve("Sergei Lavrov").best.person_id == "b"  # type: ignore[union-attr]
+
+
+def test_explain_fields(index: PersonIndex) -> None:
+    resolution = index.resolve("Brigadier General Khatami", runner_up=True)
+    assert resolution.plain == "khatami"
+    assert resolution.phonetic == "hatami"
+    best = resolution.best
+    assert best is not None and best.method == "phonetic" and best.score == 97
+    assert resolution.runner_up is not None and resolution.runner_up.person_id != "amir-hatami"
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Brigadier General Amir Hatami", "amir hatami"),
+        ("Šojgu", "shojgu"),
+        ("Сергей Кужугетович Шойгу", "sergey shoygu"),
+        ("Dastgir-Khan", "dastgir khan"),
+        ("امير حاتمي", "امیر حاتمی"),
+        ("  ", ""),
+    ],
+)
+def test_plain_key(text: str, plain: str) -> None:
+    assert plain_key(text) == plain
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["shoigu", "shoygu", "schoigu", "szojgu", "shojgu", "choigou", "shoyguu"],
+        ["khatami", "hatami", "hatamy"],
+        ["zhasuzakov", "jassouzakov", "zhasuzakow"],
+        ["ravkov", "rawkow", "ravkoff"],
+    ],
+)
+def test_phonetic_key_folds_transliterations(spellings: list[str]) -> None:
+    assert len({phonetic_key(s) for s in spellings}) == 1
+
+
+def test_exact_hits_do_not_import_rapidfuzz() -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from meetings_cli.load import load_dataset\n"
+        "from meetings_cli.match import PersonIndex\n"
+        f"index = PersonIndex.build(load_dataset(Path({str(DATA)!r})).people)\n"
+        "assert index.resolve('Schoigu').best.method == 'phonetic'\n"
+        "assert 'rapidfuzz' not in sys.modules\n"
+        "assert index.resolve('Hatemi').best.method == 'fuzzy'\n"
+        "assert 'rapidfuzz' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
