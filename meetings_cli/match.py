@@ -216,14 +216,15 @@ class PersonIndex:
         index = cls(people={p.id: p for p in people})
         for person in index.people.values():
             seen: set[tuple[str, str]] = set()
-            for text, kind in aliases_of(person):
-                plain = plain_key(text)
+            known = [(text, kind, plain_key(text)) for text, kind in aliases_of(person)]
+            # Whole names first, so a word that is also a whole alias is listed as that.
+            for text, kind, plain in known:
                 index._add(person.id, text, kind, plain, seen)
+            for text, kind, plain in known:
                 words = plain.split()
-                if len(words) > 1:
-                    for word in words:
-                        if len(word) >= 3:
-                            index._add(person.id, text, f"part of {kind}", word, seen)
+                for word in words if len(words) > 1 else ():
+                    if len(word) >= 3:
+                        index._add(person.id, text, f"part of {kind}", word, seen)
         return index
 
     def _add(

@@ -677,7 +677,7 @@ def print_who(
     if explain:
         parts.append(Text("How the name matched", style="bold"))
         for line in explain_lines(index, resolution):
-            parts.append(Padding(Text(printable(line, one_line=True)), (0, 0, 0, 2)))
+            parts.append(Padding(Text(printable(line)), (0, 0, 0, 2)))
     parts.append(Text(f"Meetings ({len(meetings)})", style="bold"))
     if meetings:
         table = Table(

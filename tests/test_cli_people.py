@@ -1,0 +1,208 @@
+"""`who`, `people` and `search` through the CLI, and `list --person` with the resolver."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Invoke, edit
+
+# ----------------------------------------------------------------------------- who
+
+
+def test_who_table_profile_meetings_counterparts(cli: Invoke) -> None:
+    result = cli("who", "Shoygu")
+    assert result.exit_code == 0
+    out = result.stdout
+    for text in ("Sergei Shoigu", "Russia", "Сергей Шойгу", "Sergey Shoygu", "Meetings (3)"):
+        assert text in out
+    assert "mcis2018-russia" in out and "army2020-russia" in out
+    assert "Amir Hatami (Iran): 3 meetings" in out
+    assert "How the name matched" not in out
+
+
+def test_who_json_contract(cli: Invoke) -> None:
+    result = cli("who", "Schoigu", "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["query"] == "Schoigu"
+    assert report["person"]["id"] == "sergei-shoigu"
+    assert {"id", "name", "country", "role", "native_names", "spellings"} <= report["person"].keys()
+    assert report["score"] == 97
+    assert [m["id"] for m in report["meetings"]] == [
+        "mcis2018-russia",
+        "mcis2019-russia",
+        "army2020-russia",
+    ]
+    assert report["meetings"][0].keys() >= {"id", "date", "participants", "topics", "summary"}
+    assert report["counterparts"] == [
+        {"id": "amir-hatami", "name": "Amir Hatami", "country": "Iran", "meetings": 3}
+    ]
+    assert report["candidates"][0]["id"] == "sergei-shoigu"
+    assert report["match"]["method"] == "phonetic"
+
+
+def test_who_explain(cli: Invoke) -> None:
+    out = cli("who", "Gen.", "Hatemi", "--explain").stdout
+    assert "normalised: 'hatemi'" in out
+    assert "by fuzzy match, score 83.3" in out
+    assert "runner-up:" in out
+    report = json.loads(cli("who", "Khatami", "--explain", "--json").stdout)
+    assert report["match"]["runner_up"]["id"] != "amir-hatami"
+    assert report["match"]["phonetic"] == "hatami"
+
+
+@pytest.mark.parametrize("name", ["Mattis", "Hossein Salami", "Lavrov"])
+def test_who_unknown_person(cli: Invoke, name: str) -> None:
+    result = cli("who", name)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"meetings: no person matches '{name}'")
+
+
+def test_who_suggests_near_misses(cli: Invoke) -> None:
+    result = cli("who", "Salami")
+    assert "did you mean Amir Hatami (66.7) or Kazem Jalali (66.7)?" in result.stderr
+    report = json.loads(cli("who", "Salami", "--json").stdout)
+    assert report["person"] is None and report["meetings"] == []
+    assert {c["id"] for c in report["candidates"]} == {"amir-hatami", "kazem-jalali"}
+
+
+def test_who_ambiguous_lists_candidates(cli_bare: Invoke, data_copy: Path) -> None:
+    edit(
+        data_copy / "people.yaml",
+        "  - id: kazem-jalali\n",
+        "  - id: amir-hatamy\n    name: Amir Hatamy\n    short_name: Hatamy\n    country: Iran\n"
+        "    role: Someone else\n    spellings: [Amir Hatamy]\n  - id: kazem-jalali\n",
+    )
+    result = cli_bare("--data", str(data_copy), "who", "Khatami")
+    assert result.exit_code == 1
+    assert "'Khatami' could mean Amir Hatami (97) or Amir Hatamy (97)" in result.stderr
+    report = json.loads(cli_bare("--data", str(data_copy), "who", "Khatami", "--json").stdout)
+    assert report["match"]["status"] == "ambiguous" and len(report["candidates"]) == 2
+    listed = cli_bare("--data", str(data_copy), "list", "--person", "Khatami")
+    assert listed.exit_code == 1 and "could mean" in listed.stderr
+
+
+def test_who_person_without_meetings(cli: Invoke) -> None:
+    result = cli("who", "Kazem", "Jalali")
+    assert result.exit_code == 0
+    assert "Meetings (0)" in result.stdout and "none recorded" in result.stdout
+
+
+def test_who_rejects_row_formats(cli: Invoke) -> None:
+    result = cli("who", "Hatami", "--format", "csv")
+    assert result.exit_code == 2 and "list --person" in result.stderr
+
+
+# ----------------------------------------------------------------------------- people
+
+
+def test_people_table(cli: Invoke) -> None:
+    out = cli("people").stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["Name", "Country", "Role", "Meetings"]
+    assert lines[2].startswith("Amir Hatami") and lines[2].rstrip().endswith("8")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_people_formats(cli: Invoke, fmt: str) -> None:
+    result = cli("people", "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "json":
+        rows = json.loads(result.stdout)
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+    else:
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 8
+    by_id = {row["id"]: row for row in rows}
+    assert str(by_id["sergei-shoigu"]["meetings"]) == "3"
+    assert str(by_id["kazem-jalali"]["meetings"]) == "0"
+    assert by_id["aleksandar-vulin"]["country"] == "Serbia"
+
+
+# ----------------------------------------------------------------------------- search
+
+
+def test_search_forgives_typos(cli: Invoke) -> None:
+    hits = json.loads(cli("search", "terorism", "--json").stdout)
+    ids = [h["id"] for h in hits]
+    assert {"mcis2018-russia", "mcis2018-kazakhstan", "mcis2019-russia"} <= set(ids)
+    for hit in hits:
+        (match,) = hit["search"]["matches"]
+        assert match["term"] == "terorism"
+        assert "terrorism" in match["matched"].lower()
+        assert match["field"] in ("summary", "topics", "quotes", "title")
+
+
+def test_search_multi_word_needs_every_word(cli: Invoke) -> None:
+    hits = json.loads(cli("search", "return of refugees", "--json").stdout)
+    assert [h["id"] for h in hits] == ["mcis2018-russia"]
+    fields = {m["term"]: m["field"] for m in hits[0]["search"]["matches"]}
+    assert set(fields) == {"return", "refugees"}  # "of" is not searched for
+
+
+def test_search_names_in_any_spelling(cli: Invoke) -> None:
+    hits = json.loads(cli("search", "Schoigu", "astana", "--json").stdout)
+    assert [h["id"] for h in hits] == ["mcis2019-russia"]
+    assert {m["field"] for m in hits[0]["search"]["matches"]} == {"participants", "summary"}
+
+
+def test_search_quotes_events_locations(cli: Invoke) -> None:
+    assert "mcis2018-kazakhstan" in cli("search", "dominating powers").stdout
+    assert json.loads(cli("search", "Army-2020", "--json").stdout)[0]["id"] == "army2020-russia"
+
+
+def test_search_is_ranked_and_limited(cli: Invoke) -> None:
+    hits = json.loads(cli("search", "cooperation", "--json").stdout)
+    scores = [h["search"]["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True) and len(hits) > 2
+    limited = json.loads(cli("search", "cooperation", "--limit", "2", "--json").stdout)
+    assert [h["id"] for h in limited] == [h["id"] for h in hits[:2]]
+
+
+def test_search_takes_list_filters(cli: Invoke) -> None:
+    hits = json.loads(cli("search", "cooperation", "--year", "2019", "--json").stdout)
+    assert [h["id"] for h in hits] == ["mcis2019-russia"]
+    hits = json.loads(cli("search", "cooperation", "--country", "Serbia", "--json").stdout)
+    assert [h["id"] for h in hits] == ["mcis2018-serbia"]
+
+
+def test_search_nothing_found(cli: Invoke) -> None:
+    result = cli("search", "xylophone", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+    assert "no meetings match 'xylophone'" in result.stderr
+
+
+def test_search_table_says_which_field_and_highlights(cli: Invoke) -> None:
+    plain = cli("search", "Ankara")
+    assert plain.exit_code == 0
+    assert "summary:" in plain.stdout and "Ankara" in plain.stdout
+    coloured = cli("search", "Ankara", env={"FORCE_COLOR": "1", "TERM": "xterm"})
+    assert "\x1b[1;7mAnkara" in coloured.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_search_formats(cli: Invoke, fmt: str) -> None:
+    result = cli("search", "astana", "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "csv":
+        (row,) = csv.DictReader(io.StringIO(result.stdout))
+        assert row["id"] == "mcis2019-russia" and row["matched_fields"] == "summary"
+        assert float(row["score"]) == 100
+    else:
+        assert json.loads(result.stdout)["search"]["score"] == 100
+
+
+# ----------------------------------------------------------------------------- list --person
+
+
+@pytest.mark.parametrize("name", ["Schoigu", "Шойгу", "Choïgou", "Szojgu", "Sergey Shoygu"])
+def test_list_person_uses_the_resolver(cli: Invoke, name: str) -> None:
+    rows = json.loads(cli("list", "--person", name, "--json").stdout)
+    assert [r["id"] for r in rows] == ["mcis2018-russia", "mcis2019-russia", "army2020-russia"]
