@@ -7,13 +7,17 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Annotated, NoReturn, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
 from . import __version__
 from .load import DATA_ENV, DataError, load_dataset, locate_dataset
 from .model import Dataset, Meeting
+
+if TYPE_CHECKING:
+    from .render import Screen
 
 app = typer.Typer(
     name="meetings",
@@ -39,11 +43,58 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+class ColorMode(str, Enum):
+    """When tables are coloured."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Global options, handed to every command through the Typer context."""
 
     data: str | None
+    color: str = "auto"
+
+
+def _scan(ctx: typer.Context) -> dict[str, list[dict[str, str]]]:
+    """Ids and names for shell completion, read without YAML or validation (fast on Tab)."""
+    from .load import quick_scan
+
+    data = ctx.find_root().params.get("data")
+    try:
+        return quick_scan(locate_dataset(data))
+    except OSError:
+        return {}
+
+
+def _starting_with(values: list[str], incomplete: str) -> list[str]:
+    wanted = incomplete.casefold()
+    return [v for v in dict.fromkeys(values) if v.casefold().startswith(wanted)]
+
+
+def complete_meeting_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Meeting ids for Tab completion."""
+    return _starting_with([r["id"] for r in _scan(ctx).get("meetings", [])], incomplete)
+
+
+def complete_event_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Event ids for Tab completion."""
+    return _starting_with([r["id"] for r in _scan(ctx).get("events", [])], incomplete)
+
+
+def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Surnames and full names for Tab completion."""
+    people = _scan(ctx).get("people", [])
+    names = [r.get("short_name", "") for r in people] + [r.get("name", "") for r in people]
+    return _starting_with([n for n in names if n], incomplete)
+
+
+def complete_topics(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Topic ids for Tab completion."""
+    return _starting_with([r["id"] for r in _scan(ctx).get("topics", [])], incomplete)
 
 
 FormatOption = Annotated[
@@ -76,7 +127,11 @@ CountryOption = Annotated[
 EventOption = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--event", "-e", help="At this event: id or name (repeatable).", show_default=False
+        "--event",
+        "-e",
+        help="At this event: id or name (repeatable).",
+        show_default=False,
+        autocompletion=complete_event_ids,
     ),
 ]
 KindOption = Annotated[
@@ -87,13 +142,31 @@ KindOption = Annotated[
 ]
 TopicOption = Annotated[
     Optional[list[str]],
-    typer.Option("--topic", "-t", help="Tagged with this topic (repeatable).", show_default=False),
+    typer.Option(
+        "--topic",
+        "-t",
+        help="Tagged with this topic (repeatable).",
+        show_default=False,
+        autocompletion=complete_topics,
+    ),
 ]
 PersonOption = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--person", "-p", help="With a participant of this name (repeatable).", show_default=False
+        "--person",
+        "-p",
+        help="With a participant of this name, in any spelling (repeatable).",
+        show_default=False,
+        autocompletion=complete_people,
     ),
+]
+SvgOption = Annotated[
+    Optional[Path],
+    typer.Option("--svg", metavar="FILE", help="Also save the table as SVG.", show_default=False),
+]
+HtmlOption = Annotated[
+    Optional[Path],
+    typer.Option("--html", metavar="FILE", help="Also save the table as HTML.", show_default=False),
 ]
 
 
@@ -116,6 +189,13 @@ def main(
             show_default=False,
         ),
     ] = None,
+    color: Annotated[
+        ColorMode,
+        typer.Option(
+            "--color",
+            help="Colour in tables: auto (on a terminal, unless NO_COLOR is set), always, never.",
+        ),
+    ] = "auto",  # type: ignore[assignment]
     version: Annotated[
         bool,
         typer.Option(
@@ -124,7 +204,7 @@ def main(
     ] = False,
 ) -> None:
     """Query the meetings dataset."""
-    ctx.obj = Settings(data=data)
+    ctx.obj = Settings(data=data, color=ColorMode(color).value)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -149,6 +229,23 @@ def _format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
     if as_json and fmt not in (None, OutputFormat.json):
         _fail(f"--json and --format {fmt.value if fmt else ''} disagree: give one of them")
     return OutputFormat.json if as_json else fmt or OutputFormat.table
+
+
+def _screen(
+    ctx: typer.Context,
+    output: OutputFormat,
+    svg: Path | None = None,
+    html: Path | None = None,
+    *,
+    ascii_only: bool = False,
+) -> Screen:
+    """Drawing settings from the global --color and the command's --svg/--html/--ascii."""
+    from .render import Screen
+
+    if (svg or html) and output is not OutputFormat.table:
+        _fail("--svg and --html save table output: leave out --format/--json")
+    settings: Settings = ctx.obj
+    return Screen(color=settings.color, svg=svg, html=html, ascii=ascii_only)
 
 
 def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
@@ -177,6 +274,8 @@ def list_meetings(
     kind: KindOption = None,
     topic: TopicOption = None,
     person: PersonOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -199,6 +298,7 @@ def list_meetings(
     render.emit(
         sys.stdout,
         output.value,
+        screen=_screen(ctx, output, svg, html),
         table=lambda console: render.print_meeting_table(console, dataset, meetings),
         records=lambda: [render.meeting_record(dataset, m) for m in meetings],
         collection="meetings",
@@ -255,8 +355,15 @@ def _print_empty(output: OutputFormat, collection: str) -> None:
 def show(
     ctx: typer.Context,
     meeting_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Meeting id, as `meetings list` shows it.")
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Meeting id, as `meetings list` shows it.",
+            autocompletion=complete_meeting_ids,
+        ),
     ],
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -273,6 +380,7 @@ def show(
     render.emit(
         sys.stdout,
         output.value,
+        screen=_screen(ctx, output, svg, html),
         table=lambda console: render.print_meeting_detail(console, dataset, meeting),
         records=lambda: [render.meeting_record(dataset, meeting)],
         collection="meetings",
@@ -283,6 +391,8 @@ def show(
 @app.command()
 def context(
     ctx: typer.Context,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -299,6 +409,7 @@ def context(
     render.emit(
         sys.stdout,
         output.value,
+        screen=_screen(ctx, output, svg, html),
         table=lambda console: render.print_context_table(console, dataset, items),
         records=lambda: [render.context_record(dataset, item) for item in items],
         collection="context",
@@ -311,13 +422,17 @@ def who(
     name: Annotated[
         list[str],
         typer.Argument(
-            metavar="NAME", help="A name in any spelling or script, e.g. Shoygu, Шойгу, حاتمی."
+            metavar="NAME",
+            help="A name in any spelling or script, e.g. Shoygu, Шойгу, حاتمی.",
+            autocompletion=complete_people,
         ),
     ],
     explain: Annotated[
         bool,
         typer.Option("--explain", help="Show how the name was normalised and matched."),
     ] = False,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -335,6 +450,7 @@ def who(
     output = _format(fmt, as_json)
     if output not in (OutputFormat.table, OutputFormat.json):
         _fail("who prints a table or --json (use `meetings list --person` for jsonl or csv)")
+    screen = _screen(ctx, output, svg, html)
     dataset = _dataset(ctx)
     index = PersonIndex.build(dataset.people)
     resolution = index.resolve(" ".join(name), runner_up=explain)
@@ -344,8 +460,9 @@ def who(
     if output is OutputFormat.json:
         render.write_json(sys.stdout, render.who_record(dataset, index, resolution, meetings, met))
     elif best:
-        console = render.make_console(sys.stdout)
+        console = render.make_console(sys.stdout, screen)
         render.print_who(console, dataset, index, resolution, meetings, met, explain=explain)
+        render.save_exports(console, screen, f"meetings who {' '.join(name)}")
     if best is None:
         if explain and output is OutputFormat.table:
             for line in render.explain_lines(index, resolution):
@@ -356,6 +473,8 @@ def who(
 @app.command()
 def people(
     ctx: typer.Context,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -372,6 +491,7 @@ def people(
     render.emit(
         sys.stdout,
         output.value,
+        screen=_screen(ctx, output, svg, html),
         table=lambda console: render.print_people_table(console, everyone),
         records=lambda: [render.person_record(p, n) for p, n in everyone],
         collection="people",
@@ -395,6 +515,8 @@ def search(
     kind: KindOption = None,
     topic: TopicOption = None,
     person: PersonOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -416,9 +538,267 @@ def search(
     render.emit(
         sys.stdout,
         output.value,
+        screen=_screen(ctx, output, svg, html),
         table=lambda console: render.print_search_table(console, dataset, hits),
         records=lambda: [render.search_record(dataset, hit) for hit in hits],
         collection="search",
+    )
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    ascii_only: Annotated[
+        bool,
+        typer.Option("--ascii", help="Plain ASCII, no rules or dashes (the default when piped)."),
+    ] = False,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Meetings by year and event, one line each: date, counterpart, country, kind.
+
+    Takes the filters of `list`. Dates show their precision (3 Apr, 3–6 Apr)
+    and ~ marks an inferred date; records where sources disagree are marked.
+    """
+    from . import render
+    from .report import principal_ids
+    from .report import timeline as group_by_year
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    meetings = _select(
+        dataset, output, "timeline", year, from_, to, country, event, kind, topic, person
+    )
+    if not meetings:
+        _print_empty(output, "timeline")
+        _fail("no meetings match", EXIT_NOTHING)
+    groups = group_by_year(dataset, meetings)
+    if output is OutputFormat.json:
+        render.write_json(sys.stdout, render.timeline_record(dataset, groups))
+        return
+    screen = _screen(ctx, output, svg, html, ascii_only=ascii_only)
+    principals = principal_ids(dataset)
+
+    def draw(console: Any) -> None:
+        plain = screen.ascii or not console.is_terminal
+        render.print_timeline(console, dataset, groups, principals, ascii_only=plain)
+
+    render.emit(
+        sys.stdout,
+        output.value,
+        screen=screen,
+        table=draw,
+        records=lambda: [
+            render.meeting_record(dataset, m) for g in groups for e in g.events for m in e.meetings
+        ],
+        collection="timeline",
+    )
+
+
+class GraphFormat(str, Enum):
+    """How the who-met-whom graph is written."""
+
+    dot = "dot"
+    mermaid = "mermaid"
+    json = "json"
+
+
+@app.command()
+def graph(
+    ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    fmt: Annotated[
+        GraphFormat,
+        typer.Option("--format", "-f", help="dot (Graphviz), mermaid or json."),
+    ] = GraphFormat.dot,
+    as_json: JsonOption = False,
+) -> None:
+    """Who met whom: people as nodes, an edge per pair weighted by meetings, with years.
+
+    Takes the filters of `list`. Edges through a participant only some sources
+    name are marked disputed (dashed in dot and mermaid).
+    """
+    from . import render
+    from .query import people_with_counts
+    from .report import meeting_graph
+
+    output = GraphFormat.json if as_json else fmt
+    dataset = _dataset(ctx)
+    meetings = _select(
+        dataset,
+        OutputFormat.table,
+        "meetings",
+        year,
+        from_,
+        to,
+        country,
+        event,
+        kind,
+        topic,
+        person,
+    )
+    if not meetings:
+        _fail("no meetings match", EXIT_NOTHING)
+    who_met = meeting_graph(dataset, meetings)
+    if output is GraphFormat.json:
+        counts = {p.id: n for p, n in people_with_counts(dataset)}
+        render.write_json(sys.stdout, render.graph_record(who_met, counts))
+    elif output is GraphFormat.mermaid:
+        sys.stdout.write(render.graph_mermaid(who_met))
+    else:
+        sys.stdout.write(render.graph_dot(who_met))
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the events (conferences, forums) with the meetings held at each."""
+    from . import render
+    from .report import meetings_at
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    records = [
+        render.event_record(dataset, e, meetings_at(dataset, e.id))
+        for e in sorted(dataset.events, key=lambda e: (e.year, e.id))
+    ]
+    if not records:
+        _print_empty(output, "events")
+        _fail("the dataset has no events", EXIT_NOTHING)
+    render.emit(
+        sys.stdout,
+        output.value,
+        screen=_screen(ctx, output, svg, html),
+        table=lambda console: render.print_events_table(console, records),
+        records=lambda: records,
+        collection="events",
+    )
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the source articles: outlet, date, and the meetings that cite each."""
+    from . import render
+    from .report import citing
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    records = [render.source_record(s, *citing(dataset, s)) for s in dataset.sources]
+    if not records:
+        _print_empty(output, "sources")
+        _fail("the dataset has no sources", EXIT_NOTHING)
+    render.emit(
+        sys.stdout,
+        output.value,
+        screen=_screen(ctx, output, svg, html),
+        table=lambda console: render.print_sources_table(console, records),
+        records=lambda: records,
+        collection="sources",
+    )
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Count meetings by year, country, kind and topic (with the filters of `list`).
+
+    A meeting counts under every country among its participants and every
+    topic it has, so those columns add up to more than the number of meetings.
+    """
+    from . import render
+    from .report import statistics
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    meetings = _select(
+        dataset, output, "stats", year, from_, to, country, event, kind, topic, person
+    )
+    if not meetings:
+        _print_empty(output, "stats")
+        _fail("no meetings match", EXIT_NOTHING)
+    counts = statistics(dataset, meetings)
+    if output is OutputFormat.json:
+        render.write_json(sys.stdout, render.stats_record(counts))
+        return
+    render.emit(
+        sys.stdout,
+        output.value,
+        screen=_screen(ctx, output, svg, html),
+        table=lambda console: render.print_stats_tables(console, counts),
+        records=lambda: render.stats_rows(counts),
+        collection="stats",
+    )
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every place where sources disagree or a date is inferred rather than stated."""
+    from . import render
+    from .report import audit as find_uncertainties
+
+    output = _format(fmt, as_json)
+    dataset = _dataset(ctx)
+    findings = find_uncertainties(dataset)
+    if not findings:
+        _print_empty(output, "audit")
+        typer.echo(
+            "meetings: nothing to report: every date is stated and no sources disagree", err=True
+        )
+        return
+    render.emit(
+        sys.stdout,
+        output.value,
+        screen=_screen(ctx, output, svg, html),
+        table=lambda console: render.print_audit_table(console, findings),
+        records=lambda: [render.finding_record(f) for f in findings],
+        collection="audit",
     )
 
 
@@ -481,16 +861,33 @@ def schema() -> None:
     render.write_json(sys.stdout, json_schema())
 
 
+def _plain_completion_help() -> None:
+    """Keep Tab fast: Typer would import Rich to render option help for zsh and fish.
+
+    Our help texts carry no Rich markup (rich_markup_mode=None), so they can be
+    passed through as they are.
+    """
+    try:
+        from typer import _completion_classes
+    except ImportError:  # pragma: no cover - layout of a future Typer
+        return
+    if hasattr(_completion_classes, "_sanitize_help_text"):
+        _completion_classes._sanitize_help_text = lambda text: text
+
+
 def run() -> None:
     """Entry point of the `meetings` script."""
     import signal
+
+    if "_MEETINGS_COMPLETE" in os.environ:
+        _plain_completion_help()
 
     if hasattr(signal, "SIGPIPE"):
         # When the reader goes away (`| head -1`), end quietly as cat and grep do,
         # instead of a BrokenPipeError from whichever write noticed it.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
-        code = app(standalone_mode=False)
+        code = app(prog_name="meetings", standalone_mode=False)
     except typer.TyperException as error:  # usage errors, printed as Typer would
         show = getattr(error, "show", None)
         if show is not None:

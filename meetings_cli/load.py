@@ -112,6 +112,39 @@ def data_files(root: Path) -> list[Path]:
     return found
 
 
+_TOP_KEY = re.compile(r"^([a-z_]+):")
+_RECORD_FIELD = re.compile(r"^\s*(?:- )?(id|name|short_name):\s*(.+?)\s*$")
+
+
+def quick_scan(root: Path) -> dict[str, list[dict[str, str]]]:
+    """Ids and names of records, read line by line without a YAML parser.
+
+    For shell completion, which must answer fast: it does not validate and may
+    miss records written in an unusual layout. Never use it for answers.
+    """
+    found: dict[str, list[dict[str, str]]] = {name: [] for name in schema.COLLECTIONS}
+    for path in data_files(root):
+        collection = None
+        try:
+            lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            top = _TOP_KEY.match(line)
+            if top:
+                collection = top.group(1) if top.group(1) in found else None
+                continue
+            field = _RECORD_FIELD.match(line)
+            if collection is None or field is None:
+                continue
+            key, value = field.group(1), field.group(2).strip("'\"")
+            if key == "id" and line.lstrip().startswith("- "):
+                found[collection].append({"id": value})
+            elif found[collection] and key not in found[collection][-1]:
+                found[collection][-1][key] = value
+    return found
+
+
 def load_dataset(root: Path, *, verify_text: bool = False) -> Dataset:
     """Load and validate every data file in root.
 

@@ -13,15 +13,29 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .model import ContextItem, Dataset, DateSpan, Meeting, Participant, Person, Quote
+from .model import (
+    ContextItem,
+    Dataset,
+    DateSpan,
+    Event,
+    Meeting,
+    Participant,
+    Person,
+    Quote,
+    Source,
+)
 from .query import meeting_countries
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from .match import Candidate, PersonIndex, Resolution
+    from .report import Finding, Graph, YearGroup
     from .search import SearchHit
 
 #: Output formats every record-printing command accepts.
@@ -433,10 +447,14 @@ def emit(
     records: Callable[[], list[dict[str, Any]]],
     collection: str,
     single: bool = False,
+    screen: Screen | None = None,
 ) -> None:
     """Draw a table, or write the records in a machine format (json, jsonl, csv)."""
     if fmt == "table":
-        table(make_console(out))
+        screen = screen or Screen()
+        console = make_console(out, screen)
+        table(console)
+        save_exports(console, screen, f"meetings {collection}")
         return
     columns, to_row = CSV_LAYOUTS[collection]
     write_records(out, fmt, records(), columns=columns, to_row=to_row, single=single)
@@ -450,20 +468,46 @@ def write_json(out: TextIO, value: Any) -> None:
 # --------------------------------------------------------------------------- tables
 
 
-def make_console(out: TextIO) -> Console:
-    """A Rich console for out: colour only on a terminal, never with NO_COLOR."""
+@dataclass(frozen=True)
+class Screen:
+    """How human-readable output is drawn: colour, exports, plain text."""
+
+    color: str = "auto"  # auto (terminal, and not NO_COLOR), always, never
+    svg: Path | None = None
+    html: Path | None = None
+    ascii: bool = False  # plain ASCII decorations (timeline), as when piped
+
+
+def make_console(out: TextIO, screen: Screen | None = None) -> Console:
+    """A Rich console for out, colouring as the screen settings say."""
     from rich.console import Console
 
-    # NO_COLOR users want plain text, so drop bold too (Rich alone would keep it).
+    screen = screen or Screen()
+    force: bool | None = None
+    system: Any = "auto"
+    if screen.color == "never" or (screen.color == "auto" and os.environ.get("NO_COLOR")):
+        # NO_COLOR users want plain text, so drop bold too (Rich alone would keep it).
+        system = None
+    elif screen.color == "always":
+        force, system = True, "standard"
     # highlight=False: Rich would otherwise colour numbers and quotes it finds in the data.
-    plain = bool(os.environ.get("NO_COLOR"))
     return Console(
         file=out,
         highlight=False,
         emoji=False,
         markup=False,
-        color_system=None if plain else "auto",
+        color_system=system,
+        force_terminal=force,
+        record=bool(screen.svg or screen.html),
     )
+
+
+def save_exports(console: Console, screen: Screen, title: str) -> None:
+    """Write what the console showed to the --svg and --html files, if asked."""
+    if screen.svg:
+        console.save_svg(str(screen.svg), title=title, clear=False)
+    if screen.html:
+        console.save_html(str(screen.html), clear=False)
 
 
 def print_meeting_table(console: Console, dataset: Dataset, meetings: Iterable[Meeting]) -> None:
@@ -600,7 +644,7 @@ def print_context_table(console: Console, dataset: Dataset, items: Iterable[Cont
 
 def _print(console: Console, renderable: Any) -> None:
     """Print; off a terminal, drop the trailing spaces Rich pads lines with."""
-    if console.is_terminal:
+    if console.is_terminal or console.record:
         console.print(renderable)
         return
     with console.capture() as capture:
@@ -774,3 +818,346 @@ def print_search_table(console: Console, dataset: Dataset, hits: Iterable[Search
             lines,
         )
     _print(console, table)
+
+
+# --------------------------------------------------------------------------- timeline
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def human_span(span: DateSpan, *, ascii_only: bool = False) -> str:
+    """A date as a reader says it, with its precision: 3 Apr, 3-6 Apr, Dec 2019; ~ if inferred."""
+    dash = "-" if ascii_only else "–"
+    start, end = span.start, span.end
+    if span.precision == "day":
+        text = f"{start.day} {_MONTHS[start.month - 1]}"
+    elif span.precision == "month":
+        text = f"{_MONTHS[start.month - 1]} {start.year}"
+    elif (start.year, start.month) == (end.year, end.month):
+        text = f"{start.day}{dash}{end.day} {_MONTHS[start.month - 1]}"
+    elif start.year == end.year:
+        text = f"{start.day} {_MONTHS[start.month - 1]}{dash}{end.day} {_MONTHS[end.month - 1]}"
+    else:
+        text = f"{start.isoformat()}{dash}{end.isoformat()}"
+    return ("~" if span.basis == "inferred" else "") + text
+
+
+def timeline_record(dataset: Dataset, groups: Sequence[YearGroup]) -> list[dict[str, Any]]:
+    """The timeline as JSON: years, each with events, each with meeting records."""
+    return [
+        {
+            "year": group.year,
+            "events": [
+                {
+                    "event": (
+                        {"id": e.event.id, "name": e.event.name, "short_name": e.event.short_name}
+                        if e.event
+                        else None
+                    ),
+                    "meetings": [meeting_record(dataset, m) for m in e.meetings],
+                }
+                for e in group.events
+            ],
+        }
+        for group in groups
+    ]
+
+
+def print_timeline(
+    console: Console,
+    dataset: Dataset,
+    groups: Sequence[YearGroup],
+    principals: frozenset[str],
+    *,
+    ascii_only: bool,
+) -> None:
+    """Years as sections, events as headings, one line per meeting."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    rows: dict[str, tuple[Text, ...]] = {}
+    for group in groups:
+        for event_group in group.events:
+            for meeting in event_group.meetings:
+                rows[meeting.id] = _timeline_row(dataset, meeting, principals, ascii_only)
+    # The same column widths in every group, so the lines align down the page.
+    widths = [
+        max((cell.cell_len for row in rows.values() for cell in _lines(row[i])), default=0)
+        for i in range(5)
+    ]
+    parts: list[Any] = []
+    for number, group in enumerate(groups):
+        if number:
+            parts.append(Text(""))
+        if ascii_only:
+            parts.append(Text(f"== {group.year} ==", style="bold"))
+        else:
+            parts.append(Rule(Text(str(group.year), style="bold"), align="left"))
+        for event_group in group.events:
+            event = event_group.event
+            title = f"{event.name} ({event.short_name})" if event else "Not at a listed event"
+            parts.append(Text(printable(title, one_line=True), style="bold"))
+            grid = Table.grid(padding=(0, 2))
+            for column, width in enumerate(widths):
+                grid.add_column(no_wrap=column in (0, 4), min_width=width if column < 3 else None)
+            for meeting in event_group.meetings:
+                grid.add_row(*rows[meeting.id])
+            parts.append(Padding(grid, (0, 0, 0, 2)))
+    parts.append(Text(""))
+    parts.append(
+        Text(
+            "~ date inferred, not stated · ? named by only some sources · "
+            "disputed: sources disagree (meetings audit)"
+            if not ascii_only
+            else "~ date inferred, not stated; ? named by only some sources; "
+            "disputed: sources disagree (meetings audit)",
+            style="dim",
+        )
+    )
+    _print(console, Group(*parts))
+
+
+def _timeline_row(
+    dataset: Dataset, meeting: Meeting, principals: frozenset[str], ascii_only: bool
+) -> tuple[Text, ...]:
+    from rich.text import Text
+
+    others = [p for p in meeting.participants if p.person not in principals]
+    names = [
+        printable(dataset.person_by_id[p.person].name, one_line=True) + ("?" if p.sources else "")
+        for p in others
+    ]
+    countries = dict.fromkeys(dataset.person_by_id[p.person].country for p in others)
+    return (
+        Text(human_span(meeting.date, ascii_only=ascii_only)),
+        Text("\n".join(names) or "-"),
+        Text(printable(", ".join(countries), one_line=True) or "-"),
+        Text(meeting.kind.replace("-", " ")),
+        Text("disputed", style="bold yellow") if meeting.disputed else Text(""),
+    )
+
+
+def _lines(text: Text) -> list[Text]:
+    return list(text.split("\n"))
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def graph_record(graph: Graph, counts: dict[str, int]) -> dict[str, Any]:
+    """Who met whom as JSON: nodes and weighted edges."""
+    return {
+        "nodes": [
+            {"id": p.id, "name": p.name, "country": p.country, "meetings": counts.get(p.id, 0)}
+            for p in graph.people
+        ],
+        "edges": [
+            {
+                "source": e.source,
+                "target": e.target,
+                "weight": e.weight,
+                "years": list(e.years),
+                "meetings": list(e.meetings),
+                "disputed": e.disputed,
+            }
+            for e in graph.edges
+        ],
+    }
+
+
+def graph_dot(graph: Graph) -> str:
+    """Who met whom in Graphviz DOT: edge label = number of meetings and years."""
+
+    def quote(text: str) -> str:
+        return '"' + printable(text, one_line=True).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = [
+        "graph meetings {",
+        "  // who met whom; edge label: number of meetings (years); dashed: disputed",
+        "  node [shape=box];",
+    ]
+    for person in graph.people:
+        # Two quoted halves joined by DOT's own line break escape.
+        label = quote(person.name)[:-1] + "\\n" + quote(person.country)[1:]
+        lines.append(f"  {quote(person.id)} [label={label}];")
+    for edge in graph.edges:
+        label = f"{edge.weight} ({', '.join(map(str, edge.years))})"
+        style = ", style=dashed" if edge.disputed else ""
+        lines.append(
+            f"  {quote(edge.source)} -- {quote(edge.target)} "
+            f"[label={quote(label)}, weight={edge.weight}, penwidth={edge.weight}{style}];"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def graph_mermaid(graph: Graph) -> str:
+    """Who met whom as a Mermaid flowchart."""
+
+    def node(pid: str) -> str:
+        return re.sub(r"\W", "_", pid)
+
+    def label(text: str) -> str:
+        return printable(text, one_line=True).replace('"', "#quot;")
+
+    lines = ["graph LR"]
+    for person in graph.people:
+        lines.append(f'  {node(person.id)}["{label(person.name)} ({label(person.country)})"]')
+    for edge in graph.edges:
+        link = "-.-" if edge.disputed else "---"
+        text = f"{edge.weight}: {', '.join(map(str, edge.years))}"
+        lines.append(f'  {node(edge.source)} {link}|"{text}"| {node(edge.target)}')
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- other listings
+
+
+def event_record(dataset: Dataset, event: Event, meetings: Sequence[Meeting]) -> dict[str, Any]:
+    """An event as JSON, with the meetings held at it."""
+    return {
+        "id": event.id,
+        "name": event.name,
+        "short_name": event.short_name,
+        "year": event.year,
+        "location": event.location,
+        "meetings": [m.id for m in meetings],
+        "sources": [_source(dataset, s) for s in event.sources],
+        "notes": event.notes,
+    }
+
+
+def source_record(
+    source: Source, meetings: Sequence[Meeting], context: Sequence[str]
+) -> dict[str, Any]:
+    """A source as JSON, with the meetings and context items that cite it."""
+    return {
+        "id": source.id,
+        "outlet": source.outlet,
+        "title": source.title,
+        "published": source.published.isoformat() if source.published else None,
+        "published_basis": source.published_basis,
+        "published_how": source.published_how,
+        "file": source.file,
+        "meetings": [m.id for m in meetings],
+        "context": list(context),
+        "notes": source.notes,
+    }
+
+
+def stats_record(stats: dict[str, list[tuple[str, int]]]) -> dict[str, dict[str, int]]:
+    """Counts as JSON: {dimension: {value: count}}."""
+    return {dimension: dict(pairs) for dimension, pairs in stats.items()}
+
+
+def stats_rows(stats: dict[str, list[tuple[str, int]]]) -> list[dict[str, Any]]:
+    """Counts as rows {dimension, value, count}, for JSON Lines and CSV."""
+    return [
+        {"dimension": dimension, "value": value, "count": count}
+        for dimension, pairs in stats.items()
+        for value, count in pairs
+    ]
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """An audit finding as JSON."""
+    return {
+        "record": finding.record,
+        "id": finding.id,
+        "issue": finding.issue,
+        "detail": finding.detail,
+        "sources": list(finding.sources),
+    }
+
+
+def _plain_row(columns: Sequence[str]) -> Callable[[dict[str, Any]], dict[str, str]]:
+    def to_row(record: dict[str, Any]) -> dict[str, str]:
+        return _cells({key: record.get(key) for key in columns})
+
+    return to_row
+
+
+EVENT_CSV_COLUMNS = ("id", "name", "short_name", "year", "location", "meetings", "notes")
+SOURCE_CSV_COLUMNS = (
+    "id",
+    "outlet",
+    "title",
+    "published",
+    "published_basis",
+    "file",
+    "meetings",
+    "context",
+)
+STATS_CSV_COLUMNS = ("dimension", "value", "count")
+AUDIT_CSV_COLUMNS = ("record", "id", "issue", "detail", "sources")
+
+CSV_LAYOUTS.update(
+    {
+        "events": (EVENT_CSV_COLUMNS, _plain_row(EVENT_CSV_COLUMNS)),
+        "sources": (SOURCE_CSV_COLUMNS, _plain_row(SOURCE_CSV_COLUMNS)),
+        "stats": (STATS_CSV_COLUMNS, _plain_row(STATS_CSV_COLUMNS)),
+        "audit": (AUDIT_CSV_COLUMNS, _plain_row(AUDIT_CSV_COLUMNS)),
+        "timeline": (MEETING_CSV_COLUMNS, meeting_csv_row),
+    }
+)
+
+
+def _simple_table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, wide: int = -1) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    for number, header in enumerate(headers):
+        is_wide = number == (wide % len(headers))
+        table.add_column(header, overflow="fold", ratio=1 if is_wide else None)
+    for row in rows:
+        table.add_row(*(Text(printable(cell)) for cell in row))
+    return table
+
+
+def print_events_table(console: Console, records: Sequence[dict[str, Any]]) -> None:
+    """The `events` table."""
+    rows = [
+        (str(r["year"]), r["id"], r["name"], r["location"], str(len(r["meetings"])))
+        for r in records
+    ]
+    _print(console, _simple_table(("Year", "ID", "Name", "Location", "Meetings"), rows, wide=2))
+
+
+def print_sources_table(console: Console, records: Sequence[dict[str, Any]]) -> None:
+    """The `sources` table: outlet, date and what cites each source."""
+    rows = []
+    for r in records:
+        published = r["published"] or "not given"
+        if r["published_basis"] == "inferred":
+            published = "~" + published
+        cited = "\n".join(r["meetings"]) or "—"
+        rows.append((r["id"], r["outlet"] or "not named", published, cited))
+    _print(console, _simple_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=3))
+
+
+def print_stats_tables(console: Console, stats: dict[str, list[tuple[str, int]]]) -> None:
+    """The `stats` view: one small table per dimension."""
+    from rich.console import Group
+
+    tables = [
+        _simple_table((f"By {dimension}", "Meetings"), [(v, str(n)) for v, n in pairs], wide=0)
+        for dimension, pairs in stats.items()
+    ]
+    _print(console, Group(*tables))
+
+
+def print_audit_table(console: Console, findings: Sequence[Finding]) -> None:
+    """The `audit` table: every disagreement and inferred date."""
+    rows = [(f"{f.record} {f.id}\n{f.issue}", f.detail) for f in findings]
+    _print(console, _simple_table(("Where", "What"), rows, wide=1))
