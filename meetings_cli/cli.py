@@ -444,8 +444,8 @@ def who(
     candidates are listed).
     """
     from . import render
-    from .match import PersonIndex
-    from .query import counterparts, describe_failure, meetings_with
+    from .match import PersonIndex, describe_failure
+    from .query import counterparts, meetings_with
 
     output = _format(fmt, as_json)
     if output not in (OutputFormat.table, OutputFormat.json):
@@ -467,7 +467,7 @@ def who(
         if explain and output is OutputFormat.table:
             for line in render.explain_lines(index, resolution):
                 typer.echo(line, err=True)
-        _fail(describe_failure(index, resolution), EXIT_NOTHING)
+        _fail(describe_failure(resolution, index.name_of), EXIT_NOTHING)
 
 
 @app.command()

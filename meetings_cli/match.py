@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from .model import Person
+if TYPE_CHECKING:
+    from .model import Person
 
 #: A fuzzy score (0-100) at or above which a name counts as a match.
 ACCEPT = 80.0
@@ -32,9 +32,6 @@ AMBIGUITY_MARGIN = 5.0
 EXACT_SCORE, PHONETIC_SCORE = 100.0, 97.0
 #: Near misses at or above this score are offered as suggestions.
 SUGGEST = 60.0
-
-Method = Literal["exact", "phonetic", "fuzzy"]
-Status = Literal["found", "ambiguous", "none"]
 
 #: Ranks, titles and offices dropped from names before matching.
 # fmt: off
@@ -148,8 +145,7 @@ def phonetic_key(plain: str) -> str:
     return " ".join(words)
 
 
-@dataclass(frozen=True, slots=True)
-class Alias:
+class Alias(NamedTuple):
     """One name a person is known by, with its matching keys."""
 
     person_id: str
@@ -159,24 +155,22 @@ class Alias:
     phonetic: str
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A person a query may mean, with the best-matching alias and its score."""
 
     person_id: str
     score: float
     alias: Alias
-    method: Method
+    method: str  # exact, phonetic or fuzzy
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """What a name query resolved to, and why."""
 
     query: str
     plain: str
     phonetic: str
-    status: Status
+    status: str  # found, ambiguous or none
     #: Best first. For `found`, the first is the answer and the second the runner-up.
     candidates: tuple[Candidate, ...] = ()
 
@@ -191,6 +185,19 @@ class Resolution:
         return self.candidates[1] if len(self.candidates) > 1 else None
 
 
+class AliasSource(Protocol):
+    """Where resolution looks names up: an in-memory index or the on-disk cache."""
+
+    def with_plain(self, key: str) -> list[Alias]:
+        """Aliases whose plain key is key."""
+
+    def with_phonetic(self, key: str) -> list[Alias]:
+        """Aliases whose phonetic key is key."""
+
+    def every_alias(self) -> list[Alias]:
+        """All aliases, for fuzzy scoring."""
+
+
 def aliases_of(person: Person) -> Iterator[tuple[str, str]]:
     """Every (text, kind) a person is known by: names, spellings, native names."""
     yield person.name, "name"
@@ -201,93 +208,129 @@ def aliases_of(person: Person) -> Iterator[tuple[str, str]]:
         yield native.name, f"native name ({native.script})"
 
 
-@dataclass
-class PersonIndex:
-    """Precomputed keys of every alias of every person, for fast resolution."""
+def person_aliases(person: Person) -> list[Alias]:
+    """The aliases of one person: each name, and each word of a multi-word name."""
+    found: list[Alias] = []
+    seen: set[str] = set()
 
-    people: dict[str, Person]
-    aliases: list[Alias] = field(default_factory=list)
-    by_plain: dict[str, list[Alias]] = field(default_factory=dict)
-    by_phonetic: dict[str, list[Alias]] = field(default_factory=dict)
+    def add(text: str, kind: str, plain: str) -> None:
+        if plain and plain not in seen:
+            seen.add(plain)
+            found.append(Alias(person.id, text, kind, plain, phonetic_key(plain)))
+
+    known = [(text, kind, plain_key(text)) for text, kind in aliases_of(person)]
+    # Whole names first, so a word that is also a whole alias is listed as that.
+    for text, kind, plain in known:
+        add(text, kind, plain)
+    for text, kind, plain in known:
+        words = plain.split()
+        for word in words if len(words) > 1 else ():
+            if len(word) >= 3:
+                add(text, f"part of {kind}", word)
+    return found
+
+
+class PersonIndex:
+    """Every alias of every person in memory, with its keys precomputed."""
+
+    def __init__(self, people: Iterable[Person]) -> None:
+        self.people: dict[str, Person] = {p.id: p for p in people}
+        self.aliases: list[Alias] = []
+        self.by_plain: dict[str, list[Alias]] = {}
+        self.by_phonetic: dict[str, list[Alias]] = {}
+        for person in self.people.values():
+            for alias in person_aliases(person):
+                self.aliases.append(alias)
+                self.by_plain.setdefault(alias.plain, []).append(alias)
+                self.by_phonetic.setdefault(alias.phonetic, []).append(alias)
 
     @classmethod
     def build(cls, people: Iterable[Person]) -> PersonIndex:
-        """Index every alias, and each word of a multi-word alias, of every person."""
-        index = cls(people={p.id: p for p in people})
-        for person in index.people.values():
-            seen: set[tuple[str, str]] = set()
-            known = [(text, kind, plain_key(text)) for text, kind in aliases_of(person)]
-            # Whole names first, so a word that is also a whole alias is listed as that.
-            for text, kind, plain in known:
-                index._add(person.id, text, kind, plain, seen)
-            for text, kind, plain in known:
-                words = plain.split()
-                for word in words if len(words) > 1 else ():
-                    if len(word) >= 3:
-                        index._add(person.id, text, f"part of {kind}", word, seen)
-        return index
+        """Index every alias of every person."""
+        return cls(people)
 
-    def _add(
-        self, person_id: str, text: str, kind: str, plain: str, seen: set[tuple[str, str]]
-    ) -> None:
-        if not plain or (plain, person_id) in seen:
-            return
-        seen.add((plain, person_id))
-        alias = Alias(person_id, text, kind, plain, phonetic_key(plain))
-        self.aliases.append(alias)
-        self.by_plain.setdefault(alias.plain, []).append(alias)
-        self.by_phonetic.setdefault(alias.phonetic, []).append(alias)
+    def with_plain(self, key: str) -> list[Alias]:
+        """Aliases whose plain key is key."""
+        return self.by_plain.get(key, [])
+
+    def with_phonetic(self, key: str) -> list[Alias]:
+        """Aliases whose phonetic key is key."""
+        return self.by_phonetic.get(key, [])
+
+    def every_alias(self) -> list[Alias]:
+        """All aliases."""
+        return self.aliases
+
+    def name_of(self, person_id: str) -> str:
+        """A person's canonical name."""
+        return self.people[person_id].name
 
     def resolve(self, query: str, *, runner_up: bool = False) -> Resolution:
-        """Resolve a name: exact key, then phonetic key, then fuzzy scoring.
+        """Resolve a name against this index (see resolve_name)."""
+        return resolve_name(self, query, runner_up=runner_up)
 
-        Fuzzy scoring (and the rapidfuzz import) happens only on a miss, or when
-        runner_up asks who came second after an exact or phonetic hit.
-        """
-        plain = plain_key(query)
-        phonetic = phonetic_key(plain)
-        if not plain:
-            return Resolution(query, plain, phonetic, "none")
-        for table, score, method in (
-            (self.by_plain, EXACT_SCORE, "exact"),
-            (self.by_phonetic, PHONETIC_SCORE, "phonetic"),
+
+def resolve_name(source: AliasSource, query: str, *, runner_up: bool = False) -> Resolution:
+    """Resolve a name: exact key, then phonetic key, then fuzzy scoring.
+
+    Fuzzy scoring (and the rapidfuzz import) happens only on a miss, or when
+    runner_up asks who came second after an exact or phonetic hit.
+    """
+    plain = plain_key(query)
+    phonetic = phonetic_key(plain)
+    if not plain:
+        return Resolution(query, plain, phonetic, "none")
+    for hits, score, method in (
+        (source.with_plain(plain), EXACT_SCORE, "exact"),
+        (source.with_phonetic(phonetic), PHONETIC_SCORE, "phonetic"),
+    ):
+        if hits:
+            found = _best_per_person(Candidate(a.person_id, score, a, method) for a in hits)
+            if len(found) == 1:
+                runner = (
+                    _fuzzy(source, phonetic, exclude=found[0].person_id)[:1] if runner_up else []
+                )
+                return Resolution(query, plain, phonetic, "found", (found[0], *runner))
+            return Resolution(query, plain, phonetic, "ambiguous", tuple(found))
+    return _judge(query, plain, phonetic, _fuzzy(source, phonetic))
+
+
+def describe_failure(resolution: Resolution, name_of: Callable[[str], str]) -> str:
+    """Why a name did not resolve, naming the near misses or the tied candidates."""
+    names = [f"{name_of(c.person_id)} ({c.score:g})" for c in resolution.candidates]
+    if resolution.status == "ambiguous":
+        return f"{resolution.query!r} could mean {' or '.join(names)}: give more of the name"
+    hint = f"; did you mean {' or '.join(names)}?" if names else ""
+    return f"no person matches {resolution.query!r}{hint}"
+
+
+def _fuzzy(source: AliasSource, phonetic: str, exclude: str | None = None) -> list[Candidate]:
+    """Best fuzzy candidate per person, best first."""
+    from rapidfuzz import fuzz, process
+
+    aliases = source.every_alias()
+    keys = [a.phonetic for a in aliases]
+    scored: list[Candidate] = []
+    scorers = [fuzz.ratio] + ([fuzz.token_sort_ratio] if " " in phonetic else [])
+    for scorer in scorers:
+        for _, score, position in process.extract(
+            phonetic, keys, scorer=scorer, limit=20, score_cutoff=50
         ):
-            hits = table.get(plain if method == "exact" else phonetic)
-            if hits:
-                found = _best_per_person(Candidate(a.person_id, score, a, method) for a in hits)  # type: ignore[arg-type]
-                if len(found) == 1:
-                    runner = (
-                        self._fuzzy(phonetic, exclude=found[0].person_id)[:1] if runner_up else []
-                    )
-                    return Resolution(query, plain, phonetic, "found", (found[0], *runner))
-                return Resolution(query, plain, phonetic, "ambiguous", tuple(found))
-        return self._judge(query, plain, phonetic, self._fuzzy(phonetic))
+            alias = aliases[position]
+            if alias.person_id != exclude:
+                scored.append(Candidate(alias.person_id, round(score, 1), alias, "fuzzy"))
+    return _best_per_person(scored)
 
-    def _fuzzy(self, phonetic: str, exclude: str | None = None) -> list[Candidate]:
-        """Best fuzzy candidate per person, best first."""
-        from rapidfuzz import fuzz, process
 
-        keys = [a.phonetic for a in self.aliases]
-        scored: list[Candidate] = []
-        scorers = [fuzz.ratio] + ([fuzz.token_sort_ratio] if " " in phonetic else [])
-        for scorer in scorers:
-            for _, score, position in process.extract(
-                phonetic, keys, scorer=scorer, limit=20, score_cutoff=50
-            ):
-                alias = self.aliases[position]
-                if alias.person_id != exclude:
-                    scored.append(Candidate(alias.person_id, round(score, 1), alias, "fuzzy"))
-        return _best_per_person(scored)
-
-    def _judge(self, query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Resolution:
-        if not scored or scored[0].score < ACCEPT:
-            near = tuple(c for c in scored[:3] if c.score >= SUGGEST)
-            return Resolution(query, plain, phonetic, "none", near)
-        top = scored[0].score
-        close = tuple(c for c in scored if c.score >= ACCEPT and top - c.score < AMBIGUITY_MARGIN)
-        if len(close) > 1:
-            return Resolution(query, plain, phonetic, "ambiguous", close)
-        return Resolution(query, plain, phonetic, "found", tuple(scored[:2]))
+def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Resolution:
+    if not scored or scored[0].score < ACCEPT:
+        near = tuple(c for c in scored[:3] if c.score >= SUGGEST)
+        return Resolution(query, plain, phonetic, "none", near)
+    top = scored[0].score
+    close = tuple(c for c in scored if c.score >= ACCEPT and top - c.score < AMBIGUITY_MARGIN)
+    if len(close) > 1:
+        return Resolution(query, plain, phonetic, "ambiguous", close)
+    return Resolution(query, plain, phonetic, "found", tuple(scored[:2]))
 
 
 def _best_per_person(candidates: Iterable[Candidate]) -> list[Candidate]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .match import PersonIndex, Resolution, fold
+from .match import PersonIndex, describe_failure, fold
 from .model import MEETING_KINDS, ContextItem, Dataset, Event, Meeting, Person
 
 
@@ -122,17 +122,8 @@ def resolve_person(index: PersonIndex, name: str) -> Person:
     """The one person a name means; NotFound (with suggestions or candidates) otherwise."""
     resolution = index.resolve(name)
     if resolution.best is None:
-        raise NotFound(describe_failure(index, resolution))
+        raise NotFound(describe_failure(resolution, index.name_of))
     return index.people[resolution.best.person_id]
-
-
-def describe_failure(index: PersonIndex, resolution: Resolution) -> str:
-    """Why a name did not resolve, naming the near misses or the tied candidates."""
-    names = [f"{index.people[c.person_id].name} ({c.score:g})" for c in resolution.candidates]
-    if resolution.status == "ambiguous":
-        return f"{resolution.query!r} could mean {' or '.join(names)}: give more of the name"
-    hint = f"; did you mean {' or '.join(names)}?" if names else ""
-    return f"no person matches {resolution.query!r}{hint}"
 
 
 def meetings_with(dataset: Dataset, person_id: str) -> list[Meeting]:
