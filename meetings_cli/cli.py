@@ -17,7 +17,7 @@ from .load import DATA_ENV, DataError, load_dataset, locate_dataset
 from .model import Dataset, Meeting
 
 if TYPE_CHECKING:
-    from .render import Screen
+    from .render.tables import Screen
 
 app = typer.Typer(
     name="meetings",
@@ -240,7 +240,7 @@ def _screen(
     ascii_only: bool = False,
 ) -> Screen:
     """Drawing settings from the global --color and the command's --svg/--html/--ascii."""
-    from .render import Screen
+    from .render.tables import Screen
 
     if (svg or html) and output is not OutputFormat.table:
         _fail("--svg and --html save table output: leave out --format/--json")
@@ -293,14 +293,15 @@ def list_meetings(
     if not meetings:
         _print_empty(output, "meetings")
         _fail("no meetings match", EXIT_NOTHING)
-    from . import render
+    from .render import formats, records, tables
 
-    render.emit(
+    rows = [records.meeting_record(dataset, m) for m in meetings]
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_meeting_table(console, dataset, meetings),
-        records=lambda: [render.meeting_record(dataset, m) for m in meetings],
+        table=lambda console: tables.print_meeting_table(console, rows),
+        records=lambda: rows,
         collection="meetings",
     )
 
@@ -342,13 +343,13 @@ def _select(
 
 def _print_empty(output: OutputFormat, collection: str) -> None:
     """Keep pipelines valid when nothing matched: an empty array for JSON, a header for CSV."""
-    from . import render
+    from .render import formats
 
     if output is OutputFormat.json:
-        render.write_json(sys.stdout, [])
+        formats.write_json(sys.stdout, [])
     elif output is OutputFormat.csv:
-        columns = render.CSV_LAYOUTS[collection][0]
-        render.write_records(sys.stdout, "csv", [], columns=columns)
+        columns = formats.CSV_LAYOUTS[collection][0]
+        formats.write_records(sys.stdout, "csv", [], columns=columns)
 
 
 @app.command()
@@ -368,8 +369,8 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one meeting in full: participants, summary, quotes, sources, disagreements."""
-    from . import render
     from .query import NotFound, find_meeting
+    from .render import formats, records, tables
 
     output = _format(fmt, as_json)
     dataset = _dataset(ctx)
@@ -377,12 +378,13 @@ def show(
         meeting = find_meeting(dataset, meeting_id)
     except NotFound as error:
         _fail(str(error), EXIT_NOTHING)
-    render.emit(
+    record = records.meeting_record(dataset, meeting)
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_meeting_detail(console, dataset, meeting),
-        records=lambda: [render.meeting_record(dataset, meeting)],
+        table=lambda console: tables.print_meeting_detail(console, record),
+        records=lambda: [record],
         collection="meetings",
         single=True,
     )
@@ -397,8 +399,8 @@ def context(
     as_json: JsonOption = False,
 ) -> None:
     """List what the sources mention that is not a meeting in Moscow (summits, votes, remarks)."""
-    from . import render
     from .query import sort_context
+    from .render import formats, records, tables
 
     output = _format(fmt, as_json)
     dataset = _dataset(ctx)
@@ -406,12 +408,13 @@ def context(
     if not items:
         _print_empty(output, "context")
         _fail("the dataset has no context items", EXIT_NOTHING)
-    render.emit(
+    rows = [records.context_record(dataset, item) for item in items]
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_context_table(console, dataset, items),
-        records=lambda: [render.context_record(dataset, item) for item in items],
+        table=lambda console: tables.print_context_table(console, rows),
+        records=lambda: rows,
         collection="context",
     )
 
@@ -443,9 +446,9 @@ def who(
     dataset matches, or when two people match about equally well (the
     candidates are listed).
     """
-    from . import render
     from .match import PersonIndex, describe_failure
-    from .query import counterparts, meetings_with
+    from .query import meetings_with
+    from .render import formats, records, tables
 
     output = _format(fmt, as_json)
     if output not in (OutputFormat.table, OutputFormat.json):
@@ -456,16 +459,21 @@ def who(
     resolution = index.resolve(" ".join(name), runner_up=explain)
     best = resolution.best
     meetings = meetings_with(dataset, best.person_id) if best else []
-    met = counterparts(dataset, best.person_id) if best else []
+    report = formats.who_record(
+        resolution,
+        records.person_record(index.people[best.person_id]) if best else None,
+        [records.meeting_record(dataset, m) for m in meetings],
+        lambda pid: records.person_record(index.people[pid]),
+    )
     if output is OutputFormat.json:
-        render.write_json(sys.stdout, render.who_record(dataset, index, resolution, meetings, met))
+        formats.write_json(sys.stdout, report)
     elif best:
-        console = render.make_console(sys.stdout, screen)
-        render.print_who(console, dataset, index, resolution, meetings, met, explain=explain)
-        render.save_exports(console, screen, f"meetings who {' '.join(name)}")
+        console = tables.make_console(sys.stdout, screen)
+        tables.print_who(console, report, explain=explain)
+        tables.save_exports(console, screen, f"meetings who {' '.join(name)}")
     if best is None:
         if explain and output is OutputFormat.table:
-            for line in render.explain_lines(index, resolution):
+            for line in tables.explain_lines(report):
                 typer.echo(line, err=True)
         _fail(describe_failure(resolution, index.name_of), EXIT_NOTHING)
 
@@ -479,8 +487,8 @@ def people(
     as_json: JsonOption = False,
 ) -> None:
     """List everyone in the dataset with country, role and number of meetings."""
-    from . import render
     from .query import people_with_counts
+    from .render import formats, records, tables
 
     output = _format(fmt, as_json)
     dataset = _dataset(ctx)
@@ -488,12 +496,13 @@ def people(
     if not everyone:
         _print_empty(output, "people")
         _fail("the dataset has no people", EXIT_NOTHING)
-    render.emit(
+    rows = [records.person_record(p, n) for p, n in everyone]
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_people_table(console, everyone),
-        records=lambda: [render.person_record(p, n) for p, n in everyone],
+        table=lambda console: tables.print_people_table(console, rows),
+        records=lambda: rows,
         collection="people",
     )
 
@@ -525,7 +534,7 @@ def search(
     Every word must be found; each may be misspelt a little ("terorism") and
     names may be in any spelling. Takes the same filters as `list`.
     """
-    from . import render
+    from .render import formats, records, tables
     from .search import search_meetings
 
     output = _format(fmt, as_json)
@@ -535,12 +544,13 @@ def search(
     if not hits:
         _print_empty(output, "search")
         _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)
-    render.emit(
+    rows = [records.search_record(dataset, hit) for hit in hits]
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_search_table(console, dataset, hits),
-        records=lambda: [render.search_record(dataset, hit) for hit in hits],
+        table=lambda console: tables.print_search_table(console, rows),
+        records=lambda: rows,
         collection="search",
     )
 
@@ -570,7 +580,7 @@ def timeline(
     Takes the filters of `list`. Dates show their precision (3 Apr, 3–6 Apr)
     and ~ marks an inferred date; records where sources disagree are marked.
     """
-    from . import render
+    from .render import formats, records, tables
     from .report import principal_ids
     from .report import timeline as group_by_year
 
@@ -582,25 +592,23 @@ def timeline(
     if not meetings:
         _print_empty(output, "timeline")
         _fail("no meetings match", EXIT_NOTHING)
-    groups = group_by_year(dataset, meetings)
+    years = records.timeline_record(dataset, group_by_year(dataset, meetings))
     if output is OutputFormat.json:
-        render.write_json(sys.stdout, render.timeline_record(dataset, groups))
+        formats.write_json(sys.stdout, years)
         return
     screen = _screen(ctx, output, svg, html, ascii_only=ascii_only)
     principals = principal_ids(dataset)
 
     def draw(console: Any) -> None:
         plain = screen.ascii or not console.is_terminal
-        render.print_timeline(console, dataset, groups, principals, ascii_only=plain)
+        tables.print_timeline(console, years, principals, ascii_only=plain)
 
-    render.emit(
+    formats.emit(
         sys.stdout,
         output.value,
         screen=screen,
         table=draw,
-        records=lambda: [
-            render.meeting_record(dataset, m) for g in groups for e in g.events for m in e.meetings
-        ],
+        records=lambda: [m for y in years for e in y["events"] for m in e["meetings"]],
         collection="timeline",
     )
 
@@ -635,8 +643,8 @@ def graph(
     Takes the filters of `list`. Edges through a participant only some sources
     name are marked disputed (dashed in dot and mermaid).
     """
-    from . import render
     from .query import people_with_counts
+    from .render import formats, records
     from .report import meeting_graph
 
     output = GraphFormat.json if as_json else fmt
@@ -657,13 +665,14 @@ def graph(
     if not meetings:
         _fail("no meetings match", EXIT_NOTHING)
     who_met = meeting_graph(dataset, meetings)
+    counts = {p.id: n for p, n in people_with_counts(dataset)}
+    graph_rec = records.graph_record(who_met, counts)
     if output is GraphFormat.json:
-        counts = {p.id: n for p, n in people_with_counts(dataset)}
-        render.write_json(sys.stdout, render.graph_record(who_met, counts))
+        formats.write_json(sys.stdout, graph_rec)
     elif output is GraphFormat.mermaid:
-        sys.stdout.write(render.graph_mermaid(who_met))
+        sys.stdout.write(formats.graph_mermaid(graph_rec))
     else:
-        sys.stdout.write(render.graph_dot(who_met))
+        sys.stdout.write(formats.graph_dot(graph_rec))
 
 
 @app.command()
@@ -675,24 +684,24 @@ def events(
     as_json: JsonOption = False,
 ) -> None:
     """List the events (conferences, forums) with the meetings held at each."""
-    from . import render
+    from .render import formats, records, tables
     from .report import meetings_at
 
     output = _format(fmt, as_json)
     dataset = _dataset(ctx)
-    records = [
-        render.event_record(dataset, e, meetings_at(dataset, e.id))
+    rows = [
+        records.event_record(dataset, e, meetings_at(dataset, e.id))
         for e in sorted(dataset.events, key=lambda e: (e.year, e.id))
     ]
-    if not records:
+    if not rows:
         _print_empty(output, "events")
         _fail("the dataset has no events", EXIT_NOTHING)
-    render.emit(
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_events_table(console, records),
-        records=lambda: records,
+        table=lambda console: tables.print_events_table(console, rows),
+        records=lambda: rows,
         collection="events",
     )
 
@@ -706,21 +715,21 @@ def sources(
     as_json: JsonOption = False,
 ) -> None:
     """List the source articles: outlet, date, and the meetings that cite each."""
-    from . import render
+    from .render import formats, records, tables
     from .report import citing
 
     output = _format(fmt, as_json)
     dataset = _dataset(ctx)
-    records = [render.source_record(s, *citing(dataset, s)) for s in dataset.sources]
-    if not records:
+    rows = [records.source_record(s, *citing(dataset, s)) for s in dataset.sources]
+    if not rows:
         _print_empty(output, "sources")
         _fail("the dataset has no sources", EXIT_NOTHING)
-    render.emit(
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_sources_table(console, records),
-        records=lambda: records,
+        table=lambda console: tables.print_sources_table(console, rows),
+        records=lambda: rows,
         collection="sources",
     )
 
@@ -746,7 +755,7 @@ def stats(
     A meeting counts under every country among its participants and every
     topic it has, so those columns add up to more than the number of meetings.
     """
-    from . import render
+    from .render import formats, records, tables
     from .report import statistics
 
     output = _format(fmt, as_json)
@@ -759,14 +768,14 @@ def stats(
         _fail("no meetings match", EXIT_NOTHING)
     counts = statistics(dataset, meetings)
     if output is OutputFormat.json:
-        render.write_json(sys.stdout, render.stats_record(counts))
+        formats.write_json(sys.stdout, records.stats_record(counts))
         return
-    render.emit(
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_stats_tables(console, counts),
-        records=lambda: render.stats_rows(counts),
+        table=lambda console: tables.print_stats_tables(console, records.stats_record(counts)),
+        records=lambda: records.stats_rows(counts),
         collection="stats",
     )
 
@@ -780,24 +789,24 @@ def audit(
     as_json: JsonOption = False,
 ) -> None:
     """List every place where sources disagree or a date is inferred rather than stated."""
-    from . import render
+    from .render import formats, records, tables
     from .report import audit as find_uncertainties
 
     output = _format(fmt, as_json)
     dataset = _dataset(ctx)
-    findings = find_uncertainties(dataset)
-    if not findings:
+    rows = [records.finding_record(f) for f in find_uncertainties(dataset)]
+    if not rows:
         _print_empty(output, "audit")
         typer.echo(
             "meetings: nothing to report: every date is stated and no sources disagree", err=True
         )
         return
-    render.emit(
+    formats.emit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: render.print_audit_table(console, findings),
-        records=lambda: [render.finding_record(f) for f in findings],
+        table=lambda console: tables.print_audit_table(console, rows),
+        records=lambda: rows,
         collection="audit",
     )
 
@@ -820,7 +829,7 @@ def validate(
     Prints one line per problem (FILE:LINE:COL: field.path: what is wrong) and
     exits 2, or prints a one-line summary and exits 0.
     """
-    from . import render
+    from .render.formats import write_json
 
     settings: Settings = ctx.obj
     root = locate_dataset(path or settings.data)
@@ -828,7 +837,7 @@ def validate(
         dataset = load_dataset(root, verify_text=True)
     except DataError as error:
         if as_json:
-            render.write_json(
+            write_json(
                 sys.stdout,
                 {"ok": False, "path": str(root), "problems": [p._asdict() for p in error.problems]},
             )
@@ -844,9 +853,7 @@ def validate(
         "context": len(dataset.context),
     }
     if as_json:
-        render.write_json(
-            sys.stdout, {"ok": True, "path": str(root), "counts": counts, "problems": []}
-        )
+        write_json(sys.stdout, {"ok": True, "path": str(root), "counts": counts, "problems": []})
         return
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     typer.echo(f"ok: {root}: {summary}; every quote found in its source")
@@ -855,10 +862,10 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the data files (for editors and other validators)."""
-    from . import render
+    from .render.formats import write_json
     from .schema import json_schema
 
-    render.write_json(sys.stdout, json_schema())
+    write_json(sys.stdout, json_schema())
 
 
 def _plain_completion_help() -> None:

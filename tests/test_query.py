@@ -22,7 +22,7 @@ from meetings_cli.query import (
     resolve_person,
     select_meetings,
 )
-from meetings_cli.render import format_span, printable
+from meetings_cli.render.formats import format_dates, human_dates, printable
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +71,25 @@ def test_parse_partial_date_rejects(text: str) -> None:
         parse_partial_date(text)
 
 
-def test_format_span() -> None:
-    assert format_span(span("2019-04-26", "2019-04-26")) == "2019-04-26"
-    assert format_span(span("2018-04-03", "2018-04-06", "inferred")) == "~2018-04-03/06"
-    assert format_span(span("2019-12-01", "2019-12-31")) == "2019-12"
-    assert format_span(span("2018-03-30", "2018-04-02")) == "2018-03-30/04-02"
-    assert format_span(span("2019-12-30", "2020-01-02")) == "2019-12-30/2020-01-02"
+def dates(start: str, end: str, basis: str = "stated") -> dict[str, str]:
+    span_ = span(start, end, basis)
+    return {"date": start, "date_end": end, "date_precision": span_.precision, "date_basis": basis}
+
+
+def test_format_dates() -> None:
+    assert format_dates(dates("2019-04-26", "2019-04-26")) == "2019-04-26"
+    assert format_dates(dates("2018-04-03", "2018-04-06", "inferred")) == "~2018-04-03/06"
+    assert format_dates(dates("2019-12-01", "2019-12-31")) == "2019-12"
+    assert format_dates(dates("2018-03-30", "2018-04-02")) == "2018-03-30/04-02"
+    assert format_dates(dates("2019-12-30", "2020-01-02")) == "2019-12-30/2020-01-02"
+
+
+def test_human_dates() -> None:
+    assert human_dates(dates("2019-04-26", "2019-04-26")) == "26 Apr"
+    assert human_dates(dates("2018-04-03", "2018-04-06", "inferred")) == "~3–6 Apr"
+    assert human_dates(dates("2018-04-03", "2018-04-06"), ascii_only=True) == "3-6 Apr"
+    assert human_dates(dates("2019-12-01", "2019-12-31")) == "Dec 2019"
+    assert human_dates(dates("2018-03-30", "2018-04-02")) == "30 Mar–2 Apr"
 
 
 def test_printable_strips_controls_but_keeps_persian_joiners() -> None:

@@ -1,0 +1,268 @@
+"""The dataset as JSON-shaped dicts: the documented output contract."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..model import (
+    ContextItem,
+    Dataset,
+    DateSpan,
+    Event,
+    Meeting,
+    Participant,
+    Person,
+    Quote,
+    Source,
+)
+from ..query import meeting_countries
+from .formats import snippet
+
+if TYPE_CHECKING:
+    from ..report import Finding, Graph, YearGroup
+    from ..search import SearchHit
+
+
+def meeting_record(dataset: Dataset, meeting: Meeting) -> dict[str, Any]:
+    """A meeting as the documented JSON object."""
+    event = dataset.event_by_id.get(meeting.event) if meeting.event else None
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        **_span_fields(meeting.date),
+        "kind": meeting.kind,
+        "event": (
+            {"id": event.id, "name": event.name, "short_name": event.short_name, "year": event.year}
+            if event
+            else None
+        ),
+        "location": meeting.location,
+        "participants": [_participant(dataset, meeting, p) for p in meeting.participants],
+        "countries": meeting_countries(dataset, meeting),
+        "topics": list(meeting.topics),
+        "summary": meeting.summary,
+        "quotes": [_quote(dataset, q) for q in meeting.quotes],
+        "sources": [_source(dataset, s) for s in meeting.sources],
+        "disputed": meeting.disputed,
+        "disagreements": [
+            {
+                "about": d.about,
+                "claims": [{"says": c.says, "sources": list(c.sources)} for c in d.claims],
+                "note": d.note,
+            }
+            for d in meeting.disagreements
+        ],
+        "notes": meeting.notes,
+    }
+
+
+def context_record(dataset: Dataset, item: ContextItem) -> dict[str, Any]:
+    """A context item as a JSON object."""
+    span: dict[str, Any] = (
+        _span_fields(item.date)
+        if item.date
+        else dict.fromkeys(("date", "date_end", "date_precision", "date_basis", "date_how"))
+    )
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind,
+        **span,
+        "location": item.location,
+        "people": [
+            {
+                "id": pid,
+                "name": dataset.person_by_id[pid].name,
+                "country": dataset.person_by_id[pid].country,
+            }
+            for pid in item.people
+        ],
+        "topics": list(item.topics),
+        "summary": item.summary,
+        "quotes": [_quote(dataset, q) for q in item.quotes],
+        "sources": [_source(dataset, s) for s in item.sources],
+        "notes": item.notes,
+    }
+
+
+def _span_fields(span: DateSpan) -> dict[str, Any]:
+    return {
+        "date": span.start.isoformat(),
+        "date_end": span.end.isoformat(),
+        "date_precision": span.precision,
+        "date_basis": span.basis,
+        "date_how": span.how,
+    }
+
+
+def _participant(dataset: Dataset, meeting: Meeting, participant: Participant) -> dict[str, Any]:
+    person = dataset.person_by_id[participant.person]
+    return {
+        "id": person.id,
+        "name": person.name,
+        "short_name": person.short_name,
+        "country": person.country,
+        "role": participant.role,
+        "attested_by": list(meeting.attested_by(participant)),
+        "disputed": bool(participant.sources),
+    }
+
+
+def _quote(dataset: Dataset, quote: Quote) -> dict[str, Any]:
+    return {
+        "speaker": dataset.person_by_id[quote.speaker].name,
+        "speaker_id": quote.speaker,
+        "text": quote.text,
+        "source": quote.source,
+    }
+
+
+def _source(dataset: Dataset, source_id: str) -> dict[str, Any]:
+    source = dataset.source_by_id[source_id]
+    return {
+        "id": source.id,
+        "outlet": source.outlet,
+        "title": source.title,
+        "published": source.published.isoformat() if source.published else None,
+        "published_basis": source.published_basis,
+        "file": source.file,
+    }
+
+
+def person_record(person: Person, meetings: int | None = None) -> dict[str, Any]:
+    """A person as a JSON object (with their number of meetings, when given)."""
+    record: dict[str, Any] = {
+        "id": person.id,
+        "name": person.name,
+        "short_name": person.short_name,
+        "country": person.country,
+        "rank": person.rank,
+        "role": person.role,
+        "native_names": [{"script": n.script, "name": n.name} for n in person.native_names],
+        "spellings": list(person.spellings),
+        "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
+        "notes": person.notes,
+    }
+    if meetings is not None:
+        record["meetings"] = meetings
+    return record
+
+
+def search_record(dataset: Dataset, hit: SearchHit) -> dict[str, Any]:
+    """A meeting record with a `search` object: score and where each query word matched."""
+    return {
+        **meeting_record(dataset, hit.meeting),
+        "search": {
+            "score": hit.score,
+            "matches": [
+                {
+                    "field": m.field,
+                    "term": m.term,
+                    "matched": m.matched,
+                    "score": m.score,
+                    "snippet": snippet(m.text, m.start, m.end)[0],
+                }
+                for m in hit.matches
+            ],
+        },
+    }
+
+
+def timeline_record(dataset: Dataset, groups: Sequence[YearGroup]) -> list[dict[str, Any]]:
+    """The timeline as JSON: years, each with events, each with meeting records."""
+    return [
+        {
+            "year": group.year,
+            "events": [
+                {
+                    "event": (
+                        {"id": e.event.id, "name": e.event.name, "short_name": e.event.short_name}
+                        if e.event
+                        else None
+                    ),
+                    "meetings": [meeting_record(dataset, m) for m in e.meetings],
+                }
+                for e in group.events
+            ],
+        }
+        for group in groups
+    ]
+
+
+def graph_record(graph: Graph, counts: dict[str, int]) -> dict[str, Any]:
+    """Who met whom as JSON: nodes and weighted edges."""
+    return {
+        "nodes": [
+            {"id": p.id, "name": p.name, "country": p.country, "meetings": counts.get(p.id, 0)}
+            for p in graph.people
+        ],
+        "edges": [
+            {
+                "source": e.source,
+                "target": e.target,
+                "weight": e.weight,
+                "years": list(e.years),
+                "meetings": list(e.meetings),
+                "disputed": e.disputed,
+            }
+            for e in graph.edges
+        ],
+    }
+
+
+def event_record(dataset: Dataset, event: Event, meetings: Sequence[Meeting]) -> dict[str, Any]:
+    """An event as JSON, with the meetings held at it."""
+    return {
+        "id": event.id,
+        "name": event.name,
+        "short_name": event.short_name,
+        "year": event.year,
+        "location": event.location,
+        "meetings": [m.id for m in meetings],
+        "sources": [_source(dataset, s) for s in event.sources],
+        "notes": event.notes,
+    }
+
+
+def source_record(
+    source: Source, meetings: Sequence[Meeting], context: Sequence[str]
+) -> dict[str, Any]:
+    """A source as JSON, with the meetings and context items that cite it."""
+    return {
+        "id": source.id,
+        "outlet": source.outlet,
+        "title": source.title,
+        "published": source.published.isoformat() if source.published else None,
+        "published_basis": source.published_basis,
+        "published_how": source.published_how,
+        "file": source.file,
+        "meetings": [m.id for m in meetings],
+        "context": list(context),
+        "notes": source.notes,
+    }
+
+
+def stats_record(stats: dict[str, list[tuple[str, int]]]) -> dict[str, dict[str, int]]:
+    """Counts as JSON: {dimension: {value: count}}."""
+    return {dimension: dict(pairs) for dimension, pairs in stats.items()}
+
+
+def stats_rows(stats: dict[str, list[tuple[str, int]]]) -> list[dict[str, Any]]:
+    """Counts as rows {dimension, value, count}, for JSON Lines and CSV."""
+    return [
+        {"dimension": dimension, "value": value, "count": count}
+        for dimension, pairs in stats.items()
+        for value, count in pairs
+    ]
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """An audit finding as JSON."""
+    return {
+        "record": finding.record,
+        "id": finding.id,
+        "issue": finding.issue,
+        "detail": finding.detail,
+        "sources": list(finding.sources),
+    }
