@@ -23,9 +23,10 @@ import sys
 import time
 from pathlib import Path
 
-from meetings_cli.load import bundled_data_dir, load_dataset
+from meetings_cli.load import load_dataset
 from meetings_cli.match import PersonIndex
 from meetings_cli.model import NativeName, Person
+from meetings_cli.paths import bundled_data_dir
 
 SYLLABLES = """ba be bi bo ka ke ki ko la le li lo ma me mi mo na ne ni no ra re ri ro
 sa se si so ta te ti to va ve vi vo za ze zi zo sha kho dzhe""".split()

@@ -1,6 +1,7 @@
 """The `meetings` command line: parse options, call query, call render."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer would then evaluate every
+# option's annotation from a string on each run, which costs start-up time.
 
 import os
 import sys
@@ -13,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from . import __version__
-from .load import DATA_ENV, DataError, load_dataset, locate_dataset
-from .model import Dataset, Meeting
+from .paths import DATA_ENV, locate_dataset
 
 if TYPE_CHECKING:
+    from .model import Dataset, Meeting
     from .render.tables import Screen
 
 app = typer.Typer(
@@ -57,11 +58,12 @@ class Settings:
 
     data: str | None
     color: str = "auto"
+    cache: bool = True
 
 
 def _scan(ctx: typer.Context) -> dict[str, list[dict[str, str]]]:
     """Ids and names for shell completion, read without YAML or validation (fast on Tab)."""
-    from .load import quick_scan
+    from .paths import quick_scan
 
     data = ctx.find_root().params.get("data")
     try:
@@ -196,6 +198,12 @@ def main(
             help="Colour in tables: auto (on a terminal, unless NO_COLOR is set), always, never.",
         ),
     ] = "auto",  # type: ignore[assignment]
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Read the YAML files, neither using nor writing the cache."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -204,7 +212,7 @@ def main(
     ] = False,
 ) -> None:
     """Query the meetings dataset."""
-    ctx.obj = Settings(data=data, color=ColorMode(color).value)
+    ctx.obj = Settings(data=data, color=ColorMode(color).value, cache=not no_cache)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -215,14 +223,23 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _dataset(ctx: typer.Context, *, verify_text: bool = False, path: str | None = None) -> Dataset:
+def _dataset(ctx: typer.Context) -> "Dataset":
+    """The dataset, from the cache when it is current; exits 2 listing problems if invalid."""
+    from .errors import DataError
+    from .store import load_with_cache
+
     settings: Settings = ctx.obj
     try:
-        return load_dataset(locate_dataset(path or settings.data), verify_text=verify_text)
+        dataset, _ = load_with_cache(locate_dataset(settings.data), use_cache=settings.cache)
     except DataError as error:
-        for line in error.lines():
-            typer.echo(line, err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        _print_problems(error.lines())
+    return dataset
+
+
+def _print_problems(lines: list[str]) -> NoReturn:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def _format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
@@ -238,7 +255,7 @@ def _screen(
     html: Path | None = None,
     *,
     ascii_only: bool = False,
-) -> Screen:
+) -> "Screen":
     """Drawing settings from the global --color and the command's --svg/--html/--ascii."""
     from .render.tables import Screen
 
@@ -252,7 +269,7 @@ def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
     """YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first (or, for end, last) day."""
     if text is None:
         return None
-    from .query import parse_partial_date
+    from .dates import parse_partial_date
 
     try:
         return parse_partial_date(text, end=end)
@@ -307,7 +324,7 @@ def list_meetings(
 
 
 def _select(
-    dataset: Dataset,
+    dataset: "Dataset",
     output: OutputFormat,
     collection: str,
     year: list[int] | None,
@@ -318,7 +335,7 @@ def _select(
     kind: list[str] | None,
     topic: list[str] | None,
     person: list[str] | None,
-) -> list[Meeting]:
+) -> "list[Meeting]":
     """The meetings the filter options select; exits 2 on a bad value, 1 on an unknown person."""
     from .query import MeetingFilter, NotFound, QueryError, select_meetings
 
@@ -829,6 +846,8 @@ def validate(
     Prints one line per problem (FILE:LINE:COL: field.path: what is wrong) and
     exits 2, or prints a one-line summary and exits 0.
     """
+    from .errors import DataError
+    from .load import load_dataset
     from .render.formats import write_json
 
     settings: Settings = ctx.obj
@@ -882,19 +901,12 @@ def _plain_completion_help() -> None:
         _completion_classes._sanitize_help_text = lambda text: text
 
 
-def run() -> None:
-    """Entry point of the `meetings` script."""
-    import signal
-
+def run_typer(argv: list[str] | None = None) -> int:
+    """Run the full command line on argv (default: sys.argv); the exit status."""
     if "_MEETINGS_COMPLETE" in os.environ:
         _plain_completion_help()
-
-    if hasattr(signal, "SIGPIPE"):
-        # When the reader goes away (`| head -1`), end quietly as cat and grep do,
-        # instead of a BrokenPipeError from whichever write noticed it.
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
-        code = app(prog_name="meetings", standalone_mode=False)
+        code = app(args=argv, prog_name="meetings", standalone_mode=False)
     except typer.TyperException as error:  # usage errors, printed as Typer would
         show = getattr(error, "show", None)
         if show is not None:
@@ -905,13 +917,11 @@ def run() -> None:
     except typer.Abort:
         typer.echo("Aborted!", err=True)
         code = EXIT_NOTHING
-    except Exception as error:  # the last line of defence against tracebacks
-        if os.environ.get("MEETINGS_DEBUG"):
-            raise
-        typer.echo(
-            f"meetings: internal error: {type(error).__name__}: {error} "
-            "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)",
-            err=True,
-        )
-        code = 3
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def run() -> None:
+    """Entry point kept for `meetings_cli.cli:run`; see meetings_cli.main.run."""
+    from .main import run as run_main
+
+    run_main()

@@ -10,16 +10,16 @@ together as one `DataError`.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from . import schema
+from .errors import DataError, Problem
 from .model import (
     Claim,
     ContextItem,
@@ -37,112 +37,12 @@ from .model import (
     StatedAs,
     Topic,
 )
-
-#: Environment variable that selects a dataset folder when --data is not given.
-DATA_ENV = "MEETINGS_DATA"
-
-#: At most this many problems are listed; the rest are counted.
-MAX_PROBLEMS = 200
+from .paths import data_files
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-
-
-class Problem(NamedTuple):
-    """One thing wrong with the data, and where."""
-
-    file: str
-    line: int  # 1-based; 0 when the problem concerns a whole file or folder
-    column: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
-class DataError(Exception):
-    """The dataset cannot be used; `problems` says why, one line each."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    def lines(self) -> list[str]:
-        """The problems as printable lines, the list cut at MAX_PROBLEMS."""
-        shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
-        hidden = len(self.problems) - len(shown)
-        if hidden:
-            shown.append(f"... and {hidden} more problems")
-        return shown
-
-
-def bundled_data_dir() -> Path:
-    """The dataset shipped with the package (installed copy, or the repo's data/)."""
-    package = Path(__file__).resolve().parent
-    installed = package / "_data"
-    return installed if installed.is_dir() else package.parent / "data"
-
-
-def locate_dataset(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The dataset folder: the one given, else $MEETINGS_DATA, else the bundled one.
-
-    A path to a file inside a dataset selects the folder the file is in.
-    """
-    chosen = explicit if explicit not in (None, "") else os.environ.get(DATA_ENV) or None
-    if chosen is None:
-        return bundled_data_dir()
-    path = Path(chosen)
-    return path.parent if path.is_file() else path
-
-
-def data_files(root: Path) -> list[Path]:
-    """Every *.yaml / *.yml file below root, in a stable order; linked folders are not followed."""
-    found: list[Path] = []
-    for folder, subfolders, files in os.walk(root, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        found.extend(
-            Path(folder, name)
-            for name in sorted(files)
-            if name.endswith((".yaml", ".yml")) and not name.startswith(".")
-        )
-    return found
-
-
-_TOP_KEY = re.compile(r"^([a-z_]+):")
-_RECORD_FIELD = re.compile(r"^\s*(?:- )?(id|name|short_name):\s*(.+?)\s*$")
-
-
-def quick_scan(root: Path) -> dict[str, list[dict[str, str]]]:
-    """Ids and names of records, read line by line without a YAML parser.
-
-    For shell completion, which must answer fast: it does not validate and may
-    miss records written in an unusual layout. Never use it for answers.
-    """
-    found: dict[str, list[dict[str, str]]] = {name: [] for name in schema.COLLECTIONS}
-    for path in data_files(root):
-        collection = None
-        try:
-            lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        except OSError:
-            continue
-        for line in lines:
-            top = _TOP_KEY.match(line)
-            if top:
-                collection = top.group(1) if top.group(1) in found else None
-                continue
-            field = _RECORD_FIELD.match(line)
-            if collection is None or field is None:
-                continue
-            key, value = field.group(1), field.group(2).strip("'\"")
-            if key == "id" and line.lstrip().startswith("- "):
-                found[collection].append({"id": value})
-            elif found[collection] and key not in found[collection][-1]:
-                found[collection][-1][key] = value
-    return found
 
 
 def load_dataset(root: Path, *, verify_text: bool = False) -> Dataset:

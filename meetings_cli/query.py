@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -70,21 +69,6 @@ def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
         ),
         people=frozenset(resolve_person(index, name).id for name in wanted.people if index),
     )
-
-
-def parse_partial_date(text: str, *, end: bool = False) -> date:
-    """YYYY, YYYY-MM or YYYY-MM-DD as a date: a partial date's first day, or last if end."""
-    parts = text.strip().split("-")
-    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        raise ValueError(text)
-    if len(parts) == 3:
-        return date.fromisoformat(text.strip())
-    year = int(parts[0])
-    month = int(parts[1]) if len(parts) == 2 else (12 if end else 1)
-    if not 1 <= month <= 12:
-        raise ValueError(text)
-    day = calendar.monthrange(year, month)[1] if end else 1
-    return date(year, month, day)
 
 
 def select_meetings(dataset: Dataset, wanted: MeetingFilter) -> list[Meeting]:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import edit
 
-from meetings_cli.load import DataError, Problem, load_dataset, locate_dataset
+from meetings_cli.load import DataError, Problem, load_dataset
 from meetings_cli.model import Dataset
+from meetings_cli.paths import locate_dataset
 
 SOURCE_TEXT = (
     "Minister Amir Hatami met Sergei Shoigu in Moscow on Tuesday.\n"

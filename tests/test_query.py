@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from conftest import DATA
 
+from meetings_cli.dates import parse_partial_date
 from meetings_cli.load import load_dataset
 from meetings_cli.match import PersonIndex, fold
 from meetings_cli.model import Dataset, DateSpan
@@ -17,7 +18,6 @@ from meetings_cli.query import (
     counterparts,
     find_meeting,
     meetings_with,
-    parse_partial_date,
     people_with_counts,
     resolve_person,
     select_meetings,

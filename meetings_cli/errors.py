@@ -1,0 +1,42 @@
+"""What is wrong with a dataset: problems with file, line, column and field.
+
+Standard library only, so the fast path can catch DataError without the loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+#: At most this many problems are listed; the rest are counted.
+MAX_PROBLEMS = 200
+
+
+class Problem(NamedTuple):
+    """One thing wrong with the data, and where."""
+
+    file: str
+    line: int  # 1-based; 0 when the problem concerns a whole file or folder
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class DataError(Exception):
+    """The dataset cannot be used; `problems` says why, one line each."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        """The problems as printable lines, the list cut at MAX_PROBLEMS."""
+        shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            shown.append(f"... and {hidden} more problems")
+        return shown

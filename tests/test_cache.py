@@ -1,0 +1,184 @@
+"""The cache: rebuilt when the YAML changes, never stale, never of invalid data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DATA, edit
+
+from meetings_cli import store
+from meetings_cli.errors import DataError
+from meetings_cli.fast import run_fast
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
+    return folder
+
+
+def ask(root: Path, *argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int | None, str, str]:
+    code = run_fast(["--data", str(root), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def titles(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    code, out, _ = ask(root, "list", "--json", capsys=capsys)
+    assert code == 0
+    return [m["title"] for m in json.loads(out)]
+
+
+def test_first_run_writes_the_cache_and_later_runs_read_no_yaml(
+    cache: Path,
+    data_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = titles(data_copy, capsys)
+    assert list(cache.glob("*.sqlite3")) == [store.cache_file(data_copy)]
+    assert not list(cache.glob(".build-*"))  # written to a temporary file, renamed into place
+
+    def no_yaml(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the YAML was read although the cache is current")
+
+    monkeypatch.setattr("meetings_cli.load.load_dataset", no_yaml)
+    assert titles(data_copy, capsys) == first
+
+
+def test_an_edited_file_is_never_answered_from_the_cache(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "Talks with Serbian counterpart Aleksandar Vulin" in titles(data_copy, capsys)
+    edit(
+        data_copy / "meetings.yaml", "title: Talks with Serbian", "title: Edited talks with Serbian"
+    )
+    assert "Edited talks with Serbian counterpart Aleksandar Vulin" in titles(data_copy, capsys)
+
+
+def test_same_size_same_timestamp_edit_is_caught_by_content(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data_copy / "meetings.yaml"
+    before = path.stat()
+    titles(data_copy, capsys)
+    edit(path, "title: Talks with Serbian", "title: Talks with SERBIAN")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # timestamp set back
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert "Talks with SERBIAN counterpart Aleksandar Vulin" in titles(data_copy, capsys)
+
+
+def test_edit_within_one_timestamp_tick_is_caught_by_content(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = data_copy / "meetings.yaml"
+    edit(path, "title: Talks with Serbian", "title: Talks with serbian")  # just modified
+    titles(data_copy, capsys)  # so the cache also records its content hash
+    stored = json.loads(
+        dict(store.open_store(data_copy).db.execute("SELECT key, value FROM meta"))["files"]  # type: ignore[union-attr]
+    )
+    assert next(e for e in stored if e[0] == "meetings.yaml")[-1] is not None
+
+
+def test_new_and_removed_files_invalidate(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles(data_copy, capsys)
+    extra = data_copy / "more.yaml"
+    extra.write_text("topics:\n  - id: new-topic\n    description: New.\n", encoding="utf-8")
+    assert run_fast(["--data", str(data_copy), "list", "--topic", "new-topic"]) is not None
+    capsys.readouterr()
+    extra.unlink()
+    assert (
+        run_fast(["--data", str(data_copy), "list", "--topic", "new-topic"]) is None
+    )  # unknown again
+
+
+def test_invalid_data_is_never_cached_nor_served(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles(data_copy, capsys)
+    written = store.cache_file(data_copy).stat().st_mtime_ns
+    edit(data_copy / "people.yaml", "country: Serbia", "country: [Serbia]")
+    code, out, err = ask(data_copy, "list", "--json", capsys=capsys)
+    assert (code, out) == (2, "")
+    assert "expected text, got a list" in err
+    assert store.cache_file(data_copy).stat().st_mtime_ns == written  # old cache left alone
+    assert store.open_store(data_copy) is None  # ...and not served
+    with pytest.raises(DataError):
+        store.store_for(data_copy)
+
+
+def test_a_damaged_cache_is_rebuilt(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = titles(data_copy, capsys)
+    store.cache_file(data_copy).write_bytes(b"this is not a database" * 100)
+    assert titles(data_copy, capsys) == expected
+
+
+def test_an_unwritable_cache_folder_still_answers(
+    tmp_path: Path,
+    data_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(blocker / "cache"))
+    assert len(titles(data_copy, capsys)) == 8
+
+
+def test_no_cache_option_neither_reads_nor_writes(
+    cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from meetings_cli.cli import run_typer
+
+    assert run_typer(["--no-cache", "--data", str(DATA), "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 8
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_the_full_dataset_round_trips_through_the_cache(cache: Path) -> None:
+    from meetings_cli.load import load_dataset
+
+    original = load_dataset(DATA)
+    cached = store.store_for(DATA).dataset()
+    assert cached == original
+
+
+def test_warm_who_json_imports_neither_rich_nor_yaml_nor_numpy(cache: Path) -> None:
+    command = [sys.executable, "-X", "importtime", "-m", "meetings_cli", "--data", str(DATA)]
+    env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
+    subprocess.run([*command, "who", "Hatami", "--json"], env=env, check=True, capture_output=True)
+    warm = subprocess.run(
+        [*command, "who", "Hatami", "--json"], env=env, check=True, capture_output=True, text=True
+    )
+    assert json.loads(warm.stdout)["person"]["id"] == "amir-hatami"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
+    assert "meetings_cli.store" in imported  # answered from the cache...
+    assert not imported & {"rich", "yaml", "numpy", "typer", "rapidfuzz", "meetings_cli.load"}
+
+
+def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Path) -> None:
+    # Two builders at once must each leave a complete, valid file behind.
+    script = (
+        "import sys; from pathlib import Path; from meetings_cli import store; "
+        "store.build_store(Path(sys.argv[1]), store.load_with_cache(Path(sys.argv[1]), "
+        "use_cache=False)[0], store.fingerprint(Path(sys.argv[1])))"
+    )
+    env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, str(data_copy)], env=env) for _ in range(3)
+    ]
+    assert all(run.wait(timeout=60) == 0 for run in runs)
+    time.sleep(0.01)
+    opened = store.open_store(data_copy)
+    assert opened is not None and len(opened.meetings()) == 8
