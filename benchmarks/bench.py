@@ -1,0 +1,160 @@
+"""Time `meetings` on the bundled data and on synthetic datasets against B, jq and yq.
+
+    python benchmarks/bench.py                      # bundled, 1k, 10k, 100k meetings
+    python benchmarks/bench.py --sizes 0 1000 --runs 15 --yq-max 10000
+
+B is bare `python -c pass` with the same interpreter. Every command is run in
+alternation with B, so both see the same machine load; the table reports
+medians and the ratio to B. jq answers the same question on a JSON copy of the
+dataset (`meetings list --json` saved to a file); yq (the Python jq wrapper for
+YAML, if installed) answers it on the YAML, up to --yq-max meetings because it
+takes about a minute at 100,000. The cache is warmed before timing; the cold
+run (YAML parsed, validated and cached) is timed once per size. Peak memory
+(maximum resident set) is reported for the largest size.
+
+Measurement, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_dataset import write_dataset
+
+from meetings_cli.paths import bundled_data_dir
+
+JQ_QUESTIONS = {
+    "list --year 2018 --json": (
+        "[.[] | select((.date[:4] | tonumber) <= 2018 and (.date_end[:4] | tonumber) >= 2018)]"
+    ),
+    "who Hatami --json": '[.[] | select(any(.participants[]; .name == "Amir Hatami"))]',
+    "search terrorism --json --limit 0": (
+        '[.[] | select((.summary + " " + (.topics | join(" "))) | test("terrorism"; "i"))]'
+    ),
+    "timeline --json": "group_by(.date[:4])",
+}
+YQ_QUESTIONS = {
+    "list --year 2018 --json": (
+        '[.meetings[]? | select(.date.day // .date.from | tostring | startswith("2018"))]'
+    ),
+    "who Hatami --json": '[.meetings[]? | select(any(.participants[]; .person == "amir-hatami"))]',
+}
+EXTRA_COMMANDS = ["who hatemi --json", "--help", "list --year 2018", "timeline"]
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time (s) and peak resident memory (KiB) of one run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        message = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"failed: {' '.join(command)}: {message}")
+    return elapsed, usage.ru_maxrss
+
+
+def paired(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float, int]:
+    """Median of command, median of B, peak memory of command (alternating runs)."""
+    bare = [sys.executable, "-c", "pass"]
+    mine, base, peak = [], [], 0
+    for _ in range(runs):
+        seconds, memory = run_once(command, env)
+        mine.append(seconds)
+        peak = max(peak, memory)
+        base.append(run_once(bare, env)[0])
+    return statistics.median(mine), statistics.median(base), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[0, 1000, 10_000, 100_000],
+        help="synthetic meetings to add (0: the bundled data alone)",
+    )
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--tool-runs", type=int, default=3, help="runs of jq and yq")
+    parser.add_argument("--yq-max", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "meetings-bench")
+    args = parser.parse_args()
+
+    meetings = shutil.which("meetings", path=str(Path(sys.executable).parent)) or "meetings"
+    jq, yq = shutil.which("jq"), shutil.which("yq", path=str(Path(sys.executable).parent))
+    args.work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "MEETINGS_CACHE_DIR": str(args.work / "cache")}
+    env.pop("MEETINGS_DATA", None)
+
+    rows = []
+    for size in args.sizes:
+        root = bundled_data_dir() if size == 0 else args.work / f"data-{size}"
+        if size and not (root / "synthetic" / "meetings.yaml").exists():
+            write_dataset(root, size)
+        label = "bundled (8)" if size == 0 else f"{size:,}"
+        base = [meetings, "--data", str(root)]
+        shutil.rmtree(args.work / "cache", ignore_errors=True)
+        cold, cold_memory = run_once([*base, "list", "--year", "2018", "--json"], env)
+        rows.append((label, "cold: validate + build cache", cold, None, None, None, cold_memory))
+        copy = args.work / f"copy-{size}.json"
+        with copy.open("w", encoding="utf-8") as handle:
+            subprocess.run([*base, "list", "--json"], env=env, stdout=handle, check=True)
+        for question in [*JQ_QUESTIONS, *EXTRA_COMMANDS]:
+            median, bare, peak = paired([*base, *question.split()], env, args.runs)
+            jq_time = yq_time = None
+            if jq and question in JQ_QUESTIONS:
+                jq_time = statistics.median(
+                    run_once([jq, JQ_QUESTIONS[question], str(copy)], env)[0]
+                    for _ in range(args.tool_runs)
+                )
+            if yq and question in YQ_QUESTIONS and size <= args.yq_max:
+                files = sorted(str(p) for p in root.rglob("meetings.yaml"))
+                yq_time = statistics.median(
+                    run_once(
+                        [
+                            yq,
+                            "-s",
+                            f"[.[]] | {{meetings: [.[].meetings[]?]}} | {YQ_QUESTIONS[question]}",
+                            *files,
+                        ],
+                        env,
+                    )[0]
+                    for _ in range(args.tool_runs)
+                )
+            rows.append((label, question, median, bare, jq_time, yq_time, peak))
+
+    print(f"python: {sys.executable}   runs: {args.runs} (jq, yq: {args.tool_runs})")
+    header = (
+        f"{'meetings':>12}  {'command':<34} {'median':>9} {'x B':>6} {'jq':>9} {'x jq':>6} "
+        f"{'yq':>9} {'peak MiB':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, question, median, bare, jq_time, yq_time, peak in rows:
+        ratio = f"{median / bare:.1f}" if bare else ""
+        jq_text = f"{jq_time * 1000:.0f} ms" if jq_time else ""
+        jq_ratio = f"{median / jq_time:.2f}" if jq_time else ""
+        yq_text = f"{yq_time * 1000:.0f} ms" if yq_time else ""
+        print(
+            f"{label:>12}  {question:<34} {median * 1000:>6.0f} ms {ratio:>6} {jq_text:>9} "
+            f"{jq_ratio:>6} {yq_text:>9} {peak / 1024:>9.0f}"
+        )
+    bare_all = [r[3] for r in rows if r[3]]
+    if bare_all:
+        median_b = statistics.median(bare_all) * 1000
+        print(f"B (python -c pass), median over all pairs: {median_b:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
