@@ -901,10 +901,40 @@ def _plain_completion_help() -> None:
         _completion_classes._sanitize_help_text = lambda text: text
 
 
+def _help_saved_for_next_time(argv: list[str]) -> int:
+    """Print the top-level help, and keep a copy so the fast path can print it next time."""
+    import contextlib
+    import io
+
+    from .fast import help_cache_file
+
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        code = run_typer_app(argv)
+    sys.stdout.write(text.getvalue())
+    path = help_cache_file()
+    if code == 0 and path:
+        with contextlib.suppress(OSError):
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            temporary = f"{path}.{os.getpid()}.tmp"
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(text.getvalue())
+            os.replace(temporary, path)
+    return code
+
+
+def run_typer_app(argv: list[str]) -> int:
+    """The Typer app on argv, without the extras of run_typer."""
+    code = app(args=argv, prog_name="meetings", standalone_mode=False)
+    return code if isinstance(code, int) else EXIT_OK
+
+
 def run_typer(argv: list[str] | None = None) -> int:
     """Run the full command line on argv (default: sys.argv); the exit status."""
     if "_MEETINGS_COMPLETE" in os.environ:
         _plain_completion_help()
+    if argv in (["--help"], ["-h"]):
+        return _help_saved_for_next_time(argv)
     try:
         code = app(args=argv, prog_name="meetings", standalone_mode=False)
     except typer.TyperException as error:  # usage errors, printed as Typer would

@@ -53,6 +53,8 @@ class _Unsure(Exception):
 
 def run_fast(argv: list[str]) -> int | None:
     """Answer argv if it is a plain `list` or `who`; the exit status, or None to defer."""
+    if argv in (["--help"], ["-h"]):
+        return _cached_help()
     try:
         settings, command, rest = _split_global(argv)
         if command == "list":
@@ -224,11 +226,12 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
         _write_empty(fmt)
         return _fail("no meetings match", EXIT_NOTHING)
     out = sys.stdout
-    if fmt == "json":
-        # Each stored record is already indented as json.dumps(list, indent=2) nests it.
-        out.write("[\n" + ",\n".join("  " + r.replace("\n", "\n  ") for r in rows) + "\n]\n")
-    elif fmt == "jsonl":
-        out.write("".join(r + "\n" for r in rows))
+    if fmt in ("json", "jsonl"):
+        # Bytes straight from the cache: the stored records are already in output form.
+        body = b"[\n" + b",\n".join(rows) + b"\n]\n" if fmt == "json" else b"\n".join(rows) + b"\n"
+        out.flush()
+        out.buffer.write(body)
+        out.buffer.flush()
     else:
         from .render import formats
 
@@ -313,3 +316,44 @@ def _who(settings: dict[str, str], options: dict[str, Any]) -> int:
 def fast_path_enabled() -> bool:
     """The fast path can be switched off (MEETINGS_NO_FAST_PATH=1) to compare the two paths."""
     return not os.environ.get("MEETINGS_NO_FAST_PATH") and "_MEETINGS_COMPLETE" not in os.environ
+
+
+# --------------------------------------------------------------------------- help
+
+
+def help_cache_file() -> str | None:
+    """Where the top-level help text is kept: one file per version, code and width.
+
+    None when the cache folder is unknown. The text is written by the full CLI
+    the first time `meetings --help` runs (see cli.run_typer).
+    """
+    import shutil
+
+    from . import __version__
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    try:
+        info = os.stat(os.path.join(package, "cli.py"))
+    except OSError:
+        return None
+    # Typer wraps help to the terminal, at most 80 columns.
+    width = min(shutil.get_terminal_size().columns, 80)
+    key = f"{__version__}-{info.st_size}-{info.st_mtime_ns}-{width}"
+    folder = os.environ.get("MEETINGS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "meetings",
+    )
+    return os.path.join(folder, f"help-{key}.txt")
+
+
+def _cached_help() -> int | None:
+    path = help_cache_file()
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    sys.stdout.write(text)
+    return 0

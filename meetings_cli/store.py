@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .model import Dataset
 
 #: Bump when the layout of the cache changes.
-FORMAT = 1
+FORMAT = 2
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -49,7 +49,7 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE meetings (
     ord INTEGER PRIMARY KEY, id TEXT NOT NULL, start TEXT NOT NULL, end_ TEXT NOT NULL,
-    event TEXT, kind TEXT NOT NULL, pretty TEXT NOT NULL, compact TEXT NOT NULL
+    event TEXT, kind TEXT NOT NULL, element BLOB NOT NULL, compact BLOB NOT NULL
 );
 CREATE INDEX meetings_start ON meetings (start);
 CREATE INDEX meetings_end ON meetings (end_);
@@ -211,8 +211,12 @@ class Store:
         countries: Sequence[str] = (),
         people: Sequence[str] = (),
         pretty: bool = True,
-    ) -> list[str]:
-        """The stored JSON of the meetings that pass every filter, in date order.
+    ) -> list[bytes]:
+        """The stored UTF-8 JSON of the meetings that pass every filter, in date order.
+
+        With pretty, each record is indented as an element of a JSON array (as
+        json.dumps(records, indent=2) writes it), so an array is a join away;
+        otherwise it is one compact line.
 
         The same rules as query.select_meetings (checked by the test suite): one
         option's values are alternatives, options combine with AND, a date range
@@ -244,12 +248,12 @@ class Store:
             within("meeting_countries", "country", countries)
         if people:
             within("meeting_people", "person", people)
-        column = "pretty" if pretty else "compact"
+        column = "element" if pretty else "compact"
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self.db.execute(f"SELECT {column} FROM meetings {clause} ORDER BY ord", params)
         return [row[0] for row in rows]
 
-    def meetings_with_person(self, person_id: str) -> list[str]:
+    def meetings_with_person(self, person_id: str) -> list[bytes]:
         """Compact JSON of every meeting a person took part in, in date order."""
         return self.meetings(people=(person_id,), pretty=False)
 
@@ -262,7 +266,9 @@ class Store:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    db.execute("PRAGMA mmap_size = 1073741824")  # read large results without copying
+    return db
 
 
 def open_store(root: Path) -> Store | None:
@@ -354,8 +360,8 @@ def _fill(db: sqlite3.Connection, dataset: Dataset, meta: dict[str, str]) -> sql
                     meeting.date.end.isoformat(),
                     meeting.event,
                     meeting.kind,
-                    json.dumps(record, ensure_ascii=False, indent=2),
-                    json.dumps(record, ensure_ascii=False),
+                    _array_element(record),
+                    json.dumps(record, ensure_ascii=False).encode(),
                 ),
             )
             db.executemany(
@@ -395,6 +401,11 @@ def _fill(db: sqlite3.Connection, dataset: Dataset, meta: dict[str, str]) -> sql
         db.executemany("INSERT INTO vocab VALUES (?, ?, ?)", dict.fromkeys(vocab))
         db.execute("INSERT INTO dataset VALUES (?)", (marshal.dumps(_encode(dataset)),))
     return db
+
+
+def _array_element(record: dict[str, Any]) -> bytes:
+    pretty = json.dumps(record, ensure_ascii=False, indent=2)
+    return ("  " + pretty.replace("\n", "\n  ")).encode()
 
 
 def load_with_cache(root: Path, *, use_cache: bool = True) -> tuple[Dataset, Store | None]:

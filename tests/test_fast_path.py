@@ -130,3 +130,15 @@ def test_both_paths_agree_on_a_bigger_dataset(
     ):
         fast, slow = both(["--data", str(root), *argv], capsys)
         assert fast[0] is not None and fast == slow, argv
+
+
+def test_help_is_kept_for_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(tmp_path))
+    assert run_fast(["--help"]) is None  # nothing kept yet
+    assert run_typer(["--help"]) == 0
+    full = capsys.readouterr().out
+    assert "Commands:" in full and "timeline" in full
+    assert run_fast(["--help"]) == 0
+    assert capsys.readouterr().out == full
