@@ -49,7 +49,9 @@ YQ_QUESTIONS = {
     ),
     "who Hatami --json": '[.meetings[]? | select(any(.participants[]; .person == "amir-hatami"))]',
 }
-EXTRA_COMMANDS = ["who hatemi --json", "--help", "list --year 2018", "timeline"]
+EXTRA_COMMANDS = ["who hatemi --json", "--help"]
+#: Tables (Rich) of thousands of rows take seconds: timed up to --table-max meetings.
+TABLE_COMMANDS = ["list --year 2018", "timeline"]
 
 
 def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -88,6 +90,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--tool-runs", type=int, default=3, help="runs of jq and yq")
     parser.add_argument("--yq-max", type=int, default=10_000)
+    parser.add_argument("--table-max", type=int, default=1000)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "meetings-bench")
     args = parser.parse_args()
 
@@ -110,7 +113,8 @@ def main() -> None:
         copy = args.work / f"copy-{size}.json"
         with copy.open("w", encoding="utf-8") as handle:
             subprocess.run([*base, "list", "--json"], env=env, stdout=handle, check=True)
-        for question in [*JQ_QUESTIONS, *EXTRA_COMMANDS]:
+        tables = TABLE_COMMANDS if size <= args.table_max else []
+        for question in [*JQ_QUESTIONS, *EXTRA_COMMANDS, *tables]:
             median, bare, peak = paired([*base, *question.split()], env, args.runs)
             jq_time = yq_time = None
             if jq and question in JQ_QUESTIONS:

@@ -933,7 +933,9 @@ def run_typer(argv: list[str] | None = None) -> int:
     """Run the full command line on argv (default: sys.argv); the exit status."""
     if "_MEETINGS_COMPLETE" in os.environ:
         _plain_completion_help()
-    if argv in (["--help"], ["-h"]):
+    from .fast import is_top_level_help
+
+    if argv is not None and is_top_level_help(argv):
         return _help_saved_for_next_time(argv)
     try:
         code = app(args=argv, prog_name="meetings", standalone_mode=False)

@@ -53,7 +53,7 @@ class _Unsure(Exception):
 
 def run_fast(argv: list[str]) -> int | None:
     """Answer argv if it is a plain `list` or `who`; the exit status, or None to defer."""
-    if argv in (["--help"], ["-h"]):
+    if is_top_level_help(argv):
         return _cached_help()
     try:
         settings, command, rest = _split_global(argv)
@@ -167,10 +167,10 @@ def _screen(settings: dict[str, str], options: dict[str, Any]) -> Any:
 
 
 def _day(text: str | None, *, end: bool) -> date | None:
-    from .dates import parse_partial_date
-
     if text is None:
         return None
+    from .dates import parse_partial_date
+
     try:
         return parse_partial_date(text, end=end)
     except ValueError:
@@ -319,6 +319,20 @@ def fast_path_enabled() -> bool:
 
 
 # --------------------------------------------------------------------------- help
+
+
+def is_top_level_help(argv: list[str]) -> bool:
+    """True for `meetings [--data X] [--color X] --help` (the help does not depend on them)."""
+    try:
+        _split_global(argv)
+    except _Unsure:
+        pass
+    else:
+        return False  # a command follows
+    rest = list(argv)
+    while rest[:1] and rest[0].split("=", 1)[0] in ("--data", "--color"):
+        rest = rest[1:] if "=" in rest[0] else rest[2:]
+    return rest in (["--help"], ["-h"])
 
 
 def help_cache_file() -> str | None:

@@ -21,13 +21,12 @@ run goes on from memory.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import marshal
 import os
 import sqlite3
-import tempfile
 import time
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -87,9 +86,10 @@ def cache_dir() -> Path:
 
 
 def cache_file(root: Path) -> Path:
-    """The cache file of a dataset folder."""
-    key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
-    return cache_dir() / f"{key[:24]}.sqlite3"
+    """The cache file of a dataset folder (the folder is also recorded inside and checked)."""
+    name = str(root.resolve()).encode("utf-8", "surrogateescape")
+    # Two cheap checksums make a 64-bit name; hashlib would cost start-up time.
+    return cache_dir() / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
 
 
 def fingerprint(root: Path) -> list[list[Any]]:
@@ -131,6 +131,8 @@ def _code_version() -> str:
 
 
 def _digest(path: Path) -> str:
+    import hashlib
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -266,7 +268,8 @@ class Store:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA query_only = ON")
     db.execute("PRAGMA mmap_size = 1073741824")  # read large results without copying
     return db
 
@@ -322,6 +325,8 @@ def build_store(root: Path, dataset: Dataset, files: list[list[Any]]) -> Store:
         "root": str(root.resolve()),
         "files": json.dumps(_mark_racy(root, files, built_ns)),
     }
+    import tempfile
+
     target = cache_file(root)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

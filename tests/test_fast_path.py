@@ -142,3 +142,6 @@ def test_help_is_kept_for_the_fast_path(
     assert "Commands:" in full and "timeline" in full
     assert run_fast(["--help"]) == 0
     assert capsys.readouterr().out == full
+    assert run_fast(["--data", str(DATA), "-h"]) == 0
+    assert capsys.readouterr().out == full
+    assert run_fast(["list", "--help"]) is None
