@@ -39,6 +39,12 @@ from .model import (
 )
 from .paths import data_files
 
+#: Longest text a field may hold, in characters.
+MAX_TEXT = 100_000
+#: Deepest nesting of lists and mappings a data file may have (libyaml's
+#: composer recurses in C and crashes on tens of thousands of levels).
+MAX_DEPTH = 100
+
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -132,6 +138,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.entries: dict[str, list[_Entry]] = {name: [] for name in schema.COLLECTIONS}
         self.references: list[_Reference] = []
+        # A file that could not be parsed at all: references into it cannot be judged.
+        self.unreadable_files = False
         # Ids of records that failed to read: references to them are not also reported.
         self.unreadable_ids: dict[str, set[str]] = {name: set() for name in schema.COLLECTIONS}
         # (file, path) -> (line, column) for records and tracked values.
@@ -166,23 +174,26 @@ class _Reader:
 
         self._file = shown_as
         self._seen_nodes = set()
+
+        def whole_file(line: int, column: int, message: str) -> None:
+            self.problems.append(Problem(shown_as, line, column, "(file)", message))
+            self.unreadable_files = True
+
         try:
             raw = path.read_bytes()
         except OSError as error:
-            self.problems.append(
-                Problem(shown_as, 1, 1, "(file)", f"cannot read: {error.strerror}")
-            )
+            whole_file(1, 1, f"cannot read: {error.strerror}")
             return
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = raw.count(b"\n", 0, error.start) + 1
             column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-            self.problems.append(
-                Problem(
-                    shown_as, line, column, "(file)", "not valid UTF-8 (save the file as UTF-8)"
-                )
-            )
+            whole_file(line, column, "not valid UTF-8 (save the file as UTF-8)")
+            return
+        too_deep = _nesting_problem(text)
+        if too_deep:
+            whole_file(*too_deep)
             return
         loader = getattr(yaml, "CSafeLoader", None)
         if loader is None:
@@ -192,19 +203,22 @@ class _Reader:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            reason = error.problem or error.context or "YAML syntax error"
+            reason = (error.problem or error.context or "YAML syntax error").removeprefix("but ")
             start = error.context_mark
             if error.context and start is not None and start is not mark:
                 reason += f" ({error.context} at line {start.line + 1}, column {start.column + 1})"
-            self.problems.append(
-                Problem(shown_as, line, column, "(file)", f"YAML syntax error: {reason}")
-            )
+            whole_file(line, column, f"YAML syntax error: {reason}")
+            return
+        except yaml.reader.ReaderError as error:
+            line, column = _line_and_column(text, error.position)
+            code = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
+            whole_file(line, column, f"{code} is not allowed in YAML (write it as an escape)")
             return
         except yaml.YAMLError as error:
-            self.problems.append(Problem(shown_as, 1, 1, "(file)", f"YAML error: {error}"))
+            whole_file(1, 1, f"YAML error: {' '.join(str(error).split())}")
             return
         if document is None:
-            self.problems.append(Problem(shown_as, 1, 1, "(file)", "the file is empty"))
+            whole_file(1, 1, "the file is empty")
             return
         values = self.read(document, schema.DATA_FILE, "")
         if values is _INVALID:
@@ -330,6 +344,9 @@ class _Reader:
         value: str = node.value
         if not value.strip():
             self.problem(node, path, "must not be empty")
+            return _INVALID
+        if len(value) > MAX_TEXT:
+            self.problem(node, path, f"text of {len(value):,} characters: at most {MAX_TEXT:,}")
             return _INVALID
         if spec.pattern and not re.fullmatch(spec.pattern, value):
             self.problem(
@@ -555,6 +572,8 @@ class _Checker:
             self.ids[collection] = set(first)
 
     def check_references(self) -> None:
+        if self.reader.unreadable_files:
+            return  # every reference into the unparsed file would be reported as missing
         for ref in self.reader.references:
             known = self.ids[ref.collection]
             if (
@@ -682,6 +701,36 @@ class _Checker:
 
 
 # --------------------------------------------------------------------------- wording
+
+
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+# Each pattern starts with a literal character, so the regex engine can skip
+# ahead to it instead of trying every position of a large file.
+_DEEP_INDENT = re.compile(rf"\n[ ]{{{4 * MAX_DEPTH},}}\S")
+_DEEP_DASHES = re.compile(rf"-[ \t]+(?:-[ \t]+){{{MAX_DEPTH - 1},}}")
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _nesting_problem(text: str) -> tuple[int, int, str] | None:
+    """Where a file nests deeper than MAX_DEPTH, checked before the YAML parser sees it."""
+    message = f"nested more than {MAX_DEPTH} levels deep"
+    # "\n" + text lets the indentation pattern see the first line too; a match
+    # at index i of that string is the line starting at index i of text.
+    for found in (_DEEP_INDENT.search("\n" + text), _DEEP_DASHES.search(text)):
+        if found:
+            return (*_line_and_column(text, found.start()), message)
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for bracket in _FLOW.finditer(text):
+        depth = depth + 1 if bracket.group() in "[{" else max(0, depth - 1)
+        if depth > MAX_DEPTH:
+            return (*_line_and_column(text, bracket.start()), message)
+    return None
 
 
 def _id_of(node: Any) -> list[str]:

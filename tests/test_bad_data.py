@@ -1,0 +1,128 @@
+"""Broken and hostile datasets from tests/bad_data/, each with the exact outcome expected.
+
+Each case folder holds the files that differ from tests/bad_data/_base (a small
+valid dataset) and case.txt:
+
+    what: one line saying what is wrong
+    command: validate            (or another command, run with --data .)
+    exit: 2
+    generate: name               (optional: files too big or odd to commit)
+    --- stderr                   (the exact lines on standard error)
+    ...
+    --- stdout contains          (optional: lines that must appear on stdout)
+    --- stdout lacks             (optional: text that must not, with \\x escapes)
+
+Every case runs as a separate process, with its memory capped, so that a crash
+or a runaway parse fails the one test and not the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parent / "bad_data"
+BASE = CASES / "_base"
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for one run
+
+
+def alias_bomb(root: Path) -> None:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [{', '.join(['*' + previous] * 9)}]")
+    lines.append("meetings: [*i]")
+    (root / "bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def deep_nesting(root: Path) -> None:
+    depth = 100_000
+    (root / "deep.yaml").write_text("topics: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+
+
+def huge_scalar(root: Path) -> None:
+    text = (root / "meetings.yaml").read_text(encoding="utf-8")
+    text = text.replace("summary: They talked.", "summary: " + "x" * (50 * 1024 * 1024))
+    (root / "meetings.yaml").write_text(text, encoding="utf-8")
+
+
+def symlink_loop(root: Path) -> None:
+    (root / "nested").mkdir()
+    (root / "nested" / "loop").symlink_to("..", target_is_directory=True)
+    (root / "self.yaml").symlink_to("self.yaml")
+
+
+GENERATORS = {f.__name__: f for f in (alias_bomb, deep_nesting, huge_scalar, symlink_loop)}
+
+
+def read_case(folder: Path) -> dict[str, object]:
+    head, *sections = (folder / "case.txt").read_text(encoding="utf-8").split("\n--- ")
+    spec: dict[str, object] = dict(line.split(": ", 1) for line in head.splitlines() if line)
+    for section in sections:
+        title, _, body = section.partition("\n")
+        spec[title] = body.rstrip("\n").split("\n") if body.strip() else []
+    return spec
+
+
+def build(folder: Path, target: Path) -> Path:
+    shutil.copytree(BASE, target)
+    for item in folder.iterdir():
+        if item.name != "case.txt":
+            shutil.copy(item, target / item.name)
+    generate = read_case(folder).get("generate")
+    if generate:
+        GENERATORS[str(generate)](target)
+    return target
+
+
+def limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run_case(root: Path, command: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    words = command.split()
+    args = ["validate", "."] if words == ["validate"] else ["--data", ".", *words]
+    env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
+    env.pop("MEETINGS_DATA", None)
+    return subprocess.run(
+        [sys.executable, "-m", "meetings_cli", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="backslashreplace",
+        timeout=120,  # a hang guard, not a speed test (benchmarks/bench_bad_data.py times them)
+        preexec_fn=limit_memory,
+    )
+
+
+FOLDERS = sorted(p for p in CASES.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(FOLDERS) >= 25
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_bad_data_case(folder: Path, tmp_path: Path) -> None:
+    spec = read_case(folder)
+    root = build(folder, tmp_path / "data")
+    result = run_case(root, str(spec["command"]), tmp_path / "cache")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == int(str(spec["exit"])), result.stderr[-2000:]
+    assert result.stderr.splitlines() == spec.get("stderr", [])
+    for line in spec.get("stdout contains", []):  # type: ignore[union-attr]
+        assert line in result.stdout
+    for text in spec.get("stdout lacks", []):  # type: ignore[union-attr]
+        assert text.encode().decode("unicode_escape") not in result.stdout
+    assert not (root / "pwned.txt").exists()
+    # Nothing broken is ever cached.
+    cached = list((tmp_path / "cache").glob("*.sqlite3")) if (tmp_path / "cache").exists() else []
+    assert not cached or result.returncode == 0
