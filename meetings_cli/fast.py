@@ -185,8 +185,8 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
 
     fmt = _output_format(settings, options)
     years = options.get("year", [])
-    if not all(y.isdigit() for y in years):
-        raise _Unsure
+    if not all(y.isdigit() and len(y) <= 4 for y in years):
+        raise _Unsure  # odd or huge numbers: the full CLI parses them as Typer does
     first, last = _day(options.get("from"), end=False), _day(options.get("to"), end=True)
     if first and last and first > last:
         raise _Unsure

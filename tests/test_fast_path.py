@@ -50,6 +50,7 @@ DEFERRED = [
     ["--help"],
     ["list", "--help"],
     ["list", "--year", "twenty"],
+    ["list", "--year", "99999999999999999999"],
     ["list", "--country", "Rusia"],
     ["list", "--topic", "weather"],
     ["list", "--from", "2020", "--to", "2019"],
