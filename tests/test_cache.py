@@ -155,11 +155,20 @@ def test_the_full_dataset_round_trips_through_the_cache(cache: Path) -> None:
 
 
 def test_warm_who_json_imports_neither_rich_nor_yaml_nor_numpy(cache: Path) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-X", "importtime", "-m", "meetings_cli", "--data", str(DATA)]
     env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
-    subprocess.run([*command, "who", "Hatami", "--json"], env=env, check=True, capture_output=True)
+    where = cache.parent  # not the repository, whose source tree would shadow the install
+    subprocess.run(
+        [*command, "who", "Hatami", "--json"], env=env, check=True, capture_output=True, cwd=where
+    )
     warm = subprocess.run(
-        [*command, "who", "Hatami", "--json"], env=env, check=True, capture_output=True, text=True
+        [*command, "who", "Hatami", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=where,
     )
     assert json.loads(warm.stdout)["person"]["id"] == "amir-hatami"
     imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
@@ -175,8 +184,13 @@ def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Pa
         "use_cache=False)[0], store.fingerprint(Path(sys.argv[1])))"
     )
     env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
+    # cwd elsewhere: from the repository, `python -c` would import its source tree
+    # instead of the installed package this test uses, and their caches differ.
     runs = [
-        subprocess.Popen([sys.executable, "-c", script, str(data_copy)], env=env) for _ in range(3)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(data_copy)], env=env, cwd=data_copy.parent
+        )
+        for _ in range(3)
     ]
     assert all(run.wait(timeout=60) == 0 for run in runs)
     time.sleep(0.01)
