@@ -229,9 +229,13 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
     if fmt in ("json", "jsonl"):
         # Bytes straight from the cache: the stored records are already in output form.
         body = b"[\n" + b",\n".join(rows) + b"\n]\n" if fmt == "json" else b"\n".join(rows) + b"\n"
-        out.flush()
-        out.buffer.write(body)
-        out.buffer.flush()
+        binary = getattr(out, "buffer", None)
+        if binary is None:  # a text-only stream (a caller's StringIO)
+            out.write(body.decode())
+        else:
+            out.flush()
+            binary.write(body)
+            binary.flush()
     else:
         from .render import formats
 

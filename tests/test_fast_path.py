@@ -146,3 +146,14 @@ def test_help_is_kept_for_the_fast_path(
     assert run_fast(["--data", str(DATA), "-h"]) == 0
     assert capsys.readouterr().out == full
     assert run_fast(["list", "--help"]) is None
+
+
+def test_fast_path_writes_to_a_text_only_stream(capsys: pytest.CaptureFixture[str]) -> None:
+    import contextlib
+    import io
+    import json
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert run_fast(["--data", str(DATA), "list", "--json"]) == 0
+    assert len(json.loads(out.getvalue())) == 8
