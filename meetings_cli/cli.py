@@ -230,7 +230,7 @@ def _dataset(ctx: typer.Context) -> "Dataset":
 
     settings: Settings = ctx.obj
     try:
-        dataset, _ = load_with_cache(locate_dataset(settings.data), use_cache=settings.cache)
+        dataset = load_with_cache(locate_dataset(settings.data), use_cache=settings.cache)
     except DataError as error:
         _print_problems(error.lines())
     return dataset

@@ -117,17 +117,6 @@ def meetings_with(dataset: Dataset, person_id: str) -> list[Meeting]:
     )
 
 
-def counterparts(dataset: Dataset, person_id: str) -> list[tuple[Person, int]]:
-    """The people someone met, with how many meetings they shared, most first."""
-    counts: dict[str, int] = {}
-    for meeting in meetings_with(dataset, person_id):
-        for participant in meeting.participants:
-            if participant.person != person_id:
-                counts[participant.person] = counts.get(participant.person, 0) + 1
-    people = [(dataset.person_by_id[pid], n) for pid, n in counts.items()]
-    return sorted(people, key=lambda pair: (-pair[1], pair[0].name))
-
-
 def people_with_counts(dataset: Dataset) -> list[tuple[Person, int]]:
     """Everyone in the dataset with their number of meetings, most first, then by name."""
     counts = {person.id: 0 for person in dataset.people}

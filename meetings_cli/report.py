@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Dataset, Event, Meeting, Participant, Person, Source
+from .model import Dataset, Event, Meeting, Person, Source
 from .query import meeting_countries, sort_meetings
 
 
@@ -22,11 +22,6 @@ def principal_ids(dataset: Dataset) -> frozenset[str]:
         return frozenset()
     common = set.intersection(*({p.person for p in m.participants} for m in dataset.meetings))
     return frozenset(common)
-
-
-def counterparts_in(meeting: Meeting, principals: frozenset[str]) -> tuple[Participant, ...]:
-    """The participants of a meeting other than the principals."""
-    return tuple(p for p in meeting.participants if p.person not in principals)
 
 
 @dataclass(frozen=True)

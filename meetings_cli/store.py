@@ -413,23 +413,25 @@ def _array_element(record: dict[str, Any]) -> bytes:
     return ("  " + pretty.replace("\n", "\n  ")).encode()
 
 
-def load_with_cache(root: Path, *, use_cache: bool = True) -> tuple[Dataset, Store | None]:
+def load_with_cache(root: Path, *, use_cache: bool = True) -> Dataset:
     """The dataset of root, from the cache when it is current, else from YAML (then cached).
 
-    Raises load.DataError when the YAML does not validate; nothing is cached then.
+    Raises errors.DataError when the YAML does not validate; nothing is cached then.
     """
     if use_cache:
         store = open_store(root)
         if store is not None:
             try:
-                return store.dataset(), store
+                return store.dataset()
             except (sqlite3.Error, ValueError, EOFError, TypeError, IndexError):
                 pass  # a damaged cache is rebuilt below
     from .load import load_dataset
 
     files = fingerprint(root)
     dataset = load_dataset(root)
-    return dataset, (build_store(root, dataset, files) if use_cache else None)
+    if use_cache:
+        build_store(root, dataset, files)
+    return dataset
 
 
 def store_for(root: Path) -> Store:

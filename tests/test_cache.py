@@ -181,7 +181,7 @@ def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Pa
     script = (
         "import sys; from pathlib import Path; from meetings_cli import store; "
         "store.build_store(Path(sys.argv[1]), store.load_with_cache(Path(sys.argv[1]), "
-        "use_cache=False)[0], store.fingerprint(Path(sys.argv[1])))"
+        "use_cache=False), store.fingerprint(Path(sys.argv[1])))"
     )
     env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
     # cwd elsewhere: from the repository, `python -c` would import its source tree

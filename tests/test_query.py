@@ -15,14 +15,14 @@ from meetings_cli.query import (
     MeetingFilter,
     NotFound,
     QueryError,
-    counterparts,
     find_meeting,
     meetings_with,
     people_with_counts,
     resolve_person,
     select_meetings,
 )
-from meetings_cli.render.formats import format_dates, human_dates, printable
+from meetings_cli.render.formats import counterparts_of, format_dates, human_dates, printable
+from meetings_cli.render.records import meeting_record
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +105,11 @@ def test_fold() -> None:
 
 
 def test_counterparts_and_people_counts(dataset: Dataset) -> None:
-    met = {person.id: n for person, n in counterparts(dataset, "amir-hatami")}
+    records = [meeting_record(dataset, m) for m in meetings_with(dataset, "amir-hatami")]
+    met = {entry["id"]: entry["meetings"] for entry in counterparts_of("amir-hatami", records)}
     assert met["sergei-shoigu"] == 3 and met["aleksandar-vulin"] == 1
     assert "amir-hatami" not in met
+    assert next(iter(met)) == "sergei-shoigu"  # most meetings first
     counts = {person.id: n for person, n in people_with_counts(dataset)}
     assert (counts["amir-hatami"], counts["sergei-shoigu"], counts["kazem-jalali"]) == (8, 3, 0)
     assert [m.id for m in meetings_with(dataset, "andrei-ravkov")] == ["mcis2018-belarus"]

@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from .tables import Screen
 
 
-#: Output formats every record-printing command accepts.
-FORMATS = ("table", "json", "jsonl", "csv")
-
-
 # C0/C1 control characters (but tab and newline) and the bidi overrides that
 # can disguise text on a terminal.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

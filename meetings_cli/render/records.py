@@ -119,7 +119,10 @@ def _quote(dataset: Dataset, quote: Quote) -> dict[str, Any]:
 
 
 def _source(dataset: Dataset, source_id: str) -> dict[str, Any]:
-    source = dataset.source_by_id[source_id]
+    return _source_fields(dataset.source_by_id[source_id])
+
+
+def _source_fields(source: Source) -> dict[str, Any]:
     return {
         "id": source.id,
         "outlet": source.outlet,
@@ -230,13 +233,8 @@ def source_record(
 ) -> dict[str, Any]:
     """A source as JSON, with the meetings and context items that cite it."""
     return {
-        "id": source.id,
-        "outlet": source.outlet,
-        "title": source.title,
-        "published": source.published.isoformat() if source.published else None,
-        "published_basis": source.published_basis,
+        **_source_fields(source),
         "published_how": source.published_how,
-        "file": source.file,
         "meetings": [m.id for m in meetings],
         "context": list(context),
         "notes": source.notes,
