@@ -411,3 +411,20 @@ def test_context_other_formats(cli: Invoke, fmt: str) -> None:
         assert len(rows) == 8
         undated = next(r for r in rows if r["id"] == "2020-jalali-remarks")
         assert (undated["date"], undated["people"]) == ("", "Kazem Jalali")
+
+
+def test_readme_validate_example_is_what_validate_prints(cli_bare: Invoke, data_copy: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = [
+        line.strip().removeprefix("data/")
+        for line in readme.splitlines()
+        if line.strip().startswith("data/meetings.yaml:")
+    ]
+    text = (data_copy / "meetings.yaml").read_text(encoding="utf-8")
+    start = text.index("  - id: mcis2019-russia")
+    tail = text[start:].replace("{person: sergei-shoigu", "{person: sergei-shoygu", 1)
+    tail = tail.replace("day: 2019-04-26", "day: 2019-04-31", 1)
+    (data_copy / "meetings.yaml").write_text(text[:start] + tail, encoding="utf-8")
+    result = cli_bare("validate", str(data_copy))
+    printed = [line.replace(f"{data_copy}/", "") for line in result.stderr.splitlines()]
+    assert printed == shown and len(shown) == 2
