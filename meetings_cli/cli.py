@@ -860,9 +860,7 @@ def validate(
                 sys.stdout,
                 {"ok": False, "path": str(root), "problems": [p._asdict() for p in error.problems]},
             )
-        for line in error.lines():
-            typer.echo(line, err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        _print_problems(error.lines())
     counts = {
         "meetings": len(dataset.meetings),
         "people": len(dataset.people),
