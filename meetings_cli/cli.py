@@ -359,14 +359,10 @@ def _select(
 
 
 def _print_empty(output: OutputFormat, collection: str) -> None:
-    """Keep pipelines valid when nothing matched: an empty array for JSON, a header for CSV."""
-    from .render import formats
+    """Keep pipelines valid when nothing matched (see formats.write_empty)."""
+    from .render.formats import write_empty
 
-    if output is OutputFormat.json:
-        formats.write_json(sys.stdout, [])
-    elif output is OutputFormat.csv:
-        columns = formats.CSV_LAYOUTS[collection][0]
-        formats.write_records(sys.stdout, "csv", [], columns=columns)
+    write_empty(sys.stdout, output.value, collection)
 
 
 @app.command()

@@ -258,12 +258,9 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
 
 
 def _write_empty(fmt: str) -> None:
-    if fmt == "json":
-        sys.stdout.write("[]\n")
-    elif fmt == "csv":
-        from .render.formats import MEETING_CSV_COLUMNS, write_records
+    from .render.formats import write_empty
 
-        write_records(sys.stdout, "csv", [], columns=MEETING_CSV_COLUMNS)
+    write_empty(sys.stdout, fmt, "meetings")
 
 
 # --------------------------------------------------------------------------- who

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -193,6 +192,5 @@ def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Pa
         for _ in range(3)
     ]
     assert all(run.wait(timeout=60) == 0 for run in runs)
-    time.sleep(0.01)
     opened = store.open_store(data_copy)
     assert opened is not None and len(opened.meetings()) == 8

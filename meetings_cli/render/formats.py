@@ -360,6 +360,14 @@ def write_json(out: TextIO, value: Any) -> None:
     out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+def write_empty(out: TextIO, fmt: str, collection: str) -> None:
+    """Keep pipelines valid when nothing matched: an empty array for JSON, a header for CSV."""
+    if fmt == "json":
+        write_json(out, [])
+    elif fmt == "csv":
+        write_records(out, "csv", [], columns=CSV_LAYOUTS[collection][0])
+
+
 def emit(
     out: TextIO,
     fmt: str,
