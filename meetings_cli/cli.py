@@ -317,7 +317,7 @@ def list_meetings(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_meeting_table(console, rows),
+        simple=lambda: [tables.meeting_table(rows)],
         records=lambda: rows,
         collection="meetings",
     )
@@ -426,7 +426,7 @@ def context(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_context_table(console, rows),
+        simple=lambda: [tables.context_table(rows)],
         records=lambda: rows,
         collection="context",
     )
@@ -514,7 +514,7 @@ def people(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_people_table(console, rows),
+        simple=lambda: [tables.people_table(rows)],
         records=lambda: rows,
         collection="people",
     )
@@ -713,7 +713,7 @@ def events(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_events_table(console, rows),
+        simple=lambda: [tables.events_table(rows)],
         records=lambda: rows,
         collection="events",
     )
@@ -741,7 +741,7 @@ def sources(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_sources_table(console, rows),
+        simple=lambda: [tables.sources_table(rows)],
         records=lambda: rows,
         collection="sources",
     )
@@ -787,7 +787,7 @@ def stats(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_stats_tables(console, records.stats_record(counts)),
+        simple=lambda: tables.stats_tables(records.stats_record(counts)),
         records=lambda: records.stats_rows(counts),
         collection="stats",
     )
@@ -818,7 +818,7 @@ def audit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_audit_table(console, rows),
+        simple=lambda: [tables.audit_table(rows)],
         records=lambda: rows,
         collection="audit",
     )

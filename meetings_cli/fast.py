@@ -241,15 +241,15 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
 
         records = [json.loads(r) for r in rows]
 
-        def draw(console: Any) -> None:
-            from .render.tables import print_meeting_table
+        def simple() -> list[Any]:
+            from .render.tables import meeting_table
 
-            print_meeting_table(console, records)
+            return [meeting_table(records)]
 
         formats.emit(
             out,
             fmt,
-            table=draw,
+            simple=simple,
             records=lambda: records,
             collection="meetings",
             screen=_screen(settings, options),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..match import Candidate, Resolution
+    from .plain import SimpleTable
     from .tables import Screen
 
 
@@ -372,20 +373,31 @@ def emit(
     out: TextIO,
     fmt: str,
     *,
-    table: Callable[[Console], None],
     records: Callable[[], list[dict[str, Any]]],
     collection: str,
+    table: Callable[[Console], None] | None = None,
+    simple: Callable[[], list[SimpleTable]] | None = None,
     single: bool = False,
     screen: Screen | None = None,
 ) -> None:
-    """Draw a table, or write the records in a machine format (json, jsonl, csv)."""
+    """Draw a view or simple tables, or write the records in a machine format (json, jsonl, csv).
+
+    `table` draws a view on a Rich console; `simple` describes simple tables,
+    which are drawn without Rich when the output is plain text.
+    """
     if fmt == "table":
-        from .tables import Screen, make_console, save_exports
+        from .tables import Screen, draw_tables, make_console, save_exports
 
         screen = screen or Screen()
+        title = f"meetings {collection}"
+        if simple is not None:
+            draw_tables(out, screen, simple(), title)
+            return
+        if table is None:
+            raise TypeError("emit needs table or simple")
         console = make_console(out, screen)
         table(console)
-        save_exports(console, screen, f"meetings {collection}")
+        save_exports(console, screen, title)
         return
     columns, to_row = CSV_LAYOUTS[collection]
     write_records(out, fmt, records(), columns=columns, to_row=to_row, single=single)

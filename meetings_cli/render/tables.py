@@ -2,19 +2,22 @@
 
 Rich is imported inside the drawing functions only. Dataset text reaches the
 terminal through `printable` and `rich.text.Text`, never as markup, so a
-`[bold]` or an escape sequence in the data is shown inert.
+`[bold]` or an escape sequence in the data is shown inert. Simple tables are
+described as `plain.SimpleTable`s, which `plain.draw_plain` draws without Rich
+when the output is plain text (see `plain_width`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from .formats import format_dates, human_dates, printable
+from .plain import Column, SimpleTable, draw_plain
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,8 +25,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """How human-readable output is drawn: colour, exports, plain text."""
 
     color: str = "auto"  # auto (terminal, and not NO_COLOR), always, never
@@ -54,6 +56,61 @@ def make_console(out: TextIO, screen: Screen | None = None) -> Console:
         force_terminal=force,
         record=bool(screen.svg or screen.html),
     )
+
+
+#: Settings under which Rich may colour or treat the output as a terminal.
+_RICH_TERMINAL_SETTINGS = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+
+
+def plain_width(out: TextIO, screen: Screen) -> int | None:
+    """The width make_console's Rich console would draw at, if it would print plain text.
+
+    None whenever Rich might colour, record for an export or see a terminal:
+    this follows rich.console.Console's own checks (is_terminal, encoding and
+    size), and gives up on any setting it does not follow.
+    """
+    environ = os.environ
+    if screen.svg or screen.html or screen.color == "always" or sys.platform == "win32":
+        return None
+    if any(name in environ for name in _RICH_TERMINAL_SETTINGS):
+        return None
+    if not (getattr(out, "encoding", None) or "utf-8").lower().startswith("utf"):
+        return None  # Rich would swap the box characters for ASCII
+    isatty = getattr(out, "isatty", None)
+    try:
+        if isatty is not None and isatty():
+            return None
+    except ValueError:  # a closed file: Rich takes it for not a terminal
+        pass
+    columns = environ.get("COLUMNS")
+    width: int | None = None
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    else:
+        for descriptor in (0, 1, 2):  # as Rich: the first standard stream that is a terminal
+            try:
+                width = os.get_terminal_size(descriptor).columns
+            except (AttributeError, ValueError, OSError):
+                continue
+            break
+        width = width or 80
+    return width if width > 0 else None
+
+
+def draw_tables(out: TextIO, screen: Screen, specs: Sequence[SimpleTable], title: str) -> None:
+    """Draw simple tables one after another: without Rich when the output is plain text."""
+    width = plain_width(out, screen)
+    if width is not None:
+        texts = [draw_plain(spec, width) for spec in specs]
+        if all(text is not None for text in texts):
+            out.write("".join(text for text in texts if text is not None))
+            return
+    from rich.console import Group
+
+    console = make_console(out, screen)
+    tables = [rich_table(spec) for spec in specs]
+    _print(console, tables[0] if len(tables) == 1 else Group(*tables))
+    save_exports(console, screen, title)
 
 
 def save_exports(console: Console, screen: Screen, title: str) -> None:
@@ -88,6 +145,25 @@ def _table(**options: Any) -> Table:
     )
 
 
+def rich_table(spec: SimpleTable) -> Table:
+    """The Rich table a SimpleTable describes (cells as plain Text, never markup)."""
+    from rich.text import Text
+
+    caption = {"caption": spec.caption, "caption_justify": "left"} if spec.caption else {}
+    table = _table(**caption)
+    for column in spec.columns:
+        table.add_column(
+            column.header,
+            justify=column.justify,  # type: ignore[arg-type]
+            no_wrap=column.no_wrap,
+            overflow=column.overflow,  # type: ignore[arg-type]
+            ratio=column.ratio,
+        )
+    for row in spec.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
 def _text(value: str, style: str = "") -> Text:
     from rich.text import Text
 
@@ -112,30 +188,30 @@ def _participant_label(participant: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- meetings
 
 
-def print_meeting_table(console: Console, meetings: Iterable[dict[str, Any]]) -> None:
+def meeting_table(meetings: Iterable[dict[str, Any]]) -> SimpleTable:
     """The `list` table: one row a meeting."""
-    from rich.text import Text
-
-    table = _table(
-        caption="~ inferred date · a/b: somewhere from a to b · ? named by only some sources",
-        caption_justify="left",
-    )
-    # Dates and ids never wrap: they are what people copy into the next command.
-    table.add_column("Date", no_wrap=True)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Event", overflow="fold")
-    table.add_column("Kind", overflow="fold")
-    table.add_column("Participants", overflow="fold", ratio=1)
+    rows = []
     for meeting in meetings:
         event = meeting["event"]
-        table.add_row(
-            Text(format_dates(meeting)),
-            Text(meeting["id"]),
-            _text(event["short_name"] if event else "—"),
-            Text(KIND_LABELS.get(meeting["kind"], meeting["kind"])),
-            Text("\n".join(_participant_label(p) for p in meeting["participants"])),
+        rows.append(
+            (
+                format_dates(meeting),
+                meeting["id"],
+                printable(event["short_name"], one_line=True) if event else "—",
+                KIND_LABELS.get(meeting["kind"], meeting["kind"]),
+                "\n".join(_participant_label(p) for p in meeting["participants"]),
+            )
         )
-    _print(console, table)
+    # Dates and ids never wrap: they are what people copy into the next command.
+    columns = (
+        Column("Date", no_wrap=True),
+        Column("ID", no_wrap=True),
+        Column("Event", overflow="fold"),
+        Column("Kind", overflow="fold"),
+        Column("Participants", overflow="fold", ratio=1),
+    )
+    caption = "~ inferred date · a/b: somewhere from a to b · ? named by only some sources"
+    return SimpleTable(columns, rows, caption)
 
 
 def print_meeting_detail(console: Console, meeting: dict[str, Any]) -> None:
@@ -201,45 +277,47 @@ def print_meeting_detail(console: Console, meeting: dict[str, Any]) -> None:
     _print(console, Group(*parts))
 
 
-def print_context_table(console: Console, items: Iterable[dict[str, Any]]) -> None:
+def context_table(items: Iterable[dict[str, Any]]) -> SimpleTable:
     """The `context` table: things the sources mention that are not meetings."""
-    from rich.text import Text
-
-    table = _table()
-    table.add_column("Date", no_wrap=True)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Kind")
-    table.add_column("Title", overflow="fold", ratio=1)
-    for item in items:
-        table.add_row(
-            Text(format_dates(item) if item["date"] else "—"),
-            Text(item["id"]),
-            Text(item["kind"]),
-            _text(item["title"]),
+    columns = (
+        Column("Date", no_wrap=True),
+        Column("ID", no_wrap=True),
+        Column("Kind"),
+        Column("Title", overflow="fold", ratio=1),
+    )
+    rows = [
+        (
+            format_dates(item) if item["date"] else "—",
+            item["id"],
+            item["kind"],
+            printable(item["title"], one_line=True),
         )
-    _print(console, table)
+        for item in items
+    ]
+    return SimpleTable(columns, rows)
 
 
 # --------------------------------------------------------------------------- people
 
 
-def print_people_table(console: Console, people: Iterable[dict[str, Any]]) -> None:
+def people_table(people: Iterable[dict[str, Any]]) -> SimpleTable:
     """The `people` table: everyone, with country, role and number of meetings."""
-    from rich.text import Text
-
-    table = _table()
-    table.add_column("Name", overflow="fold")
-    table.add_column("Country", overflow="fold")
-    table.add_column("Role", overflow="fold", ratio=1)
-    table.add_column("Meetings", justify="right")
-    for person in people:
-        table.add_row(
-            _text(person["name"]),
-            _text(person["country"]),
-            _text(person["role"]),
-            Text(str(person["meetings"])),
+    columns = (
+        Column("Name", overflow="fold"),
+        Column("Country", overflow="fold"),
+        Column("Role", overflow="fold", ratio=1),
+        Column("Meetings", justify="right"),
+    )
+    rows = [
+        (
+            printable(person["name"], one_line=True),
+            printable(person["country"], one_line=True),
+            printable(person["role"], one_line=True),
+            str(person["meetings"]),
         )
-    _print(console, table)
+        for person in people
+    ]
+    return SimpleTable(columns, rows)
 
 
 def print_who(console: Console, report: dict[str, Any], *, explain: bool) -> None:
@@ -439,28 +517,27 @@ def _timeline_row(
 # --------------------------------------------------------------------------- other listings
 
 
-def _simple_table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, wide: int = -1) -> Any:
-    from rich.text import Text
+def _simple_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, wide: int = -1
+) -> SimpleTable:
+    """A table of plain text whose column `wide` takes the spare width."""
+    columns = tuple(
+        Column(header, overflow="fold", ratio=1 if number == wide % len(headers) else None)
+        for number, header in enumerate(headers)
+    )
+    return SimpleTable(columns, [tuple(printable(cell) for cell in row) for row in rows])
 
-    table = _table()
-    for number, header in enumerate(headers):
-        is_wide = number == (wide % len(headers))
-        table.add_column(header, overflow="fold", ratio=1 if is_wide else None)
-    for row in rows:
-        table.add_row(*(Text(printable(cell)) for cell in row))
-    return table
 
-
-def print_events_table(console: Console, records: Sequence[dict[str, Any]]) -> None:
+def events_table(records: Sequence[dict[str, Any]]) -> SimpleTable:
     """The `events` table."""
     rows = [
         (str(r["year"]), r["id"], r["name"], r["location"], str(len(r["meetings"])))
         for r in records
     ]
-    _print(console, _simple_table(("Year", "ID", "Name", "Location", "Meetings"), rows, wide=2))
+    return _simple_table(("Year", "ID", "Name", "Location", "Meetings"), rows, wide=2)
 
 
-def print_sources_table(console: Console, records: Sequence[dict[str, Any]]) -> None:
+def sources_table(records: Sequence[dict[str, Any]]) -> SimpleTable:
     """The `sources` table: outlet, date and what cites each source."""
     rows = []
     for r in records:
@@ -469,23 +546,20 @@ def print_sources_table(console: Console, records: Sequence[dict[str, Any]]) -> 
             published = "~" + published
         cited = "\n".join(r["meetings"]) or "—"
         rows.append((r["id"], r["outlet"] or "not named", published, cited))
-    _print(console, _simple_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=3))
+    return _simple_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=3)
 
 
-def print_stats_tables(console: Console, stats: dict[str, dict[str, int]]) -> None:
+def stats_tables(stats: dict[str, dict[str, int]]) -> list[SimpleTable]:
     """The `stats` view: one small table per dimension."""
-    from rich.console import Group
-
-    tables = [
+    return [
         _simple_table(
             (f"By {dimension}", "Meetings"), [(v, str(n)) for v, n in counts.items()], wide=0
         )
         for dimension, counts in stats.items()
     ]
-    _print(console, Group(*tables))
 
 
-def print_audit_table(console: Console, findings: Sequence[dict[str, Any]]) -> None:
+def audit_table(findings: Sequence[dict[str, Any]]) -> SimpleTable:
     """The `audit` table: every disagreement and inferred date."""
     rows = [(f"{f['record']} {f['id']}\n{f['issue']}", f["detail"]) for f in findings]
-    _print(console, _simple_table(("Where", "What"), rows, wide=1))
+    return _simple_table(("Where", "What"), rows, wide=1)

@@ -1,0 +1,231 @@
+"""Simple tables drawn exactly as Rich draws them, without importing Rich.
+
+Importing Rich takes longer than answering `meetings list` from the cache, so a
+table bound for a pipe or a file is drawn here when the result is certain:
+every cell line fits its column unwrapped and every character takes one cell.
+Anything else (a table wider than the screen, a wide or zero-width character,
+a tab) makes `draw_plain` return None, and Rich draws the table.
+
+The layout copied is the one `tables.rich_table` asks Rich for: box SIMPLE_HEAD
+without edges, cell padding (0, 1, 0, 0) without the outer edge, a left-justified
+caption wrapped to the table's width, trailing spaces dropped (as `tables._print`
+does off a terminal). tests/test_plain_tables.py draws random tables both ways,
+with the installed Rich, and requires the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import NamedTuple
+
+# Characters Rich counts as exactly one cell wide (a test checks every one of
+# them against rich.cells): printable ASCII, Latin-1 and Latin Extended (not the
+# soft hyphen), Greek and Cyrillic letters, the Arabic and Persian letters and
+# digits, and the common dashes, quotes, bullets and ellipsis.
+_ONE_CELL = (
+    "\x20-\x7e\xa0-\xac\xae-\u02ff"
+    "\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u03ff"
+    "\u0400-\u0482\u048a-\u052f"
+    "\u0621-\u064a\u0660-\u066f\u0671-\u06d3\u06d5\u06f0-\u06ff"
+    "\u2010-\u2027\u2030-\u205e\u20ac\u2116\u2122"
+)
+_ONE_CELL_LINE = re.compile(f"[{_ONE_CELL}]*")
+#: What Rich's word wrapper (rich._wrap.words) counts as a word.
+_WORD = re.compile(r"\s*\S+\s*")
+
+_DIVIDER = " "  # SIMPLE_HEAD draws columns apart with a space
+_RULE = "─"  # and the line under the header with this
+
+
+class Column(NamedTuple):
+    """A column of a SimpleTable, with the Rich column options it stands for."""
+
+    header: str
+    justify: str = "left"  # "left" or "right"
+    no_wrap: bool = False
+    overflow: str = "ellipsis"  # Rich's default; "fold" breaks long words
+    ratio: int | None = None
+
+
+class SimpleTable(NamedTuple):
+    """Header, rows of text cells (lines split at newlines) and a caption."""
+
+    columns: tuple[Column, ...]
+    rows: Sequence[Sequence[str]]
+    caption: str | None = None
+
+
+def is_one_cell_text(text: str) -> bool:
+    """True if every character of text takes exactly one cell (newlines excepted)."""
+    return all(_ONE_CELL_LINE.fullmatch(line) for line in text.split("\n"))
+
+
+def draw_plain(table: SimpleTable, width: int) -> str | None:
+    """The table as Rich prints it at width, without colour; None when unsure."""
+    columns = table.columns
+    count = len(columns)
+    last = count - 1
+    available = width - last  # the spaces between columns take the rest
+    if not count or available < 2 * count:
+        return None  # too narrow to be worth copying Rich's corner cases
+    if any(c.justify not in ("left", "right") or c.overflow == "ignore" for c in columns):
+        return None
+    grid: list[Sequence[str]] = [[column.header for column in columns], *table.rows]
+    if any(len(row) != count for row in grid):
+        return None
+    if not all(is_one_cell_text(cell) for row in grid for cell in row):
+        return None
+    if table.caption and not is_one_cell_text(table.caption):
+        return None
+    pads = [int(i != last) for i in range(count)]  # padding (0, 1, 0, 0), not at the edge
+
+    # Rich: measure each column (longest line plus padding), then narrow to fit.
+    longest = [max(_longest_line(row[i]) for row in grid) for i in range(count)]
+    if 0 in longest:
+        return None  # an empty column: Rich measures it differently on each pass
+    widths = [min(size + pad, available) for size, pad in zip(longest, pads, strict=True)]
+    if sum(widths) > available:
+        widths = _collapse(widths, [not c.no_wrap for c in columns], available)
+        if sum(widths) > available:  # last resort: narrow every column evenly
+            widths = _ratio_reduce(sum(widths) - available, [1] * count, widths, widths)
+    if any(size - pad < 1 for size, pad in zip(widths, pads, strict=True)):
+        return None
+    table_width = sum(widths) + last
+
+    out: list[str] = []
+    for number, row in enumerate(grid):
+        drawn = [
+            _cell_lines(cell, size - pad, column)
+            for cell, size, pad, column in zip(row, widths, pads, columns, strict=True)
+        ]
+        height = max(len(lines) for lines in drawn)
+        for i, lines in enumerate(drawn):
+            blank = [" " * (widths[i] - pads[i])] * (height - len(lines))
+            # Rich aligns header cells to the bottom, body cells to the top.
+            drawn[i] = blank + lines if number == 0 else lines + blank
+        for line_number in range(height):
+            parts = [lines[line_number] + " " * pads[i] for i, lines in enumerate(drawn)]
+            out.append(_DIVIDER.join(parts))
+        if number == 0:
+            out.append(_RULE * table_width)
+    if table.caption:
+        out.extend(_cell_lines(table.caption, table_width, Column("", overflow="fold")))
+    return "".join(line.rstrip() + "\n" for line in out)
+
+
+def _longest_line(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
+    """Narrow the widest wrapable columns first (rich.table.Table._collapse_widths)."""
+    total = sum(widths)
+    excess = total - max_width
+    if any(wrapable):
+        while total and excess > 0:
+            widest = max(w for w, can in zip(widths, wrapable, strict=True) if can)
+            second = max(
+                w if can and w != widest else 0 for w, can in zip(widths, wrapable, strict=True)
+            )
+            difference = widest - second
+            ratios = [
+                1 if (w == widest and can) else 0 for w, can in zip(widths, wrapable, strict=True)
+            ]
+            if not any(ratios) or not difference:
+                break
+            widths = _ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
+            total = sum(widths)
+            excess = total - max_width
+    return widths
+
+
+def _ratio_reduce(
+    total: int, ratios: list[int], maximums: list[int], values: list[int]
+) -> list[int]:
+    """rich._ratio.ratio_reduce: take total away from values in proportion to ratios."""
+    ratios = [ratio if maximum else 0 for ratio, maximum in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            # round() as Rich: to the even number on a tie
+            distributed = min(maximum, round(ratio * remaining / total_ratio))
+            result.append(value - distributed)
+            remaining -= distributed
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
+def _cell_lines(text: str, width: int, column: Column) -> list[str]:
+    """A cell's lines at width, as rich.text.Text.wrap lays them out."""
+    lines = []
+    for paragraph in text.split("\n"):
+        if column.no_wrap:
+            pieces = [paragraph]
+        else:
+            breaks = _divide_line(paragraph, width, fold=column.overflow == "fold")
+            edges = [0, *breaks, len(paragraph)]
+            pieces = [_rstrip_end(paragraph[a:b], width) for a, b in pairwise(edges)]
+        for piece in pieces:
+            if column.justify == "right":
+                piece = _truncate(piece.rstrip(), width, column.overflow)
+                piece = " " * (width - len(piece)) + piece
+            else:
+                piece = _truncate(piece, width, column.overflow, pad=True)
+            lines.append(_truncate(piece, width, column.overflow))
+    return lines
+
+
+def _divide_line(text: str, width: int, *, fold: bool) -> list[int]:
+    """Where rich._wrap.divide_line breaks text to fit width (one-cell characters)."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        needed = len(word.rstrip())
+        if width - offset >= needed:
+            offset += len(word)
+        elif needed > width:
+            if fold:
+                chunks = [word[i : i + width] for i in range(0, len(word), width)]
+                for number, chunk in enumerate(chunks):
+                    if start:
+                        breaks.append(start)
+                    if number == len(chunks) - 1:
+                        offset = len(chunk)
+                    else:
+                        start += len(chunk)
+            else:
+                if start:
+                    breaks.append(start)
+                offset = len(word)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
+def _rstrip_end(text: str, size: int) -> str:
+    """Drop whitespace that runs past size (rich.text.Text.rstrip_end)."""
+    excess = len(text) - size
+    if excess > 0:
+        trailing = len(text) - len(text.rstrip())
+        return text[: len(text) - min(trailing, excess)]
+    return text
+
+
+def _truncate(text: str, width: int, overflow: str, *, pad: bool = False) -> str:
+    """Cut text to width as rich.text.Text.truncate does: '…' for ellipsis, else a cut."""
+    length = len(text)
+    if length > width:
+        text = text[: width - 1] + "…" if overflow == "ellipsis" else text[:width]
+    if pad and length < width:
+        text += " " * (width - length)
+    return text

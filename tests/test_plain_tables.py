@@ -1,0 +1,239 @@
+"""Tables drawn without Rich (render/plain.py) must be exactly what Rich draws."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from meetings_cli.render import plain, tables
+from meetings_cli.render.plain import Column, SimpleTable, draw_plain
+from meetings_cli.render.tables import Screen, make_console, plain_width, rich_table
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def rich_text(spec: SimpleTable, width: int) -> str:
+    """What the Rich route prints for spec, off a terminal, at width."""
+    out = io.StringIO()
+    console = make_console(out, Screen(color="never"))
+    console.width = width
+    tables._print(console, rich_table(spec))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- characters
+
+
+def test_every_one_cell_character_is_one_cell_for_rich() -> None:
+    from rich.cells import cell_len
+
+    accepted = [chr(c) for c in range(0x30000) if plain._ONE_CELL_LINE.fullmatch(chr(c))]
+    assert len(accepted) > 1000
+    wrong = [
+        f"U+{ord(c):04X}"
+        for c in accepted
+        if cell_len(c) != 1 or unicodedata.category(c) in ("Cc", "Cf", "Cn", "Mn", "Me", "Zl")
+    ]
+    assert not wrong
+
+
+def test_wide_zero_width_and_control_characters_are_left_to_rich() -> None:
+    for text in ("中", "e\u0301", "a\tb", "\u200b", "\x1b[31m", "😀"):
+        spec = SimpleTable((Column("A"),), [(text,)])
+        assert draw_plain(spec, 80) is None, repr(text)
+
+
+# --------------------------------------------------------------------------- random tables
+
+# One-cell text (what is not is left to Rich: see above), with spaces and
+# newlines to wrap at and long words to fold.
+_ALPHABET = st.sampled_from(
+    [
+        *"abcdefXYZ0123456789-·—()?~/ДжحЖéabcdefghij",
+        *[" "] * 12,
+        *["\n"] * 4,
+        "  ",
+        "\xa0",
+        *["Zhasuzakov", "(Kazakhstan)?", "mcis2018-kazakhstan", "~2018-04-03/06"] * 3,
+    ]
+)
+_CELL = st.lists(_ALPHABET, max_size=10).map("".join)
+_COLUMN = st.builds(
+    Column,
+    header=_CELL,
+    justify=st.sampled_from(["left", "right"]),
+    no_wrap=st.booleans(),
+    overflow=st.sampled_from(["fold", "ellipsis"]),
+    ratio=st.sampled_from([None, 1]),
+)
+
+
+@st.composite
+def simple_tables(draw: Any) -> SimpleTable:
+    columns = tuple(draw(st.lists(_COLUMN, min_size=1, max_size=5)))
+    rows = draw(st.lists(st.tuples(*[_CELL for _ in columns]), max_size=5))
+    words = st.lists(st.sampled_from(["a", "bb", "date", "·", "~", "somewhere", " "]), max_size=20)
+    caption = draw(st.one_of(st.none(), words.map(" ".join)))
+    return SimpleTable(columns, rows, caption)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=simple_tables(), width=st.integers(min_value=1, max_value=100))
+def test_random_tables_match_rich(spec: SimpleTable, width: int) -> None:
+    drawn = draw_plain(spec, width)
+    event("drawn without Rich" if drawn is not None else "left to Rich")
+    if drawn is not None:
+        assert drawn == rich_text(spec, width)
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        ("list", lambda d: tables.meeting_table(d["list"])),
+        ("people", lambda d: tables.people_table(d["people"])),
+        ("context", lambda d: tables.context_table(d["context"])),
+        ("events", lambda d: tables.events_table(d["events"])),
+        ("sources", lambda d: tables.sources_table(d["sources"])),
+        ("audit", lambda d: tables.audit_table(d["audit"])),
+    ],
+)
+def test_the_bundled_tables_are_drawn_without_rich_and_match(name: str, build: Any) -> None:
+    from meetings_cli.load import load_dataset
+    from meetings_cli.query import people_with_counts, sort_context
+    from meetings_cli.render import records
+    from meetings_cli.report import audit, citing, meetings_at
+
+    dataset = load_dataset(DATA)
+    data = {
+        "list": [records.meeting_record(dataset, m) for m in dataset.meetings],
+        "people": [records.person_record(p, n) for p, n in people_with_counts(dataset)],
+        "context": [records.context_record(dataset, c) for c in sort_context(dataset.context)],
+        "events": [
+            records.event_record(dataset, e, meetings_at(dataset, e.id)) for e in dataset.events
+        ],
+        "sources": [records.source_record(s, *citing(dataset, s)) for s in dataset.sources],
+        "audit": [records.finding_record(f) for f in audit(dataset)],
+    }
+    spec = build(data)
+    wide = draw_plain(spec, 200)
+    assert wide is not None, f"{name}: the bundled table should not need Rich at 200 columns"
+    assert wide == rich_text(spec, 200)
+    for width in range(20, 130, 3):
+        drawn = draw_plain(spec, width)
+        if drawn is not None:
+            assert drawn == rich_text(spec, width)
+
+
+def test_the_list_table_of_2018_fits_80_columns_without_rich() -> None:
+    from meetings_cli.load import load_dataset
+    from meetings_cli.render import records
+
+    dataset = load_dataset(DATA)
+    rows = [records.meeting_record(dataset, m) for m in dataset.meetings]
+    spec = tables.meeting_table(rows)
+    drawn = draw_plain(spec, 80)
+    assert drawn is not None and drawn == rich_text(spec, 80)
+    assert drawn.splitlines()[-1].startswith("~ inferred date")
+
+
+# --------------------------------------------------------------------------- when Rich is left out
+
+
+class FakeOut(io.StringIO):
+    def __init__(self, *, tty: bool = False, encoding: str = "utf-8") -> None:
+        super().__init__()
+        self._tty, self._encoding = tty, encoding
+
+    def isatty(self) -> bool:
+        return self._tty
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
+AS_RICH = -1  # whatever width Rich finds (the terminal of stdin or stderr, or 80)
+
+
+@pytest.mark.parametrize(
+    ("environ", "screen", "out", "expected"),
+    [
+        ({"COLUMNS": "100"}, Screen(), FakeOut(), 100),
+        ({"COLUMNS": "33"}, Screen(color="never"), FakeOut(), 33),
+        ({"COLUMNS": "abc"}, Screen(), FakeOut(), AS_RICH),
+        ({}, Screen(), FakeOut(), AS_RICH),
+        ({"NO_COLOR": "1", "COLUMNS": "70"}, Screen(), FakeOut(), 70),
+        ({"COLUMNS": "0"}, Screen(), FakeOut(), None),
+        ({"COLUMNS": "90"}, Screen(), FakeOut(tty=True), None),
+        ({"COLUMNS": "90"}, Screen(color="never"), FakeOut(tty=True), None),
+        ({"COLUMNS": "90"}, Screen(color="always"), FakeOut(), None),
+        ({"COLUMNS": "90"}, Screen(svg=Path("x.svg")), FakeOut(), None),
+        ({"COLUMNS": "90"}, Screen(html=Path("x.html")), FakeOut(), None),
+        ({"COLUMNS": "90", "FORCE_COLOR": "1"}, Screen(), FakeOut(), None),
+        ({"COLUMNS": "90", "TTY_COMPATIBLE": "1"}, Screen(), FakeOut(), None),
+        ({"COLUMNS": "90"}, Screen(), FakeOut(encoding="latin-1"), None),
+    ],
+)
+def test_plain_width_agrees_with_rich(
+    environ: dict[str, str],
+    screen: Screen,
+    out: FakeOut,
+    expected: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    width = plain_width(out, screen)
+    console = make_console(out, screen)
+    if expected is None:
+        assert width is None
+        return
+    assert width == (console.width if expected == AS_RICH else expected)
+    # Whenever the table is drawn without Rich, Rich would have drawn plain text at that width.
+    assert not console.is_terminal
+    assert console.color_system is None
+    assert not console.record
+    assert not console.options.ascii_only
+    assert console.width == width
+
+
+def test_a_piped_list_table_does_not_import_rich(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-X", "importtime", "-m", "meetings_cli", "--data", str(DATA)]
+    env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache), "COLUMNS": "80"}
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        env.pop(name, None)
+    subprocess.run([*command, "list", "--json"], env=env, check=True, capture_output=True)
+    warm = subprocess.run(
+        [*command, "list", "--year", "2018"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert "mcis2018-russia" in warm.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
+    assert "meetings_cli.render.plain" in imported
+    assert not imported & {"rich", "rich.console", "yaml", "typer"}
+    # ...and the same text as Rich draws it.
+    rich = subprocess.run(
+        [*command, "--color", "never", "list", "--year", "2018", "--svg", str(tmp_path / "t.svg")],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert [line.rstrip() for line in rich.stdout.splitlines()] == warm.stdout.splitlines()
