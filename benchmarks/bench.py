@@ -50,8 +50,12 @@ YQ_QUESTIONS = {
     "who Hatami --json": '[.meetings[]? | select(any(.participants[]; .person == "amir-hatami"))]',
 }
 EXTRA_COMMANDS = ["who hatemi --json", "--help"]
-#: Tables (Rich) of thousands of rows take seconds: timed up to --table-max meetings.
-TABLE_COMMANDS = ["list --year 2018", "timeline"]
+#: Tables of thousands of rows take seconds: timed up to --table-max meetings.
+#: Off a terminal these are drawn without Rich where they can be; the "[terminal]"
+#: runs set FORCE_COLOR=1, so Rich draws them in colour as on a terminal.
+TABLE_COMMANDS = ["list --year 2018", "who Hatami", "timeline"]
+TERMINAL = " [terminal]"
+TERMINAL_COMMANDS = ["list --year 2018" + TERMINAL, "who Hatami" + TERMINAL]
 
 
 def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -113,9 +117,11 @@ def main() -> None:
         copy = args.work / f"copy-{size}.json"
         with copy.open("w", encoding="utf-8") as handle:
             subprocess.run([*base, "list", "--json"], env=env, stdout=handle, check=True)
-        tables = TABLE_COMMANDS if size <= args.table_max else []
+        tables = [*TABLE_COMMANDS, *TERMINAL_COMMANDS] if size <= args.table_max else []
         for question in [*JQ_QUESTIONS, *EXTRA_COMMANDS, *tables]:
-            median, bare, peak = paired([*base, *question.split()], env, args.runs)
+            words = question.removesuffix(TERMINAL).split()
+            run_env = {**env, "FORCE_COLOR": "1"} if question.endswith(TERMINAL) else env
+            median, bare, peak = paired([*base, *words], run_env, args.runs)
             jq_time = yq_time = None
             if jq and question in JQ_QUESTIONS:
                 jq_time = statistics.median(
@@ -140,19 +146,23 @@ def main() -> None:
 
     print(f"python: {sys.executable}   runs: {args.runs} (jq, yq: {args.tool_runs})")
     header = (
-        f"{'meetings':>12}  {'command':<34} {'median':>9} {'x B':>6} {'jq':>9} {'x jq':>6} "
-        f"{'yq':>9} {'peak MiB':>9}"
+        f"{'meetings':>12}  {'command':<34} {'median':>9} {'x B':>6} {'x json':>6} {'jq':>9} "
+        f"{'x jq':>6} {'yq':>9} {'peak MiB':>9}"
     )
     print(header)
     print("-" * len(header))
+    medians = {(label, question): median for label, question, median, *_ in rows}
     for label, question, median, bare, jq_time, yq_time, peak in rows:
         ratio = f"{median / bare:.1f}" if bare else ""
+        # A table against the same command's --json, as timed in this run.
+        as_json = medians.get((label, question.removesuffix(TERMINAL) + " --json"))
+        json_ratio = f"{median / as_json:.2f}" if as_json and "--json" not in question else ""
         jq_text = f"{jq_time * 1000:.0f} ms" if jq_time else ""
         jq_ratio = f"{median / jq_time:.2f}" if jq_time else ""
         yq_text = f"{yq_time * 1000:.0f} ms" if yq_time else ""
         print(
-            f"{label:>12}  {question:<34} {median * 1000:>6.0f} ms {ratio:>6} {jq_text:>9} "
-            f"{jq_ratio:>6} {yq_text:>9} {peak / 1024:>9.0f}"
+            f"{label:>12}  {question:<34} {median * 1000:>6.0f} ms {ratio:>6} {json_ratio:>6} "
+            f"{jq_text:>9} {jq_ratio:>6} {yq_text:>9} {peak / 1024:>9.0f}"
         )
     bare_all = [r[3] for r in rows if r[3]]
     if bare_all:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
@@ -317,7 +317,7 @@ def list_meetings(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        simple=lambda: [tables.meeting_table(rows)],
+        blocks=lambda _terminal: [tables.meeting_table(rows)],
         records=lambda: rows,
         collection="meetings",
     )
@@ -426,7 +426,7 @@ def context(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        simple=lambda: [tables.context_table(rows)],
+        blocks=lambda _terminal: [tables.context_table(rows)],
         records=lambda: rows,
         collection="context",
     )
@@ -481,9 +481,8 @@ def who(
     if output is OutputFormat.json:
         formats.write_json(sys.stdout, report)
     elif best:
-        console = tables.make_console(sys.stdout, screen)
-        tables.print_who(console, report, explain=explain)
-        tables.save_exports(console, screen, f"meetings who {' '.join(name)}")
+        view = tables.who_view(report, explain=explain)
+        tables.draw_view(sys.stdout, screen, view, f"meetings who {' '.join(name)}")
     if best is None:
         if explain and output is OutputFormat.table:
             for line in tables.explain_lines(report):
@@ -514,7 +513,7 @@ def people(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        simple=lambda: [tables.people_table(rows)],
+        blocks=lambda _terminal: [tables.people_table(rows)],
         records=lambda: rows,
         collection="people",
     )
@@ -612,15 +611,13 @@ def timeline(
     screen = _screen(ctx, output, svg, html, ascii_only=ascii_only)
     principals = principal_ids(dataset)
 
-    def draw(console: Any) -> None:
-        plain = screen.ascii or not console.is_terminal
-        tables.print_timeline(console, years, principals, ascii_only=plain)
-
     formats.emit(
         sys.stdout,
         output.value,
         screen=screen,
-        table=draw,
+        blocks=lambda terminal: tables.timeline_view(
+            years, principals, ascii_only=screen.ascii or not terminal
+        ),
         records=lambda: [m for y in years for e in y["events"] for m in e["meetings"]],
         collection="timeline",
     )
@@ -713,7 +710,7 @@ def events(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        simple=lambda: [tables.events_table(rows)],
+        blocks=lambda _terminal: [tables.events_table(rows)],
         records=lambda: rows,
         collection="events",
     )
@@ -741,7 +738,7 @@ def sources(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        simple=lambda: [tables.sources_table(rows)],
+        blocks=lambda _terminal: [tables.sources_table(rows)],
         records=lambda: rows,
         collection="sources",
     )
@@ -787,7 +784,7 @@ def stats(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        simple=lambda: tables.stats_tables(records.stats_record(counts)),
+        blocks=lambda _terminal: tables.stats_tables(records.stats_record(counts)),
         records=lambda: records.stats_rows(counts),
         collection="stats",
     )
@@ -818,7 +815,7 @@ def audit(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        simple=lambda: [tables.audit_table(rows)],
+        blocks=lambda _terminal: [tables.audit_table(rows)],
         records=lambda: rows,
         collection="audit",
     )

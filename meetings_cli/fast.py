@@ -241,7 +241,7 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
 
         records = [json.loads(r) for r in rows]
 
-        def simple() -> list[Any]:
+        def blocks(terminal: bool) -> list[Any]:
             from .render.tables import meeting_table
 
             return [meeting_table(records)]
@@ -249,7 +249,7 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
         formats.emit(
             out,
             fmt,
-            simple=simple,
+            blocks=blocks,
             records=lambda: records,
             collection="meetings",
             screen=_screen(settings, options),
@@ -298,12 +298,11 @@ def _who(settings: dict[str, str], options: dict[str, Any]) -> int:
     if fmt == "json":
         formats.write_json(sys.stdout, report)
     elif best:
-        from .render.tables import make_console, print_who, save_exports
+        from .render.tables import draw_view, who_view
 
-        screen = _screen(settings, options)
-        console = make_console(sys.stdout, screen)
-        print_who(console, report, explain=explain)
-        save_exports(console, screen, f"meetings who {' '.join(options['words'])}")
+        view = who_view(report, explain=explain)
+        title = f"meetings who {' '.join(options['words'])}"
+        draw_view(sys.stdout, _screen(settings, options), view, title)
     if best is None:
         if explain and fmt == "table":
             from .render.tables import explain_lines

@@ -15,8 +15,16 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from meetings_cli.render import plain, tables
-from meetings_cli.render.plain import Column, SimpleTable, draw_plain
-from meetings_cli.render.tables import Screen, make_console, plain_width, rich_table
+from meetings_cli.render.plain import (
+    Block,
+    Column,
+    SimpleTable,
+    Span,
+    TextBlock,
+    draw_plain,
+    draw_plain_view,
+)
+from meetings_cli.render.tables import Screen, make_console, plain_width, rich_block, rich_table
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -27,6 +35,17 @@ def rich_text(spec: SimpleTable, width: int) -> str:
     console = make_console(out, Screen(color="never"))
     console.width = width
     tables._print(console, rich_table(spec))
+    return out.getvalue()
+
+
+def rich_view_text(blocks: list[Block], width: int) -> str:
+    """What the Rich route prints for a view, off a terminal, at width."""
+    from rich.console import Group
+
+    out = io.StringIO()
+    console = make_console(out, Screen(color="never"))
+    console.width = width
+    tables._print(console, Group(*(rich_block(block) for block in blocks)))
     return out.getvalue()
 
 
@@ -74,6 +93,7 @@ _COLUMN = st.builds(
     no_wrap=st.booleans(),
     overflow=st.sampled_from(["fold", "ellipsis"]),
     ratio=st.sampled_from([None, 1]),
+    min_width=st.sampled_from([None, None, 0, 3, 8]),
 )
 
 
@@ -82,6 +102,8 @@ def simple_tables(draw: Any) -> SimpleTable:
     columns = tuple(draw(st.lists(_COLUMN, min_size=1, max_size=5)))
     rows = draw(st.lists(st.tuples(*[_CELL for _ in columns]), max_size=5))
     words = st.lists(st.sampled_from(["a", "bb", "date", "·", "~", "somewhere", " "]), max_size=20)
+    if draw(st.booleans()):  # a grid: no header, no caption, wider padding
+        return SimpleTable(columns, rows, grid=True)
     caption = draw(st.one_of(st.none(), words.map(" ".join)))
     return SimpleTable(columns, rows, caption)
 
@@ -93,6 +115,28 @@ def test_random_tables_match_rich(spec: SimpleTable, width: int) -> None:
     event("drawn without Rich" if drawn is not None else "left to Rich")
     if drawn is not None:
         assert drawn == rich_text(spec, width)
+
+
+_SPANS = st.lists(
+    st.builds(Span, _CELL, st.sampled_from(["", "bold", "dim"])), min_size=1, max_size=3
+).map(tuple)
+_BLOCK = st.one_of(
+    st.builds(TextBlock, _SPANS, st.sampled_from([0, 2, 4])),
+    st.builds(
+        lambda spec, indent: spec._replace(indent=indent),
+        simple_tables(),
+        st.sampled_from([0, 2]),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(blocks=st.lists(_BLOCK, min_size=1, max_size=4), width=st.integers(1, 100))
+def test_random_views_match_rich(blocks: list[Block], width: int) -> None:
+    drawn = draw_plain_view(blocks, width)
+    event("drawn without Rich" if drawn is not None else "left to Rich")
+    if drawn is not None:
+        assert drawn == rich_view_text(blocks, width)
 
 
 @pytest.mark.parametrize(
@@ -131,6 +175,51 @@ def test_the_bundled_tables_are_drawn_without_rich_and_match(name: str, build: A
         drawn = draw_plain(spec, width)
         if drawn is not None:
             assert drawn == rich_text(spec, width)
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_every_who_view_of_the_bundled_data_matches_rich(explain: bool) -> None:
+    from meetings_cli.load import load_dataset
+    from meetings_cli.match import PersonIndex
+    from meetings_cli.query import meetings_with
+    from meetings_cli.render import formats, records
+
+    dataset = load_dataset(DATA)
+    index = PersonIndex.build(dataset.people)
+    for person in dataset.people:
+        resolution = index.resolve(person.name, runner_up=explain)
+        assert resolution.best is not None
+        report = formats.who_record(
+            resolution,
+            records.person_record(person),
+            [records.meeting_record(dataset, m) for m in meetings_with(dataset, person.id)],
+            lambda pid: records.person_record(index.people[pid]),
+        )
+        view = tables.who_view(report, explain=explain)
+        assert draw_plain_view(view, 80) is not None, person.id
+        for width in range(30, 130, 7):
+            drawn = draw_plain_view(view, width)
+            if drawn is not None:
+                assert drawn == rich_view_text(view, width), (person.id, width)
+
+
+@pytest.mark.parametrize("year", [None, 2018, 2019, 2020])
+def test_the_timeline_of_the_bundled_data_matches_rich(year: int | None) -> None:
+    from meetings_cli.load import load_dataset
+    from meetings_cli.render import records
+    from meetings_cli.report import principal_ids, timeline
+
+    dataset = load_dataset(DATA)
+    meetings = [m for m in dataset.meetings if year is None or m.date.start.year == year]
+    years = records.timeline_record(dataset, timeline(dataset, meetings))
+    view = tables.timeline_view(years, principal_ids(dataset), ascii_only=True)
+    assert draw_plain_view(view, 80) is not None
+    for width in range(30, 130, 7):
+        drawn = draw_plain_view(view, width)
+        if drawn is not None:
+            assert drawn == rich_view_text(view, width), width
+    # On a terminal, years are ruled lines: only Rich draws those.
+    assert draw_plain_view(tables.timeline_view(years, frozenset(), ascii_only=False), 80) is None
 
 
 def test_the_list_table_of_2018_fits_80_columns_without_rich() -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..match import Candidate, Resolution
-    from .plain import SimpleTable
+    from .plain import Block
     from .tables import Screen
 
 
@@ -376,25 +376,26 @@ def emit(
     records: Callable[[], list[dict[str, Any]]],
     collection: str,
     table: Callable[[Console], None] | None = None,
-    simple: Callable[[], list[SimpleTable]] | None = None,
+    blocks: Callable[[bool], Sequence[Block]] | None = None,
     single: bool = False,
     screen: Screen | None = None,
 ) -> None:
-    """Draw a view or simple tables, or write the records in a machine format (json, jsonl, csv).
+    """Draw a view, or write the records in a machine format (json, jsonl, csv).
 
-    `table` draws a view on a Rich console; `simple` describes simple tables,
-    which are drawn without Rich when the output is plain text.
+    `blocks` describes the view as simple tables and text (drawn without Rich
+    when the output is plain text), given whether the output is a terminal;
+    `table` draws other views on a Rich console.
     """
     if fmt == "table":
-        from .tables import Screen, draw_tables, make_console, save_exports
+        from .tables import Screen, draw_view, make_console, save_exports
 
         screen = screen or Screen()
         title = f"meetings {collection}"
-        if simple is not None:
-            draw_tables(out, screen, simple(), title)
+        if blocks is not None:
+            draw_view(out, screen, blocks, title)
             return
         if table is None:
-            raise TypeError("emit needs table or simple")
+            raise TypeError("emit needs table or blocks")
         console = make_console(out, screen)
         table(console)
         save_exports(console, screen, title)

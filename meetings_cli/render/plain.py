@@ -1,4 +1,4 @@
-"""Simple tables drawn exactly as Rich draws them, without importing Rich.
+"""Simple tables and views drawn exactly as Rich draws them, without importing Rich.
 
 Importing Rich takes longer than answering `meetings list` from the cache, so a
 table bound for a pipe or a file is drawn here when the result is certain:
@@ -47,14 +47,51 @@ class Column(NamedTuple):
     no_wrap: bool = False
     overflow: str = "ellipsis"  # Rich's default; "fold" breaks long words
     ratio: int | None = None
+    min_width: int | None = None
+
+
+class Span(NamedTuple):
+    """A run of text and the Rich style it has on a terminal."""
+
+    text: str
+    style: str = ""
+
+
+#: A cell: plain text, or styled runs of text. Newlines start new lines.
+Cell = str | tuple[Span, ...]
+
+
+def cell_text(cell: Cell) -> str:
+    """The characters of a cell, without styles."""
+    return cell if isinstance(cell, str) else "".join(span.text for span in cell)
 
 
 class SimpleTable(NamedTuple):
-    """Header, rows of text cells (lines split at newlines) and a caption."""
+    """Header, rows of cells and a caption; drawn `indent` columns in."""
 
     columns: tuple[Column, ...]
-    rows: Sequence[Sequence[str]]
+    rows: Sequence[Sequence[Cell]]
     caption: str | None = None
+    indent: int = 0
+    grid: bool = False  # Rich's Table.grid(padding=(0, 2)) rather than a table with a header
+
+
+class RuleBlock(NamedTuple):
+    """A horizontal rule with a title at the left (only Rich draws it)."""
+
+    title: str
+    indent: int = 0
+
+
+class TextBlock(NamedTuple):
+    """A paragraph of styled text, wrapped to the width; drawn `indent` columns in."""
+
+    spans: tuple[Span, ...]
+    indent: int = 0
+
+
+#: A view is a list of blocks, drawn one under the other.
+Block = SimpleTable | TextBlock | RuleBlock
 
 
 def is_one_cell_text(text: str) -> bool:
@@ -62,37 +99,76 @@ def is_one_cell_text(text: str) -> bool:
     return all(_ONE_CELL_LINE.fullmatch(line) for line in text.split("\n"))
 
 
+def draw_plain_view(blocks: Sequence[Block], width: int) -> str | None:
+    """Blocks as Rich prints them one under the other at width; None when unsure."""
+    drawn: list[str] = []
+    for block in blocks:
+        inner = width - block.indent
+        if isinstance(block, RuleBlock):
+            return None
+        if isinstance(block, TextBlock):
+            text = cell_text(block.spans)
+            if inner < 1 or not is_one_cell_text(text):
+                return None
+            lines = _cell_lines(text, inner, Column("", overflow="fold"))
+        else:
+            table = draw_plain(block, inner)
+            if table is None:
+                return None
+            lines = table.splitlines()
+        margin = " " * block.indent
+        drawn.extend((margin + line).rstrip() + "\n" for line in lines)
+    return "".join(drawn)
+
+
 def draw_plain(table: SimpleTable, width: int) -> str | None:
     """The table as Rich prints it at width, without colour; None when unsure."""
     columns = table.columns
     count = len(columns)
     last = count - 1
-    available = width - last  # the spaces between columns take the rest
-    if not count or available < 2 * count:
-        return None  # too narrow to be worth copying Rich's corner cases
+    # A grid has no box: no header, no rule, no space between columns, but
+    # padding of two after every column but the last (Table.grid(padding=(0, 2))).
+    divider = "" if table.grid else _DIVIDER
+    available = width - len(divider) * last
+    if not count or available < 2 * count or (table.grid and not table.rows):
+        return None  # too narrow (or empty) to be worth copying Rich's corner cases
     if any(c.justify not in ("left", "right") or c.overflow == "ignore" for c in columns):
         return None
-    grid: list[Sequence[str]] = [[column.header for column in columns], *table.rows]
+    header: list[Sequence[str]] = [] if table.grid else [[c.header for c in columns]]
+    grid: list[Sequence[str]] = [
+        *header,
+        *([cell_text(cell) for cell in row] for row in table.rows),
+    ]
     if any(len(row) != count for row in grid):
         return None
     if not all(is_one_cell_text(cell) for row in grid for cell in row):
         return None
     if table.caption and not is_one_cell_text(table.caption):
         return None
-    pads = [int(i != last) for i in range(count)]  # padding (0, 1, 0, 0), not at the edge
+    pad = 2 if table.grid else 1
+    pads = [pad if i != last else 0 for i in range(count)]  # no padding at the edge
 
     # Rich: measure each column (longest line plus padding), then narrow to fit.
     longest = [max(_longest_line(row[i]) for row in grid) for i in range(count)]
-    if 0 in longest:
-        return None  # an empty column: Rich measures it differently on each pass
-    widths = [min(size + pad, available) for size, pad in zip(longest, pads, strict=True)]
+    widths = [
+        max(min(size + pad, available), -1 if c.min_width is None else c.min_width + pad) or 1
+        for size, pad, c in zip(longest, pads, columns, strict=True)
+    ]
     if sum(widths) > available:
+        if 0 in longest:
+            return None  # an empty column: Rich measures it differently on each pass
         widths = _collapse(widths, [not c.no_wrap for c in columns], available)
         if sum(widths) > available:  # last resort: narrow every column evenly
             widths = _ratio_reduce(sum(widths) - available, [1] * count, widths, widths)
+        # Rich measures again at the new widths, and a minimum width wins over
+        # the narrowing: the table may come out wider than the screen (cropped below).
+        widths = [
+            max(min(size + pad, w), 0 if c.min_width is None else c.min_width + pad) if w > 0 else 0
+            for size, pad, w, c in zip(longest, pads, widths, columns, strict=True)
+        ]
     if any(size - pad < 1 for size, pad in zip(widths, pads, strict=True)):
         return None
-    table_width = sum(widths) + last
+    table_width = sum(widths) + len(divider) * last
 
     out: list[str] = []
     for number, row in enumerate(grid):
@@ -101,18 +177,20 @@ def draw_plain(table: SimpleTable, width: int) -> str | None:
             for cell, size, pad, column in zip(row, widths, pads, columns, strict=True)
         ]
         height = max(len(lines) for lines in drawn)
+        is_header = number == 0 and not table.grid
         for i, lines in enumerate(drawn):
             blank = [" " * (widths[i] - pads[i])] * (height - len(lines))
             # Rich aligns header cells to the bottom, body cells to the top.
-            drawn[i] = blank + lines if number == 0 else lines + blank
+            drawn[i] = blank + lines if is_header else lines + blank
         for line_number in range(height):
             parts = [lines[line_number] + " " * pads[i] for i, lines in enumerate(drawn)]
-            out.append(_DIVIDER.join(parts))
-        if number == 0:
+            out.append(divider.join(parts))
+        if is_header:
             out.append(_RULE * table_width)
     if table.caption:
         out.extend(_cell_lines(table.caption, table_width, Column("", overflow="fold")))
-    return "".join(line.rstrip() + "\n" for line in out)
+    # Rich crops what does not fit the screen.
+    return "".join(line[:width].rstrip() + "\n" for line in out)
 
 
 def _longest_line(text: str) -> int:

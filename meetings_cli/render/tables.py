@@ -12,12 +12,23 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from .formats import format_dates, human_dates, printable
-from .plain import Column, SimpleTable, draw_plain
+from .plain import (
+    Block,
+    Cell,
+    Column,
+    RuleBlock,
+    SimpleTable,
+    Span,
+    TextBlock,
+    cell_text,
+    draw_plain_view,
+    is_one_cell_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -97,19 +108,29 @@ def plain_width(out: TextIO, screen: Screen) -> int | None:
     return width if width > 0 else None
 
 
-def draw_tables(out: TextIO, screen: Screen, specs: Sequence[SimpleTable], title: str) -> None:
-    """Draw simple tables one after another: without Rich when the output is plain text."""
+def draw_view(
+    out: TextIO,
+    screen: Screen,
+    blocks: Sequence[Block] | Callable[[bool], Sequence[Block]],
+    title: str,
+) -> None:
+    """Draw tables and text one under the other: without Rich when the output is plain text.
+
+    blocks may be a function of whether the output is a terminal (which only
+    Rich can tell for sure) for views that decorate a terminal differently.
+    """
+    make_blocks = blocks if callable(blocks) else lambda terminal: blocks
     width = plain_width(out, screen)
     if width is not None:
-        texts = [draw_plain(spec, width) for spec in specs]
-        if all(text is not None for text in texts):
-            out.write("".join(text for text in texts if text is not None))
+        text = draw_plain_view(make_blocks(False), width)
+        if text is not None:
+            out.write(text)
             return
     from rich.console import Group
 
     console = make_console(out, screen)
-    tables = [rich_table(spec) for spec in specs]
-    _print(console, tables[0] if len(tables) == 1 else Group(*tables))
+    renderables = [rich_block(block) for block in make_blocks(console.is_terminal)]
+    _print(console, renderables[0] if len(renderables) == 1 else Group(*renderables))
     save_exports(console, screen, title)
 
 
@@ -145,12 +166,24 @@ def _table(**options: Any) -> Table:
     )
 
 
-def rich_table(spec: SimpleTable) -> Table:
-    """The Rich table a SimpleTable describes (cells as plain Text, never markup)."""
+def rich_text(cell: Cell) -> Text:
+    """Rich Text for a cell: its runs of text with their styles, never markup."""
     from rich.text import Text
 
-    caption = {"caption": spec.caption, "caption_justify": "left"} if spec.caption else {}
-    table = _table(**caption)
+    if isinstance(cell, str):
+        return Text(cell)
+    return Text.assemble(*((span.text, span.style) for span in cell))
+
+
+def rich_table(spec: SimpleTable) -> Table:
+    """The Rich table a SimpleTable describes (without its indent)."""
+    from rich.table import Table
+
+    if spec.grid:
+        table = Table.grid(padding=(0, 2))
+    else:
+        caption = {"caption": spec.caption, "caption_justify": "left"} if spec.caption else {}
+        table = _table(**caption)
     for column in spec.columns:
         table.add_column(
             column.header,
@@ -158,10 +191,28 @@ def rich_table(spec: SimpleTable) -> Table:
             no_wrap=column.no_wrap,
             overflow=column.overflow,  # type: ignore[arg-type]
             ratio=column.ratio,
+            min_width=column.min_width,
         )
     for row in spec.rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(rich_text(cell) for cell in row))
     return table
+
+
+def rich_block(block: Block) -> Any:
+    """The Rich renderable for a block of a view, indented as it says."""
+    from rich.padding import Padding
+
+    renderable: Any
+    if isinstance(block, TextBlock):
+        renderable = rich_text(block.spans)
+    elif isinstance(block, RuleBlock):
+        from rich.rule import Rule
+        from rich.text import Text
+
+        renderable = Rule(Text(block.title, style="bold"), align="left")
+    else:
+        renderable = rich_table(block)
+    return Padding(renderable, (0, 0, 0, block.indent)) if block.indent else renderable
 
 
 def _text(value: str, style: str = "") -> Text:
@@ -320,24 +371,19 @@ def people_table(people: Iterable[dict[str, Any]]) -> SimpleTable:
     return SimpleTable(columns, rows)
 
 
-def print_who(console: Console, report: dict[str, Any], *, explain: bool) -> None:
+def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     """The `who` view from a who record: profile, meetings, counterparts, how it matched."""
-    from rich.console import Group
-    from rich.padding import Padding
-    from rich.text import Text
-
     person = report["person"]
     meetings = report["meetings"]
-    parts: list[Any] = []
+    blocks: list[Block] = []
+
+    def line(*spans: Span, indent: int = 0) -> None:
+        blocks.append(TextBlock(spans, indent))
 
     def field(label: str, value: str) -> None:
-        line = Text(f"{label + ':':<12}", style="bold")
-        line.append(printable(value, one_line=True))
-        parts.append(line)
+        line(Span(f"{label + ':':<12}", "bold"), Span(printable(value, one_line=True)))
 
-    heading = _text(person["name"], style="bold")
-    heading.append(f"  {person['id']}")
-    parts.append(heading)
+    line(Span(printable(person["name"], one_line=True), "bold"), Span(f"  {person['id']}"))
     field("Country", person["country"])
     if person["rank"]:
         field("Rank", person["rank"])
@@ -348,36 +394,35 @@ def print_who(console: Console, report: dict[str, Any], *, explain: bool) -> Non
     if person["notes"]:
         field("Notes", person["notes"])
     if explain:
-        parts.append(Text("How the name matched", style="bold"))
-        for line in explain_lines(report):
-            parts.append(Padding(Text(printable(line)), (0, 0, 0, 2)))
-    parts.append(Text(f"Meetings ({len(meetings)})", style="bold"))
+        line(Span("How the name matched", "bold"))
+        for text in explain_lines(report):
+            line(Span(printable(text)), indent=2)
+    line(Span(f"Meetings ({len(meetings)})", "bold"))
     if meetings:
-        table = _table()
-        table.add_column("Date", no_wrap=True)
-        table.add_column("Meeting", ratio=1)
+        rows = []
         for meeting in meetings:
             event = meeting["event"]
             others = [p for p in meeting["participants"] if p["id"] != person["id"]]
-            cell = Text(meeting["id"], style="bold")
-            cell.append(f"  {printable(event['short_name'], one_line=True)}" if event else "")
-            cell.append("\nwith: ")
-            cell.append(", ".join(_participant_label(p) for p in others) or "—")
-            cell.append("\ntopics: ")
-            cell.append(", ".join(meeting["topics"]) or "—")
-            table.add_row(Text(format_dates(meeting)), cell)
-        parts.append(Padding(table, (0, 0, 0, 2)))
+            cell = (
+                Span(meeting["id"], "bold"),
+                Span(f"  {printable(event['short_name'], one_line=True)}" if event else ""),
+                Span("\nwith: " + (", ".join(_participant_label(p) for p in others) or "—")),
+                Span("\ntopics: " + (", ".join(meeting["topics"]) or "—")),
+            )
+            rows.append((format_dates(meeting), cell))
+        columns = (Column("Date", no_wrap=True), Column("Meeting", ratio=1))
+        blocks.append(SimpleTable(columns, rows, indent=2))
     else:
-        parts.append(Padding(Text("none recorded"), (0, 0, 0, 2)))
+        line(Span("none recorded"), indent=2)
     if report["counterparts"]:
-        parts.append(Text("Counterparts", style="bold"))
+        line(Span("Counterparts", "bold"))
         for other in report["counterparts"]:
             count = other["meetings"]
             label = (
                 f"{other['name']} ({other['country']}): {count} meeting{'s' if count != 1 else ''}"
             )
-            parts.append(Padding(_text(label), (0, 0, 0, 2)))
-    _print(console, Group(*parts))
+            line(Span(printable(label, one_line=True)), indent=2)
+    return blocks
 
 
 def explain_lines(report: dict[str, Any]) -> list[str]:
@@ -442,20 +487,10 @@ def print_search_table(console: Console, hits: Iterable[dict[str, Any]]) -> None
 # --------------------------------------------------------------------------- timeline
 
 
-def print_timeline(
-    console: Console,
-    years: Sequence[dict[str, Any]],
-    principals: frozenset[str],
-    *,
-    ascii_only: bool,
-) -> None:
+def timeline_view(
+    years: Sequence[dict[str, Any]], principals: frozenset[str], *, ascii_only: bool
+) -> list[Block]:
     """Years as sections, events as headings, one line per meeting (from timeline records)."""
-    from rich.console import Group
-    from rich.padding import Padding
-    from rich.rule import Rule
-    from rich.table import Table
-    from rich.text import Text
-
     rows = {
         meeting["id"]: _timeline_row(meeting, principals, ascii_only)
         for year in years
@@ -464,27 +499,30 @@ def print_timeline(
     }
     # The same column widths in every group, so the lines align down the page.
     widths = [
-        max((line.cell_len for row in rows.values() for line in row[i].split("\n")), default=0)
+        max(
+            (_cell_width(line) for row in rows.values() for line in cell_text(row[i]).split("\n")),
+            default=0,
+        )
         for i in range(5)
     ]
-    parts: list[Any] = []
+    columns = tuple(
+        Column("", no_wrap=number in (0, 4), min_width=width if number < 3 else None)
+        for number, width in enumerate(widths)
+    )
+    blocks: list[Block] = []
     for number, year in enumerate(years):
         if number:
-            parts.append(Text(""))
+            blocks.append(TextBlock((Span(""),)))
         if ascii_only:
-            parts.append(Text(f"== {year['year']} ==", style="bold"))
+            blocks.append(TextBlock((Span(f"== {year['year']} ==", "bold"),)))
         else:
-            parts.append(Rule(Text(str(year["year"]), style="bold"), align="left"))
+            blocks.append(RuleBlock(str(year["year"])))
         for group in year["events"]:
             event = group["event"]
             title = f"{event['name']} ({event['short_name']})" if event else "Not at a listed event"
-            parts.append(_text(title, style="bold"))
-            grid = Table.grid(padding=(0, 2))
-            for column, width in enumerate(widths):
-                grid.add_column(no_wrap=column in (0, 4), min_width=width if column < 3 else None)
-            for meeting in group["meetings"]:
-                grid.add_row(*rows[meeting["id"]])
-            parts.append(Padding(grid, (0, 0, 0, 2)))
+            blocks.append(TextBlock((Span(printable(title, one_line=True), "bold"),)))
+            group_rows = [rows[meeting["id"]] for meeting in group["meetings"]]
+            blocks.append(SimpleTable(columns, group_rows, indent=2, grid=True))
     separator = "; " if ascii_only else " · "
     legend = separator.join(
         (
@@ -493,24 +531,31 @@ def print_timeline(
             "disputed: sources disagree (meetings audit)",
         )
     )
-    parts.extend((Text(""), Text(legend, style="dim")))
-    _print(console, Group(*parts))
+    blocks.extend((TextBlock((Span(""),)), TextBlock((Span(legend, "dim"),))))
+    return blocks
+
+
+def _cell_width(text: str) -> int:
+    """Cells text takes on a terminal (Rich asked only for wide or zero-width characters)."""
+    if is_one_cell_text(text):
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _timeline_row(
     meeting: dict[str, Any], principals: frozenset[str], ascii_only: bool
-) -> tuple[Text, ...]:
-    from rich.text import Text
-
+) -> tuple[Cell, ...]:
     others = [p for p in meeting["participants"] if p["id"] not in principals]
     names = [printable(p["name"], one_line=True) + ("?" if p["disputed"] else "") for p in others]
     countries = dict.fromkeys(p["country"] for p in others)
     return (
-        Text(human_dates(meeting, ascii_only=ascii_only)),
-        Text("\n".join(names) or "-"),
-        Text(printable(", ".join(countries), one_line=True) or "-"),
-        Text(meeting["kind"].replace("-", " ")),
-        Text("disputed", style="bold yellow") if meeting["disputed"] else Text(""),
+        human_dates(meeting, ascii_only=ascii_only),
+        "\n".join(names) or "-",
+        printable(", ".join(countries), one_line=True) or "-",
+        meeting["kind"].replace("-", " "),
+        (Span("disputed", "bold yellow"),) if meeting["disputed"] else "",
     )
 
 
