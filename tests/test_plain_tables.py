@@ -101,6 +101,11 @@ _COLUMN = st.builds(
 def simple_tables(draw: Any) -> SimpleTable:
     columns = tuple(draw(st.lists(_COLUMN, min_size=1, max_size=5)))
     rows = draw(st.lists(st.tuples(*[_CELL for _ in columns]), max_size=5))
+    empty = draw(st.sampled_from([None, None, 0, -1]))
+    if empty is not None:  # a column with nothing in it, as the timeline's "disputed"
+        empty %= len(columns)
+        rows = [(*row[:empty], "", *row[empty + 1 :]) for row in rows]
+        columns = tuple(c._replace(header="") if i == empty else c for i, c in enumerate(columns))
     words = st.lists(st.sampled_from(["a", "bb", "date", "·", "~", "somewhere", " "]), max_size=20)
     if draw(st.booleans()):  # a grid: no header, no caption, wider padding
         return SimpleTable(columns, rows, grid=True)

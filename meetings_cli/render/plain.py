@@ -155,8 +155,6 @@ def draw_plain(table: SimpleTable, width: int) -> str | None:
         for size, pad, c in zip(longest, pads, columns, strict=True)
     ]
     if sum(widths) > available:
-        if 0 in longest:
-            return None  # an empty column: Rich measures it differently on each pass
         widths = _collapse(widths, [not c.no_wrap for c in columns], available)
         if sum(widths) > available:  # last resort: narrow every column evenly
             widths = _ratio_reduce(sum(widths) - available, [1] * count, widths, widths)
@@ -166,17 +164,20 @@ def draw_plain(table: SimpleTable, width: int) -> str | None:
             max(min(size + pad, w), 0 if c.min_width is None else c.min_width + pad) if w > 0 else 0
             for size, pad, w, c in zip(longest, pads, widths, columns, strict=True)
         ]
-    if any(size - pad < 1 for size, pad in zip(widths, pads, strict=True)):
-        return None
+    for size, pad, content in zip(widths, pads, longest, strict=True):
+        # Too narrow for its padding, except an empty last column narrowed to nothing.
+        if size - pad < 1 and not size == pad == content == 0:
+            return None
     table_width = sum(widths) + len(divider) * last
 
     out: list[str] = []
     for number, row in enumerate(grid):
         drawn = [
-            _cell_lines(cell, size - pad, column)
+            # Rich renders nothing at all into a column narrowed to nothing.
+            _cell_lines(cell, size - pad, column) if size else []
             for cell, size, pad, column in zip(row, widths, pads, columns, strict=True)
         ]
-        height = max(len(lines) for lines in drawn)
+        height = max(1, *(len(lines) for lines in drawn))
         is_header = number == 0 and not table.grid
         for i, lines in enumerate(drawn):
             blank = [" " * (widths[i] - pads[i])] * (height - len(lines))
