@@ -317,7 +317,7 @@ def list_meetings(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.meeting_table(rows)],
+        blocks=lambda _terminal: [tables.meeting_table([tables.meeting_row(r) for r in rows])],
         records=lambda: rows,
         collection="meetings",
     )

@@ -220,7 +220,7 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
         topics=known("topic", options.get("topic", [])),
         countries=known("country", options.get("country", [])),
         people=people,
-        pretty=fmt == "json",
+        form={"json": "element", "table": "table_row"}.get(fmt, "compact"),
     )
     if not rows:
         _write_empty(fmt)
@@ -236,24 +236,16 @@ def _list(settings: dict[str, str], options: dict[str, Any]) -> int:
             out.flush()
             binary.write(body)
             binary.flush()
+    elif fmt == "table":
+        from .render.tables import draw_view, meeting_table
+
+        table = meeting_table([json.loads(r) for r in rows])
+        draw_view(out, _screen(settings, options), [table], "meetings meetings")
     else:
         from .render import formats
 
         records = [json.loads(r) for r in rows]
-
-        def blocks(terminal: bool) -> list[Any]:
-            from .render.tables import meeting_table
-
-            return [meeting_table(records)]
-
-        formats.emit(
-            out,
-            fmt,
-            blocks=blocks,
-            records=lambda: records,
-            collection="meetings",
-            screen=_screen(settings, options),
-        )
+        formats.emit(out, fmt, records=lambda: records, collection="meetings")
     return 0
 
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .model import Dataset
 
 #: Bump when the layout of the cache changes.
-FORMAT = 2
+FORMAT = 3
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -48,7 +48,8 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE meetings (
     ord INTEGER PRIMARY KEY, id TEXT NOT NULL, start TEXT NOT NULL, end_ TEXT NOT NULL,
-    event TEXT, kind TEXT NOT NULL, element BLOB NOT NULL, compact BLOB NOT NULL
+    event TEXT, kind TEXT NOT NULL, element BLOB NOT NULL, compact BLOB NOT NULL,
+    table_row BLOB NOT NULL
 );
 CREATE INDEX meetings_start ON meetings (start);
 CREATE INDEX meetings_end ON meetings (end_);
@@ -212,13 +213,14 @@ class Store:
         topics: Sequence[str] = (),
         countries: Sequence[str] = (),
         people: Sequence[str] = (),
-        pretty: bool = True,
+        form: str = "element",
     ) -> list[bytes]:
         """The stored UTF-8 JSON of the meetings that pass every filter, in date order.
 
-        With pretty, each record is indented as an element of a JSON array (as
+        form "element": each record indented as an element of a JSON array (as
         json.dumps(records, indent=2) writes it), so an array is a join away;
-        otherwise it is one compact line.
+        "compact": each record on one line; "table_row": the meeting's row of
+        the `list` table (render.tables.meeting_row), a JSON array of strings.
 
         The same rules as query.select_meetings (checked by the test suite): one
         option's values are alternatives, options combine with AND, a date range
@@ -250,14 +252,16 @@ class Store:
             within("meeting_countries", "country", countries)
         if people:
             within("meeting_people", "person", people)
-        column = "element" if pretty else "compact"
+        if form not in ("element", "compact", "table_row"):
+            raise ValueError(f"no stored form {form!r}")
+        column = form
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self.db.execute(f"SELECT {column} FROM meetings {clause} ORDER BY ord", params)
         return [row[0] for row in rows]
 
     def meetings_with_person(self, person_id: str) -> list[bytes]:
         """Compact JSON of every meeting a person took part in, in date order."""
-        return self.meetings(people=(person_id,), pretty=False)
+        return self.meetings(people=(person_id,), form="compact")
 
     # -- everything
 
@@ -350,6 +354,7 @@ def _fill(db: sqlite3.Connection, dataset: Dataset, meta: dict[str, str]) -> sql
     from .model import MEETING_KINDS
     from .query import meeting_countries, people_with_counts, sort_meetings
     from .render.records import meeting_record, person_record
+    from .render.tables import meeting_row
 
     db.executescript(_SCHEMA)
     with db:
@@ -357,7 +362,7 @@ def _fill(db: sqlite3.Connection, dataset: Dataset, meta: dict[str, str]) -> sql
         for ord_, meeting in enumerate(sort_meetings(dataset.meetings)):
             record = meeting_record(dataset, meeting)
             db.execute(
-                "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ord_,
                     meeting.id,
@@ -367,6 +372,7 @@ def _fill(db: sqlite3.Connection, dataset: Dataset, meta: dict[str, str]) -> sql
                     meeting.kind,
                     _array_element(record),
                     json.dumps(record, ensure_ascii=False).encode(),
+                    json.dumps(meeting_row(record), ensure_ascii=False).encode(),
                 ),
             )
             db.executemany(

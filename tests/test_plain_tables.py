@@ -147,7 +147,7 @@ def test_random_views_match_rich(blocks: list[Block], width: int) -> None:
 @pytest.mark.parametrize(
     ("name", "build"),
     [
-        ("list", lambda d: tables.meeting_table(d["list"])),
+        ("list", lambda d: tables.meeting_table([tables.meeting_row(r) for r in d["list"]])),
         ("people", lambda d: tables.people_table(d["people"])),
         ("context", lambda d: tables.context_table(d["context"])),
         ("events", lambda d: tables.events_table(d["events"])),
@@ -233,7 +233,7 @@ def test_the_list_table_of_2018_fits_80_columns_without_rich() -> None:
 
     dataset = load_dataset(DATA)
     rows = [records.meeting_record(dataset, m) for m in dataset.meetings]
-    spec = tables.meeting_table(rows)
+    spec = tables.meeting_table([tables.meeting_row(r) for r in rows])
     drawn = draw_plain(spec, 80)
     assert drawn is not None and drawn == rich_text(spec, 80)
     assert drawn.splitlines()[-1].startswith("~ inferred date")

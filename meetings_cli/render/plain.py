@@ -32,6 +32,7 @@ _ONE_CELL = (
     "\u2010-\u2027\u2030-\u205e\u20ac\u2116\u2122"
 )
 _ONE_CELL_LINE = re.compile(f"[{_ONE_CELL}]*")
+_ONE_CELL_TEXT = re.compile(f"[{_ONE_CELL}\n]*")
 #: What Rich's word wrapper (rich._wrap.words) counts as a word.
 _WORD = re.compile(r"\s*\S+\s*")
 
@@ -96,7 +97,7 @@ Block = SimpleTable | TextBlock | RuleBlock
 
 def is_one_cell_text(text: str) -> bool:
     """True if every character of text takes exactly one cell (newlines excepted)."""
-    return all(_ONE_CELL_LINE.fullmatch(line) for line in text.split("\n"))
+    return _ONE_CELL_TEXT.fullmatch(text) is not None
 
 
 def draw_plain_view(blocks: Sequence[Block], width: int) -> str | None:
@@ -141,15 +142,14 @@ def draw_plain(table: SimpleTable, width: int) -> str | None:
     ]
     if any(len(row) != count for row in grid):
         return None
-    if not all(is_one_cell_text(cell) for row in grid for cell in row):
-        return None
-    if table.caption and not is_one_cell_text(table.caption):
+    texts = ["\n".join(row[i] for row in grid) for i in range(count)]  # each column's text
+    if not is_one_cell_text("\n".join(texts) + "\n" + (table.caption or "")):
         return None
     pad = 2 if table.grid else 1
     pads = [pad if i != last else 0 for i in range(count)]  # no padding at the edge
 
     # Rich: measure each column (longest line plus padding), then narrow to fit.
-    longest = [max(_longest_line(row[i]) for row in grid) for i in range(count)]
+    longest = [max(map(len, text.split("\n"))) for text in texts]
     widths = [
         max(min(size + pad, available), -1 if c.min_width is None else c.min_width + pad) or 1
         for size, pad, c in zip(longest, pads, columns, strict=True)
@@ -170,32 +170,36 @@ def draw_plain(table: SimpleTable, width: int) -> str | None:
             return None
     table_width = sum(widths) + len(divider) * last
 
+    inners = [size - pad for size, pad in zip(widths, pads, strict=True)]
+    pad_texts = [" " * pad for pad in pads]
+    blanks = [" " * size for size in widths]
     out: list[str] = []
     for number, row in enumerate(grid):
-        drawn = [
-            # Rich renders nothing at all into a column narrowed to nothing.
-            _cell_lines(cell, size - pad, column) if size else []
-            for cell, size, pad, column in zip(row, widths, pads, columns, strict=True)
-        ]
-        height = max(1, *(len(lines) for lines in drawn))
+        drawn: list[list[str]] = []
+        for i, cell in enumerate(row):
+            if not widths[i]:
+                drawn.append([])  # Rich renders nothing into a column narrowed to nothing
+            elif "\n" not in cell and len(cell) <= inners[i] and columns[i].justify == "left":
+                drawn.append([cell.ljust(widths[i])])  # fits on one line: the common case
+            else:
+                padding = pad_texts[i]
+                drawn.append([line + padding for line in _cell_lines(cell, inners[i], columns[i])])
+        height = max(1, *map(len, drawn))
         is_header = number == 0 and not table.grid
-        for i, lines in enumerate(drawn):
-            blank = [" " * (widths[i] - pads[i])] * (height - len(lines))
-            # Rich aligns header cells to the bottom, body cells to the top.
-            drawn[i] = blank + lines if is_header else lines + blank
-        for line_number in range(height):
-            parts = [lines[line_number] + " " * pads[i] for i, lines in enumerate(drawn)]
-            out.append(divider.join(parts))
+        if height == 1 and all(drawn):
+            out.append(divider.join(lines[0] for lines in drawn))
+        else:
+            for i, lines in enumerate(drawn):
+                blank = [blanks[i]] * (height - len(lines))
+                # Rich aligns header cells to the bottom, body cells to the top.
+                drawn[i] = blank + lines if is_header else lines + blank
+            out.extend(divider.join(parts) for parts in zip(*drawn, strict=True))
         if is_header:
             out.append(_RULE * table_width)
     if table.caption:
         out.extend(_cell_lines(table.caption, table_width, Column("", overflow="fold")))
     # Rich crops what does not fit the screen.
     return "".join(line[:width].rstrip() + "\n" for line in out)
-
-
-def _longest_line(text: str) -> int:
-    return max((len(line) for line in text.splitlines()), default=0)
 
 
 def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
@@ -246,6 +250,10 @@ def _cell_lines(text: str, width: int, column: Column) -> list[str]:
     """A cell's lines at width, as rich.text.Text.wrap lays them out."""
     lines = []
     for paragraph in text.split("\n"):
+        if len(paragraph) <= width and column.justify == "left":
+            # Fits: Rich breaks nothing and pads it to the width (the common case).
+            lines.append(paragraph + " " * (width - len(paragraph)))
+            continue
         if column.no_wrap:
             pieces = [paragraph]
         else:

@@ -239,30 +239,32 @@ def _participant_label(participant: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- meetings
 
 
-def meeting_table(meetings: Iterable[dict[str, Any]]) -> SimpleTable:
-    """The `list` table: one row a meeting."""
-    rows = []
-    for meeting in meetings:
-        event = meeting["event"]
-        rows.append(
-            (
-                format_dates(meeting),
-                meeting["id"],
-                printable(event["short_name"], one_line=True) if event else "—",
-                KIND_LABELS.get(meeting["kind"], meeting["kind"]),
-                "\n".join(_participant_label(p) for p in meeting["participants"]),
-            )
-        )
-    # Dates and ids never wrap: they are what people copy into the next command.
-    columns = (
-        Column("Date", no_wrap=True),
-        Column("ID", no_wrap=True),
-        Column("Event", overflow="fold"),
-        Column("Kind", overflow="fold"),
-        Column("Participants", overflow="fold", ratio=1),
+# Dates and ids never wrap: they are what people copy into the next command.
+MEETING_COLUMNS = (
+    Column("Date", no_wrap=True),
+    Column("ID", no_wrap=True),
+    Column("Event", overflow="fold"),
+    Column("Kind", overflow="fold"),
+    Column("Participants", overflow="fold", ratio=1),
+)
+MEETING_CAPTION = "~ inferred date · a/b: somewhere from a to b · ? named by only some sources"
+
+
+def meeting_row(meeting: dict[str, Any]) -> tuple[str, ...]:
+    """A meeting record's row of the `list` table (the cache keeps these too)."""
+    event = meeting["event"]
+    return (
+        format_dates(meeting),
+        meeting["id"],
+        printable(event["short_name"], one_line=True) if event else "—",
+        KIND_LABELS.get(meeting["kind"], meeting["kind"]),
+        "\n".join(_participant_label(p) for p in meeting["participants"]),
     )
-    caption = "~ inferred date · a/b: somewhere from a to b · ? named by only some sources"
-    return SimpleTable(columns, rows, caption)
+
+
+def meeting_table(rows: Sequence[Sequence[str]]) -> SimpleTable:
+    """The `list` table, one row a meeting, from meeting_row rows."""
+    return SimpleTable(MEETING_COLUMNS, rows, MEETING_CAPTION)
 
 
 def print_meeting_detail(console: Console, meeting: dict[str, Any]) -> None:
