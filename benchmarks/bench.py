@@ -27,11 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from make_dataset import write_dataset
-
 from meetings_cli.paths import bundled_data_dir
+
+MAKE_DATASET = Path(__file__).resolve().parent / "make_dataset.py"
 
 JQ_QUESTIONS = {
     "list --year 2018 --json": (
@@ -108,7 +106,10 @@ def main() -> None:
     for size in args.sizes:
         root = bundled_data_dir() if size == 0 else args.work / f"data-{size}"
         if size and not (root / "synthetic" / "meetings.yaml").exists():
-            write_dataset(root, size)
+            # In a process of its own: a child's peak memory (ru_maxrss) starts
+            # from its parent's size at fork, so this process must stay small.
+            generate = [sys.executable, str(MAKE_DATASET), str(root), "--meetings", str(size)]
+            subprocess.run(generate, check=True)
         label = "bundled (8)" if size == 0 else f"{size:,}"
         base = [meetings, "--data", str(root)]
         shutil.rmtree(args.work / "cache", ignore_errors=True)

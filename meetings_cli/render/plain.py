@@ -1,16 +1,19 @@
 """Simple tables and views drawn exactly as Rich draws them, without importing Rich.
 
-Importing Rich takes longer than answering `meetings list` from the cache, so a
-table bound for a pipe or a file is drawn here when the result is certain:
-every cell line fits its column unwrapped and every character takes one cell.
-Anything else (a table wider than the screen, a wide or zero-width character,
-a tab) makes `draw_plain` return None, and Rich draws the table.
+Importing Rich takes longer than answering `meetings list` from the cache, so
+a view bound for a pipe or a file is drawn here, as plain text, when the result
+is certain: every character takes one cell (see _ONE_CELL). Anything else (a
+wide or zero-width character, a tab, a rule, a table too narrow for its
+padding) makes the drawing functions return None, and Rich draws the view.
 
-The layout copied is the one `tables.rich_table` asks Rich for: box SIMPLE_HEAD
-without edges, cell padding (0, 1, 0, 0) without the outer edge, a left-justified
-caption wrapped to the table's width, trailing spaces dropped (as `tables._print`
-does off a terminal). tests/test_plain_tables.py draws random tables both ways,
-with the installed Rich, and requires the same text.
+What is copied is the part of Rich's layout that `tables.rich_block` asks
+for: tables with box SIMPLE_HEAD without edges and cell padding (0, 1, 0, 0),
+grids with padding (0, 2), column measurement, narrowing to fit
+(Table._collapse_widths, ratio_reduce), minimum widths, word wrap and folding
+(rich._wrap.divide_line, Text.wrap), left and right justification, captions,
+indented text, cropping at the screen's edge, and the trailing spaces that
+`tables._print` drops off a terminal. tests/test_plain_tables.py draws random
+tables and views both ways with the installed Rich and requires the same text.
 """
 
 from __future__ import annotations
