@@ -308,7 +308,11 @@ def test_a_piped_list_table_does_not_import_rich(tmp_path: Path) -> None:
     env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache), "COLUMNS": "80"}
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         env.pop(name, None)
-    subprocess.run([*command, "list", "--json"], env=env, check=True, capture_output=True)
+    # cwd elsewhere than the repository, whose source tree would shadow the
+    # installed package (and have a cache of its own).
+    subprocess.run(
+        [*command, "list", "--json"], env=env, check=True, capture_output=True, cwd=tmp_path
+    )
     warm = subprocess.run(
         [*command, "list", "--year", "2018"],
         env=env,
@@ -320,7 +324,9 @@ def test_a_piped_list_table_does_not_import_rich(tmp_path: Path) -> None:
     assert "mcis2018-russia" in warm.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
     assert "meetings_cli.render.plain" in imported
-    assert not imported & {"rich", "rich.console", "yaml", "typer"}
+    assert not imported & {"rich", "rich.console", "yaml", "typer"}, sorted(
+        imported & {"rich", "rich.console", "yaml", "typer"}
+    )
     # ...and the same text as Rich draws it.
     rich = subprocess.run(
         [*command, "--color", "never", "list", "--year", "2018", "--svg", str(tmp_path / "t.svg")],
