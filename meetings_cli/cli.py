@@ -396,7 +396,7 @@ def show(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_meeting_detail(console, record),
+        blocks=lambda _terminal: tables.meeting_view(record),
         records=lambda: [record],
         collection="meetings",
         single=True,

@@ -208,6 +208,20 @@ def test_every_who_view_of_the_bundled_data_matches_rich(explain: bool) -> None:
                 assert drawn == rich_view_text(view, width), (person.id, width)
 
 
+def test_every_show_view_of_the_bundled_data_matches_rich() -> None:
+    from meetings_cli.load import load_dataset
+    from meetings_cli.render import records
+
+    dataset = load_dataset(DATA)
+    for meeting in dataset.meetings:
+        view = tables.meeting_view(records.meeting_record(dataset, meeting))
+        assert draw_plain_view(view, 80) is not None, meeting.id
+        for width in range(30, 130, 7):
+            drawn = draw_plain_view(view, width)
+            if drawn is not None:
+                assert drawn == rich_view_text(view, width), (meeting.id, width)
+
+
 @pytest.mark.parametrize("year", [None, 2018, 2019, 2020])
 def test_the_timeline_of_the_bundled_data_matches_rich(year: int | None) -> None:
     from meetings_cli.load import load_dataset

@@ -215,12 +215,6 @@ def rich_block(block: Block) -> Any:
     return Padding(renderable, (0, 0, 0, block.indent)) if block.indent else renderable
 
 
-def _text(value: str, style: str = "") -> Text:
-    from rich.text import Text
-
-    return Text(printable(value, one_line=True), style=style)
-
-
 #: Short names of meeting kinds for narrow table columns.
 KIND_LABELS = {
     "bilateral-talks": "talks",
@@ -267,28 +261,22 @@ def meeting_table(rows: Sequence[Sequence[str]]) -> SimpleTable:
     return SimpleTable(MEETING_COLUMNS, rows, MEETING_CAPTION)
 
 
-def print_meeting_detail(console: Console, meeting: dict[str, Any]) -> None:
+def meeting_view(meeting: dict[str, Any]) -> list[Block]:
     """The `show` view: every field of one meeting."""
-    from rich.console import Group
-    from rich.padding import Padding
-    from rich.text import Text
-
-    parts: list[Any] = []
+    blocks: list[Block] = []
 
     def field(label: str, value: str) -> None:
-        line = Text(f"{label + ':':<11}", style="bold")
-        line.append(printable(value, one_line=True))
-        parts.append(line)
+        spans = (Span(f"{label + ':':<11}", "bold"), Span(printable(value, one_line=True)))
+        blocks.append(TextBlock(spans))
 
     def section(label: str) -> None:
-        parts.append(Text(label, style="bold"))
+        blocks.append(TextBlock((Span(label, "bold"),)))
 
     def item(value: str, indent: int = 2) -> None:
-        parts.append(Padding(_text(value), (0, 0, 0, indent)))
+        blocks.append(TextBlock((Span(printable(value, one_line=True)),), indent))
 
-    heading = Text(meeting["id"], style="bold")
-    heading.append("  " + printable(meeting["title"], one_line=True))
-    parts.append(heading)
+    title = printable(meeting["title"], one_line=True)
+    blocks.append(TextBlock((Span(meeting["id"], "bold"), Span(f"  {title}"))))
     event = meeting["event"]
     dates = format_dates(meeting).lstrip("~")
     field("Date", f"{dates} ({meeting['date_precision']}, {meeting['date_basis']})")
@@ -327,7 +315,7 @@ def print_meeting_detail(console: Console, meeting: dict[str, Any]) -> None:
     if meeting["notes"]:
         section("Notes")
         item(meeting["notes"])
-    _print(console, Group(*parts))
+    return blocks
 
 
 def context_table(items: Iterable[dict[str, Any]]) -> SimpleTable:
