@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from rich.text import Text
 
 from meetings_cli.render import plain, tables
 from meetings_cli.render.plain import (
@@ -23,8 +24,16 @@ from meetings_cli.render.plain import (
     TextBlock,
     draw_plain,
     draw_plain_view,
+    draw_terminal_view,
 )
-from meetings_cli.render.tables import Screen, make_console, plain_width, rich_block, rich_table
+from meetings_cli.render.tables import (
+    Screen,
+    make_console,
+    plain_width,
+    rich_block,
+    rich_table,
+    terminal_mode,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -47,6 +56,29 @@ def rich_view_text(blocks: list[Block], width: int) -> str:
     console.width = width
     tables._print(console, Group(*(rich_block(block) for block in blocks)))
     return out.getvalue()
+
+
+def rich_terminal_text(blocks: list[Block], width: int, *, colour: bool) -> str:
+    """What Rich writes for a view to a terminal at width, in colour or not."""
+    from rich.console import Group
+
+    out = FakeOut(tty=True)
+    console = make_console(out, Screen(color="always" if colour else "never"))
+    console.width = width
+    assert console.is_terminal
+    tables._print(console, Group(*(rich_block(block) for block in blocks)))
+    return out.getvalue()
+
+
+def assert_drawn_as_rich(view: list[Block], width: int) -> None:
+    """Wherever this copy draws the view (off a terminal, or on one in colour or not), as Rich."""
+    plain_text = draw_plain_view(view, width)
+    if plain_text is not None:
+        assert plain_text == rich_view_text(view, width), width
+    for colour in (False, True):
+        terminal_text = draw_terminal_view(view, width, colour=colour)
+        if terminal_text is not None:
+            assert terminal_text == rich_terminal_text(view, width, colour=colour), (width, colour)
 
 
 # --------------------------------------------------------------------------- characters
@@ -97,10 +129,19 @@ _COLUMN = st.builds(
 )
 
 
+# Styled runs, as the views use them (bold labels, a dim legend, "disputed" in bold yellow).
+_SPANS = st.lists(
+    st.builds(Span, _CELL, st.sampled_from(["", "", "bold", "dim", "bold yellow", "italic"])),
+    min_size=1,
+    max_size=3,
+).map(tuple)
+
+
 @st.composite
 def simple_tables(draw: Any) -> SimpleTable:
     columns = tuple(draw(st.lists(_COLUMN, min_size=1, max_size=5)))
-    rows = draw(st.lists(st.tuples(*[_CELL for _ in columns]), max_size=5))
+    any_cell = st.one_of(_CELL, _CELL, _SPANS)
+    rows = draw(st.lists(st.tuples(*[any_cell for _ in columns]), max_size=5))
     empty = draw(st.sampled_from([None, None, 0, -1]))
     if empty is not None:  # a column with nothing in it, as the timeline's "disputed"
         empty %= len(columns)
@@ -122,9 +163,6 @@ def test_random_tables_match_rich(spec: SimpleTable, width: int) -> None:
         assert drawn == rich_text(spec, width)
 
 
-_SPANS = st.lists(
-    st.builds(Span, _CELL, st.sampled_from(["", "bold", "dim"])), min_size=1, max_size=3
-).map(tuple)
 _BLOCK = st.one_of(
     st.builds(TextBlock, _SPANS, st.sampled_from([0, 2, 4])),
     st.builds(
@@ -142,6 +180,21 @@ def test_random_views_match_rich(blocks: list[Block], width: int) -> None:
     event("drawn without Rich" if drawn is not None else "left to Rich")
     if drawn is not None:
         assert drawn == rich_view_text(blocks, width)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    blocks=st.lists(_BLOCK, min_size=1, max_size=4),
+    width=st.integers(1, 100),
+    colour=st.booleans(),
+)
+def test_random_views_on_a_terminal_match_rich(
+    blocks: list[Block], width: int, colour: bool
+) -> None:
+    drawn = draw_terminal_view(blocks, width, colour=colour)
+    event("drawn without Rich" if drawn is not None else "left to Rich")
+    if drawn is not None:
+        assert drawn == rich_terminal_text(blocks, width, colour=colour)
 
 
 @pytest.mark.parametrize(
@@ -176,10 +229,9 @@ def test_the_bundled_tables_are_drawn_without_rich_and_match(name: str, build: A
     wide = draw_plain(spec, 200)
     assert wide is not None, f"{name}: the bundled table should not need Rich at 200 columns"
     assert wide == rich_text(spec, 200)
+    assert draw_terminal_view([spec], 200, colour=True) is not None, name
     for width in range(20, 130, 3):
-        drawn = draw_plain(spec, width)
-        if drawn is not None:
-            assert drawn == rich_text(spec, width)
+        assert_drawn_as_rich([spec], width)
 
 
 @pytest.mark.parametrize("explain", [False, True])
@@ -202,10 +254,9 @@ def test_every_who_view_of_the_bundled_data_matches_rich(explain: bool) -> None:
         )
         view = tables.who_view(report, explain=explain)
         assert draw_plain_view(view, 80) is not None, person.id
+        assert draw_terminal_view(view, 80, colour=True) is not None, person.id
         for width in range(30, 130, 7):
-            drawn = draw_plain_view(view, width)
-            if drawn is not None:
-                assert drawn == rich_view_text(view, width), (person.id, width)
+            assert_drawn_as_rich(view, width)
 
 
 def test_every_show_view_of_the_bundled_data_matches_rich() -> None:
@@ -216,10 +267,9 @@ def test_every_show_view_of_the_bundled_data_matches_rich() -> None:
     for meeting in dataset.meetings:
         view = tables.meeting_view(records.meeting_record(dataset, meeting))
         assert draw_plain_view(view, 80) is not None, meeting.id
+        assert draw_terminal_view(view, 80, colour=True) is not None, meeting.id
         for width in range(30, 130, 7):
-            drawn = draw_plain_view(view, width)
-            if drawn is not None:
-                assert drawn == rich_view_text(view, width), (meeting.id, width)
+            assert_drawn_as_rich(view, width)
 
 
 @pytest.mark.parametrize("year", [None, 2018, 2019, 2020])
@@ -234,9 +284,7 @@ def test_the_timeline_of_the_bundled_data_matches_rich(year: int | None) -> None
     view = tables.timeline_view(years, principal_ids(dataset), ascii_only=True)
     assert draw_plain_view(view, 80) is not None
     for width in range(30, 130, 7):
-        drawn = draw_plain_view(view, width)
-        if drawn is not None:
-            assert drawn == rich_view_text(view, width), width
+        assert_drawn_as_rich(view, width)
     # On a terminal, years are ruled lines: only Rich draws those.
     assert draw_plain_view(tables.timeline_view(years, frozenset(), ascii_only=False), 80) is None
 
@@ -314,6 +362,50 @@ def test_plain_width_agrees_with_rich(
     assert not console.record
     assert not console.options.ascii_only
     assert console.width == width
+
+
+@pytest.mark.parametrize(
+    ("environ", "screen", "out", "expected"),
+    [
+        ({"COLUMNS": "100"}, Screen(), FakeOut(tty=True), (100, True)),
+        ({"COLUMNS": "90"}, Screen(color="never"), FakeOut(tty=True), (90, False)),
+        ({"COLUMNS": "90", "NO_COLOR": "1"}, Screen(), FakeOut(tty=True), (90, False)),
+        ({"COLUMNS": "90"}, Screen(color="always"), FakeOut(), (90, True)),
+        ({"COLUMNS": "90", "TERM": "xterm-256color"}, Screen(), FakeOut(tty=True), (90, True)),
+        ({"COLUMNS": "90", "COLORTERM": "truecolor"}, Screen(), FakeOut(tty=True), (90, True)),
+        ({"COLUMNS": "90"}, Screen(), FakeOut(), None),
+        ({"COLUMNS": "90", "NO_COLOR": "1"}, Screen(color="always"), FakeOut(), None),
+        ({"COLUMNS": "90", "TERM": "dumb"}, Screen(), FakeOut(tty=True), None),
+        ({"COLUMNS": "90"}, Screen(svg=Path("x.svg")), FakeOut(tty=True), None),
+        ({"COLUMNS": "90", "FORCE_COLOR": "1"}, Screen(), FakeOut(tty=True), None),
+        ({"COLUMNS": "90"}, Screen(), FakeOut(tty=True, encoding="latin-1"), None),
+    ],
+)
+def test_terminal_mode_agrees_with_rich(
+    environ: dict[str, str],
+    screen: Screen,
+    out: FakeOut,
+    expected: tuple[int, bool] | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR", "TERM", "COLORTERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    found = terminal_mode(out, screen)
+    assert found == expected
+    if found is not None:
+        console = make_console(out, screen)
+        assert console.is_terminal
+        assert (console.color_system is not None) == found[1]
+        assert not console.record
+        assert not console.options.ascii_only
+        assert console.width == found[0]
+        # Colour means the same escape sequences for the styles the views use, whatever
+        # colour system Rich found (standard, 256 or truecolor).
+        console.print(Text("x", style="bold yellow"), Text("y", style="italic dim"))
+        if found[1]:
+            assert out.getvalue() == "\x1b[1;33mx\x1b[0m \x1b[2;3my\x1b[0m\n"
 
 
 def test_a_piped_list_table_does_not_import_rich(tmp_path: Path) -> None:

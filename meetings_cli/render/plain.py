@@ -125,8 +125,16 @@ def draw_plain_view(blocks: Sequence[Block], width: int) -> str | None:
     return "".join(drawn)
 
 
-def draw_plain(table: SimpleTable, width: int) -> str | None:
-    """The table as Rich prints it at width, without colour; None when unsure."""
+class _Layout(NamedTuple):
+    grid: list[Sequence[str]]  # the header (unless a grid) and the rows, as plain text
+    widths: list[int]  # of each column, padding included
+    pads: list[int]  # padding after each column
+    divider: str
+    table_width: int
+
+
+def _layout(table: SimpleTable, width: int) -> _Layout | None:
+    """Rich's column widths for table at width; None when this copy is unsure."""
     columns = table.columns
     count = len(columns)
     last = count - 1
@@ -171,8 +179,16 @@ def draw_plain(table: SimpleTable, width: int) -> str | None:
         # Too narrow for its padding, except an empty last column narrowed to nothing.
         if size - pad < 1 and not size == pad == content == 0:
             return None
-    table_width = sum(widths) + len(divider) * last
+    return _Layout(grid, widths, pads, divider, sum(widths) + len(divider) * last)
 
+
+def draw_plain(table: SimpleTable, width: int) -> str | None:
+    """The table as Rich prints it at width, without colour; None when unsure."""
+    layout = _layout(table, width)
+    if layout is None:
+        return None
+    grid, widths, pads, divider, table_width = layout
+    columns = table.columns
     inners = [size - pad for size, pad in zip(widths, pads, strict=True)]
     pad_texts = [" " * pad for pad in pads]
     blanks = [" " * size for size in widths]
@@ -319,3 +335,246 @@ def _truncate(text: str, width: int, overflow: str, *, pad: bool = False) -> str
     if pad and length < width:
         text += " " * (width - length)
     return text
+
+
+# --------------------------------------------------------------------------- on a terminal
+#
+# On a terminal Rich keeps the spaces that pad lines and wraps each styled run
+# of text in its own escape sequence. The layout is the same as above; the
+# text of each cell goes through _StyledText, a copy of the parts of
+# rich.text.Text it needs, so runs split and end where Rich's do.
+
+#: SGR codes of the attributes, in the order Rich writes them (Style._make_ansi_codes).
+_ATTRIBUTES = {
+    "bold": "1",
+    "dim": "2",
+    "italic": "3",
+    "underline": "4",
+    "blink": "5",
+    "reverse": "7",
+    "strike": "9",
+}
+_COLOURS = {
+    name: str(code)
+    for code, name in enumerate(
+        ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"), start=30
+    )
+}
+#: Rich's theme styles used by the views.
+_CAPTION_STYLE = "italic dim"  # table.caption
+
+
+def _sgr(text: str, styles: Sequence[str], *, colour: bool) -> str | None:
+    """text in the escape sequence of the styles combined (later ones win), as Rich writes it.
+
+    Without colour (a terminal with NO_COLOR, or --color never) Rich writes no
+    escape sequences at all.
+    """
+    if not colour:
+        return text
+    attributes: set[str] = set()
+    colour_code = None
+    for style in styles:
+        for word in style.split():
+            if word in _ATTRIBUTES:
+                attributes.add(word)
+            elif word in _COLOURS:
+                colour_code = _COLOURS[word]
+            else:
+                return None  # a style this copy does not know
+    codes = [code for name, code in _ATTRIBUTES.items() if name in attributes]
+    if colour_code:
+        codes.append(colour_code)
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes and text else text
+
+
+class _StyledText:
+    """Plain text with spans [start, end, style]: the parts of rich.text.Text used here."""
+
+    __slots__ = ("plain", "spans")
+
+    def __init__(self, plain: str, spans: list[tuple[int, int, str]]) -> None:
+        self.plain = plain
+        self.spans = spans
+
+    @classmethod
+    def of(cls, cell: Cell) -> _StyledText:
+        """As Text.assemble builds it: a span for every styled, non-empty run."""
+        if isinstance(cell, str):
+            return cls(cell, [])
+        spans, offset = [], 0
+        for span in cell:
+            if span.text and span.style:
+                spans.append((offset, offset + len(span.text), span.style))
+            offset += len(span.text)
+        return cls(cell_text(cell), spans)
+
+    def divide(self, offsets: Sequence[int]) -> list[_StyledText]:
+        edges = [0, *offsets, len(self.plain)]
+        lines = []
+        for start, end in pairwise(edges):
+            spans = [
+                (max(0, s - start), min(e - start, end - start), style)
+                for s, e, style in self.spans
+            ]
+            lines.append(_StyledText(self.plain[start:end], [x for x in spans if x[1] > x[0]]))
+        return lines
+
+    def _set_plain(self, plain: str) -> None:
+        shorter = len(plain) < len(self.plain)
+        self.plain = plain
+        if shorter:  # Text._trim_spans
+            limit = len(plain)
+            self.spans = [(s, min(e, limit), st) for s, e, st in self.spans if s < limit]
+
+    def right_crop(self, amount: int) -> None:
+        limit = len(self.plain) - amount
+        self.spans = [(s, min(e, limit), st) for s, e, st in self.spans if s < limit]
+        self.plain = self.plain[:-amount]
+
+    def rstrip_end(self, size: int) -> None:
+        excess = len(self.plain) - size
+        if excess > 0:
+            trailing = len(self.plain) - len(self.plain.rstrip())
+            if trailing:
+                self.right_crop(min(trailing, excess))
+
+    def truncate(self, width: int, overflow: str, *, pad: bool = False) -> None:
+        length = len(self.plain)
+        if length > width:
+            cut = self.plain[: width - 1] + "…" if overflow == "ellipsis" else self.plain[:width]
+            self._set_plain(cut)
+        if pad and length < width:
+            self.plain += " " * (width - length)
+
+    def pad_left(self, count: int) -> None:
+        if count:
+            self.plain = " " * count + self.plain
+            self.spans = [(s + count, e + count, st) for s, e, st in self.spans]
+
+    def render(self, base: str, *, colour: bool) -> str | None:
+        """Runs between span edges, each in its own escape sequence (as Text.render)."""
+        if not self.spans:
+            return _sgr(self.plain, (base,), colour=colour)
+        edges = sorted(
+            {0, len(self.plain), *(s for s, _, _ in self.spans)} | {e for _, e, _ in self.spans}
+        )
+        out = []
+        for start, end in pairwise(edges):
+            if end > start:
+                styles = [base, *(st for s, e, st in self.spans if s <= start and e >= end)]
+                run = _sgr(self.plain[start:end], styles, colour=colour)
+                if run is None:
+                    return None
+                out.append(run)
+        return "".join(out)
+
+
+def _wrap_styled(
+    cell: _StyledText, width: int, column: Column, *, justify: str
+) -> list[_StyledText]:
+    """rich.text.Text.wrap for one-cell text: split at newlines, wrap, justify, truncate."""
+    offsets = [i for i, char in enumerate(cell.plain) if char == "\n"]
+    pieces = cell.divide([x for offset in offsets for x in (offset, offset + 1)])
+    paragraphs = [p for p in pieces if p.plain != "\n"]
+    lines: list[_StyledText] = []
+    for paragraph in paragraphs:
+        if column.no_wrap:
+            new_lines = [paragraph]
+        else:
+            breaks = _divide_line(paragraph.plain, width, fold=column.overflow == "fold")
+            new_lines = paragraph.divide(breaks) if breaks else [paragraph]
+            for line in new_lines:
+                line.rstrip_end(width)
+        for line in new_lines:
+            if justify == "left":
+                line.truncate(width, column.overflow, pad=True)
+            elif justify == "right":
+                line._set_plain(line.plain.rstrip())
+                line.truncate(width, column.overflow)
+                line.pad_left(width - len(line.plain))
+            line.truncate(width, column.overflow)
+        lines.extend(new_lines)
+    return lines
+
+
+def _draw_terminal_table(
+    table: SimpleTable, width: int, *, colour: bool
+) -> tuple[list[str], int] | None:
+    """A table's lines as Rich writes them to a terminal, padded and styled; and their width."""
+    layout = _layout(table, width)
+    if layout is None or layout.table_width > width:
+        return None  # Rich would crop lines in the middle of escape sequences
+    _, widths, pads, divider, table_width = layout
+    columns = table.columns
+    header = not table.grid
+    cells: list[Sequence[Cell]] = [[c.header for c in columns]] if header else []
+    cells.extend(table.rows)
+    out: list[str] = []
+    for number, row in enumerate(cells):
+        is_header = header and number == 0
+        style = "bold" if is_header else ""  # the tables' header_style
+        drawn: list[list[str]] = []
+        for i, cell in enumerate(row):
+            if not widths[i]:
+                drawn.append([])
+                continue
+            padding = _sgr(" " * pads[i], (style,), colour=colour) if pads[i] else ""
+            lines = []
+            wrapped = _wrap_styled(
+                _StyledText.of(cell), widths[i] - pads[i], columns[i], justify=columns[i].justify
+            )
+            for line in wrapped:
+                text = line.render(style, colour=colour)
+                if text is None or padding is None:
+                    return None
+                lines.append(text + padding)
+            drawn.append(lines)
+        height = max(1, *map(len, drawn))
+        for i, lines in enumerate(drawn):
+            blank = _sgr(" " * widths[i], (style,), colour=colour) or ""
+            filler = [blank] * (height - len(lines))
+            drawn[i] = filler + lines if is_header else lines + filler
+        out.extend(divider.join(parts) for parts in zip(*drawn, strict=True))
+        if is_header:
+            out.append(_RULE * table_width)
+    if table.caption:
+        caption = _StyledText(table.caption, [])
+        for line in _wrap_styled(caption, table_width, Column("", overflow="fold"), justify="left"):
+            text = _sgr(line.plain, (_CAPTION_STYLE,), colour=colour)
+            if text is None:
+                return None
+            out.append(text)
+    return out, table_width
+
+
+def draw_terminal_view(blocks: Sequence[Block], width: int, *, colour: bool) -> str | None:
+    """Blocks as Rich writes them to a terminal at width, colour or not; None when unsure."""
+    drawn: list[str] = []
+    for block in blocks:
+        inner = width - block.indent
+        if inner < 1 or isinstance(block, RuleBlock):
+            return None
+        if isinstance(block, TextBlock):
+            styled = _StyledText.of(block.spans)
+            if not is_one_cell_text(styled.plain):
+                return None
+            lines: list[tuple[str, int]] = []
+            # Text in a view is not justified: no padding unless indented (below).
+            for line in _wrap_styled(styled, inner, Column("", overflow="fold"), justify="default"):
+                text = line.render("", colour=colour)
+                if text is None:
+                    return None
+                lines.append((text, len(line.plain)))
+        else:
+            table = _draw_terminal_table(block, inner, colour=colour)
+            if table is None:
+                return None
+            lines = [(line, table[1]) for line in table[0]]
+        for text, visible in lines:
+            if block.indent:
+                # Padding(..., (0, 0, 0, indent)) pads every line to the width.
+                drawn.append(" " * block.indent + text + " " * (inner - visible) + "\n")
+            else:
+                drawn.append(text + "\n")
+    return "".join(drawn)

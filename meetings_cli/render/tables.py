@@ -27,6 +27,7 @@ from .plain import (
     TextBlock,
     cell_text,
     draw_plain_view,
+    draw_terminal_view,
     is_one_cell_text,
 )
 
@@ -80,25 +81,56 @@ def plain_width(out: TextIO, screen: Screen) -> int | None:
     this follows rich.console.Console's own checks (is_terminal, encoding and
     size), and gives up on any setting it does not follow.
     """
+    if not _followed(out, screen) or screen.color == "always" or _isatty(out):
+        return None
+    return _console_width()
+
+
+def terminal_mode(out: TextIO, screen: Screen) -> tuple[int, bool] | None:
+    """(width, colour) of make_console's Rich console if it writes to a terminal; else None.
+
+    As plain_width, None for anything not followed: a dumb terminal, colour
+    forced on while NO_COLOR is set.
+    """
+    if not _followed(out, screen) or not (screen.color == "always" or _isatty(out)):
+        return None
     environ = os.environ
-    if screen.svg or screen.html or screen.color == "always" or sys.platform == "win32":
-        return None
-    if any(name in environ for name in _RICH_TERMINAL_SETTINGS):
-        return None
-    if not (getattr(out, "encoding", None) or "utf-8").lower().startswith("utf"):
-        return None  # Rich would swap the box characters for ASCII
+    if environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
+        return None  # Rich draws 80 columns without colour there
+    no_color = bool(environ.get("NO_COLOR"))
+    if screen.color == "always" and no_color:
+        return None  # Rich keeps bold but drops colours
+    colour = screen.color == "always" or (screen.color == "auto" and not no_color)
+    width = _console_width()
+    return None if width is None else (width, colour)
+
+
+def _followed(out: TextIO, screen: Screen) -> bool:
+    """False for settings under which the Rich console behaves in ways not copied here."""
+    if screen.svg or screen.html or sys.platform == "win32":
+        return False
+    if any(name in os.environ for name in _RICH_TERMINAL_SETTINGS):
+        return False
+    # Off UTF-8, Rich swaps the box characters for ASCII.
+    return (getattr(out, "encoding", None) or "utf-8").lower().startswith("utf")
+
+
+def _isatty(out: TextIO) -> bool:
     isatty = getattr(out, "isatty", None)
     try:
-        if isatty is not None and isatty():
-            return None
+        return bool(isatty is not None and isatty())
     except ValueError:  # a closed file: Rich takes it for not a terminal
-        pass
-    columns = environ.get("COLUMNS")
+        return False
+
+
+def _console_width() -> int | None:
+    """Console.size's width: $COLUMNS, else the first standard stream's terminal, else 80."""
+    columns = os.environ.get("COLUMNS")
     width: int | None = None
     if columns is not None and columns.isdigit():
         width = int(columns)
     else:
-        for descriptor in (0, 1, 2):  # as Rich: the first standard stream that is a terminal
+        for descriptor in (0, 1, 2):
             try:
                 width = os.get_terminal_size(descriptor).columns
             except (AttributeError, ValueError, OSError):
@@ -121,11 +153,14 @@ def draw_view(
     """
     make_blocks = blocks if callable(blocks) else lambda terminal: blocks
     width = plain_width(out, screen)
+    text = None
     if width is not None:
         text = draw_plain_view(make_blocks(False), width)
-        if text is not None:
-            out.write(text)
-            return
+    elif (terminal := terminal_mode(out, screen)) is not None:
+        text = draw_terminal_view(make_blocks(True), terminal[0], colour=terminal[1])
+    if text is not None:
+        out.write(text)
+        return
     from rich.console import Group
 
     console = make_console(out, screen)
