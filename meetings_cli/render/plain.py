@@ -519,6 +519,15 @@ def _draw_terminal_table(
             if not widths[i]:
                 drawn.append([])
                 continue
+            if isinstance(cell, str) and not (style and colour):
+                # Unstyled: the same lines as off a terminal, spaces kept.
+                inner = widths[i] - pads[i]
+                if "\n" not in cell and len(cell) <= inner and columns[i].justify == "left":
+                    drawn.append([cell.ljust(widths[i])])
+                else:
+                    padding = " " * pads[i]
+                    drawn.append([x + padding for x in _cell_lines(cell, inner, columns[i])])
+                continue
             padding = _sgr(" " * pads[i], (style,), colour=colour) if pads[i] else ""
             lines = []
             wrapped = _wrap_styled(
@@ -532,9 +541,10 @@ def _draw_terminal_table(
             drawn.append(lines)
         height = max(1, *map(len, drawn))
         for i, lines in enumerate(drawn):
-            blank = _sgr(" " * widths[i], (style,), colour=colour) or ""
-            filler = [blank] * (height - len(lines))
-            drawn[i] = filler + lines if is_header else lines + filler
+            if len(lines) < height:
+                blank = _sgr(" " * widths[i], (style,), colour=colour) or ""
+                filler = [blank] * (height - len(lines))
+                drawn[i] = filler + lines if is_header else lines + filler
         out.extend(divider.join(parts) for parts in zip(*drawn, strict=True))
         if is_header:
             out.append(_RULE * table_width)
