@@ -525,8 +525,8 @@ def _draw_terminal_table(
                 if "\n" not in cell and len(cell) <= inner and columns[i].justify == "left":
                     drawn.append([cell.ljust(widths[i])])
                 else:
-                    padding = " " * pads[i]
-                    drawn.append([x + padding for x in _cell_lines(cell, inner, columns[i])])
+                    spaces = " " * pads[i]
+                    drawn.append([x + spaces for x in _cell_lines(cell, inner, columns[i])])
                 continue
             padding = _sgr(" " * pads[i], (style,), colour=colour) if pads[i] else ""
             lines = []
