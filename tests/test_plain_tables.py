@@ -19,6 +19,7 @@ from meetings_cli.render import plain, tables
 from meetings_cli.render.plain import (
     Block,
     Column,
+    RuleBlock,
     SimpleTable,
     Span,
     TextBlock,
@@ -165,6 +166,7 @@ def test_random_tables_match_rich(spec: SimpleTable, width: int) -> None:
 
 _BLOCK = st.one_of(
     st.builds(TextBlock, _SPANS, st.sampled_from([0, 2, 4])),
+    st.builds(RuleBlock, st.sampled_from(["2018", "2020", "VII-MCIS", "a b", ""])),
     st.builds(
         lambda spec, indent: spec._replace(indent=indent),
         simple_tables(),
@@ -285,8 +287,12 @@ def test_the_timeline_of_the_bundled_data_matches_rich(year: int | None) -> None
     assert draw_plain_view(view, 80) is not None
     for width in range(30, 130, 7):
         assert_drawn_as_rich(view, width)
-    # On a terminal, years are ruled lines: only Rich draws those.
-    assert draw_plain_view(tables.timeline_view(years, frozenset(), ascii_only=False), 80) is None
+    # On a terminal, years are ruled lines.
+    ruled = tables.timeline_view(years, principal_ids(dataset), ascii_only=False)
+    assert draw_plain_view(ruled, 80) is None
+    assert draw_terminal_view(ruled, 80, colour=True) is not None
+    for width in range(30, 130, 7):
+        assert_drawn_as_rich(ruled, width)
 
 
 def test_the_list_table_of_2018_fits_80_columns_without_rich() -> None:

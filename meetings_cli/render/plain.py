@@ -354,14 +354,14 @@ _ATTRIBUTES = {
     "reverse": "7",
     "strike": "9",
 }
+_COLOUR_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
 _COLOURS = {
-    name: str(code)
-    for code, name in enumerate(
-        ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"), start=30
-    )
+    **{name: str(30 + number) for number, name in enumerate(_COLOUR_NAMES)},
+    **{f"bright_{name}": str(90 + number) for number, name in enumerate(_COLOUR_NAMES)},
 }
 #: Rich's theme styles used by the views.
 _CAPTION_STYLE = "italic dim"  # table.caption
+_RULE_STYLE = "bright_green"  # rule.line
 
 
 def _sgr(text: str, styles: Sequence[str], *, colour: bool) -> str | None:
@@ -563,8 +563,21 @@ def draw_terminal_view(blocks: Sequence[Block], width: int, *, colour: bool) -> 
     drawn: list[str] = []
     for block in blocks:
         inner = width - block.indent
-        if inner < 1 or isinstance(block, RuleBlock):
+        if inner < 1:
             return None
+        if isinstance(block, RuleBlock):
+            # Rule(Text(title, style="bold"), align="left"): the title, a space, the line.
+            title = block.title
+            if block.indent or not _ONE_CELL_LINE.fullmatch(title) or " " in title:
+                return None
+            if not title or len(title) + 2 > inner:
+                return None
+            heading = _sgr(title, ("bold",), colour=colour)
+            rule = _sgr(_RULE * (inner - len(title) - 1), (_RULE_STYLE,), colour=colour)
+            if heading is None or rule is None:
+                return None
+            drawn.append(f"{heading} {rule}\n")
+            continue
         if isinstance(block, TextBlock):
             styled = _StyledText.of(block.spans)
             if not is_one_cell_text(styled.plain):
