@@ -561,7 +561,7 @@ def search(
         sys.stdout,
         output.value,
         screen=_screen(ctx, output, svg, html),
-        table=lambda console: tables.print_search_table(console, rows),
+        blocks=lambda _terminal: [tables.search_table(rows)],
         records=lambda: rows,
         collection="search",
     )

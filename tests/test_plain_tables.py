@@ -274,6 +274,24 @@ def test_every_show_view_of_the_bundled_data_matches_rich() -> None:
             assert_drawn_as_rich(view, width)
 
 
+@pytest.mark.parametrize(
+    "query", ["terrorism", "shoigu syria", "terorism", "united nations embargo", "Moscow"]
+)
+def test_search_tables_of_the_bundled_data_match_rich(query: str) -> None:
+    from meetings_cli.load import load_dataset
+    from meetings_cli.render import records
+    from meetings_cli.search import search_meetings
+
+    dataset = load_dataset(DATA)
+    hits = search_meetings(dataset, query, list(dataset.meetings), None)
+    assert hits
+    view: list[Block] = [tables.search_table([records.search_record(dataset, h) for h in hits])]
+    assert draw_plain_view(view, 80) is not None
+    assert draw_terminal_view(view, 80, colour=True) is not None
+    for width in range(30, 130, 7):
+        assert_drawn_as_rich(view, width)
+
+
 @pytest.mark.parametrize("year", [None, 2018, 2019, 2020])
 def test_the_timeline_of_the_bundled_data_matches_rich(year: int | None) -> None:
     from meetings_cli.load import load_dataset

@@ -14,8 +14,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ..match import Candidate, Resolution
     from .plain import Block
     from .tables import Screen
@@ -375,30 +373,21 @@ def emit(
     *,
     records: Callable[[], list[dict[str, Any]]],
     collection: str,
-    table: Callable[[Console], None] | None = None,
     blocks: Callable[[bool], Sequence[Block]] | None = None,
     single: bool = False,
     screen: Screen | None = None,
 ) -> None:
-    """Draw a view, or write the records in a machine format (json, jsonl, csv).
+    """Draw the view, or write the records in a machine format (json, jsonl, csv).
 
-    `blocks` describes the view as simple tables and text (drawn without Rich
-    when the output is plain text), given whether the output is a terminal;
-    `table` draws other views on a Rich console.
+    `blocks` describes the view as tables and text, given whether the output
+    is a terminal; see tables.draw_view.
     """
     if fmt == "table":
-        from .tables import Screen, draw_view, make_console, save_exports
+        if blocks is None:
+            raise TypeError("a table needs blocks")
+        from .tables import Screen, draw_view
 
-        screen = screen or Screen()
-        title = f"meetings {collection}"
-        if blocks is not None:
-            draw_view(out, screen, blocks, title)
-            return
-        if table is None:
-            raise TypeError("emit needs table or blocks")
-        console = make_console(out, screen)
-        table(console)
-        save_exports(console, screen, title)
+        draw_view(out, screen or Screen(), blocks, f"meetings {collection}")
         return
     columns, to_row = CSV_LAYOUTS[collection]
     write_records(out, fmt, records(), columns=columns, to_row=to_row, single=single)

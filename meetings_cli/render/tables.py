@@ -478,35 +478,49 @@ def explain_lines(report: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- search
 
 
-def print_search_table(console: Console, hits: Iterable[dict[str, Any]]) -> None:
+def search_table(hits: Iterable[dict[str, Any]]) -> SimpleTable:
     """The `search` table: score, date, id, and a highlighted snippet per matched field."""
-    from rich.text import Text
-
-    table = _table()
-    table.add_column("Score", justify="right", no_wrap=True)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Matched", overflow="fold", ratio=1)
+    columns = (
+        Column("Score", justify="right", no_wrap=True),
+        Column("Date", no_wrap=True),
+        Column("ID", no_wrap=True),
+        Column("Matched", overflow="fold", ratio=1),
+    )
+    rows = []
     for hit in hits:
-        cell = Text()
         by_field: dict[str, list[dict[str, Any]]] = {}
         for match in hit["search"]["matches"]:
             by_field.setdefault(match["field"], []).append(match)
+        cell: list[Span] = []
         for number, (field_name, matches) in enumerate(by_field.items()):
             if number:
-                cell.append("\n")
-            cell.append(f"{field_name}: ", style="dim")
-            line = Text(printable(matches[0]["snippet"], one_line=True))
-            for match in matches:
-                line.highlight_regex(rf"\b{re.escape(match['matched'])}\b", "bold reverse")
-            cell.append(line)
-        table.add_row(
-            Text(f"{hit['search']['score']:g}"),
-            Text(format_dates(hit)),
-            Text(hit["id"]),
-            cell,
-        )
-    _print(console, table)
+                cell.append(Span("\n"))
+            cell.append(Span(f"{field_name}: ", "dim"))
+            snippet = printable(matches[0]["snippet"], one_line=True)
+            words = [rf"\b{re.escape(match['matched'])}\b" for match in matches]
+            cell.extend(_highlighted(snippet, words, "bold reverse"))
+        score = f"{hit['search']['score']:g}"
+        rows.append((score, format_dates(hit), hit["id"], tuple(cell)))
+    return SimpleTable(columns, rows)
+
+
+def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
+    """text in runs, those matching any pattern (merged where they touch) in style."""
+    marks = sorted(
+        m.span() for pattern in patterns for m in re.finditer(pattern, text) if m.end() > m.start()
+    )
+    merged: list[list[int]] = []
+    for start, end in marks:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    runs, position = [], 0
+    for start, end in merged:
+        runs += [Span(text[position:start]), Span(text[start:end], style)]
+        position = end
+    runs.append(Span(text[position:]))
+    return [run for run in runs if run.text]
 
 
 # --------------------------------------------------------------------------- timeline
