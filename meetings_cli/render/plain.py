@@ -1,10 +1,12 @@
 """Simple tables and views drawn exactly as Rich draws them, without importing Rich.
 
 Importing Rich takes longer than answering `meetings list` from the cache, so
-a view bound for a pipe or a file is drawn here, as plain text, when the result
-is certain: every character takes one cell (see _ONE_CELL). Anything else (a
-wide or zero-width character, a tab, a rule, a table too narrow for its
-padding) makes the drawing functions return None, and Rich draws the view.
+views are drawn here when the result is certain: every character takes one
+cell (see _ONE_CELL). draw_plain_view writes what Rich prints off a terminal
+(no colour, no trailing spaces); draw_terminal_view what it writes to one
+(padded lines, escape sequences or not). Anything else (a wide or zero-width
+character, a tab, a style not listed below, a table too narrow for its
+padding) makes them return None, and Rich draws the view.
 
 What is copied is the part of Rich's layout that `tables.rich_block` asks
 for: tables with box SIMPLE_HEAD without edges and cell padding (0, 1, 0, 0),
