@@ -88,7 +88,7 @@ def assert_drawn_as_rich(view: list[Block], width: int) -> None:
 def test_every_one_cell_character_is_one_cell_for_rich() -> None:
     from rich.cells import cell_len
 
-    accepted = [chr(c) for c in range(0x30000) if plain._ONE_CELL_LINE.fullmatch(chr(c))]
+    accepted = [chr(c) for c in range(0x30000) if c != 10 and plain.is_one_cell_text(chr(c))]
     assert len(accepted) > 1000
     wrong = [
         f"U+{ord(c):04X}"
@@ -153,6 +153,14 @@ def simple_tables(draw: Any) -> SimpleTable:
         return SimpleTable(columns, rows, grid=True)
     caption = draw(st.one_of(st.none(), words.map(" ".join)))
     return SimpleTable(columns, rows, caption)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_CELL.map(lambda t: t.replace("\n", " ")), width=st.integers(1, 30), fold=st.booleans())
+def test_the_quick_word_wrap_breaks_where_the_word_by_word_one_does(
+    text: str, width: int, fold: bool
+) -> None:
+    assert plain._divide_line(text, width, fold=fold) == plain._divide_words(text, width, fold=fold)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -36,7 +36,6 @@ _ONE_CELL = (
     "\u0621-\u064a\u0660-\u066f\u0671-\u06d3\u06d5\u06f0-\u06ff"
     "\u2010-\u2027\u2030-\u205e\u20ac\u2116\u2122"
 )
-_ONE_CELL_LINE = re.compile(f"[{_ONE_CELL}]*")
 _ONE_CELL_TEXT = re.compile(f"[{_ONE_CELL}\n]*")
 #: What Rich's word wrapper (rich._wrap.words) counts as a word.
 _WORD = re.compile(r"\s*\S+\s*")
@@ -293,6 +292,24 @@ def _cell_lines(text: str, width: int, column: Column) -> list[str]:
 
 def _divide_line(text: str, width: int, *, fold: bool) -> list[int]:
     """Where rich._wrap.divide_line breaks text to fit width (one-cell characters)."""
+    words = text.split()
+    if words and " ".join(words) == text and max(map(len, words)) <= width:
+        # Words one space apart, none too long (most text): the same greedy breaks, faster.
+        breaks: list[int] = []
+        offset = start = 0
+        for word in words:
+            if width - offset >= len(word):
+                offset += len(word) + 1
+            elif offset and start:
+                breaks.append(start)
+                offset = len(word) + 1
+            start += len(word) + 1
+        return breaks
+    return _divide_words(text, width, fold=fold)
+
+
+def _divide_words(text: str, width: int, *, fold: bool) -> list[int]:
+    """rich._wrap.divide_line, word by word as Rich matches them."""
     breaks: list[int] = []
     offset = 0
     for match in _WORD.finditer(text):
@@ -570,7 +587,7 @@ def draw_terminal_view(blocks: Sequence[Block], width: int, *, colour: bool) -> 
         if isinstance(block, RuleBlock):
             # Rule(Text(title, style="bold"), align="left"): the title, a space, the line.
             title = block.title
-            if block.indent or not _ONE_CELL_LINE.fullmatch(title) or " " in title:
+            if block.indent or not is_one_cell_text(title) or " " in title or "\n" in title:
                 return None
             if not title or len(title) + 2 > inner:
                 return None
