@@ -10,7 +10,9 @@ dataset (`meetings list --json` saved to a file); yq (the Python jq wrapper for
 YAML, if installed) answers it on the YAML, up to --yq-max meetings because it
 takes about a minute at 100,000. The cache is warmed before timing; the cold
 run (YAML parsed, validated and cached) is timed once per size. Peak memory
-(maximum resident set) is reported for the largest size.
+(maximum resident set) is reported for each command. Tables are also run in
+alternation with the same command's --json: "x json" is the ratio of those
+medians.
 
 Measurement, not a test: nothing here passes or fails.
 """
@@ -79,6 +81,15 @@ def paired(command: list[str], env: dict[str, str], runs: int) -> tuple[float, f
     return statistics.median(mine), statistics.median(base), peak
 
 
+def alternated(first: list[str], second: list[str], env: dict[str, str], runs: int) -> float:
+    """Median time of first over median time of second, run in alternation."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        times[0].append(run_once(first, env)[0])
+        times[1].append(run_once(second, env)[0])
+    return statistics.median(times[0]) / statistics.median(times[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -102,6 +113,7 @@ def main() -> None:
     env.pop("MEETINGS_DATA", None)
 
     rows = []
+    json_ratios: dict[tuple[str, str], float] = {}
     for size in args.sizes:
         root = bundled_data_dir() if size == 0 else args.work / f"data-{size}"
         if size and not (root / "synthetic" / "meetings.yaml").exists():
@@ -123,6 +135,11 @@ def main() -> None:
             if question.endswith(TERMINAL):
                 words = ["--color", "always", *words]
             median, bare, peak = paired([*base, *words], env, args.runs)
+            if question in tables:  # a table against the same command's --json, alternated
+                as_json = [*base, *question.removesuffix(TERMINAL).split(), "--json"]
+                json_ratios[(label, question)] = alternated(
+                    [*base, *words], as_json, env, args.runs
+                )
             jq_time = yq_time = None
             if jq and question in JQ_QUESTIONS:
                 jq_time = statistics.median(
@@ -152,12 +169,11 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
-    medians = {(label, question): median for label, question, median, *_ in rows}
     for label, question, median, bare, jq_time, yq_time, peak in rows:
         ratio = f"{median / bare:.1f}" if bare else ""
-        # A table against the same command's --json, as timed in this run.
-        as_json = medians.get((label, question.removesuffix(TERMINAL) + " --json"))
-        json_ratio = f"{median / as_json:.2f}" if as_json and "--json" not in question else ""
+        json_ratio = (
+            f"{json_ratios[(label, question)]:.2f}" if (label, question) in json_ratios else ""
+        )
         jq_text = f"{jq_time * 1000:.0f} ms" if jq_time else ""
         jq_ratio = f"{median / jq_time:.2f}" if jq_time else ""
         yq_text = f"{yq_time * 1000:.0f} ms" if yq_time else ""

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,11 @@ def test_the_quick_word_wrap_breaks_where_the_word_by_word_one_does(
     text: str, width: int, fold: bool
 ) -> None:
     assert plain._divide_line(text, width, fold=fold) == plain._divide_words(text, width, fold=fold)
+    words = plain._spaced_words(text, width)
+    if words is not None:
+        breaks = plain._divide_words(text, width, fold=fold)
+        pieces = [text[a:b].rstrip() for a, b in pairwise([0, *breaks, len(text)])]
+        assert plain._greedy_lines(words, width) == pieces
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

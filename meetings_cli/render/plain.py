@@ -276,6 +276,11 @@ def _cell_lines(text: str, width: int, column: Column) -> list[str]:
             continue
         if column.no_wrap:
             pieces = [paragraph]
+        elif (words := _spaced_words(paragraph, width)) is not None:
+            # Words one space apart, none too long: each line is its words, justified.
+            for line in _greedy_lines(words, width):
+                lines.append(line.ljust(width) if column.justify == "left" else line.rjust(width))
+            continue
         else:
             breaks = _divide_line(paragraph, width, fold=column.overflow == "fold")
             edges = [0, *breaks, len(paragraph)]
@@ -290,10 +295,33 @@ def _cell_lines(text: str, width: int, column: Column) -> list[str]:
     return lines
 
 
-def _divide_line(text: str, width: int, *, fold: bool) -> list[int]:
-    """Where rich._wrap.divide_line breaks text to fit width (one-cell characters)."""
+def _spaced_words(text: str, width: int) -> list[str] | None:
+    """text's words if they are one space apart and none is wider than width, else None."""
     words = text.split()
     if words and " ".join(words) == text and max(map(len, words)) <= width:
+        return words
+    return None
+
+
+def _greedy_lines(words: list[str], width: int) -> list[str]:
+    """Words one space apart, wrapped where _divide_line breaks them, without the break spaces."""
+    lines: list[str] = []
+    line: list[str] = []
+    offset = 0
+    for word in words:
+        if width - offset < len(word):
+            lines.append(" ".join(line))
+            line, offset = [], 0
+        line.append(word)
+        offset += len(word) + 1
+    lines.append(" ".join(line))
+    return lines
+
+
+def _divide_line(text: str, width: int, *, fold: bool) -> list[int]:
+    """Where rich._wrap.divide_line breaks text to fit width (one-cell characters)."""
+    words = _spaced_words(text, width)
+    if words is not None:
         # Words one space apart, none too long (most text): the same greedy breaks, faster.
         breaks: list[int] = []
         offset = start = 0
