@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,3 +64,28 @@ def cli_bare(monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return runner.invoke(app, list(args), env=env)
 
     return invoke
+
+
+def warm_run_imports(
+    args: list[str], cache: Path, env: dict[str, str | None] | None = None
+) -> tuple[str, set[str]]:
+    """Run `python -m meetings_cli ARGS` twice on one cache: the second run's output and imports.
+
+    env adds variables (None: removes them). Runs from the cache's parent, not
+    the repository, whose source tree would shadow the installed package (and
+    have a cache of its own).
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-X", "importtime", "-m", "meetings_cli", "--data", str(DATA), *args]
+    run_env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
+    for name, value in (env or {}).items():
+        if value is None:
+            run_env.pop(name, None)
+        else:
+            run_env[name] = value
+    subprocess.run(command, env=run_env, check=True, capture_output=True, cwd=cache.parent)
+    warm = subprocess.run(
+        command, env=run_env, check=True, capture_output=True, text=True, cwd=cache.parent
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
+    return warm.stdout, imported

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, edit
+from conftest import DATA, edit, warm_run_imports
 
 from meetings_cli import store
 from meetings_cli.errors import DataError
@@ -154,23 +154,8 @@ def test_the_full_dataset_round_trips_through_the_cache(cache: Path) -> None:
 
 
 def test_warm_who_json_imports_neither_rich_nor_yaml_nor_numpy(cache: Path) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-X", "importtime", "-m", "meetings_cli", "--data", str(DATA)]
-    env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
-    where = cache.parent  # not the repository, whose source tree would shadow the install
-    subprocess.run(
-        [*command, "who", "Hatami", "--json"], env=env, check=True, capture_output=True, cwd=where
-    )
-    warm = subprocess.run(
-        [*command, "who", "Hatami", "--json"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=where,
-    )
-    assert json.loads(warm.stdout)["person"]["id"] == "amir-hatami"
-    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
+    output, imported = warm_run_imports(["who", "Hatami", "--json"], cache)
+    assert json.loads(output)["person"]["id"] == "amir-hatami"
     assert "meetings_cli.store" in imported  # answered from the cache...
     assert not imported & {"rich", "yaml", "numpy", "typer", "rapidfuzz", "meetings_cli.load"}
 
