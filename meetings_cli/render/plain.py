@@ -186,40 +186,67 @@ def _layout(table: SimpleTable, width: int) -> _Layout | None:
 def draw_plain(table: SimpleTable, width: int) -> str | None:
     """The table as Rich prints it at width, without colour; None when unsure."""
     layout = _layout(table, width)
-    if layout is None:
+    lines = None if layout is None else _table_lines(table, layout, colour=False)
+    if lines is None:
         return None
+    # Rich crops what does not fit the screen; off a terminal, tables._print drops the padding.
+    return "".join(line[:width].rstrip() + "\n" for line in lines)
+
+
+def _table_lines(table: SimpleTable, layout: _Layout, *, colour: bool) -> list[str] | None:
+    """A table's lines, padded to its width, with escape sequences if colour; None if unsure."""
     grid, widths, pads, divider, table_width = layout
     columns = table.columns
-    inners = [size - pad for size, pad in zip(widths, pads, strict=True)]
-    pad_texts = [" " * pad for pad in pads]
-    blanks = [" " * size for size in widths]
+    header = not table.grid
+    cells: list[Sequence[Cell]] = [[c.header for c in columns]] if header else []
+    cells.extend(table.rows)
+    # Padding and blank lines take the row's style: bold in the header (its header_style).
+    header_pads = [_sgr(" " * pad, ("bold",), colour=colour) or "" for pad in pads]
+    body_pads = [" " * pad for pad in pads]
     out: list[str] = []
-    for number, row in enumerate(grid):
+    for number, (row, texts) in enumerate(zip(cells, grid, strict=True)):
+        is_header = header and number == 0
+        style = "bold" if is_header else ""
+        padding = header_pads if is_header else body_pads
         drawn: list[list[str]] = []
         for i, cell in enumerate(row):
+            column, text, inner = columns[i], texts[i], widths[i] - pads[i]
             if not widths[i]:
                 drawn.append([])  # Rich renders nothing into a column narrowed to nothing
-            elif "\n" not in cell and len(cell) <= inners[i] and columns[i].justify == "left":
-                drawn.append([cell.ljust(widths[i])])  # fits on one line: the common case
+                continue
+            if colour and not isinstance(cell, str):
+                styled = _StyledText.of(cell)
+                rendered = [
+                    line.render(style, colour=colour)
+                    for line in _wrap_styled(styled, inner, column, justify=column.justify)
+                ]
+                if None in rendered:
+                    return None  # a style this copy does not know
+                lines = [line for line in rendered if line is not None]
+            elif "\n" not in text and len(text) <= inner and column.justify == "left":
+                lines = [text.ljust(inner)]  # fits on one line: the common case
             else:
-                padding = pad_texts[i]
-                drawn.append([line + padding for line in _cell_lines(cell, inners[i], columns[i])])
+                lines = _cell_lines(text, inner, column)
+            if style and colour:  # one run of text: the whole line in the row's style
+                lines = [_sgr(line, (style,), colour=colour) or line for line in lines]
+            drawn.append([line + padding[i] for line in lines])
         height = max(1, *map(len, drawn))
-        is_header = number == 0 and not table.grid
         if height == 1 and all(drawn):
             out.append(divider.join(lines[0] for lines in drawn))
         else:
             for i, lines in enumerate(drawn):
-                blank = [blanks[i]] * (height - len(lines))
-                # Rich aligns header cells to the bottom, body cells to the top.
-                drawn[i] = blank + lines if is_header else lines + blank
+                if len(lines) < height:
+                    blank = _sgr(" " * widths[i], (style,), colour=colour) or ""
+                    filler = [blank] * (height - len(lines))
+                    # Rich aligns header cells to the bottom, body cells to the top.
+                    drawn[i] = filler + lines if is_header else lines + filler
             out.extend(divider.join(parts) for parts in zip(*drawn, strict=True))
         if is_header:
             out.append(_RULE * table_width)
     if table.caption:
-        out.extend(_cell_lines(table.caption, table_width, Column("", overflow="fold")))
-    # Rich crops what does not fit the screen.
-    return "".join(line[:width].rstrip() + "\n" for line in out)
+        for line in _cell_lines(table.caption, table_width, Column("", overflow="fold")):
+            out.append(_sgr(line, (_CAPTION_STYLE,), colour=colour) or "")
+    return out
 
 
 def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
@@ -545,66 +572,6 @@ def _wrap_styled(
     return lines
 
 
-def _draw_terminal_table(
-    table: SimpleTable, width: int, *, colour: bool
-) -> tuple[list[str], int] | None:
-    """A table's lines as Rich writes them to a terminal, padded and styled; and their width."""
-    layout = _layout(table, width)
-    if layout is None or layout.table_width > width:
-        return None  # Rich would crop lines in the middle of escape sequences
-    _, widths, pads, divider, table_width = layout
-    columns = table.columns
-    header = not table.grid
-    cells: list[Sequence[Cell]] = [[c.header for c in columns]] if header else []
-    cells.extend(table.rows)
-    out: list[str] = []
-    for number, row in enumerate(cells):
-        is_header = header and number == 0
-        style = "bold" if is_header else ""  # the tables' header_style
-        drawn: list[list[str]] = []
-        for i, cell in enumerate(row):
-            if not widths[i]:
-                drawn.append([])
-                continue
-            if isinstance(cell, str) and not (style and colour):
-                # Unstyled: the same lines as off a terminal, spaces kept.
-                inner = widths[i] - pads[i]
-                if "\n" not in cell and len(cell) <= inner and columns[i].justify == "left":
-                    drawn.append([cell.ljust(widths[i])])
-                else:
-                    spaces = " " * pads[i]
-                    drawn.append([x + spaces for x in _cell_lines(cell, inner, columns[i])])
-                continue
-            padding = _sgr(" " * pads[i], (style,), colour=colour) if pads[i] else ""
-            lines = []
-            wrapped = _wrap_styled(
-                _StyledText.of(cell), widths[i] - pads[i], columns[i], justify=columns[i].justify
-            )
-            for line in wrapped:
-                text = line.render(style, colour=colour)
-                if text is None or padding is None:
-                    return None
-                lines.append(text + padding)
-            drawn.append(lines)
-        height = max(1, *map(len, drawn))
-        for i, lines in enumerate(drawn):
-            if len(lines) < height:
-                blank = _sgr(" " * widths[i], (style,), colour=colour) or ""
-                filler = [blank] * (height - len(lines))
-                drawn[i] = filler + lines if is_header else lines + filler
-        out.extend(divider.join(parts) for parts in zip(*drawn, strict=True))
-        if is_header:
-            out.append(_RULE * table_width)
-    if table.caption:
-        caption = _StyledText(table.caption, [])
-        for line in _wrap_styled(caption, table_width, Column("", overflow="fold"), justify="left"):
-            text = _sgr(line.plain, (_CAPTION_STYLE,), colour=colour)
-            if text is None:
-                return None
-            out.append(text)
-    return out, table_width
-
-
 def draw_terminal_view(blocks: Sequence[Block], width: int, *, colour: bool) -> str | None:
     """Blocks as Rich writes them to a terminal at width, colour or not; None when unsure."""
     drawn: list[str] = []
@@ -637,10 +604,13 @@ def draw_terminal_view(blocks: Sequence[Block], width: int, *, colour: bool) -> 
                     return None
                 lines.append((text, len(line.plain)))
         else:
-            table = _draw_terminal_table(block, inner, colour=colour)
+            layout = _layout(block, inner)
+            if layout is None or layout.table_width > inner:
+                return None  # Rich would crop lines in the middle of escape sequences
+            table = _table_lines(block, layout, colour=colour)
             if table is None:
                 return None
-            lines = [(line, table[1]) for line in table[0]]
+            lines = [(line, layout.table_width) for line in table]
         for text, visible in lines:
             if block.indent:
                 # Padding(..., (0, 0, 0, indent)) pads every line to the width.
