@@ -146,7 +146,7 @@ def draw_view(
     blocks: Sequence[Block] | Callable[[bool], Sequence[Block]],
     title: str,
 ) -> None:
-    """Draw tables and text one under the other: without Rich when the output is plain text.
+    """Draw tables and text one under the other: by render/plain.py where it can, else by Rich.
 
     blocks may be a function of whether the output is a terminal (which only
     Rich can tell for sure) for views that decorate a terminal differently.
