@@ -1,5 +1,5 @@
 """`python -m meetings_cli` runs the `meetings` command."""
 
-from .main import run
+from .cli import run
 
 run()

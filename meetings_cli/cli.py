@@ -5,11 +5,11 @@
 
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Optional
 
 import typer
 
@@ -17,8 +17,10 @@ from . import __version__
 from .paths import DATA_ENV, locate_dataset
 
 if TYPE_CHECKING:
+    from .match import PersonIndex, Resolution
     from .model import Dataset, Meeting
-    from .render.tables import Screen
+    from .query import MeetingFilter
+    from .render.draw import View
 
 app = typer.Typer(
     name="meetings",
@@ -52,8 +54,7 @@ class ColorMode(str, Enum):
     never = "never"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Global options, handed to every command through the Typer context."""
 
     data: str | None
@@ -61,42 +62,47 @@ class Settings:
     cache: bool = True
 
 
-def _scan(ctx: typer.Context) -> dict[str, list[dict[str, str]]]:
-    """Ids and names for shell completion, read without YAML or validation (fast on Tab)."""
-    from .paths import quick_scan
+def _completion_dataset(ctx: typer.Context) -> "Dataset | None":
+    """The dataset in use, for Tab completion; None if it cannot be read or is invalid."""
+    from .errors import DataError
+    from .store import load_with_cache
 
     data = ctx.find_root().params.get("data")
     try:
-        return quick_scan(locate_dataset(data))
-    except OSError:
-        return {}
+        return load_with_cache(locate_dataset(data))
+    except (DataError, OSError):
+        return None
 
 
-def _starting_with(values: list[str], incomplete: str) -> list[str]:
+def _starting_with(values: Sequence[str], incomplete: str) -> list[str]:
     wanted = incomplete.casefold()
     return [v for v in dict.fromkeys(values) if v.casefold().startswith(wanted)]
 
 
 def complete_meeting_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Meeting ids for Tab completion."""
-    return _starting_with([r["id"] for r in _scan(ctx).get("meetings", [])], incomplete)
+    dataset = _completion_dataset(ctx)
+    return _starting_with([m.id for m in dataset.meetings] if dataset else [], incomplete)
 
 
 def complete_event_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Event ids for Tab completion."""
-    return _starting_with([r["id"] for r in _scan(ctx).get("events", [])], incomplete)
+    dataset = _completion_dataset(ctx)
+    return _starting_with([e.id for e in dataset.events] if dataset else [], incomplete)
 
 
 def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
     """Surnames and full names for Tab completion."""
-    people = _scan(ctx).get("people", [])
-    names = [r.get("short_name", "") for r in people] + [r.get("name", "") for r in people]
-    return _starting_with([n for n in names if n], incomplete)
+    dataset = _completion_dataset(ctx)
+    people = dataset.people if dataset else ()
+    names = [p.short_name for p in people] + [p.name for p in people]
+    return _starting_with(names, incomplete)
 
 
 def complete_topics(ctx: typer.Context, incomplete: str) -> list[str]:
     """Topic ids for Tab completion."""
-    return _starting_with([r["id"] for r in _scan(ctx).get("topics", [])], incomplete)
+    dataset = _completion_dataset(ctx)
+    return _starting_with([t.id for t in dataset.topics] if dataset else [], incomplete)
 
 
 FormatOption = Annotated[
@@ -218,6 +224,11 @@ def main(
 # --------------------------------------------------------------------------- helpers
 
 
+def _note(message: str) -> None:
+    """A message for the person at the terminal: standard error."""
+    typer.echo(message, err=True)
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     typer.echo(f"meetings: {message}", err=True)
     raise typer.Exit(code)
@@ -242,27 +253,40 @@ def _print_problems(lines: list[str]) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
+def _format(
+    fmt: OutputFormat | None, as_json: bool, svg: Path | None = None, html: Path | None = None
+) -> OutputFormat:
+    """The output format the options ask for; exits 2 if they contradict each other."""
     if as_json and fmt not in (None, OutputFormat.json):
         _fail(f"--json and --format {fmt.value if fmt else ''} disagree: give one of them")
-    return OutputFormat.json if as_json else fmt or OutputFormat.table
-
-
-def _screen(
-    ctx: typer.Context,
-    output: OutputFormat,
-    svg: Path | None = None,
-    html: Path | None = None,
-    *,
-    ascii_only: bool = False,
-) -> "Screen":
-    """Drawing settings from the global --color and the command's --svg/--html/--ascii."""
-    from .render.tables import Screen
-
+    output = OutputFormat.json if as_json else fmt or OutputFormat.table
     if (svg or html) and output is not OutputFormat.table:
         _fail("--svg and --html save table output: leave out --format/--json")
+    return output
+
+
+def _emit(
+    ctx: typer.Context,
+    output: OutputFormat,
+    *,
+    view: "View",
+    records: Callable[[], Sequence[dict[str, Any]]],
+    collection: str,
+    title: str,
+    svg: Path | None = None,
+    html: Path | None = None,
+    single: bool = False,
+) -> None:
+    """Draw the view (a table), or write the records as json, jsonl or csv."""
+    if output is not OutputFormat.table:
+        from .render.formats import write_collection
+
+        write_collection(sys.stdout, output.value, records(), collection, single=single)
+        return
+    from .render.draw import draw
+
     settings: Settings = ctx.obj
-    return Screen(color=settings.color, svg=svg, html=html, ascii=ascii_only)
+    draw(sys.stdout, view, color=settings.color, svg=svg, html=html, title=title)
 
 
 def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
@@ -275,6 +299,53 @@ def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
         return parse_partial_date(text, end=end)
     except ValueError:
         _fail(f"invalid value for {option}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def _filters(
+    year: list[int] | None,
+    from_: str | None,
+    to: str | None,
+    country: list[str] | None,
+    event: list[str] | None,
+    kind: list[str] | None,
+    topic: list[str] | None,
+    person: list[str] | None,
+) -> "MeetingFilter":
+    """The filter options of `list` and friends as one value; exits 2 on a bad date."""
+    from .query import MeetingFilter
+
+    return MeetingFilter(
+        years=tuple(year or ()),
+        first=_parse_day(from_, "--from", end=False),
+        last=_parse_day(to, "--to", end=True),
+        countries=tuple(country or ()),
+        events=tuple(event or ()),
+        kinds=tuple(kind or ()),
+        topics=tuple(topic or ()),
+        people=tuple(person or ()),
+    )
+
+
+def _select(
+    dataset: "Dataset", wanted: "MeetingFilter", output: OutputFormat, collection: str
+) -> "list[Meeting]":
+    """The meetings the filters select; exits 2 on a bad value, 1 on an unknown person."""
+    from .query import NotFound, QueryError, select_meetings
+
+    try:
+        return select_meetings(dataset, wanted)
+    except QueryError as error:
+        _fail(str(error))
+    except NotFound as error:
+        _print_empty(output, collection)
+        _fail(str(error), EXIT_NOTHING)
+
+
+def _print_empty(output: OutputFormat, collection: str) -> None:
+    """Keep pipelines valid when nothing matched (see formats.write_empty)."""
+    from .render.formats import write_empty
+
+    write_empty(sys.stdout, output.value, collection)
 
 
 # --------------------------------------------------------------------------- commands
@@ -302,67 +373,26 @@ def list_meetings(
     options must all hold. A meeting known only to a range of days matches a
     date filter if any day of the range does.
     """
-    output = _format(fmt, as_json)
+    from .render import records, views
+
+    output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person)
     dataset = _dataset(ctx)
-    meetings = _select(
-        dataset, output, "meetings", year, from_, to, country, event, kind, topic, person
-    )
+    meetings = _select(dataset, wanted, output, "meetings")
     if not meetings:
         _print_empty(output, "meetings")
         _fail("no meetings match", EXIT_NOTHING)
-    from .render import formats, records, tables
-
     rows = [records.meeting_record(dataset, m) for m in meetings]
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.meeting_table([tables.meeting_row(r) for r in rows])],
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.meeting_table(rows),
         records=lambda: rows,
         collection="meetings",
+        title="meetings list",
+        svg=svg,
+        html=html,
     )
-
-
-def _select(
-    dataset: "Dataset",
-    output: OutputFormat,
-    collection: str,
-    year: list[int] | None,
-    from_: str | None,
-    to: str | None,
-    country: list[str] | None,
-    event: list[str] | None,
-    kind: list[str] | None,
-    topic: list[str] | None,
-    person: list[str] | None,
-) -> "list[Meeting]":
-    """The meetings the filter options select; exits 2 on a bad value, 1 on an unknown person."""
-    from .query import MeetingFilter, NotFound, QueryError, select_meetings
-
-    wanted = MeetingFilter(
-        years=tuple(year or ()),
-        first=_parse_day(from_, "--from", end=False),
-        last=_parse_day(to, "--to", end=True),
-        countries=tuple(country or ()),
-        events=tuple(event or ()),
-        kinds=tuple(kind or ()),
-        topics=tuple(topic or ()),
-        people=tuple(person or ()),
-    )
-    try:
-        return select_meetings(dataset, wanted)
-    except QueryError as error:
-        _fail(str(error))
-    except NotFound as error:
-        _print_empty(output, collection)
-        _fail(str(error), EXIT_NOTHING)
-
-
-def _print_empty(output: OutputFormat, collection: str) -> None:
-    """Keep pipelines valid when nothing matched (see formats.write_empty)."""
-    from .render.formats import write_empty
-
-    write_empty(sys.stdout, output.value, collection)
 
 
 @app.command()
@@ -383,22 +413,24 @@ def show(
 ) -> None:
     """Show one meeting in full: participants, summary, quotes, sources, disagreements."""
     from .query import NotFound, find_meeting
-    from .render import formats, records, tables
+    from .render import records, views
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
     dataset = _dataset(ctx)
     try:
         meeting = find_meeting(dataset, meeting_id)
     except NotFound as error:
         _fail(str(error), EXIT_NOTHING)
     record = records.meeting_record(dataset, meeting)
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: tables.meeting_view(record),
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.meeting_view(record),
         records=lambda: [record],
         collection="meetings",
+        title=f"meetings show {meeting.id}",
+        svg=svg,
+        html=html,
         single=True,
     )
 
@@ -413,22 +445,24 @@ def context(
 ) -> None:
     """List what the sources mention that is not a meeting in Moscow (summits, votes, remarks)."""
     from .query import sort_context
-    from .render import formats, records, tables
+    from .render import records, views
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
     dataset = _dataset(ctx)
     items = sort_context(dataset.context)
     if not items:
         _print_empty(output, "context")
         _fail("the dataset has no context items", EXIT_NOTHING)
     rows = [records.context_record(dataset, item) for item in items]
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.context_table(rows)],
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.context_table(rows),
         records=lambda: rows,
         collection="context",
+        title="meetings context",
+        svg=svg,
+        html=html,
     )
 
 
@@ -439,7 +473,10 @@ def who(
         list[str],
         typer.Argument(
             metavar="NAME",
-            help="A name in any spelling or script, e.g. Shoygu, Шойгу, حاتمی.",
+            help=(
+                "A name in any spelling or script, e.g. Shoygu, Шойгу, حاتمی; "
+                "- reads names from standard input, one per line."
+            ),
             autocompletion=complete_people,
         ),
     ],
@@ -458,36 +495,106 @@ def who(
     alias matched, the score, and the runner-up. Exits 1 when no one in the
     dataset matches, or when two people match about equally well (the
     candidates are listed).
+
+    `meetings who -` resolves the names on standard input, one per line, and
+    prints one line per name in input order: tab-separated query, status, id
+    and name, or with --json one `who --json` object per line (JSON Lines).
+    It exits 1 if any line did not resolve.
     """
     from .match import PersonIndex, describe_failure
-    from .query import meetings_with
-    from .render import formats, records, tables
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
     if output not in (OutputFormat.table, OutputFormat.json):
         _fail("who prints a table or --json (use `meetings list --person` for jsonl or csv)")
-    screen = _screen(ctx, output, svg, html)
     dataset = _dataset(ctx)
     index = PersonIndex.build(dataset.people)
-    resolution = index.resolve(" ".join(name), runner_up=explain)
+    if name == ["-"]:
+        if svg or html:
+            _fail("--svg and --html save one person's view: leave them out with `who -`")
+        resolved = _who_batch(dataset, index, output, explain)
+        raise typer.Exit(EXIT_OK if resolved else EXIT_NOTHING)
+    resolution, report = _who_report(dataset, index, " ".join(name), explain)
+    if output is OutputFormat.json:
+        from .render.formats import write_json
+
+        write_json(sys.stdout, report)
+    elif report["person"]:
+        from .render import views
+
+        _emit(
+            ctx,
+            output,
+            view=views.who_view(report, explain=explain),
+            records=lambda: [report],
+            collection="people",
+            title=f"meetings who {' '.join(name)}",
+            svg=svg,
+            html=html,
+        )
+    if report["person"] is None:
+        if explain and output is OutputFormat.table:
+            from .render.views import explain_lines
+
+            for line in explain_lines(report):
+                _note(line)
+        _fail(describe_failure(resolution, index.name_of), EXIT_NOTHING)
+
+
+def _who_report(
+    dataset: "Dataset",
+    index: "PersonIndex",
+    name: str,
+    explain: bool,
+    meetings_of: "Callable[[str], list[dict[str, Any]]] | None" = None,
+) -> "tuple[Resolution, dict[str, Any]]":
+    """How a name resolved, and its `who --json` object (meetings_of: a person's meetings)."""
+    from .query import meetings_with
+    from .render import records, views
+
+    def meeting_records(person_id: str) -> list[dict[str, Any]]:
+        return [records.meeting_record(dataset, m) for m in meetings_with(dataset, person_id)]
+
+    resolution = index.resolve(name, runner_up=explain)
     best = resolution.best
-    meetings = meetings_with(dataset, best.person_id) if best else []
-    report = formats.who_record(
+    return resolution, records.who_record(
         resolution,
         records.person_record(index.people[best.person_id]) if best else None,
-        [records.meeting_record(dataset, m) for m in meetings],
+        (meetings_of or meeting_records)(best.person_id) if best else [],
         lambda pid: records.person_record(index.people[pid]),
     )
-    if output is OutputFormat.json:
-        formats.write_json(sys.stdout, report)
-    elif best:
-        view = tables.who_view(report, explain=explain)
-        tables.draw_view(sys.stdout, screen, view, f"meetings who {' '.join(name)}")
-    if best is None:
-        if explain and output is OutputFormat.table:
-            for line in tables.explain_lines(report):
-                typer.echo(line, err=True)
-        _fail(describe_failure(resolution, index.name_of), EXIT_NOTHING)
+
+
+def _who_batch(
+    dataset: "Dataset", index: "PersonIndex", output: OutputFormat, explain: bool
+) -> bool:
+    """Resolve every line of standard input in order; True if every one resolved."""
+    import functools
+    import json
+
+    from .query import meetings_with
+    from .render import records
+    from .render.text import printable
+
+    @functools.cache
+    def meetings_of(person_id: str) -> list[dict[str, Any]]:
+        return [records.meeting_record(dataset, m) for m in meetings_with(dataset, person_id)]
+
+    try:
+        lines = sys.stdin.readlines()
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read names from standard input: {error}")
+    every_one = True
+    for line in lines:
+        _, report = _who_report(dataset, index, line.rstrip("\r\n"), explain, meetings_of)
+        person = report["person"]
+        every_one = every_one and person is not None
+        if output is OutputFormat.json:
+            sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        else:
+            cells = (report["query"], report["match"]["status"])
+            cells += (person["id"], person["name"]) if person else ("", "")
+            sys.stdout.write("\t".join(printable(c, one_line=True) for c in cells) + "\n")
+    return every_one
 
 
 @app.command()
@@ -500,22 +607,24 @@ def people(
 ) -> None:
     """List everyone in the dataset with country, role and number of meetings."""
     from .query import people_with_counts
-    from .render import formats, records, tables
+    from .render import records, views
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
     dataset = _dataset(ctx)
     everyone = people_with_counts(dataset)
     if not everyone:
         _print_empty(output, "people")
         _fail("the dataset has no people", EXIT_NOTHING)
     rows = [records.person_record(p, n) for p, n in everyone]
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.people_table(rows)],
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.people_table(rows),
         records=lambda: rows,
         collection="people",
+        title="meetings people",
+        svg=svg,
+        html=html,
     )
 
 
@@ -546,24 +655,27 @@ def search(
     Every word must be found; each may be misspelt a little ("terorism") and
     names may be in any spelling. Takes the same filters as `list`.
     """
-    from .render import formats, records, tables
+    from .render import records, views
     from .search import search_meetings
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person)
     dataset = _dataset(ctx)
-    pool = _select(dataset, output, "search", year, from_, to, country, event, kind, topic, person)
+    pool = _select(dataset, wanted, output, "search")
     hits = search_meetings(dataset, " ".join(text), pool, limit or None)
     if not hits:
         _print_empty(output, "search")
         _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)
     rows = [records.search_record(dataset, hit) for hit in hits]
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.search_table(rows)],
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.search_table(rows),
         records=lambda: rows,
         collection="search",
+        title=f"meetings search {' '.join(text)}",
+        svg=svg,
+        html=html,
     )
 
 
@@ -592,34 +704,35 @@ def timeline(
     Takes the filters of `list`. Dates show their precision (3 Apr, 3–6 Apr)
     and ~ marks an inferred date; records where sources disagree are marked.
     """
-    from .render import formats, records, tables
+    from .render import records, views
     from .report import principal_ids
     from .report import timeline as group_by_year
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person)
     dataset = _dataset(ctx)
-    meetings = _select(
-        dataset, output, "timeline", year, from_, to, country, event, kind, topic, person
-    )
+    meetings = _select(dataset, wanted, output, "timeline")
     if not meetings:
         _print_empty(output, "timeline")
         _fail("no meetings match", EXIT_NOTHING)
     years = records.timeline_record(dataset, group_by_year(dataset, meetings))
     if output is OutputFormat.json:
-        formats.write_json(sys.stdout, years)
-        return
-    screen = _screen(ctx, output, svg, html, ascii_only=ascii_only)
-    principals = principal_ids(dataset)
+        from .render.formats import write_json
 
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=screen,
-        blocks=lambda terminal: tables.timeline_view(
-            years, principals, ascii_only=screen.ascii or not terminal
+        write_json(sys.stdout, years)
+        return
+    principals = principal_ids(dataset)
+    _emit(
+        ctx,
+        output,
+        view=lambda terminal: views.timeline_view(
+            years, principals, ascii_only=ascii_only or not terminal
         ),
         records=lambda: [m for y in years for e in y["events"] for m in e["meetings"]],
         collection="timeline",
+        title="meetings timeline",
+        svg=svg,
+        html=html,
     )
 
 
@@ -658,20 +771,9 @@ def graph(
     from .report import meeting_graph
 
     output = GraphFormat.json if as_json else fmt
+    wanted = _filters(year, from_, to, country, event, kind, topic, person)
     dataset = _dataset(ctx)
-    meetings = _select(
-        dataset,
-        OutputFormat.table,
-        "meetings",
-        year,
-        from_,
-        to,
-        country,
-        event,
-        kind,
-        topic,
-        person,
-    )
+    meetings = _select(dataset, wanted, OutputFormat.table, "meetings")
     if not meetings:
         _fail("no meetings match", EXIT_NOTHING)
     who_met = meeting_graph(dataset, meetings)
@@ -694,10 +796,10 @@ def events(
     as_json: JsonOption = False,
 ) -> None:
     """List the events (conferences, forums) with the meetings held at each."""
-    from .render import formats, records, tables
+    from .render import records, views
     from .report import meetings_at
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
     dataset = _dataset(ctx)
     rows = [
         records.event_record(dataset, e, meetings_at(dataset, e.id))
@@ -706,13 +808,15 @@ def events(
     if not rows:
         _print_empty(output, "events")
         _fail("the dataset has no events", EXIT_NOTHING)
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.events_table(rows)],
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.events_table(rows),
         records=lambda: rows,
         collection="events",
+        title="meetings events",
+        svg=svg,
+        html=html,
     )
 
 
@@ -725,22 +829,24 @@ def sources(
     as_json: JsonOption = False,
 ) -> None:
     """List the source articles: outlet, date, and the meetings that cite each."""
-    from .render import formats, records, tables
+    from .render import records, views
     from .report import citing
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
     dataset = _dataset(ctx)
     rows = [records.source_record(s, *citing(dataset, s)) for s in dataset.sources]
     if not rows:
         _print_empty(output, "sources")
         _fail("the dataset has no sources", EXIT_NOTHING)
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.sources_table(rows)],
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.sources_table(rows),
         records=lambda: rows,
         collection="sources",
+        title="meetings sources",
+        svg=svg,
+        html=html,
     )
 
 
@@ -765,28 +871,31 @@ def stats(
     A meeting counts under every country among its participants and every
     topic it has, so those columns add up to more than the number of meetings.
     """
-    from .render import formats, records, tables
+    from .render import records, views
     from .report import statistics
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person)
     dataset = _dataset(ctx)
-    meetings = _select(
-        dataset, output, "stats", year, from_, to, country, event, kind, topic, person
-    )
+    meetings = _select(dataset, wanted, output, "stats")
     if not meetings:
         _print_empty(output, "stats")
         _fail("no meetings match", EXIT_NOTHING)
     counts = statistics(dataset, meetings)
     if output is OutputFormat.json:
-        formats.write_json(sys.stdout, records.stats_record(counts))
+        from .render.formats import write_json
+
+        write_json(sys.stdout, records.stats_record(counts))
         return
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: tables.stats_tables(records.stats_record(counts)),
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.stats_tables(records.stats_record(counts)),
         records=lambda: records.stats_rows(counts),
         collection="stats",
+        title="meetings stats",
+        svg=svg,
+        html=html,
     )
 
 
@@ -799,25 +908,25 @@ def audit(
     as_json: JsonOption = False,
 ) -> None:
     """List every place where sources disagree or a date is inferred rather than stated."""
-    from .render import formats, records, tables
+    from .render import records, views
     from .report import audit as find_uncertainties
 
-    output = _format(fmt, as_json)
+    output = _format(fmt, as_json, svg, html)
     dataset = _dataset(ctx)
     rows = [records.finding_record(f) for f in find_uncertainties(dataset)]
     if not rows:
         _print_empty(output, "audit")
-        typer.echo(
-            "meetings: nothing to report: every date is stated and no sources disagree", err=True
-        )
+        _note("meetings: nothing to report: every date is stated and no sources disagree")
         return
-    formats.emit(
-        sys.stdout,
-        output.value,
-        screen=_screen(ctx, output, svg, html),
-        blocks=lambda _terminal: [tables.audit_table(rows)],
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.audit_table(rows),
         records=lambda: rows,
         collection="audit",
+        title="meetings audit",
+        svg=svg,
+        html=html,
     )
 
 
@@ -878,56 +987,11 @@ def schema() -> None:
     write_json(sys.stdout, json_schema())
 
 
-def _plain_completion_help() -> None:
-    """Keep Tab fast: Typer would import Rich to render option help for zsh and fish.
-
-    Our help texts carry no Rich markup (rich_markup_mode=None), so they can be
-    passed through as they are.
-    """
-    try:
-        from typer import _completion_classes
-    except ImportError:  # pragma: no cover - layout of a future Typer
-        return
-    if hasattr(_completion_classes, "_sanitize_help_text"):
-        _completion_classes._sanitize_help_text = lambda text: text
+# --------------------------------------------------------------------------- entry point
 
 
-def _help_saved_for_next_time(argv: list[str]) -> int:
-    """Print the top-level help, and keep a copy so the fast path can print it next time."""
-    import contextlib
-    import io
-
-    from .fast import help_cache_file
-
-    text = io.StringIO()
-    with contextlib.redirect_stdout(text):
-        code = run_typer_app(argv)
-    sys.stdout.write(text.getvalue())
-    path = help_cache_file()
-    if code == 0 and path:
-        with contextlib.suppress(OSError):
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            temporary = f"{path}.{os.getpid()}.tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(text.getvalue())
-            os.replace(temporary, path)
-    return code
-
-
-def run_typer_app(argv: list[str]) -> int:
-    """The Typer app on argv, without the extras of run_typer."""
-    code = app(args=argv, prog_name="meetings", standalone_mode=False)
-    return code if isinstance(code, int) else EXIT_OK
-
-
-def run_typer(argv: list[str] | None = None) -> int:
-    """Run the full command line on argv (default: sys.argv); the exit status."""
-    if "_MEETINGS_COMPLETE" in os.environ:
-        _plain_completion_help()
-    from .fast import is_top_level_help
-
-    if argv is not None and is_top_level_help(argv):
-        return _help_saved_for_next_time(argv)
+def main_status(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on argv (default: sys.argv); the exit status."""
     try:
         code = app(args=argv, prog_name="meetings", standalone_mode=False)
     except typer.TyperException as error:  # usage errors, printed as Typer would
@@ -935,16 +999,32 @@ def run_typer(argv: list[str] | None = None) -> int:
         if show is not None:
             show()
         else:
-            typer.echo(f"meetings: {error}", err=True)
+            _note(f"meetings: {error}")
         code = error.exit_code
     except typer.Abort:
-        typer.echo("Aborted!", err=True)
+        _note("Aborted!")
         code = EXIT_NOTHING
     return code if isinstance(code, int) else EXIT_OK
 
 
 def run() -> None:
-    """Entry point kept for `meetings_cli.cli:run`; see meetings_cli.main.run."""
-    from .main import run as run_main
+    """The `meetings` entry point: run sys.argv and exit with its status."""
+    import signal
 
-    run_main()
+    if hasattr(signal, "SIGPIPE"):
+        # When the reader goes away (`| head -1`), end quietly as cat and grep do,
+        # instead of a BrokenPipeError from whichever write noticed it.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        code = main_status()
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as error:  # the last line of defence against tracebacks
+        if os.environ.get("MEETINGS_DEBUG"):
+            raise
+        _note(
+            f"meetings: internal error: {type(error).__name__}: {error} "
+            "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)"
+        )
+        code = 3
+    sys.exit(code)

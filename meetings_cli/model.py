@@ -1,17 +1,17 @@
 """Typed, immutable records of the dataset.
 
 Nothing here reads files or prints: the loader builds these records and every
-other layer only reads them.
+other layer only reads them. Records are NamedTuples: as immutable and typed as
+frozen dataclasses, and several times cheaper to define at start-up.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 DateBasis = Literal["stated", "inferred"]
 DatePrecision = Literal["day", "month", "range"]
@@ -31,8 +31,7 @@ MEETING_KINDS: tuple[str, ...] = (
 CONTEXT_KINDS: tuple[str, ...] = ("statement", "summit", "talks", "vote", "exercise", "other")
 
 
-@dataclass(frozen=True, slots=True)
-class DateSpan:
+class DateSpan(NamedTuple):
     """A day, or the range of days an event is known to fall within."""
 
     start: date
@@ -45,12 +44,12 @@ class DateSpan:
         """`day` for a single day, `month` for exactly one calendar month, else `range`."""
         if self.start == self.end:
             return "day"
-        last_day = calendar.monthrange(self.start.year, self.start.month)[1]
-        if (
+        whole_month = (
             self.start.day == 1
             and (self.end.year, self.end.month) == (self.start.year, self.start.month)
-            and self.end.day == last_day
-        ):
+            and (self.end + timedelta(days=1)).day == 1
+        )
+        if whole_month:
             return "month"
         return "range"
 
@@ -66,8 +65,7 @@ class DateSpan:
         return range(self.start.year, self.end.year + 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """One article the dataset is curated from."""
 
     id: str
@@ -80,24 +78,21 @@ class Source:
     notes: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class NativeName:
+class NativeName(NamedTuple):
     """A person's name in a script other than Latin."""
 
     script: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class StatedAs:
+class StatedAs(NamedTuple):
     """A verbatim description of a person in one source."""
 
     text: str
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     """Someone who takes part in a meeting or is quoted."""
 
     id: str
@@ -112,8 +107,7 @@ class Person:
     notes: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """A conference or forum that meetings took place at."""
 
     id: str
@@ -125,16 +119,14 @@ class Event:
     notes: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Topic:
+class Topic(NamedTuple):
     """One term of the controlled topic vocabulary."""
 
     id: str
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
+class Participant(NamedTuple):
     """A person's part in one meeting.
 
     `sources` is empty when every source of the meeting names the person, and
@@ -146,8 +138,7 @@ class Participant:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(NamedTuple):
     """Words a source puts in quotation marks, with who said them."""
 
     speaker: str
@@ -155,16 +146,14 @@ class Quote:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """What some sources say on a point where sources disagree."""
 
     says: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Disagreement:
+class Disagreement(NamedTuple):
     """A point on which the sources disagree, recorded without resolving it."""
 
     about: str
@@ -172,8 +161,7 @@ class Disagreement:
     note: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Meeting:
+class Meeting(NamedTuple):
     """One engagement of the minister in Moscow."""
 
     id: str
@@ -200,8 +188,7 @@ class Meeting:
         return participant.sources or self.sources
 
 
-@dataclass(frozen=True, slots=True)
-class ContextItem:
+class ContextItem(NamedTuple):
     """Something the sources mention that is not a meeting in Moscow."""
 
     id: str
@@ -218,7 +205,7 @@ class ContextItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Dataset:
+class Dataset:  # a dataclass: its look-ups by id are derived once
     """Every record of one dataset, with look-ups by id."""
 
     sources: tuple[Source, ...]

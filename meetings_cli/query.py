@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
-from .match import PersonIndex, describe_failure, fold
 from .model import MEETING_KINDS, ContextItem, Dataset, Event, Meeting, Person
+
+if TYPE_CHECKING:
+    from .match import PersonIndex
 
 
 class QueryError(ValueError):
@@ -19,8 +20,7 @@ class NotFound(LookupError):
     """Nothing in the dataset answers the question."""
 
 
-@dataclass(frozen=True)
-class MeetingFilter:
+class MeetingFilter(NamedTuple):
     """What `list` and friends were asked for. Each option is OR within, AND across."""
 
     years: tuple[int, ...] = ()
@@ -33,8 +33,7 @@ class MeetingFilter:
     people: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ResolvedFilter:
+class ResolvedFilter(NamedTuple):
     """A MeetingFilter with its names turned into dataset ids."""
 
     years: frozenset[int]
@@ -55,6 +54,8 @@ def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
     """
     if wanted.first and wanted.last and wanted.first > wanted.last:
         raise QueryError(f"--from {wanted.first} is after --to {wanted.last}")
+    from .match import PersonIndex  # only here: name matching costs start-up time
+
     countries = sorted({person.country for person in dataset.people})
     index = PersonIndex.build(dataset.people) if wanted.people else None
     return ResolvedFilter(
@@ -94,6 +95,8 @@ def find_meeting(dataset: Dataset, meeting_id: str) -> Meeting:
 
 def resolve_event(dataset: Dataset, text: str) -> Event:
     """An event named by id, short name or full name (ignoring case)."""
+    from .match import fold
+
     wanted = fold(text)
     for event in dataset.events:
         if wanted in (fold(event.id), fold(event.short_name), fold(event.name)):
@@ -104,6 +107,8 @@ def resolve_event(dataset: Dataset, text: str) -> Event:
 
 def resolve_person(index: PersonIndex, name: str) -> Person:
     """The one person a name means; NotFound (with suggestions or candidates) otherwise."""
+    from .match import describe_failure
+
     resolution = index.resolve(name)
     if resolution.best is None:
         raise NotFound(describe_failure(resolution, index.name_of))
@@ -161,6 +166,8 @@ def _passes(dataset: Dataset, meeting: Meeting, wanted: ResolvedFilter) -> bool:
 
 
 def _pick(what: str, text: str, choices: Sequence[str]) -> str:
+    from .match import fold
+
     for choice in choices:
         if fold(choice) == fold(text):
             return choice
@@ -170,5 +177,7 @@ def _pick(what: str, text: str, choices: Sequence[str]) -> str:
 
 
 def _suggest(text: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

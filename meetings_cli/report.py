@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Dataset, Event, Meeting, Person, Source
 from .query import meeting_countries, sort_meetings
@@ -24,16 +24,14 @@ def principal_ids(dataset: Dataset) -> frozenset[str]:
     return frozenset(common)
 
 
-@dataclass(frozen=True)
-class EventGroup:
+class EventGroup(NamedTuple):
     """Meetings of one event (or of none) within a year, in date order."""
 
     event: Event | None
     meetings: tuple[Meeting, ...]
 
 
-@dataclass(frozen=True)
-class YearGroup:
+class YearGroup(NamedTuple):
     """One year of the timeline."""
 
     year: int
@@ -57,8 +55,7 @@ def timeline(dataset: Dataset, meetings: Sequence[Meeting]) -> list[YearGroup]:
     ]
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """Two people who met, how often, in which years and meetings."""
 
     source: str
@@ -70,8 +67,7 @@ class Edge:
     disputed: bool
 
 
-@dataclass(frozen=True)
-class Graph:
+class Graph(NamedTuple):
     """Who met whom."""
 
     people: tuple[Person, ...]
@@ -136,8 +132,7 @@ def statistics(dataset: Dataset, meetings: Sequence[Meeting]) -> dict[str, list[
     }
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A place where the record is uncertain: sources disagree, or a date is worked out."""
 
     record: str  # meeting, context, source

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .match import aliases_of, fold, phonetic_key, plain_key
 from .model import Dataset, Meeting
@@ -27,16 +27,14 @@ EXACT, PREFIX, SOUNDS_LIKE = 100.0, 90.0, 92.0
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class FieldText:
+class FieldText(NamedTuple):
     """One searchable text of a meeting."""
 
     field: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class FieldMatch:
+class FieldMatch(NamedTuple):
     """Where one query word was found: the field, the word, its place in the text."""
 
     field: str
@@ -48,8 +46,7 @@ class FieldMatch:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     """A meeting that matched, its score (0-100) and where each query word matched."""
 
     meeting: Meeting

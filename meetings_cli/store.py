@@ -1,15 +1,13 @@
 """The cache: a validated dataset kept in SQLite, so most runs read no YAML.
 
 One cache file per dataset folder, under $MEETINGS_CACHE_DIR (default:
-$XDG_CACHE_HOME/meetings or ~/.cache/meetings). It holds:
+$XDG_CACHE_HOME/meetings or ~/.cache/meetings). It holds data, never output:
 
 * a fingerprint of the data files (path, size, modification time, and a content
   hash for files modified within two seconds of the build, whose timestamps
   cannot be trusted), the cache format and the code that shaped the records;
-* every meeting's JSON record, with indexed columns for the filters of `list`;
-* every person's record and every alias with its matching keys (for `who`);
-* the whole dataset, encoded with `marshal` (plain values only: loading it
-  cannot build arbitrary objects), for every other command.
+* the whole validated dataset, encoded with `marshal` (plain values only:
+  loading it cannot build arbitrary objects).
 
 The fingerprint is taken before the YAML is read and checked on every run, so
 an edited file is never answered from the cache. Only a dataset that validated
@@ -27,54 +25,29 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .match import Alias
 from .paths import data_files
 
 if TYPE_CHECKING:
     from .model import Dataset
 
 #: Bump when the layout of the cache changes.
-FORMAT = 3
+FORMAT = 4
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE meetings (
-    ord INTEGER PRIMARY KEY, id TEXT NOT NULL, start TEXT NOT NULL, end_ TEXT NOT NULL,
-    event TEXT, kind TEXT NOT NULL, element BLOB NOT NULL, compact BLOB NOT NULL,
-    table_row BLOB NOT NULL
-);
-CREATE INDEX meetings_start ON meetings (start);
-CREATE INDEX meetings_end ON meetings (end_);
-CREATE TABLE meeting_years (year INTEGER NOT NULL, ord INTEGER NOT NULL);
-CREATE INDEX meeting_years_year ON meeting_years (year);
-CREATE TABLE meeting_people (person TEXT NOT NULL, ord INTEGER NOT NULL);
-CREATE INDEX meeting_people_person ON meeting_people (person);
-CREATE TABLE meeting_countries (country TEXT NOT NULL, ord INTEGER NOT NULL);
-CREATE INDEX meeting_countries_country ON meeting_countries (country);
-CREATE TABLE meeting_topics (topic TEXT NOT NULL, ord INTEGER NOT NULL);
-CREATE INDEX meeting_topics_topic ON meeting_topics (topic);
-CREATE TABLE people (id TEXT PRIMARY KEY, record TEXT NOT NULL);
-CREATE TABLE aliases (
-    person TEXT NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL,
-    plain TEXT NOT NULL, phonetic TEXT NOT NULL
-);
-CREATE INDEX aliases_plain ON aliases (plain);
-CREATE INDEX aliases_phonetic ON aliases (phonetic);
-CREATE TABLE vocab (what TEXT NOT NULL, folded TEXT NOT NULL, value TEXT NOT NULL);
-CREATE INDEX vocab_folded ON vocab (what, folded);
 CREATE TABLE dataset (blob BLOB NOT NULL);
 """
 
 # Modules whose code decides what the cache holds: editing them invalidates it.
-_SHAPING_MODULES = ("model.py", "load.py", "schema.py", "store.py", "match.py", "query.py")
+_SHAPING_MODULES = ("model.py", "load.py", "schema.py", "store.py")
 
 
 def cache_dir() -> Path:
@@ -125,9 +98,6 @@ def _code_version() -> str:
         with contextlib.suppress(OSError):
             info = (package / name).stat()
             parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
-    for path in sorted((package / "render").glob("*.py")):
-        info = path.stat()
-        parts.append(f"render/{path.name}:{info.st_size}:{info.st_mtime_ns}")
     return "|".join(parts)
 
 
@@ -154,131 +124,13 @@ def _mark_racy(root: Path, entries: list[list[Any]], built_ns: int) -> list[list
 # --------------------------------------------------------------------------- reading
 
 
-class Store:
-    """An open cache: answers the fast path's questions and rebuilds the dataset."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.db = connection
-
-    # -- people (an alias source for match.resolve_name)
-
-    def with_plain(self, key: str) -> list[Alias]:
-        """Aliases whose plain key is key."""
-        return self._aliases("WHERE plain = ?", (key,))
-
-    def with_phonetic(self, key: str) -> list[Alias]:
-        """Aliases whose phonetic key is key."""
-        return self._aliases("WHERE phonetic = ?", (key,))
-
-    def every_alias(self) -> list[Alias]:
-        """All aliases."""
-        return self._aliases("", ())
-
-    def _aliases(self, where: str, params: tuple[str, ...]) -> list[Alias]:
-        rows = self.db.execute(
-            f"SELECT person, text, kind, plain, phonetic FROM aliases {where} ORDER BY rowid",
-            params,
-        )
-        return [Alias(*row) for row in rows]
-
-    def person(self, person_id: str) -> dict[str, Any]:
-        """A person's record (as `people --json` prints it, without the count)."""
-        row = self.db.execute("SELECT record FROM people WHERE id = ?", (person_id,)).fetchone()
-        record: dict[str, Any] = json.loads(row[0])
-        return record
-
-    def name_of(self, person_id: str) -> str:
-        """A person's canonical name."""
-        return str(self.person(person_id)["name"])
-
-    # -- filter vocabulary
-
-    def vocabulary(self, what: str, folded: str) -> str | None:
-        """The dataset's value for a folded country, event, topic or kind; None if unknown."""
-        row = self.db.execute(
-            "SELECT value FROM vocab WHERE what = ? AND folded = ?", (what, folded)
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    # -- meetings
-
-    def meetings(
-        self,
-        *,
-        years: Sequence[int] = (),
-        first: date | None = None,
-        last: date | None = None,
-        events: Sequence[str] = (),
-        kinds: Sequence[str] = (),
-        topics: Sequence[str] = (),
-        countries: Sequence[str] = (),
-        people: Sequence[str] = (),
-        form: str = "element",
-    ) -> list[bytes]:
-        """The stored UTF-8 JSON of the meetings that pass every filter, in date order.
-
-        form "element": each record indented as an element of a JSON array (as
-        json.dumps(records, indent=2) writes it), so an array is a join away;
-        "compact": each record on one line; "table_row": the meeting's row of
-        the `list` table (render.tables.meeting_row), a JSON array of strings.
-
-        The same rules as query.select_meetings (checked by the test suite): one
-        option's values are alternatives, options combine with AND, a date range
-        matches if any of its days does.
-        """
-        where: list[str] = []
-        params: list[Any] = []
-
-        def within(table: str, column: str, values: Sequence[Any]) -> None:
-            marks = ",".join("?" * len(values))
-            where.append(f"ord IN (SELECT ord FROM {table} WHERE {column} IN ({marks}))")
-            params.extend(values)
-
-        if years:
-            within("meeting_years", "year", years)
-        if first:
-            where.append("end_ >= ?")
-            params.append(first.isoformat())
-        if last:
-            where.append("start <= ?")
-            params.append(last.isoformat())
-        for column, values in (("event", events), ("kind", kinds)):
-            if values:
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-        if topics:
-            within("meeting_topics", "topic", topics)
-        if countries:
-            within("meeting_countries", "country", countries)
-        if people:
-            within("meeting_people", "person", people)
-        if form not in ("element", "compact", "table_row"):
-            raise ValueError(f"no stored form {form!r}")
-        column = form
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self.db.execute(f"SELECT {column} FROM meetings {clause} ORDER BY ord", params)
-        return [row[0] for row in rows]
-
-    def meetings_with_person(self, person_id: str) -> list[bytes]:
-        """Compact JSON of every meeting a person took part in, in date order."""
-        return self.meetings(people=(person_id,), form="compact")
-
-    # -- everything
-
-    def dataset(self) -> Dataset:
-        """The whole dataset, rebuilt from the stored encoding."""
-        (blob,) = self.db.execute("SELECT blob FROM dataset").fetchone()
-        return _decode(marshal.loads(blob))
-
-
 def _read_only(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path)
     db.execute("PRAGMA query_only = ON")
-    db.execute("PRAGMA mmap_size = 1073741824")  # read large results without copying
     return db
 
 
-def open_store(root: Path) -> Store | None:
+def open_store(root: Path) -> sqlite3.Connection | None:
     """The cache of root if it exists and matches the data files exactly; else None."""
     path = cache_file(root)
     if not path.is_file():
@@ -291,7 +143,7 @@ def open_store(root: Path) -> Store | None:
     if not _still_valid(root, meta):
         db.close()
         return None
-    return Store(db)
+    return db
 
 
 def _still_valid(root: Path, meta: dict[str, str]) -> bool:
@@ -317,17 +169,16 @@ def _still_valid(root: Path, meta: dict[str, str]) -> bool:
 # --------------------------------------------------------------------------- writing
 
 
-def build_store(root: Path, dataset: Dataset, files: list[list[Any]]) -> Store:
+def write_store(root: Path, dataset: Dataset, files: list[list[Any]]) -> None:
     """Write the cache of a validated dataset (files: its fingerprint taken before reading).
 
-    Falls back to a cache in memory when the cache folder cannot be written.
+    Does nothing when the cache folder cannot be written: the run goes on from memory.
     """
-    built_ns = time.time_ns()
     meta = {
         "format": str(FORMAT),
         "code": _code_version(),
         "root": str(root.resolve()),
-        "files": json.dumps(_mark_racy(root, files, built_ns)),
+        "files": json.dumps(_mark_racy(root, files, time.time_ns())),
     }
     import tempfile
 
@@ -337,86 +188,18 @@ def build_store(root: Path, dataset: Dataset, files: list[list[Any]]) -> Store:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".tmp")
         os.close(handle)
     except OSError:
-        return Store(_fill(sqlite3.connect(":memory:"), dataset, meta))
+        return
     try:
-        db = _fill(sqlite3.connect(temporary), dataset, meta)
+        db = sqlite3.connect(temporary)
+        db.executescript(_SCHEMA)
+        with db:
+            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            db.execute("INSERT INTO dataset VALUES (?)", (marshal.dumps(_encode(dataset)),))
         db.close()
         os.replace(temporary, target)  # atomic: readers see the old file or the new one
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        return Store(_fill(sqlite3.connect(":memory:"), dataset, meta))
-    return Store(_read_only(target))
-
-
-def _fill(db: sqlite3.Connection, dataset: Dataset, meta: dict[str, str]) -> sqlite3.Connection:
-    from .match import fold, person_aliases
-    from .model import MEETING_KINDS
-    from .query import meeting_countries, people_with_counts, sort_meetings
-    from .render.records import meeting_record, person_record
-    from .render.tables import meeting_row
-
-    db.executescript(_SCHEMA)
-    with db:
-        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        for ord_, meeting in enumerate(sort_meetings(dataset.meetings)):
-            record = meeting_record(dataset, meeting)
-            db.execute(
-                "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    ord_,
-                    meeting.id,
-                    meeting.date.start.isoformat(),
-                    meeting.date.end.isoformat(),
-                    meeting.event,
-                    meeting.kind,
-                    _array_element(record),
-                    json.dumps(record, ensure_ascii=False).encode(),
-                    json.dumps(meeting_row(record), ensure_ascii=False).encode(),
-                ),
-            )
-            db.executemany(
-                "INSERT INTO meeting_years VALUES (?, ?)", ((y, ord_) for y in meeting.date.years)
-            )
-            db.executemany(
-                "INSERT INTO meeting_people VALUES (?, ?)",
-                ((p, ord_) for p in dict.fromkeys(p.person for p in meeting.participants)),
-            )
-            db.executemany(
-                "INSERT INTO meeting_countries VALUES (?, ?)",
-                ((c, ord_) for c in meeting_countries(dataset, meeting)),
-            )
-            db.executemany(
-                "INSERT INTO meeting_topics VALUES (?, ?)", ((t, ord_) for t in meeting.topics)
-            )
-        for person, count in people_with_counts(dataset):
-            db.execute(
-                "INSERT INTO people VALUES (?, ?)",
-                (person.id, json.dumps(person_record(person, count), ensure_ascii=False)),
-            )
-            db.executemany(
-                "INSERT INTO aliases VALUES (?, ?, ?, ?, ?)",
-                (
-                    (a.person_id, a.text, a.kind, a.plain, a.phonetic)
-                    for a in person_aliases(person)
-                ),
-            )
-        vocab: list[tuple[str, str, str]] = []
-        vocab += [("country", fold(p.country), p.country) for p in dataset.people]
-        vocab += [("topic", fold(t.id), t.id) for t in dataset.topics]
-        vocab += [("kind", fold(k), k) for k in MEETING_KINDS]
-        for event in dataset.events:
-            vocab += [
-                ("event", fold(text), event.id) for text in (event.id, event.short_name, event.name)
-            ]
-        db.executemany("INSERT INTO vocab VALUES (?, ?, ?)", dict.fromkeys(vocab))
-        db.execute("INSERT INTO dataset VALUES (?)", (marshal.dumps(_encode(dataset)),))
-    return db
-
-
-def _array_element(record: dict[str, Any]) -> bytes:
-    pretty = json.dumps(record, ensure_ascii=False, indent=2)
-    return ("  " + pretty.replace("\n", "\n  ")).encode()
 
 
 def load_with_cache(root: Path, *, use_cache: bool = True) -> Dataset:
@@ -425,30 +208,22 @@ def load_with_cache(root: Path, *, use_cache: bool = True) -> Dataset:
     Raises errors.DataError when the YAML does not validate; nothing is cached then.
     """
     if use_cache:
-        store = open_store(root)
-        if store is not None:
+        db = open_store(root)
+        if db is not None:
             try:
-                return store.dataset()
+                (blob,) = db.execute("SELECT blob FROM dataset").fetchone()
+                return _decode(marshal.loads(blob))
             except (sqlite3.Error, ValueError, EOFError, TypeError, IndexError):
                 pass  # a damaged cache is rebuilt below
+            finally:
+                db.close()
     from .load import load_dataset
 
     files = fingerprint(root)
     dataset = load_dataset(root)
     if use_cache:
-        build_store(root, dataset, files)
+        write_store(root, dataset, files)
     return dataset
-
-
-def store_for(root: Path) -> Store:
-    """An up-to-date cache of root, building it from YAML when needed (DataError if invalid)."""
-    store = open_store(root)
-    if store is not None:
-        return store
-    from .load import load_dataset
-
-    files = fingerprint(root)
-    return build_store(root, load_dataset(root), files)
 
 
 # --------------------------------------------------------------------------- encoding

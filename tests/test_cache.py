@@ -12,8 +12,8 @@ import pytest
 from conftest import DATA, edit, warm_run_imports
 
 from meetings_cli import store
+from meetings_cli.cli import main_status
 from meetings_cli.errors import DataError
-from meetings_cli.fast import run_fast
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def ask(root: Path, *argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int | None, str, str]:
-    code = run_fast(["--data", str(root), *argv])
+    code = main_status(["--data", str(root), *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -81,7 +81,7 @@ def test_edit_within_one_timestamp_tick_is_caught_by_content(
     edit(path, "title: Talks with Serbian", "title: Talks with serbian")  # just modified
     titles(data_copy, capsys)  # so the cache also records its content hash
     stored = json.loads(
-        dict(store.open_store(data_copy).db.execute("SELECT key, value FROM meta"))["files"]  # type: ignore[union-attr]
+        dict(store.open_store(data_copy).execute("SELECT key, value FROM meta"))["files"]  # type: ignore[union-attr]
     )
     assert next(e for e in stored if e[0] == "meetings.yaml")[-1] is not None
 
@@ -92,12 +92,10 @@ def test_new_and_removed_files_invalidate(
     titles(data_copy, capsys)
     extra = data_copy / "more.yaml"
     extra.write_text("topics:\n  - id: new-topic\n    description: New.\n", encoding="utf-8")
-    assert run_fast(["--data", str(data_copy), "list", "--topic", "new-topic"]) is not None
-    capsys.readouterr()
+    assert ask(data_copy, "list", "--topic", "new-topic", capsys=capsys)[0] == 1  # known, unused
     extra.unlink()
-    assert (
-        run_fast(["--data", str(data_copy), "list", "--topic", "new-topic"]) is None
-    )  # unknown again
+    code, _, err = ask(data_copy, "list", "--topic", "new-topic", capsys=capsys)
+    assert code == 2 and "no topic 'new-topic'" in err  # unknown again
 
 
 def test_invalid_data_is_never_cached_nor_served(
@@ -112,7 +110,7 @@ def test_invalid_data_is_never_cached_nor_served(
     assert store.cache_file(data_copy).stat().st_mtime_ns == written  # old cache left alone
     assert store.open_store(data_copy) is None  # ...and not served
     with pytest.raises(DataError):
-        store.store_for(data_copy)
+        store.load_with_cache(data_copy)
 
 
 def test_a_damaged_cache_is_rebuilt(
@@ -138,33 +136,34 @@ def test_an_unwritable_cache_folder_still_answers(
 def test_no_cache_option_neither_reads_nor_writes(
     cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from meetings_cli.cli import run_typer
-
-    assert run_typer(["--no-cache", "--data", str(DATA), "list", "--json"]) == 0
+    assert main_status(["--no-cache", "--data", str(DATA), "list", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 8
     assert not cache.exists() or not list(cache.iterdir())
 
 
-def test_the_full_dataset_round_trips_through_the_cache(cache: Path) -> None:
+def test_the_full_dataset_round_trips_through_the_cache(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from meetings_cli.load import load_dataset
 
     original = load_dataset(DATA)
-    cached = store.store_for(DATA).dataset()
-    assert cached == original
+    assert store.load_with_cache(DATA) == original  # read from YAML, and cached
+    monkeypatch.setattr("meetings_cli.load.load_dataset", None)  # so it must come from the cache
+    assert store.load_with_cache(DATA) == original
 
 
 def test_warm_who_json_imports_neither_rich_nor_yaml_nor_numpy(cache: Path) -> None:
     output, imported = warm_run_imports(["who", "Hatami", "--json"], cache)
     assert json.loads(output)["person"]["id"] == "amir-hatami"
     assert "meetings_cli.store" in imported  # answered from the cache...
-    assert not imported & {"rich", "yaml", "numpy", "typer", "rapidfuzz", "meetings_cli.load"}
+    assert not imported & {"rich", "yaml", "numpy", "rapidfuzz", "meetings_cli.load"}
 
 
 def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Path) -> None:
     # Two builders at once must each leave a complete, valid file behind.
     script = (
         "import sys; from pathlib import Path; from meetings_cli import store; "
-        "store.build_store(Path(sys.argv[1]), store.load_with_cache(Path(sys.argv[1]), "
+        "store.write_store(Path(sys.argv[1]), store.load_with_cache(Path(sys.argv[1]), "
         "use_cache=False), store.fingerprint(Path(sys.argv[1])))"
     )
     env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
@@ -177,5 +176,5 @@ def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Pa
         for _ in range(3)
     ]
     assert all(run.wait(timeout=60) == 0 for run in runs)
-    opened = store.open_store(data_copy)
-    assert opened is not None and len(opened.meetings()) == 8
+    assert store.open_store(data_copy) is not None
+    assert len(store.load_with_cache(data_copy).meetings) == 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -389,13 +390,20 @@ def test_markup_and_control_characters_in_data_are_printed_inert(
     assert "\x1b[31m" in record["title"]
 
 
+def colour_codes(text: str) -> set[str]:
+    """The SGR parameters in text that set a colour (foreground or background)."""
+    codes = {p for params in re.findall(r"\x1b\[([0-9;]*)m", text) for p in params.split(";")}
+    return {c for c in codes if c and (c[0] in "349" and len(c) == 2 or c[:2] == "10")}
+
+
 def test_no_colour_when_forced_terminal_but_no_color_set(cli: Invoke) -> None:
-    coloured = cli("show", "mcis2019-russia", env={"FORCE_COLOR": "1", "TERM": "xterm"})
-    plain = cli(
-        "show", "mcis2019-russia", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm"}
-    )
-    assert "\x1b[1m" in coloured.stdout
-    assert "\x1b[" not in plain.stdout
+    # Rich decides: NO_COLOR drops colours and keeps bold, as the convention asks.
+    coloured = cli("timeline", env={"FORCE_COLOR": "1", "TERM": "xterm"})
+    plain = cli("timeline", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm"})
+    assert colour_codes(coloured.stdout) and "\x1b[1m" in coloured.stdout
+    assert not colour_codes(plain.stdout) and "\x1b[1m" in plain.stdout
+    never = cli("--color", "never", "timeline", env={"FORCE_COLOR": "1", "TERM": "xterm"})
+    assert "\x1b[" not in never.stdout
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])

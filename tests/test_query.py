@@ -21,8 +21,8 @@ from meetings_cli.query import (
     resolve_person,
     select_meetings,
 )
-from meetings_cli.render.formats import counterparts_of, format_dates, human_dates, printable
-from meetings_cli.render.records import meeting_record
+from meetings_cli.render.records import counterparts_of, meeting_record
+from meetings_cli.render.text import format_dates, human_dates, printable
 
 
 @pytest.fixture(scope="module")

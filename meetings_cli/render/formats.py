@@ -1,165 +1,16 @@
-"""Writing records: JSON, JSON Lines, CSV, DOT and Mermaid, and text made safe to print.
+"""Writing records for programs: JSON, JSON Lines, CSV, DOT and Mermaid.
 
-Everything here works on JSON-shaped dicts and the standard library alone, so
-the cache's fast path can use it without loading the dataset.
+Everything here works on JSON-shaped dicts and the standard library alone.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-if TYPE_CHECKING:
-    from ..match import Candidate, Resolution
-    from .plain import Block
-    from .tables import Screen
-
-
-# C0/C1 control characters (but tab and newline) and the bidi overrides that
-# can disguise text on a terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str, *, one_line: bool = False) -> str:
-    """Text safe to show on a terminal: control characters removed."""
-    text = _UNSAFE.sub("", text)
-    return " ".join(text.split()) if one_line else text
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def record_dates(record: dict[str, Any]) -> tuple[date, date, str, str]:
-    """(first day, last day, precision, basis) of a record's date fields."""
-    return (
-        date.fromisoformat(record["date"]),
-        date.fromisoformat(record["date_end"]),
-        record["date_precision"],
-        record["date_basis"],
-    )
-
-
-def format_dates(record: dict[str, Any]) -> str:
-    """A short form for tables: 2018-04-03, 2019-12 or 2018-04-03/06, with ~ when inferred."""
-    start, end, precision, basis = record_dates(record)
-    if precision == "day":
-        text = start.isoformat()
-    elif precision == "month":
-        text = start.strftime("%Y-%m")
-    elif (start.year, start.month) == (end.year, end.month):
-        text = f"{start.isoformat()}/{end.day:02d}"
-    elif start.year == end.year:
-        text = f"{start.isoformat()}/{end.strftime('%m-%d')}"
-    else:
-        text = f"{start.isoformat()}/{end.isoformat()}"
-    return ("~" if basis == "inferred" else "") + text
-
-
-def human_dates(record: dict[str, Any], *, ascii_only: bool = False) -> str:
-    """A date as a reader says it, with its precision: 3 Apr, 3-6 Apr, Dec 2019; ~ if inferred."""
-    start, end, precision, basis = record_dates(record)
-    dash = "-" if ascii_only else "–"
-    if precision == "day":
-        text = f"{start.day} {_MONTHS[start.month - 1]}"
-    elif precision == "month":
-        text = f"{_MONTHS[start.month - 1]} {start.year}"
-    elif (start.year, start.month) == (end.year, end.month):
-        text = f"{start.day}{dash}{end.day} {_MONTHS[start.month - 1]}"
-    elif start.year == end.year:
-        text = f"{start.day} {_MONTHS[start.month - 1]}{dash}{end.day} {_MONTHS[end.month - 1]}"
-    else:
-        text = f"{start.isoformat()}{dash}{end.isoformat()}"
-    return ("~" if basis == "inferred" else "") + text
-
-
-def snippet(text: str, start: int, end: int, width: int = 90) -> tuple[str, int, int]:
-    """A one-line excerpt of text around [start, end), and where that span is in it."""
-    text = printable(text)
-    context = max(0, (width - (end - start)) // 2)
-    left = max(0, start - context)
-    right = min(len(text), end + context)
-    # Cut at spaces, not inside words.
-    if left > 0:
-        space = text.find(" ", left, start)
-        left = space + 1 if space != -1 else left
-    if right < len(text):
-        space = text.rfind(" ", end, right)
-        right = space if space != -1 else right
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if right < len(text) else ""
-    excerpt = text[left:right].replace("\n", " ").replace("\t", " ")
-    return prefix + excerpt + suffix, len(prefix) + start - left, len(prefix) + end - left
-
-
-# ------------------------------------------------------------------ records not needing the dataset
-
-
-def candidate_record(candidate: Candidate, person: dict[str, Any]) -> dict[str, Any]:
-    """A person a name query may mean (person: at least id, name, country)."""
-    return {
-        "id": person["id"],
-        "name": person["name"],
-        "country": person["country"],
-        "score": candidate.score,
-        "method": candidate.method,
-        "alias": candidate.alias.text,
-        "alias_kind": candidate.alias.kind,
-    }
-
-
-def counterparts_of(person_id: str, meetings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The people someone met, from their meeting records, most meetings first."""
-    counts: dict[str, dict[str, Any]] = {}
-    for meeting in meetings:
-        for other in meeting["participants"]:
-            if other["id"] != person_id:
-                entry = counts.setdefault(
-                    other["id"],
-                    {
-                        "id": other["id"],
-                        "name": other["name"],
-                        "country": other["country"],
-                        "meetings": 0,
-                    },
-                )
-                entry["meetings"] += 1
-    return sorted(counts.values(), key=lambda e: (-e["meetings"], e["name"]))
-
-
-def who_record(
-    resolution: Resolution,
-    person: dict[str, Any] | None,
-    meetings: Sequence[dict[str, Any]],
-    people: Callable[[str], dict[str, Any]],
-) -> dict[str, Any]:
-    """The `who --json` object: the person, how the name matched, meetings, counterparts.
-
-    people(id) gives the person record of any candidate.
-    """
-    best = resolution.best
-    runner = resolution.runner_up if best else None
-    return {
-        "query": resolution.query,
-        "person": person,
-        "score": best.score if best else None,
-        "match": {
-            "status": resolution.status,
-            "normalised": resolution.plain,
-            "phonetic": resolution.phonetic,
-            "method": best.method if best else None,
-            "alias": best.alias.text if best else None,
-            "alias_kind": best.alias.kind if best else None,
-            "runner_up": candidate_record(runner, people(runner.person_id)) if runner else None,
-        },
-        "meetings": list(meetings),
-        "counterparts": counterparts_of(person["id"], meetings) if person else [],
-        "candidates": [candidate_record(c, people(c.person_id)) for c in resolution.candidates],
-    }
-
+from .text import printable
 
 # --------------------------------------------------------------------------- CSV, JSON, JSON Lines
 
@@ -346,12 +197,27 @@ def write_records(
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     elif fmt == "csv":
+        import csv
+
         writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
         writer.writeheader()
         for record in records:
             writer.writerow(to_row(record) if to_row else record)
     else:
         raise ValueError(f"not a machine format: {fmt}")
+
+
+def write_collection(
+    out: TextIO,
+    fmt: str,
+    records: Sequence[dict[str, Any]],
+    collection: str,
+    *,
+    single: bool = False,
+) -> None:
+    """Records of a collection as json, jsonl or csv (with that collection's CSV columns)."""
+    columns, to_row = CSV_LAYOUTS[collection]
+    write_records(out, fmt, records, columns=columns, to_row=to_row, single=single)
 
 
 def write_json(out: TextIO, value: Any) -> None:
@@ -365,32 +231,6 @@ def write_empty(out: TextIO, fmt: str, collection: str) -> None:
         write_json(out, [])
     elif fmt == "csv":
         write_records(out, "csv", [], columns=CSV_LAYOUTS[collection][0])
-
-
-def emit(
-    out: TextIO,
-    fmt: str,
-    *,
-    records: Callable[[], list[dict[str, Any]]],
-    collection: str,
-    blocks: Callable[[bool], Sequence[Block]] | None = None,
-    single: bool = False,
-    screen: Screen | None = None,
-) -> None:
-    """Draw the view, or write the records in a machine format (json, jsonl, csv).
-
-    `blocks` describes the view as tables and text, given whether the output
-    is a terminal; see tables.draw_view.
-    """
-    if fmt == "table":
-        if blocks is None:
-            raise TypeError("a table needs blocks")
-        from .tables import Screen, draw_view
-
-        draw_view(out, screen or Screen(), blocks, f"meetings {collection}")
-        return
-    columns, to_row = CSV_LAYOUTS[collection]
-    write_records(out, fmt, records(), columns=columns, to_row=to_row, single=single)
 
 
 # --------------------------------------------------------------------------- graphs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import (
@@ -17,9 +17,10 @@ from ..model import (
     Source,
 )
 from ..query import meeting_countries
-from .formats import snippet
+from .text import snippet
 
 if TYPE_CHECKING:
+    from ..match import Candidate, Resolution
     from ..report import Finding, Graph, YearGroup
     from ..search import SearchHit
 
@@ -263,4 +264,70 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "issue": finding.issue,
         "detail": finding.detail,
         "sources": list(finding.sources),
+    }
+
+
+# --------------------------------------------------------------------------- who
+
+
+def candidate_record(candidate: Candidate, person: dict[str, Any]) -> dict[str, Any]:
+    """A person a name query may mean (person: at least id, name, country)."""
+    return {
+        "id": person["id"],
+        "name": person["name"],
+        "country": person["country"],
+        "score": candidate.score,
+        "method": candidate.method,
+        "alias": candidate.alias.text,
+        "alias_kind": candidate.alias.kind,
+    }
+
+
+def counterparts_of(person_id: str, meetings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The people someone met, from their meeting records, most meetings first."""
+    counts: dict[str, dict[str, Any]] = {}
+    for meeting in meetings:
+        for other in meeting["participants"]:
+            if other["id"] != person_id:
+                entry = counts.setdefault(
+                    other["id"],
+                    {
+                        "id": other["id"],
+                        "name": other["name"],
+                        "country": other["country"],
+                        "meetings": 0,
+                    },
+                )
+                entry["meetings"] += 1
+    return sorted(counts.values(), key=lambda e: (-e["meetings"], e["name"]))
+
+
+def who_record(
+    resolution: Resolution,
+    person: dict[str, Any] | None,
+    meetings: Sequence[dict[str, Any]],
+    people: Callable[[str], dict[str, Any]],
+) -> dict[str, Any]:
+    """The `who --json` object: the person, how the name matched, meetings, counterparts.
+
+    people(id) gives the person record of any candidate.
+    """
+    best = resolution.best
+    runner = resolution.runner_up if best else None
+    return {
+        "query": resolution.query,
+        "person": person,
+        "score": best.score if best else None,
+        "match": {
+            "status": resolution.status,
+            "normalised": resolution.plain,
+            "phonetic": resolution.phonetic,
+            "method": best.method if best else None,
+            "alias": best.alias.text if best else None,
+            "alias_kind": best.alias.kind if best else None,
+            "runner_up": candidate_record(runner, people(runner.person_id)) if runner else None,
+        },
+        "meetings": list(meetings),
+        "counterparts": counterparts_of(person["id"], meetings) if person else [],
+        "candidates": [candidate_record(c, people(c.person_id)) for c in resolution.candidates],
     }

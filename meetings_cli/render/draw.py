@@ -1,0 +1,185 @@
+"""Views drawn by Rich: the only module that imports it.
+
+One Console, configured here, decides terminal, width and colour (NO_COLOR,
+FORCE_COLOR, TERM) as Rich does; `--color always|never` only overrides it.
+Text reaches Rich as `Text` objects, never as markup, so `[bold]` in the data
+is shown as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .views import Block, Cell, FieldsBlock, RuleBlock, Span, TableBlock, TextBlock
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
+#: A view, or a view that depends on whether it is drawn for a terminal.
+View = Sequence[Block] | Callable[[bool], Sequence[Block]]
+
+#: Wide enough for any table to be measured at its natural width.
+_UNCONSTRAINED = 100_000
+#: Stacked fields put their label on a line of its own when it would take more than this.
+_MAX_LABEL_SHARE = 0.4
+
+
+def make_console(out: TextIO, color: str = "auto", *, record: bool = False) -> Console:
+    """The Rich console for out: auto lets Rich decide; always and never override it."""
+    from rich.console import Console
+
+    overrides: dict[str, Any] = {}
+    if color == "always":
+        overrides = {"force_terminal": True, "no_color": False}
+    elif color == "never":
+        overrides = {"color_system": None}
+    return Console(file=out, markup=False, highlight=False, emoji=False, record=record, **overrides)
+
+
+def draw(
+    out: TextIO,
+    view: View,
+    *,
+    color: str = "auto",
+    svg: Path | None = None,
+    html: Path | None = None,
+    title: str = "meetings",
+) -> None:
+    """Draw a view's blocks one under the other; also save it as SVG or HTML if asked."""
+    from rich.console import Group
+
+    console = make_console(out, color, record=bool(svg or html))
+    blocks = view(console.is_terminal) if callable(view) else view
+    group = Group(*(renderable for block in blocks for renderable in _renderables(console, block)))
+    if console.is_terminal or console.record:
+        console.print(group)
+    else:
+        # Off a terminal, drop the spaces Rich pads every line with.
+        with console.capture() as capture:
+            console.print(group)
+        out.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+    if svg:
+        console.save_svg(str(svg), title=title, clear=False)
+    if html:
+        console.save_html(str(html), clear=False)
+
+
+def _renderables(console: Console, block: Block) -> list[RenderableType]:
+    from rich.padding import Padding
+
+    width = console.width - block.indent
+    drawn: list[RenderableType]
+    if isinstance(block, TextBlock):
+        drawn = [_text(block.spans)]
+    elif isinstance(block, RuleBlock):
+        from rich.rule import Rule
+
+        drawn = [Rule(_text((Span(block.title, "bold"),)), align="left")]
+    elif isinstance(block, FieldsBlock):
+        drawn = _fields(block.fields, width)
+    else:
+        table = _table(block)
+        drawn = [table] if _fits(console, table, block, width) else _stacked(block, width)
+    if block.indent:
+        return [Padding(item, (0, 0, 0, block.indent)) for item in drawn]
+    return drawn
+
+
+def _text(cell: Cell) -> Text:
+    """Rich Text for a cell: its runs of text with their styles, never markup."""
+    from rich.text import Text
+
+    if isinstance(cell, str):
+        return Text(cell)
+    return Text.assemble(*((span.text, span.style) for span in cell))
+
+
+def _table(spec: TableBlock) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    if spec.grid:
+        table = Table.grid(padding=(0, 2))
+    else:
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            header_style="bold",
+            pad_edge=False,
+            show_edge=False,
+            padding=(0, 1, 0, 0),
+            caption=spec.caption,
+            caption_justify="left",
+        )
+    for column in spec.columns:
+        table.add_column(
+            column.header,
+            justify=column.justify,  # type: ignore[arg-type]
+            # Only the wrapping column gives way when space is short, so Rich never
+            # squeezes an id or a date; _fits decides whether it can give enough.
+            no_wrap=not column.wrap,
+            overflow="fold",
+            min_width=column.min_width,
+        )
+    for row in spec.rows:
+        table.add_row(*(_text(cell) for cell in row))
+    return table
+
+
+def _fits(console: Console, table: Table, spec: TableBlock, width: int) -> bool:
+    """True if the table fits width without breaking a word of its wrapping column.
+
+    That is the table's natural width (Rich's measure, unconstrained) less what
+    the wrapping column can give up by wrapping at spaces: its widest line less
+    its longest word.
+    """
+    from rich.measure import Measurement
+
+    if width < 1:
+        return False
+    unconstrained = console.options.update_width(_UNCONSTRAINED)
+    natural = Measurement.get(console, unconstrained, table).maximum
+    for column, drawn in zip(spec.columns, table.columns, strict=True):
+        if column.wrap:
+            cells = [*drawn.cells, *((drawn.header,) if table.show_header else ())]
+            sizes = [Measurement.get(console, unconstrained, cell) for cell in cells]
+            natural -= max(m.maximum for m in sizes) - max(m.minimum for m in sizes)
+    return natural <= width
+
+
+def _stacked(spec: TableBlock, width: int) -> list[RenderableType]:
+    """The table for a narrow terminal: each row a block of `header: value` lines."""
+    drawn: list[RenderableType] = []
+    for number, row in enumerate(spec.rows):
+        if number:
+            drawn.append(_text(""))
+        fields = [(column.header, cell) for column, cell in zip(spec.columns, row, strict=True)]
+        drawn += _fields([(label, cell) for label, cell in fields if _text(cell).plain], width)
+    if spec.caption:
+        drawn += [_text(""), _text(spec.caption)]
+    return drawn
+
+
+def _fields(fields: Sequence[tuple[str, Cell]], width: int) -> list[RenderableType]:
+    """`label: value` lines; values wrap under themselves, or go under a too-wide label."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    labels = [f"{label}:" if label else "" for label, _ in fields]
+    label_width = max(map(len, labels), default=0)
+    if label_width + 1 > width * _MAX_LABEL_SHARE:
+        drawn: list[RenderableType] = []
+        for label, (_, cell) in zip(labels, fields, strict=True):
+            if label:
+                drawn.append(_text((Span(label, "bold"),)))
+            drawn.append(Padding(_text(cell), (0, 0, 0, 2 if label else 0)))
+        return drawn
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, min_width=label_width)
+    grid.add_column(overflow="fold")
+    for label, (_, cell) in zip(labels, fields, strict=True):
+        grid.add_row(_text((Span(label, "bold"),)), _text(cell))
+    return [grid]

@@ -1,0 +1,82 @@
+"""Text for people to read: printable strings, dates as labels, snippets. A leaf module."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+# C0/C1 control characters (but tab and newline) and the bidi overrides that
+# can disguise text on a terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """Text safe to show on a terminal: control characters removed."""
+    text = _UNSAFE.sub("", text)
+    return " ".join(text.split()) if one_line else text
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def record_dates(record: dict[str, Any]) -> tuple[date, date, str, str]:
+    """(first day, last day, precision, basis) of a record's date fields."""
+    return (
+        date.fromisoformat(record["date"]),
+        date.fromisoformat(record["date_end"]),
+        record["date_precision"],
+        record["date_basis"],
+    )
+
+
+def format_dates(record: dict[str, Any]) -> str:
+    """A short form for tables: 2018-04-03, 2019-12 or 2018-04-03/06, with ~ when inferred."""
+    start, end, precision, basis = record_dates(record)
+    if precision == "day":
+        text = start.isoformat()
+    elif precision == "month":
+        text = start.strftime("%Y-%m")
+    elif (start.year, start.month) == (end.year, end.month):
+        text = f"{start.isoformat()}/{end.day:02d}"
+    elif start.year == end.year:
+        text = f"{start.isoformat()}/{end.strftime('%m-%d')}"
+    else:
+        text = f"{start.isoformat()}/{end.isoformat()}"
+    return ("~" if basis == "inferred" else "") + text
+
+
+def human_dates(record: dict[str, Any], *, ascii_only: bool = False) -> str:
+    """A date as a reader says it, with its precision: 3 Apr, 3-6 Apr, Dec 2019; ~ if inferred."""
+    start, end, precision, basis = record_dates(record)
+    dash = "-" if ascii_only else "–"
+    if precision == "day":
+        text = f"{start.day} {_MONTHS[start.month - 1]}"
+    elif precision == "month":
+        text = f"{_MONTHS[start.month - 1]} {start.year}"
+    elif (start.year, start.month) == (end.year, end.month):
+        text = f"{start.day}{dash}{end.day} {_MONTHS[start.month - 1]}"
+    elif start.year == end.year:
+        text = f"{start.day} {_MONTHS[start.month - 1]}{dash}{end.day} {_MONTHS[end.month - 1]}"
+    else:
+        text = f"{start.isoformat()}{dash}{end.isoformat()}"
+    return ("~" if basis == "inferred" else "") + text
+
+
+def snippet(text: str, start: int, end: int, width: int = 90) -> tuple[str, int, int]:
+    """A one-line excerpt of text around [start, end), and where that span is in it."""
+    text = printable(text)
+    context = max(0, (width - (end - start)) // 2)
+    left = max(0, start - context)
+    right = min(len(text), end + context)
+    # Cut at spaces, not inside words.
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    excerpt = text[left:right].replace("\n", " ").replace("\t", " ")
+    return prefix + excerpt + suffix, len(prefix) + start - left, len(prefix) + end - left

@@ -1,0 +1,470 @@
+"""What a person reads, described as data: tables, labelled fields, text and rules.
+
+Views are built from JSON-shaped records and never import Rich: `draw` turns
+them into Rich renderables, so tests can check a view's content without a
+console. Every piece of text from the data passes through `printable`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from .text import format_dates, human_dates, printable
+
+
+class Span(NamedTuple):
+    """A run of text and the Rich style it has on a terminal."""
+
+    text: str
+    style: str = ""
+
+
+#: A cell: plain text, or styled runs of text. Newlines start new lines.
+Cell = str | tuple[Span, ...]
+
+
+def cell_text(cell: Cell) -> str:
+    """The characters of a cell, without styles."""
+    return cell if isinstance(cell, str) else "".join(span.text for span in cell)
+
+
+class Column(NamedTuple):
+    """A table column. At most one column of a table wraps; the others never do."""
+
+    header: str
+    justify: str = "left"  # "left" or "right"
+    wrap: bool = False  # takes the spare width, and wraps (folding words longer than it)
+    min_width: int | None = None
+
+
+class TableBlock(NamedTuple):
+    """Header, rows of cells and a caption; drawn `indent` columns in.
+
+    Where the terminal is too narrow for it, it is drawn stacked: one block of
+    `header: value` lines per row.
+    """
+
+    columns: tuple[Column, ...]
+    rows: Sequence[Sequence[Cell]]
+    caption: str | None = None
+    indent: int = 0
+    grid: bool = False  # no header and no rule: columns set apart by two spaces
+
+
+class FieldsBlock(NamedTuple):
+    """`label: value` lines whose values wrap under themselves (a hanging indent)."""
+
+    fields: Sequence[tuple[str, Cell]]
+    indent: int = 0
+
+
+class RuleBlock(NamedTuple):
+    """A horizontal rule with a title at the left."""
+
+    title: str
+    indent: int = 0
+
+
+class TextBlock(NamedTuple):
+    """A paragraph of styled text, wrapped to the width; drawn `indent` columns in."""
+
+    spans: tuple[Span, ...]
+    indent: int = 0
+
+
+#: A view is a list of blocks, drawn one under the other.
+Block = TableBlock | FieldsBlock | TextBlock | RuleBlock
+
+
+def _text(text: str, style: str = "", indent: int = 0) -> TextBlock:
+    return TextBlock((Span(text, style),), indent)
+
+
+def _one_line(text: str) -> str:
+    return printable(text, one_line=True)
+
+
+#: Short names of meeting kinds for narrow table columns.
+KIND_LABELS = {
+    "bilateral-talks": "talks",
+    "multilateral-talks": "multilateral",
+    "conference-address": "address",
+    "press-remarks": "remarks",
+    "visit": "visit",
+}
+
+
+def _participant_label(participant: dict[str, Any]) -> str:
+    label = _one_line(f"{participant['short_name']} ({participant['country']})")
+    return f"{label}?" if participant["disputed"] else label
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+MEETING_COLUMNS = (
+    Column("Date"),
+    Column("ID"),
+    Column("Event"),
+    Column("Kind"),
+    Column("Participants", wrap=True),
+)
+MEETING_CAPTION = "~ inferred date · a/b: somewhere from a to b · ? named by only some sources"
+
+
+def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
+    """The `list` table, one row a meeting."""
+    rows = [
+        (
+            format_dates(meeting),
+            meeting["id"],
+            _one_line(meeting["event"]["short_name"]) if meeting["event"] else "—",
+            KIND_LABELS.get(meeting["kind"], meeting["kind"]),
+            "\n".join(_participant_label(p) for p in meeting["participants"]),
+        )
+        for meeting in meetings
+    ]
+    return [TableBlock(MEETING_COLUMNS, rows, MEETING_CAPTION)]
+
+
+def meeting_view(meeting: dict[str, Any]) -> list[Block]:
+    """The `show` view: every field of one meeting."""
+    event = meeting["event"]
+    dates = format_dates(meeting).lstrip("~")
+    blocks: list[Block] = [
+        TextBlock((Span(meeting["id"], "bold"), Span(f"  {_one_line(meeting['title'])}"))),
+        FieldsBlock(
+            (
+                ("Date", f"{dates} ({meeting['date_precision']}, {meeting['date_basis']})"),
+                ("How dated", _one_line(meeting["date_how"])),
+                ("Event", _one_line(event["name"]) if event else "—"),
+                ("Kind", meeting["kind"].replace("-", " ")),
+                ("Location", _one_line(meeting["location"])),
+                ("Topics", ", ".join(meeting["topics"]) or "—"),
+            )
+        ),
+    ]
+
+    def section(label: str, lines: Iterable[str | tuple[str, int]]) -> None:
+        blocks.append(_text(label, "bold"))
+        for line in lines:
+            text, indent = line if isinstance(line, tuple) else (line, 2)
+            blocks.append(_text(_one_line(text), indent=indent))
+
+    participants = []
+    for person in meeting["participants"]:
+        line = f"{person['name']} ({person['country']}): {person['role']}"
+        if person["disputed"]:
+            line += f" [named only by {', '.join(person['attested_by'])}]"
+        participants.append(line)
+    section("Participants", participants)
+    section("Summary", [meeting["summary"]])
+    if meeting["quotes"]:
+        section(
+            "Quotes",
+            [f"“{q['text']}” — {q['speaker']} [{q['source']}]" for q in meeting["quotes"]],
+        )
+    if meeting["disagreements"]:
+        lines: list[str | tuple[str, int]] = []
+        for disagreement in meeting["disagreements"]:
+            lines.append(disagreement["about"] + ":")
+            lines += [
+                (f"{', '.join(c['sources'])}: {c['says']}", 4) for c in disagreement["claims"]
+            ]
+            if disagreement["note"]:
+                lines.append((disagreement["note"], 4))
+        section("Sources disagree", lines)
+    section("Sources", [_source_line(source) for source in meeting["sources"]])
+    if meeting["notes"]:
+        section("Notes", [meeting["notes"]])
+    return blocks
+
+
+def _source_line(source: dict[str, Any]) -> str:
+    published = source["published"] or "date not given"
+    if source["published_basis"] == "inferred":
+        published += " (inferred)"
+    title = f"“{source['title']}”" if source["title"] else "untitled"
+    return f"{source['id']}: {source['outlet'] or 'outlet not named'}, {title}, {published}"
+
+
+def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
+    """The `context` table: things the sources mention that are not meetings."""
+    columns = (Column("Date"), Column("ID"), Column("Kind"), Column("Title", wrap=True))
+    rows = [
+        (
+            format_dates(item) if item["date"] else "—",
+            item["id"],
+            item["kind"],
+            _one_line(item["title"]),
+        )
+        for item in items
+    ]
+    return [TableBlock(columns, rows)]
+
+
+# --------------------------------------------------------------------------- people
+
+
+def people_table(people: Iterable[dict[str, Any]]) -> list[Block]:
+    """The `people` table: everyone, with country, role and number of meetings."""
+    columns = (
+        Column("Name"),
+        Column("Country"),
+        Column("Role", wrap=True),
+        Column("Meetings", justify="right"),
+    )
+    rows = [
+        (
+            _one_line(person["name"]),
+            _one_line(person["country"]),
+            _one_line(person["role"]),
+            str(person["meetings"]),
+        )
+        for person in people
+    ]
+    return [TableBlock(columns, rows)]
+
+
+def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
+    """The `who` view from a who record: profile, meetings, counterparts, how it matched."""
+    person = report["person"]
+    meetings = report["meetings"]
+    fields: list[tuple[str, Cell]] = [("Country", _one_line(person["country"]))]
+    if person["rank"]:
+        fields.append(("Rank", _one_line(person["rank"])))
+    fields.append(("Role", _one_line(person["role"])))
+    if person["native_names"]:
+        native = "; ".join(f"{n['name']} ({n['script']})" for n in person["native_names"])
+        fields.append(("Native", _one_line(native)))
+    fields.append(("Spellings", _one_line(", ".join(person["spellings"]))))
+    if person["notes"]:
+        fields.append(("Notes", _one_line(person["notes"])))
+    blocks: list[Block] = [
+        TextBlock((Span(_one_line(person["name"]), "bold"), Span(f"  {person['id']}"))),
+        FieldsBlock(fields),
+    ]
+    if explain:
+        blocks.append(_text("How the name matched", "bold"))
+        blocks += [_text(printable(line), indent=2) for line in explain_lines(report)]
+    blocks.append(_text(f"Meetings ({len(meetings)})", "bold"))
+    if meetings:
+        rows = []
+        for meeting in meetings:
+            event = meeting["event"]
+            others = [p for p in meeting["participants"] if p["id"] != person["id"]]
+            cell = (
+                Span(meeting["id"], "bold"),
+                Span(f"  {_one_line(event['short_name'])}" if event else ""),
+                Span("\nwith: " + (", ".join(_participant_label(p) for p in others) or "—")),
+                Span("\ntopics: " + (", ".join(meeting["topics"]) or "—")),
+            )
+            rows.append((format_dates(meeting), cell))
+        columns = (Column("Date"), Column("Meeting", wrap=True))
+        blocks.append(TableBlock(columns, rows, indent=2))
+    else:
+        blocks.append(_text("none recorded", indent=2))
+    if report["counterparts"]:
+        blocks.append(_text("Counterparts", "bold"))
+        for other in report["counterparts"]:
+            count = other["meetings"]
+            label = (
+                f"{other['name']} ({other['country']}): {count} meeting{'s' if count != 1 else ''}"
+            )
+            blocks.append(_text(_one_line(label), indent=2))
+    return blocks
+
+
+def explain_lines(report: dict[str, Any]) -> list[str]:
+    """How a name query was normalised and matched, from a who record (for --explain)."""
+    match = report["match"]
+    lines = [
+        f"query:      {report['query']!r}",
+        f"normalised: {match['normalised']!r}",
+        f"phonetic:   {match['phonetic']!r}",
+    ]
+    if match["status"] != "found":
+        return lines
+    lines.append(
+        f"matched:    {match['alias']!r} ({match['alias_kind']}) by {match['method']} match, "
+        f"score {report['score']:g}"
+    )
+    runner = match["runner_up"]
+    if runner:
+        lines.append(
+            f"runner-up:  {runner['name']} via {runner['alias']!r} ({runner['alias_kind']}), "
+            f"score {runner['score']:g}"
+        )
+    else:
+        lines.append("runner-up:  none scored")
+    return lines
+
+
+# --------------------------------------------------------------------------- search
+
+
+def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
+    """The `search` table: score, date, id, and a highlighted snippet per matched field."""
+    columns = (
+        Column("Score", justify="right"),
+        Column("Date"),
+        Column("ID"),
+        Column("Matched", wrap=True),
+    )
+    rows = []
+    for hit in hits:
+        by_field: dict[str, list[dict[str, Any]]] = {}
+        for match in hit["search"]["matches"]:
+            by_field.setdefault(match["field"], []).append(match)
+        cell: list[Span] = []
+        for number, (field_name, matches) in enumerate(by_field.items()):
+            if number:
+                cell.append(Span("\n"))
+            cell.append(Span(f"{field_name}: ", "dim"))
+            snippet = _one_line(matches[0]["snippet"])
+            words = [rf"\b{re.escape(match['matched'])}\b" for match in matches]
+            cell.extend(_highlighted(snippet, words, "bold reverse"))
+        score = f"{hit['search']['score']:g}"
+        rows.append((score, format_dates(hit), hit["id"], tuple(cell)))
+    return [TableBlock(columns, rows)]
+
+
+def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
+    """text in runs, those matching any pattern (merged where they touch) in style."""
+    marks = sorted(
+        m.span() for pattern in patterns for m in re.finditer(pattern, text) if m.end() > m.start()
+    )
+    merged: list[list[int]] = []
+    for start, end in marks:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    runs, position = [], 0
+    for start, end in merged:
+        runs += [Span(text[position:start]), Span(text[start:end], style)]
+        position = end
+    runs.append(Span(text[position:]))
+    return [run for run in runs if run.text]
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def timeline_view(
+    years: Sequence[dict[str, Any]], principals: frozenset[str], *, ascii_only: bool
+) -> list[Block]:
+    """Years as sections, events as headings, one line per meeting (from timeline records)."""
+    rows = {
+        meeting["id"]: _timeline_row(meeting, principals, ascii_only)
+        for year in years
+        for group in year["events"]
+        for meeting in group["meetings"]
+    }
+    # The same widths for the first columns in every group, so lines align down the page.
+    # (Characters here are one cell wide: dates, names in Latin script, country names.)
+    widths = [
+        max(
+            (len(line) for row in rows.values() for line in cell_text(row[i]).split("\n")),
+            default=0,
+        )
+        for i in range(3)
+    ]
+    headers = ("Date", "With", "Country", "Kind", "")
+    columns = tuple(
+        Column(header, wrap=number == 3, min_width=widths[number] if number < 3 else None)
+        for number, header in enumerate(headers)
+    )
+    blocks: list[Block] = []
+    for number, year in enumerate(years):
+        if number:
+            blocks.append(_text(""))
+        if ascii_only:
+            blocks.append(_text(f"== {year['year']} ==", "bold"))
+        else:
+            blocks.append(RuleBlock(str(year["year"])))
+        for group in year["events"]:
+            event = group["event"]
+            title = f"{event['name']} ({event['short_name']})" if event else "Not at a listed event"
+            blocks.append(_text(_one_line(title), "bold"))
+            group_rows = [rows[meeting["id"]] for meeting in group["meetings"]]
+            blocks.append(TableBlock(columns, group_rows, indent=2, grid=True))
+    separator = "; " if ascii_only else " · "
+    legend = separator.join(
+        (
+            "~ date inferred, not stated",
+            "? named by only some sources",
+            "disputed: sources disagree (meetings audit)",
+        )
+    )
+    blocks += [_text(""), _text(legend, "dim")]
+    return blocks
+
+
+def _timeline_row(
+    meeting: dict[str, Any], principals: frozenset[str], ascii_only: bool
+) -> tuple[Cell, ...]:
+    others = [p for p in meeting["participants"] if p["id"] not in principals]
+    names = [_one_line(p["name"]) + ("?" if p["disputed"] else "") for p in others]
+    countries = dict.fromkeys(p["country"] for p in others)
+    return (
+        human_dates(meeting, ascii_only=ascii_only),
+        "\n".join(names) or "-",
+        _one_line(", ".join(countries)) or "-",
+        meeting["kind"].replace("-", " "),
+        (Span("disputed", "bold yellow"),) if meeting["disputed"] else "",
+    )
+
+
+# --------------------------------------------------------------------------- other listings
+
+
+def _plain_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, wide: int, right: int = -1
+) -> list[Block]:
+    """A table of plain text whose column `wide` takes the spare width (`right`: a count)."""
+    columns = tuple(
+        Column(header, wrap=number == wide, justify="right" if number == right else "left")
+        for number, header in enumerate(headers)
+    )
+    return [TableBlock(columns, [tuple(printable(cell) for cell in row) for row in rows])]
+
+
+def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `events` table."""
+    rows = [
+        (str(r["year"]), r["id"], r["name"], r["location"], str(len(r["meetings"])))
+        for r in records
+    ]
+    return _plain_table(("Year", "ID", "Name", "Location", "Meetings"), rows, wide=2, right=4)
+
+
+def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `sources` table: outlet, date and what cites each source."""
+    rows = []
+    for r in records:
+        published = r["published"] or "not given"
+        if r["published_basis"] == "inferred":
+            published = "~" + published
+        cited = "\n".join(r["meetings"]) or "—"
+        rows.append((r["id"], r["outlet"] or "not named", published, cited))
+    return _plain_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=1)
+
+
+def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
+    """The `stats` view: one small table per dimension."""
+    return [
+        block
+        for dimension, counts in stats.items()
+        for block in _plain_table(
+            (f"By {dimension}", "Meetings"), [(v, str(n)) for v, n in counts.items()], wide=0
+        )
+    ]
+
+
+def audit_table(findings: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `audit` table: every disagreement and inferred date."""
+    rows = [(f"{f['record']} {f['id']}\n{f['issue']}", f["detail"]) for f in findings]
+    return _plain_table(("Where", "What"), rows, wide=1)
