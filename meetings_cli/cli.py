@@ -549,7 +549,7 @@ def _who_report(
 ) -> "tuple[Resolution, dict[str, Any]]":
     """How a name resolved, and its `who --json` object (meetings_of: a person's meetings)."""
     from .query import meetings_with
-    from .render import records, views
+    from .render import records
 
     def meeting_records(person_id: str) -> list[dict[str, Any]]:
         return [records.meeting_record(dataset, m) for m in meetings_with(dataset, person_id)]
