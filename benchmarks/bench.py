@@ -110,6 +110,15 @@ def report_budgets(meetings: str, env: dict[str, str], runs: int) -> None:
             f"  {question:<26} {ratio:5.1f} x B  (budget {budget:g} x B; B = {bare * 1000:.1f} ms)"
             f"  {verdict}"
         )
+    names = "\n".join(["Shoigu", "Hatemi", "Шойгу", "nobody at all"] * 250) + "\n"
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(
+            [*base, "who", "-", "--json"], input=names.encode(), env=env, capture_output=True
+        )
+        times.append(time.perf_counter() - started)
+    print(f"  who - --json, 1,000 names  {statistics.median(times):5.2f} s    (budget 3 s)")
     print()
 
 

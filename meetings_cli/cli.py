@@ -3,6 +3,8 @@
 # No `from __future__ import annotations` here: Typer would then evaluate every
 # option's annotation from a string on each run, which costs start-up time.
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -1007,7 +1009,22 @@ def main_status(argv: Sequence[str] | None = None) -> int:
     return code if isinstance(code, int) else EXIT_OK
 
 
-def run() -> None:
+#: Why writing the output can fail through no fault of the program: a full disk or
+#: quota, a file too large, a device error, a reader gone (where SIGPIPE is not default).
+_WRITE_FAILURES = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE")
+    if hasattr(errno, name)
+)
+
+
+def _cannot_write(error: OSError) -> None:
+    # Straight to the descriptor: sys.stderr may be the stream that failed.
+    with contextlib.suppress(OSError):
+        os.write(2, f"meetings: cannot write the output: {error.strerror}\n".encode())
+
+
+def run() -> NoReturn:
     """The `meetings` entry point: run sys.argv and exit with its status."""
     import signal
 
@@ -1019,6 +1036,11 @@ def run() -> None:
         code = main_status()
     except KeyboardInterrupt:
         code = 130
+    except OSError as error:
+        if error.errno not in _WRITE_FAILURES:
+            raise
+        _cannot_write(error)
+        code = EXIT_USAGE
     except Exception as error:  # the last line of defence against tracebacks
         if os.environ.get("MEETINGS_DEBUG"):
             raise
@@ -1027,4 +1049,14 @@ def run() -> None:
             "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)"
         )
         code = 3
-    sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError as error:
+        _cannot_write(error)
+        code = code or EXIT_USAGE
+    # Leave without the interpreter's teardown: finalising the few hundred modules
+    # Typer loads takes longer than answering most questions (about 1.4 x a bare
+    # Python start; benchmarks/bench.py). Output is flushed above, every file and
+    # database is closed where it was opened, and nothing registers atexit work.
+    os._exit(code)

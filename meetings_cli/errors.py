@@ -3,7 +3,8 @@
 Standard library only, so the fast path can catch DataError without the loader.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: NamedTuple would compile every string
+# annotation into a ForwardRef at start-up.
 
 from collections.abc import Iterable
 from typing import NamedTuple

@@ -14,15 +14,15 @@ miss scored with rapidfuzz against every phonetic key (rapidfuzz is imported
 then and only then).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: NamedTuple would compile every string
+# annotation into a ForwardRef at start-up.
 
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
-if TYPE_CHECKING:
-    from .model import Person
+from .model import Person
 
 #: A fuzzy score (0-100) at or above which a name counts as a match.
 ACCEPT = 80.0
@@ -245,7 +245,7 @@ class PersonIndex:
                 self.by_phonetic.setdefault(alias.phonetic, []).append(alias)
 
     @classmethod
-    def build(cls, people: Iterable[Person]) -> PersonIndex:
+    def build(cls, people: Iterable[Person]) -> "PersonIndex":
         """Index every alias of every person."""
         return cls(people)
 

@@ -1,6 +1,7 @@
 """Selecting and ordering records. Pure functions: no I/O, no printing."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: NamedTuple would compile every string
+# annotation into a ForwardRef at start-up.
 
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -54,10 +55,13 @@ def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
     """
     if wanted.first and wanted.last and wanted.first > wanted.last:
         raise QueryError(f"--from {wanted.first} is after --to {wanted.last}")
-    from .match import PersonIndex  # only here: name matching costs start-up time
+    people: frozenset[str] = frozenset()
+    if wanted.people:
+        from .match import PersonIndex  # only here: name matching costs start-up time
 
+        index = PersonIndex.build(dataset.people)
+        people = frozenset(resolve_person(index, name).id for name in wanted.people)
     countries = sorted({person.country for person in dataset.people})
-    index = PersonIndex.build(dataset.people) if wanted.people else None
     return ResolvedFilter(
         years=frozenset(wanted.years),
         first=wanted.first,
@@ -68,7 +72,7 @@ def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
         topics=frozenset(
             _pick("topic", t, [topic.id for topic in dataset.topics]) for t in wanted.topics
         ),
-        people=frozenset(resolve_person(index, name).id for name in wanted.people if index),
+        people=people,
     )
 
 
@@ -105,7 +109,7 @@ def resolve_event(dataset: Dataset, text: str) -> Event:
     raise QueryError(f"no event {text!r}{_suggest(text, ids)}; events: {', '.join(ids)}")
 
 
-def resolve_person(index: PersonIndex, name: str) -> Person:
+def resolve_person(index: "PersonIndex", name: str) -> Person:
     """The one person a name means; NotFound (with suggestions or candidates) otherwise."""
     from .match import describe_failure
 

@@ -3,7 +3,8 @@
 Pure functions over records: no I/O, no printing.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: NamedTuple would compile every string
+# annotation into a ForwardRef at start-up.
 
 from collections import Counter
 from collections.abc import Sequence

@@ -8,7 +8,8 @@ it, starts with it, sounds like it (names), or is within a small edit distance
 best scores; meetings are ranked by score, then by date.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: NamedTuple would compile every string
+# annotation into a ForwardRef at start-up.
 
 import re
 from collections.abc import Iterable, Iterator

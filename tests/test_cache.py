@@ -159,6 +159,31 @@ def test_warm_who_json_imports_neither_rich_nor_yaml_nor_numpy(cache: Path) -> N
     assert not imported & {"rich", "yaml", "numpy", "rapidfuzz", "meetings_cli.load"}
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--year", "2018", "--json"],
+        ["list", "--format", "csv"],
+        ["show", "mcis2019-russia", "--json"],
+        ["timeline", "--json"],
+        ["people", "--format", "jsonl"],
+        ["stats", "--json"],
+        ["audit", "--json"],
+        ["graph"],
+    ],
+)
+def test_machine_formats_import_neither_rich_nor_rapidfuzz(cache: Path, args: list[str]) -> None:
+    output, imported = warm_run_imports(args, cache)
+    assert output.strip()
+    assert not imported & {"rich", "rapidfuzz", "yaml", "meetings_cli.render.draw"}
+
+
+def test_a_table_is_drawn_by_rich(cache: Path) -> None:
+    output, imported = warm_run_imports(["list", "--year", "2018"], cache)
+    assert "mcis2018-russia" in output
+    assert {"rich.console", "rich.table", "meetings_cli.render.draw"} <= imported
+
+
 def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Path) -> None:
     # Two builders at once must each leave a complete, valid file behind.
     script = (

@@ -393,7 +393,7 @@ def test_markup_and_control_characters_in_data_are_printed_inert(
 def colour_codes(text: str) -> set[str]:
     """The SGR parameters in text that set a colour (foreground or background)."""
     codes = {p for params in re.findall(r"\x1b\[([0-9;]*)m", text) for p in params.split(";")}
-    return {c for c in codes if c and (c[0] in "349" and len(c) == 2 or c[:2] == "10")}
+    return {c for c in codes if c and ((c[0] in "349" and len(c) == 2) or c[:2] == "10")}
 
 
 def test_no_colour_when_forced_terminal_but_no_color_set(cli: Invoke) -> None:

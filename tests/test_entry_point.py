@@ -81,3 +81,18 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     # Ended by SIGPIPE like cat or grep (128 + 13), with nothing said.
     assert result.stdout.strip() in ("0", "141")
     assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [meetings_script(), "list", "--json"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert "cannot write the output" in result.stderr and "Traceback" not in result.stderr

@@ -5,7 +5,8 @@ them into Rich renderables, so tests can check a view's content without a
 console. Every piece of text from the data passes through `printable`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: NamedTuple would compile every string
+# annotation into a ForwardRef at start-up.
 
 import re
 from collections.abc import Iterable, Sequence
