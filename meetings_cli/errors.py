@@ -1,6 +1,6 @@
 """What is wrong with a dataset: problems with file, line, column and field.
 
-Standard library only, so the fast path can catch DataError without the loader.
+Standard library only: every layer may use it at no cost.
 """
 
 # No `from __future__ import annotations`: NamedTuple would compile every string

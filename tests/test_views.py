@@ -90,7 +90,40 @@ def test_ids_and_words_are_never_split_in_a_narrow_table(cli: Invoke) -> None:
         assert all(meeting_id in drawn for meeting_id in ids), width
 
 
+def test_stacked_fields_never_split_a_word(cli: Invoke) -> None:
+    import json
+
+    topics = {t for m in json.loads(cli("list", "--json").stdout) for t in m["topics"]}
+    for width in (40, 45, 50):
+        drawn = draw(cli, ["who", "Hatami"], width)
+        assert all(topic in drawn for topic in topics), width
+
+
 def test_field_values_wrap_under_themselves(cli: Invoke) -> None:
     lines = draw(cli, ["show", "mcis2018-kazakhstan"], 40).splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("How dated:"))
     assert lines[start + 1].startswith(" " * len("How dated: ")) and lines[start + 1].strip()
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    """(command, output) of each console example in the README shown in full."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    examples = []
+    for block in readme.split("```console\n")[1:]:
+        lines = block.split("\n```", 1)[0].splitlines()
+        command, output = lines[0], lines[1:]
+        if command.startswith("$ ") and "|" not in command and "..." not in output:
+            examples.append((command[2:], "\n".join(output) + "\n"))
+    return examples
+
+
+def test_the_readme_examples_print_what_they_show(cli: Invoke) -> None:
+    examples = readme_examples()
+    assert len(examples) >= 3
+    for command, shown in examples:
+        words = command.split()
+        width = 80
+        if words[0].startswith("COLUMNS="):
+            width = int(words.pop(0).removeprefix("COLUMNS="))
+        assert words[0] == "meetings"
+        assert draw(cli, words[1:], width) == shown, command

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .views import Block, Cell, FieldsBlock, RuleBlock, Span, TableBlock, TextBlock
+from .views import Block, Cell, FieldsBlock, RuleBlock, Span, TableBlock, TextBlock, cell_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -80,10 +80,10 @@ def _renderables(console: Console, block: Block) -> list[RenderableType]:
 
         drawn = [Rule(_text((Span(block.title, "bold"),)), align="left")]
     elif isinstance(block, FieldsBlock):
-        drawn = _fields(block.fields, width)
+        drawn = _fields(console, block.fields, width)
     else:
         table = _table(block)
-        drawn = [table] if _fits(console, table, block, width) else _stacked(block, width)
+        drawn = [table] if _fits(console, table, block, width) else _stacked(console, block, width)
     if block.indent:
         return [Padding(item, (0, 0, 0, block.indent)) for item in drawn]
     return drawn
@@ -150,36 +150,48 @@ def _fits(console: Console, table: Table, spec: TableBlock, width: int) -> bool:
     return natural <= width
 
 
-def _stacked(spec: TableBlock, width: int) -> list[RenderableType]:
+def _stacked(console: Console, spec: TableBlock, width: int) -> list[RenderableType]:
     """The table for a narrow terminal: each row a block of `header: value` lines."""
     drawn: list[RenderableType] = []
     for number, row in enumerate(spec.rows):
         if number:
             drawn.append(_text(""))
         fields = [(column.header, cell) for column, cell in zip(spec.columns, row, strict=True)]
-        drawn += _fields([(label, cell) for label, cell in fields if _text(cell).plain], width)
+        drawn += _fields(
+            console, [(label, cell) for label, cell in fields if cell_text(cell)], width
+        )
     if spec.caption:
         drawn += [_text(""), _text(spec.caption)]
     return drawn
 
 
-def _fields(fields: Sequence[tuple[str, Cell]], width: int) -> list[RenderableType]:
-    """`label: value` lines; values wrap under themselves, or go under a too-wide label."""
+def _fields(
+    console: Console, fields: Sequence[tuple[str, Cell]], width: int
+) -> list[RenderableType]:
+    """`label: value` lines, values wrapping under themselves.
+
+    Where a value's longest word would not fit beside the labels, or the labels
+    would take too much of the line, each label goes on a line of its own.
+    """
+    from rich.measure import Measurement
     from rich.padding import Padding
     from rich.table import Table
 
     labels = [f"{label}:" if label else "" for label, _ in fields]
+    values = [_text(cell) for _, cell in fields]
     label_width = max(map(len, labels), default=0)
-    if label_width + 1 > width * _MAX_LABEL_SHARE:
+    options = console.options.update_width(_UNCONSTRAINED)
+    longest_word = max((Measurement.get(console, options, v).minimum for v in values), default=0)
+    if label_width + 1 + longest_word > width or label_width + 1 > width * _MAX_LABEL_SHARE:
         drawn: list[RenderableType] = []
-        for label, (_, cell) in zip(labels, fields, strict=True):
+        for label, value in zip(labels, values, strict=True):
             if label:
                 drawn.append(_text((Span(label, "bold"),)))
-            drawn.append(Padding(_text(cell), (0, 0, 0, 2 if label else 0)))
+            drawn.append(Padding(value, (0, 0, 0, 2 if label else 0)))
         return drawn
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, min_width=label_width)
     grid.add_column(overflow="fold")
-    for label, (_, cell) in zip(labels, fields, strict=True):
-        grid.add_row(_text((Span(label, "bold"),)), _text(cell))
+    for label, value in zip(labels, values, strict=True):
+        grid.add_row(_text((Span(label, "bold"),)), value)
     return [grid]
