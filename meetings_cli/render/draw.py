@@ -80,7 +80,7 @@ def _renderables(console: Console, block: Block) -> list[RenderableType]:
 
         drawn = [Rule(_text((Span(block.title, "bold"),)), align="left")]
     elif isinstance(block, FieldsBlock):
-        drawn = _fields(console, block.fields, width)
+        drawn = _fields(console, [block.fields], width)
     else:
         table = _table(block)
         drawn = [table] if _fits(console, table, block, width) else _stacked(console, block, width)
@@ -152,23 +152,24 @@ def _fits(console: Console, table: Table, spec: TableBlock, width: int) -> bool:
 
 def _stacked(console: Console, spec: TableBlock, width: int) -> list[RenderableType]:
     """The table for a narrow terminal: each row a block of `header: value` lines."""
-    drawn: list[RenderableType] = []
-    for number, row in enumerate(spec.rows):
-        if number:
-            drawn.append(_text(""))
-        fields = [(column.header, cell) for column, cell in zip(spec.columns, row, strict=True)]
-        drawn += _fields(
-            console, [(label, cell) for label, cell in fields if cell_text(cell)], width
-        )
+    records = [
+        [
+            (column.header, cell)
+            for column, cell in zip(spec.columns, row, strict=True)
+            if cell_text(cell)
+        ]
+        for row in spec.rows
+    ]
+    drawn = _fields(console, records, width)
     if spec.caption:
         drawn += [_text(""), _text(spec.caption)]
     return drawn
 
 
 def _fields(
-    console: Console, fields: Sequence[tuple[str, Cell]], width: int
+    console: Console, records: Sequence[Sequence[tuple[str, Cell]]], width: int
 ) -> list[RenderableType]:
-    """`label: value` lines, values wrapping under themselves.
+    """Records of `label: value` lines, a blank line apart; values wrap under themselves.
 
     Where a value's longest word would not fit beside the labels, or the labels
     would take too much of the line, each label goes on a line of its own.
@@ -177,21 +178,28 @@ def _fields(
     from rich.padding import Padding
     from rich.table import Table
 
-    labels = [f"{label}:" if label else "" for label, _ in fields]
-    values = [_text(cell) for _, cell in fields]
-    label_width = max(map(len, labels), default=0)
+    lines = [[(f"{label}:" if label else "", _text(cell)) for label, cell in r] for r in records]
+    label_width = max((len(label) for line in lines for label, _ in line), default=0)
     options = console.options.update_width(_UNCONSTRAINED)
-    longest_word = max((Measurement.get(console, options, v).minimum for v in values), default=0)
+    longest_word = max(
+        (Measurement.get(console, options, value).minimum for line in lines for _, value in line),
+        default=0,
+    )
     if label_width + 1 + longest_word > width or label_width + 1 > width * _MAX_LABEL_SHARE:
         drawn: list[RenderableType] = []
-        for label, value in zip(labels, values, strict=True):
-            if label:
-                drawn.append(_text((Span(label, "bold"),)))
-            drawn.append(Padding(value, (0, 0, 0, 2 if label else 0)))
+        for number, line in enumerate(lines):
+            drawn += [_text("")] if number else []
+            for label, value in line:
+                drawn += [_text((Span(label, "bold"),))] if label else []
+                drawn.append(Padding(value, (0, 0, 0, 2 if label else 0)))
         return drawn
+    # One grid for every record: Rich lays out its columns once.
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, min_width=label_width)
     grid.add_column(overflow="fold")
-    for label, value in zip(labels, values, strict=True):
-        grid.add_row(_text((Span(label, "bold"),)), value)
+    for number, line in enumerate(lines):
+        if number:
+            grid.add_row()
+        for label, value in line:
+            grid.add_row(_text((Span(label, "bold"),)), value)
     return [grid]
