@@ -117,7 +117,7 @@ def _table(spec: TableBlock) -> Table:
     for column in spec.columns:
         table.add_column(
             column.header,
-            justify=column.justify,  # type: ignore[arg-type]
+            justify=column.justify,
             # Only the wrapping column gives way when space is short, so Rich never
             # squeezes an id or a date; _fits decides whether it can give enough.
             no_wrap=not column.wrap,

@@ -10,7 +10,7 @@ console. Every piece of text from the data passes through `printable`.
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from .text import format_dates, human_dates, printable
 
@@ -35,7 +35,7 @@ class Column(NamedTuple):
     """A table column. At most one column of a table wraps; the others never do."""
 
     header: str
-    justify: str = "left"  # "left" or "right"
+    justify: Literal["left", "right"] = "left"
     wrap: bool = False  # takes the spare width, and wraps (folding words longer than it)
     min_width: int | None = None
 
@@ -427,7 +427,7 @@ def _plain_table(
 ) -> list[Block]:
     """A table of plain text whose column `wide` takes the spare width (`right`: a count)."""
     columns = tuple(
-        Column(header, wrap=number == wide, justify="right" if number == right else "left")
+        Column(header, "right" if number == right else "left", wrap=number == wide)
         for number, header in enumerate(headers)
     )
     return [TableBlock(columns, [tuple(printable(cell) for cell in row) for row in rows])]
