@@ -185,6 +185,8 @@ def main() -> None:
                 )
             rows.append((label, question, median, bare, jq_time, yq_time, peak))
 
+    if not rows:
+        return
     print(f"python: {sys.executable}   runs: {args.runs} (jq, yq: {args.tool_runs})")
     header = (
         f"{'meetings':>12}  {'command':<34} {'median':>9} {'x B':>6} {'jq':>9} "

@@ -249,7 +249,7 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     ]
     if explain:
         blocks.append(_text("How the name matched", "bold"))
-        blocks += [_text(printable(line), indent=2) for line in explain_lines(report)]
+        blocks.append(FieldsBlock(explain_fields(report), indent=2))
     blocks.append(_text(f"Meetings ({len(meetings)})", "bold"))
     if meetings:
         rows = []
@@ -278,29 +278,40 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     return blocks
 
 
-def explain_lines(report: dict[str, Any]) -> list[str]:
+def explain_fields(report: dict[str, Any]) -> list[tuple[str, str]]:
     """How a name query was normalised and matched, from a who record (for --explain)."""
     match = report["match"]
-    lines = [
-        f"query:      {report['query']!r}",
-        f"normalised: {match['normalised']!r}",
-        f"phonetic:   {match['phonetic']!r}",
+    fields = [
+        ("query", repr(report["query"])),
+        ("normalised", repr(match["normalised"])),
+        ("phonetic", repr(match["phonetic"])),
     ]
     if match["status"] != "found":
-        return lines
-    lines.append(
-        f"matched:    {match['alias']!r} ({match['alias_kind']}) by {match['method']} match, "
-        f"score {report['score']:g}"
+        return fields
+    fields.append(
+        (
+            "matched",
+            f"{match['alias']!r} ({match['alias_kind']}) by {match['method']} match, "
+            f"score {report['score']:g}",
+        )
     )
     runner = match["runner_up"]
     if runner:
-        lines.append(
-            f"runner-up:  {runner['name']} via {runner['alias']!r} ({runner['alias_kind']}), "
-            f"score {runner['score']:g}"
+        fields.append(
+            (
+                "runner-up",
+                f"{runner['name']} via {runner['alias']!r} ({runner['alias_kind']}), "
+                f"score {runner['score']:g}",
+            )
         )
     else:
-        lines.append("runner-up:  none scored")
-    return lines
+        fields.append(("runner-up", "none scored"))
+    return [(label, printable(value, one_line=True)) for label, value in fields]
+
+
+def explain_lines(report: dict[str, Any]) -> list[str]:
+    """explain_fields as lines of text, for standard error."""
+    return [f"{label + ':':<12}{value}" for label, value in explain_fields(report)]
 
 
 # --------------------------------------------------------------------------- search
