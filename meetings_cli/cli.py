@@ -550,7 +550,7 @@ def _who_report(
     meetings_of: "Callable[[str], list[dict[str, Any]]] | None" = None,
 ) -> "tuple[Resolution, dict[str, Any]]":
     """How a name resolved, and its `who --json` object (meetings_of: a person's meetings)."""
-    from .query import meetings_with
+    from .query import context_about, meetings_with
     from .render import records
 
     def meeting_records(person_id: str) -> list[dict[str, Any]]:
@@ -563,6 +563,9 @@ def _who_report(
         records.person_record(index.people[best.person_id]) if best else None,
         (meetings_of or meeting_records)(best.person_id) if best else [],
         lambda pid: records.person_record(index.people[pid]),
+        [records.context_record(dataset, c) for c in context_about(dataset, best.person_id)]
+        if best
+        else [],
     )
 
 
@@ -617,7 +620,7 @@ def people(
     if not everyone:
         _print_empty(output, "people")
         _fail("the dataset has no people", EXIT_NOTHING)
-    rows = [records.person_record(p, n) for p, n in everyone]
+    rows = [records.person_record(c.person, c.meetings, c.disputed) for c in everyone]
     _emit(
         ctx,
         output,
@@ -779,7 +782,7 @@ def graph(
     if not meetings:
         _fail("no meetings match", EXIT_NOTHING)
     who_met = meeting_graph(dataset, meetings)
-    counts = {p.id: n for p, n in people_with_counts(dataset)}
+    counts = {c.person.id: c.meetings for c in people_with_counts(dataset)}
     graph_rec = records.graph_record(who_met, counts)
     if output is GraphFormat.json:
         formats.write_json(sys.stdout, graph_rec)

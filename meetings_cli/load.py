@@ -21,6 +21,7 @@ from typing import Any, cast
 from . import schema
 from .errors import DataError, Problem
 from .model import (
+    WEEKDAYS,
     Claim,
     ContextItem,
     Dataset,
@@ -417,20 +418,40 @@ class _Reader:
         if raw is None:
             return None
         path = f"{entry.path}.date"
-        day, first, last = raw["day"], raw["from"], raw["to"]
+        day, first, last, one_of = raw["day"], raw["from"], raw["to"], raw["one_of"]
         basis = cast(DateBasis, raw["basis"])
-        if day is not None and (first is not None or last is not None):
-            self.problem_at(entry.file, path, "give either `day` or `from`/`to`, not both")
+        given = [day is not None, first is not None or last is not None, one_of is not None]
+        if sum(given) > 1:
+            self.problem_at(entry.file, path, "give one of `day`, `from`/`to` or `one_of`")
             return None
         if day is not None:
-            return DateSpan(day, day, basis, raw["how"])
-        if first is None or last is None:
-            self.problem_at(entry.file, path, "needs `day`, or both `from` and `to`")
+            span = DateSpan(day, day, basis, raw["how"])
+        elif one_of is not None:
+            if list(one_of) != sorted(one_of):
+                self.problem_at(entry.file, f"{path}.one_of", "list the days in order")
+                return None
+            span = DateSpan(one_of[0], one_of[-1], basis, raw["how"], tuple(one_of))
+        elif first is None or last is None:
+            self.problem_at(entry.file, path, "needs `day`, both `from` and `to`, or `one_of`")
             return None
-        if first > last:
+        elif first > last:
             self.problem_at(entry.file, path, f"`from` ({first}) is after `to` ({last})")
             return None
-        return DateSpan(first, last, basis, raw["how"])
+        else:
+            span = DateSpan(first, last, basis, raw["how"])
+        weekday = raw["weekday"]
+        if weekday is not None:
+            if span.precision not in ("day", "one-of"):
+                self.problem_at(entry.file, f"{path}.weekday", "a weekday needs a day or `one_of`")
+                return None
+            days = span.candidates or (span.start,)
+            wrong = [d.isoformat() for d in days if WEEKDAYS[d.weekday()] != weekday]
+            if wrong:
+                self.problem_at(
+                    entry.file, f"{path}.weekday", f"{', '.join(wrong)} is not a {weekday}"
+                )
+                return None
+        return span
 
     def _meeting(self, entry: _Entry) -> Meeting | None:
         raw = entry.value
@@ -445,7 +466,7 @@ class _Reader:
             event=raw["event"],
             kind=raw["kind"],
             participants=tuple(
-                Participant(p["person"], p["role"], tuple(p["sources"] or ()))
+                Participant(p["person"], p["role"], tuple(p["sources"] or ()), p["seat"])
                 for p in raw["participants"]
             ),
             topics=tuple(raw["topics"]),
@@ -510,11 +531,16 @@ def _person(entry: _Entry) -> Person:
         country=raw["country"],
         rank=raw["rank"],
         role=raw["role"],
-        native_names=tuple(NativeName(n["script"], n["name"]) for n in raw["native_names"] or ()),
+        native_names=_names(raw["native_names"]),
         spellings=tuple(raw["spellings"]),
         stated_as=tuple(StatedAs(s["text"], s["source"]) for s in raw["stated_as"] or ()),
         notes=raw["notes"],
+        other_names=_names(raw["other_names"]),
     )
+
+
+def _names(raw: list[dict[str, Any]] | None) -> tuple[NativeName, ...]:
+    return tuple(NativeName(n["script"], n["name"], n["basis"]) for n in raw or ())
 
 
 def _event(entry: _Entry) -> Event:
@@ -527,6 +553,8 @@ def _event(entry: _Entry) -> Event:
         location=raw["location"],
         sources=tuple(raw["sources"]),
         notes=raw["notes"],
+        name_basis=raw["name_basis"] or "stated",
+        name_how=raw["name_how"],
     )
 
 
@@ -597,10 +625,29 @@ class _Checker:
                     self._problem(
                         entry, f"{at}.participants[{index}].person", f"{person!r} is listed twice"
                     )
+            seats: dict[str, list[int]] = {}
             for index, participant in enumerate(raw["participants"]):
                 self._require_cited(
                     entry, f"{at}.participants[{index}].sources[]", participant["sources"], cited
                 )
+                if participant["seat"] is not None:
+                    seats.setdefault(participant["seat"], []).append(index)
+            for seat, indexes in seats.items():
+                # A seat says sources disagree on who filled it: two readings or more,
+                # each named by only some of the sources.
+                if len(indexes) < 2:
+                    self._problem(
+                        entry,
+                        f"{at}.participants[{indexes[0]}].seat",
+                        f"seat {seat!r} has one participant: alternatives need two or more",
+                    )
+                for index in indexes:
+                    if not raw["participants"][index]["sources"]:
+                        self._problem(
+                            entry,
+                            f"{at}.participants[{index}].seat",
+                            "an alternative reading must list the sources that name it",
+                        )
             for index, quote in enumerate(raw["quotes"] or ()):
                 where = f"{at}.quotes[{index}]"
                 self._require_cited(entry, f"{where}.source", [quote["source"]], cited)
@@ -672,6 +719,17 @@ class _Checker:
                     [stated["source"]],
                     texts,
                 )
+            for field in ("native_names", "other_names"):
+                for index, name in enumerate(entry.value[field] or ()):
+                    if name["basis"] == "stated":
+                        self._require_in_text(
+                            entry,
+                            f"{entry.path}.{field}[{index}].name",
+                            name["name"],
+                            list(texts),
+                            texts,
+                            "any source (or mark it `basis: curator`)",
+                        )
             for index, spelling in enumerate(entry.value["spellings"]):
                 self._require_in_text(
                     entry,

@@ -29,7 +29,9 @@ ACCEPT = 80.0
 #: Two people closer than this (in fuzzy score) are reported as ambiguous.
 AMBIGUITY_MARGIN = 5.0
 #: Scores given to exact and phonetic look-ups (fuzzy scores are rapidfuzz's own).
-EXACT_SCORE, PHONETIC_SCORE = 100.0, 97.0
+EXACT_SCORE, PHONETIC_SCORE, PREFIX_SCORE = 100.0, 97.0, 90.0
+#: A query word this long that begins exactly one person's name resolves to them.
+MIN_PREFIX = 5
 #: Near misses at or above this score are offered as suggestions.
 SUGGEST = 60.0
 
@@ -206,6 +208,8 @@ def aliases_of(person: Person) -> Iterator[tuple[str, str]]:
         yield spelling, "spelling"
     for native in person.native_names:
         yield native.name, f"native name ({native.script})"
+    for other in person.other_names:
+        yield other.name, f"other name ({other.script})"
 
 
 def person_aliases(person: Person) -> list[Alias]:
@@ -292,6 +296,20 @@ def resolve_name(source: AliasSource, query: str, *, runner_up: bool = False) ->
                 )
                 return Resolution(query, plain, phonetic, "found", (found[0], *runner))
             return Resolution(query, plain, phonetic, "ambiguous", tuple(found))
+    if len(plain) >= MIN_PREFIX and " " not in plain:
+        starts = _best_per_person(
+            Candidate(a.person_id, PREFIX_SCORE, a, "prefix")
+            for a in source.every_alias()
+            if any(word.startswith(plain) for word in a.plain.split())
+        )
+        if len(starts) == 1:
+            return Resolution(query, plain, phonetic, "found", (starts[0],))
+        if starts:
+            return Resolution(query, plain, phonetic, "ambiguous", tuple(starts))
+    if not plain.isascii():
+        # Persian or Urdu letters that match no name exactly: one letter apart is
+        # often another name altogether (خاتمی is not حاتمی), so no fuzzy guess.
+        return Resolution(query, plain, phonetic, "none")
     return _judge(query, plain, phonetic, _fuzzy(source, phonetic))
 
 
@@ -322,8 +340,24 @@ def _fuzzy(source: AliasSource, phonetic: str, exclude: str | None = None) -> li
     return _best_per_person(scored)
 
 
+def _every_word_near(query: str, alias: str) -> bool:
+    """True if each word of the query is close to some word of the alias.
+
+    Without this, a shared first name carries a whole name over the line
+    ("Vladimir Padrino" is not Vladimir Putin).
+    """
+    from rapidfuzz.fuzz import ratio
+
+    words = alias.split()
+    return all(any(ratio(w, a) >= ACCEPT for a in words) for w in query.split())
+
+
 def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Resolution:
-    if not scored or scored[0].score < ACCEPT:
+    if (
+        not scored
+        or scored[0].score < ACCEPT
+        or not _every_word_near(phonetic, scored[0].alias.phonetic)
+    ):
         near = tuple(c for c in scored[:3] if c.score >= SUGGEST)
         return Resolution(query, plain, phonetic, "none", near)
     top = scored[0].score

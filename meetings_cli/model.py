@@ -15,9 +15,22 @@ from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 DateBasis = Literal["stated", "inferred"]
-DatePrecision = Literal["day", "month", "range"]
+DatePrecision = Literal["day", "month", "range", "one-of"]
 
 DATE_BASES: tuple[str, ...] = ("stated", "inferred")
+
+#: Where a fact that is not a date comes from: an article, or the curators (public record).
+FACT_BASES: tuple[str, ...] = ("stated", "curator")
+
+WEEKDAYS: tuple[str, ...] = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
 
 #: What kind of engagement a meeting record is.
 MEETING_KINDS: tuple[str, ...] = (
@@ -33,16 +46,23 @@ CONTEXT_KINDS: tuple[str, ...] = ("statement", "summit", "talks", "vote", "exerc
 
 
 class DateSpan(NamedTuple):
-    """A day, or the range of days an event is known to fall within."""
+    """A day, a range of days, or one of a few candidate days.
+
+    For candidate days ("16 or 23 August") `start` and `end` are the earliest and
+    latest candidate and `candidates` lists them all; otherwise it is empty.
+    """
 
     start: date
     end: date
     basis: DateBasis
     how: str
+    candidates: tuple[date, ...] = ()
 
     @property
     def precision(self) -> DatePrecision:
-        """`day` for a single day, `month` for exactly one calendar month, else `range`."""
+        """`day`, `month` (exactly one calendar month), `one-of` (candidate days), or `range`."""
+        if self.candidates:
+            return "one-of"
         if self.start == self.end:
             return "day"
         whole_month = (
@@ -55,15 +75,22 @@ class DateSpan(NamedTuple):
         return "range"
 
     def overlaps(self, first: date | None, last: date | None) -> bool:
-        """True if any day of the span could fall within [first, last] (either end open)."""
+        """True if any day the span may be could fall within [first, last] (either end open)."""
+        if self.candidates:
+            return any(
+                (first is None or first <= day) and (last is None or day <= last)
+                for day in self.candidates
+            )
         if first is not None and self.end < first:
             return False
         return not (last is not None and self.start > last)
 
     @property
-    def years(self) -> range:
-        """Every calendar year the span touches."""
-        return range(self.start.year, self.end.year + 1)
+    def years(self) -> tuple[int, ...]:
+        """Every calendar year the date may fall in."""
+        if self.candidates:
+            return tuple(sorted({day.year for day in self.candidates}))
+        return tuple(range(self.start.year, self.end.year + 1))
 
 
 class Source(NamedTuple):
@@ -80,10 +107,15 @@ class Source(NamedTuple):
 
 
 class NativeName(NamedTuple):
-    """A person's name in a script other than Latin."""
+    """A name of a person in some script or language, and where it comes from.
+
+    `basis` is `curator` for names the articles do not print (they are in
+    English): supplied by the curators from the public record.
+    """
 
     script: str
     name: str
+    basis: str = "curator"
 
 
 class StatedAs(NamedTuple):
@@ -106,6 +138,8 @@ class Person(NamedTuple):
     spellings: tuple[str, ...]
     stated_as: tuple[StatedAs, ...]
     notes: str | None
+    #: How the press of other languages writes the name (Persian, Russian): curator-supplied.
+    other_names: tuple[NativeName, ...] = ()
 
 
 class Event(NamedTuple):
@@ -118,6 +152,9 @@ class Event(NamedTuple):
     location: str
     sources: tuple[str, ...]
     notes: str | None
+    #: `curator` when the name (its numbering, say) is not what the articles print.
+    name_basis: str = "stated"
+    name_how: str | None = None
 
 
 class Topic(NamedTuple):
@@ -131,12 +168,15 @@ class Participant(NamedTuple):
     """A person's part in one meeting.
 
     `sources` is empty when every source of the meeting names the person, and
-    lists the sources that do otherwise (for disputed participants).
+    lists the sources that do otherwise (for disputed participants). Participants
+    with the same `seat` are alternative readings of one place at the table
+    (sources disagree on who filled it): they did not meet each other.
     """
 
     person: str
     role: str
     sources: tuple[str, ...] = ()
+    seat: str | None = None
 
 
 class Quote(NamedTuple):
@@ -187,6 +227,19 @@ class Meeting(NamedTuple):
     def attested_by(self, participant: Participant) -> tuple[str, ...]:
         """The sources that name this participant."""
         return participant.sources or self.sources
+
+    def counterparts(self, person_id: str) -> tuple[Participant, ...]:
+        """The other participants a person met: everyone but them and their alternatives."""
+        own = {p.seat for p in self.participants if p.person == person_id and p.seat}
+        return tuple(
+            p
+            for p in self.participants
+            if p.person != person_id and not (p.seat is not None and p.seat in own)
+        )
+
+    def is_alternative(self, person_id: str) -> bool:
+        """True if the person is one of several readings of a seat (sources disagree)."""
+        return any(p.person == person_id and p.seat for p in self.participants)
 
 
 class ContextItem(NamedTuple):

@@ -126,14 +126,32 @@ def meetings_with(dataset: Dataset, person_id: str) -> list[Meeting]:
     )
 
 
-def people_with_counts(dataset: Dataset) -> list[tuple[Person, int]]:
+class PersonCount(NamedTuple):
+    """A person, their number of meetings, and how many of those are disputed."""
+
+    person: Person
+    meetings: int
+    disputed: int  # meetings where they are one of several readings of a seat
+
+
+def people_with_counts(dataset: Dataset) -> list[PersonCount]:
     """Everyone in the dataset with their number of meetings, most first, then by name."""
-    counts = {person.id: 0 for person in dataset.people}
+    counts = {person.id: [0, 0] for person in dataset.people}
     for meeting in dataset.meetings:
         for participant in meeting.participants:
-            counts[participant.person] += 1
-    people = [(dataset.person_by_id[pid], n) for pid, n in counts.items()]
-    return sorted(people, key=lambda pair: (-pair[1], pair[0].name))
+            counts[participant.person][0] += 1
+            counts[participant.person][1] += participant.seat is not None
+    people = [PersonCount(dataset.person_by_id[pid], n, d) for pid, (n, d) in counts.items()]
+    return sorted(people, key=lambda c: (-c.meetings, c.person.name))
+
+
+def context_about(dataset: Dataset, person_id: str) -> list[ContextItem]:
+    """The context items that mention or quote a person, in date order."""
+    return sort_context(
+        c
+        for c in dataset.context
+        if person_id in c.people or any(q.speaker == person_id for q in c.quotes)
+    )
 
 
 def meeting_countries(dataset: Dataset, meeting: Meeting) -> list[str]:

@@ -81,11 +81,11 @@ def meeting_graph(dataset: Dataset, meetings: Sequence[Meeting]) -> Graph:
     for meeting in sort_meetings(meetings):
         people = meeting.participants
         for i, first in enumerate(people):
+            # Alternative readings of one seat (one Kazakh minister or the other)
+            # did not meet each other.
+            others = set(meeting.counterparts(first.person))
             for second in people[i + 1 :]:
-                # Alternatives named by different sources (one Kazakh minister or
-                # the other) did not meet each other: link only people some
-                # source puts in the same meeting.
-                if not set(meeting.attested_by(first)) & set(meeting.attested_by(second)):
+                if second not in others:
                     continue
                 key = tuple(sorted((first.person, second.person)))
                 disputed = bool(first.sources or second.sources)
@@ -136,15 +136,15 @@ def statistics(dataset: Dataset, meetings: Sequence[Meeting]) -> dict[str, list[
 class Finding(NamedTuple):
     """A place where the record is uncertain: sources disagree, or a date is worked out."""
 
-    record: str  # meeting, context, source
+    record: str  # meeting, context, person, event, source
     id: str
-    issue: str  # disagreement, inferred-date, inferred-publication-date
+    issue: str  # disagreement, inferred-date, curator-supplied, inferred-publication-date
     detail: str
     sources: tuple[str, ...]
 
 
 def audit(dataset: Dataset) -> list[Finding]:
-    """Every disagreement between sources and every inferred date, meetings first."""
+    """Every disagreement, inferred date and curator-supplied fact, meetings first."""
     findings: list[Finding] = []
     for meeting in sort_meetings(dataset.meetings):
         for disagreement in meeting.disagreements:
@@ -166,6 +166,33 @@ def audit(dataset: Dataset) -> list[Finding]:
         if item.date and item.date.basis == "inferred":
             findings.append(
                 Finding("context", item.id, "inferred-date", item.date.how, item.sources)
+            )
+    for person in dataset.people:
+        for field, names in (
+            ("native name", person.native_names),
+            ("other name", person.other_names),
+        ):
+            for name in names:
+                if name.basis == "curator":
+                    findings.append(
+                        Finding(
+                            "person",
+                            person.id,
+                            "curator-supplied",
+                            f"{field} ({name.script}): {name.name}",
+                            (),
+                        )
+                    )
+    for event in dataset.events:
+        if event.name_basis == "curator":
+            findings.append(
+                Finding(
+                    "event",
+                    event.id,
+                    "curator-supplied",
+                    f"name {event.name!r}: {event.name_how or ''}".rstrip(": "),
+                    event.sources,
+                )
             )
     for source in dataset.sources:
         if source.published_basis == "inferred":

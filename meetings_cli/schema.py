@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
-from .model import CONTEXT_KINDS, DATE_BASES, MEETING_KINDS
+from .model import CONTEXT_KINDS, DATE_BASES, FACT_BASES, MEETING_KINDS, WEEKDAYS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -100,6 +100,21 @@ DATE_SPAN = Record(
         "day": Field(Day("The day, when it is known."), required=False),
         "from": Field(Day("First possible day, when only a range is known."), required=False),
         "to": Field(Day("Last possible day, when only a range is known."), required=False),
+        "one_of": Field(
+            ListOf(
+                Day("A day the date may be."),
+                "When the date is one of a few days (16 or 23 August): each, in order.",
+                min_items=2,
+                unique=True,
+            ),
+            required=False,
+        ),
+        "weekday": Field(
+            Text(
+                "The weekday a source gives; every possible day must fall on it.", choices=WEEKDAYS
+            ),
+            required=False,
+        ),
         "basis": Field(
             Text(
                 "`stated` if a source gives the date, `inferred` if it was worked out.",
@@ -108,7 +123,7 @@ DATE_SPAN = Record(
         ),
         "how": Field(Text("Which source says what, and how the date follows from it.")),
     },
-    "Either `day`, or both `from` and `to`.",
+    "Either `day`, or both `from` and `to`, or `one_of`.",
 )
 
 QUOTE = Record(
@@ -141,6 +156,21 @@ SOURCE = Record(
     },
 )
 
+NAME_IN_SCRIPT = Record(
+    "name in script",
+    {
+        "script": Field(Text("Script or language, e.g. Persian, Cyrillic (Russian).")),
+        "name": Field(Text("The name as written there.", track=True)),
+        "basis": Field(
+            Text(
+                "`curator` for names the articles do not print (public record); "
+                "`stated` for names an article prints.",
+                choices=FACT_BASES,
+            )
+        ),
+    },
+)
+
 PERSON = Record(
     "person",
     {
@@ -151,14 +181,13 @@ PERSON = Record(
         "rank": _optional_text("Military rank as stated by the sources."),
         "role": Field(Text("Office at the time, as the sources describe it.")),
         "native_names": Field(
+            ListOf(NAME_IN_SCRIPT, "The name in the person's own script or language."),
+            required=False,
+        ),
+        "other_names": Field(
             ListOf(
-                Record(
-                    "native name",
-                    {
-                        "script": Field(Text("Script or language, e.g. Persian, Cyrillic.")),
-                        "name": Field(Text("The name in that script.")),
-                    },
-                )
+                NAME_IN_SCRIPT,
+                "How the press of other languages writes the name (Persian, Russian).",
             ),
             required=False,
         ),
@@ -194,6 +223,14 @@ EVENT = Record(
         "year": Field(Whole("Year the event was held.", minimum=1900, maximum=2100)),
         "location": Field(Text("City.")),
         "sources": Field(_refs("sources", "Sources that mention the event.", min_items=1)),
+        "name_basis": Field(
+            Text(
+                "`curator` when the name (its numbering, say) is not what the articles print.",
+                choices=FACT_BASES,
+            ),
+            required=False,
+        ),
+        "name_how": _optional_text("What the articles print, and where the name comes from."),
         "notes": _optional_text("Free notes."),
     },
 )
@@ -210,6 +247,14 @@ PARTICIPANT = Record(
         "role": Field(Text("Their role in this meeting, as the sources describe it.")),
         "sources": Field(
             _refs("sources", "Only when some of the meeting's sources name this person."),
+            required=False,
+        ),
+        "seat": Field(
+            Text(
+                "Shared by participants who are alternative readings of one place "
+                "(sources disagree on who filled it).",
+                pattern=ID_PATTERN,
+            ),
             required=False,
         ),
     },
@@ -350,5 +395,9 @@ def _record_schema(record: Record, definitions: dict[str, Any]) -> dict[str, Any
     if record.description:
         out["description"] = record.description
     if record is DATE_SPAN:
-        out["oneOf"] = [{"required": ["day"]}, {"required": ["from", "to"]}]
+        out["oneOf"] = [
+            {"required": ["day"]},
+            {"required": ["from", "to"]},
+            {"required": ["one_of"]},
+        ]
     return out

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .model import Dataset
 
 #: Bump when the layout of the cache changes.
-FORMAT = 4
+FORMAT = 5
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -235,7 +235,13 @@ def _span(span: Any) -> Any:
     return (
         None
         if span is None
-        else (span.start.toordinal(), span.end.toordinal(), span.basis, span.how)
+        else (
+            span.start.toordinal(),
+            span.end.toordinal(),
+            span.basis,
+            span.how,
+            [day.toordinal() for day in span.candidates],
+        )
     )
 
 
@@ -248,16 +254,19 @@ def _encode(dataset: Dataset) -> tuple[Any, ...]:
         ],
         [
             (p.id, p.name, p.short_name, p.country, p.rank, p.role,
-             [(n.script, n.name) for n in p.native_names], list(p.spellings),
-             [(s.text, s.source) for s in p.stated_as], p.notes)
+             [tuple(n) for n in p.native_names], list(p.spellings),
+             [(s.text, s.source) for s in p.stated_as], p.notes,
+             [tuple(n) for n in p.other_names])
             for p in dataset.people
         ],
-        [(e.id, e.name, e.short_name, e.year, e.location, list(e.sources), e.notes)
+        [(e.id, e.name, e.short_name, e.year, e.location, list(e.sources), e.notes,
+          e.name_basis, e.name_how)
          for e in dataset.events],
         [(t.id, t.description) for t in dataset.topics],
         [
             (m.id, m.title, _span(m.date), m.location, m.event, m.kind,
-             [(p.person, p.role, list(p.sources)) for p in m.participants], list(m.topics),
+             [(p.person, p.role, list(p.sources), p.seat) for p in m.participants],
+             list(m.topics),
              m.summary, [(q.speaker, q.text, q.source) for q in m.quotes], list(m.sources),
              [(d.about, [(c.says, list(c.sources)) for c in d.claims], d.note)
               for d in m.disagreements],
@@ -293,8 +302,14 @@ def _decode(data: Iterable[Any]) -> Dataset:
     def span(raw: Any) -> DateSpan | None:
         if raw is None:
             return None
-        start, end, basis, how = raw
-        return DateSpan(date.fromordinal(start), date.fromordinal(end), basis, how)
+        start, end, basis, how, candidates = raw
+        return DateSpan(
+            date.fromordinal(start),
+            date.fromordinal(end),
+            basis,
+            how,
+            tuple(date.fromordinal(day) for day in candidates),
+        )
 
     def quotes(raw: Any) -> tuple[Quote, ...]:
         return tuple(Quote(*q) for q in raw)
@@ -307,14 +322,17 @@ def _decode(data: Iterable[Any]) -> Dataset:
         ),
         people=tuple(
             Person(i, n, sn, c, r, ro, tuple(NativeName(*x) for x in nn), tuple(sp),
-                   tuple(StatedAs(*x) for x in st), no)
-            for i, n, sn, c, r, ro, nn, sp, st, no in people
+                   tuple(StatedAs(*x) for x in st), no, tuple(NativeName(*x) for x in on))
+            for i, n, sn, c, r, ro, nn, sp, st, no, on in people
         ),
-        events=tuple(Event(i, n, sn, y, lo, tuple(s), no) for i, n, sn, y, lo, s, no in events),
+        events=tuple(
+            Event(i, n, sn, y, lo, tuple(s), no, nb, nh)
+            for i, n, sn, y, lo, s, no, nb, nh in events
+        ),
         topics=tuple(Topic(*t) for t in topics),
         meetings=tuple(
             Meeting(i, ti, span(d), lo, ev, k,  # type: ignore[arg-type]
-                    tuple(Participant(p, r, tuple(s)) for p, r, s in pa), tuple(to), su,
+                    tuple(Participant(p, r, tuple(s), se) for p, r, s, se in pa), tuple(to), su,
                     quotes(qu), tuple(so),
                     tuple(Disagreement(a, tuple(Claim(c, tuple(cs)) for c, cs in cl), no)
                           for a, cl, no in di),

@@ -39,7 +39,13 @@ def test_who_json_contract(cli: Invoke) -> None:
     ]
     assert report["meetings"][0].keys() >= {"id", "date", "participants", "topics", "summary"}
     assert report["counterparts"] == [
-        {"id": "amir-hatami", "name": "Amir Hatami", "country": "Iran", "meetings": 3}
+        {
+            "id": "amir-hatami",
+            "name": "Amir Hatami",
+            "country": "Iran",
+            "meetings": 3,
+            "disputed": 0,
+        }
     ]
     assert report["candidates"][0]["id"] == "sergei-shoigu"
     assert report["match"]["method"] == "phonetic"
@@ -78,12 +84,12 @@ def test_who_ambiguous_lists_candidates(cli_bare: Invoke, data_copy: Path) -> No
         "  - id: amir-hatamy\n    name: Amir Hatamy\n    short_name: Hatamy\n    country: Iran\n"
         "    role: Someone else\n    spellings: [Amir Hatamy]\n  - id: kazem-jalali\n",
     )
-    result = cli_bare("--data", str(data_copy), "who", "Khatami")
+    result = cli_bare("--data", str(data_copy), "who", "Khattami")
     assert result.exit_code == 1
-    assert "'Khatami' could mean Amir Hatami (97) or Amir Hatamy (97)" in result.stderr
-    report = json.loads(cli_bare("--data", str(data_copy), "who", "Khatami", "--json").stdout)
+    assert "'Khattami' could mean Amir Hatami (97) or Amir Hatamy (97)" in result.stderr
+    report = json.loads(cli_bare("--data", str(data_copy), "who", "Khattami", "--json").stdout)
     assert report["match"]["status"] == "ambiguous" and len(report["candidates"]) == 2
-    listed = cli_bare("--data", str(data_copy), "list", "--person", "Khatami")
+    listed = cli_bare("--data", str(data_copy), "list", "--person", "Khattami")
     assert listed.exit_code == 1 and "could mean" in listed.stderr
 
 
@@ -118,7 +124,7 @@ def test_people_formats(cli: Invoke, fmt: str) -> None:
         rows = [json.loads(line) for line in result.stdout.splitlines()]
     else:
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 8
+    assert len(rows) == 14
     by_id = {row["id"]: row for row in rows}
     assert str(by_id["sergei-shoigu"]["meetings"]) == "3"
     assert str(by_id["kazem-jalali"]["meetings"]) == "0"
@@ -206,3 +212,53 @@ def test_search_formats(cli: Invoke, fmt: str) -> None:
 def test_list_person_uses_the_resolver(cli: Invoke, name: str) -> None:
     rows = json.loads(cli("list", "--person", name, "--json").stdout)
     assert [r["id"] for r in rows] == ["mcis2018-russia", "mcis2019-russia", "army2020-russia"]
+
+
+def test_alternative_readings_are_one_disputed_seat(cli: Invoke) -> None:
+    report = json.loads(cli("who", "Atamkulov", "--json").stdout)
+    assert [c["id"] for c in report["counterparts"]] == ["amir-hatami"]  # not Zhasuzakov
+    assert report["counterparts"][0]["disputed"] == 1
+    people = {p["id"]: p for p in json.loads(cli("people", "--json").stdout)}
+    assert (people["saken-zhasuzakov"]["meetings"], people["saken-zhasuzakov"]["disputed"]) == (
+        1,
+        1,
+    )
+    assert people["amir-hatami"]["disputed"] == 0
+    assert "1?" in cli("people").stdout
+    graph = json.loads(cli("graph", "--json").stdout)
+    pairs = {frozenset((e["source"], e["target"])) for e in graph["edges"]}
+    assert frozenset(("beibut-atamkulov", "saken-zhasuzakov")) not in pairs
+
+
+def test_people_only_in_context_are_found_with_their_context(cli: Invoke) -> None:
+    report = json.loads(cli("who", "Pedersen", "--json").stdout)
+    assert report["person"]["id"] == "geir-pedersen" and report["meetings"] == []
+    assert [c["id"] for c in report["context"]] == ["2019-astana-talks"]
+    hatami = json.loads(cli("who", "Hatami", "--json").stdout)
+    assert "2020-arrival-remarks" in [c["id"] for c in hatami["context"]]
+    assert "In context" in cli("who", "Erdogan").stdout
+
+
+def test_curator_facts_are_marked_in_views_json_and_audit(cli: Invoke) -> None:
+    person = json.loads(cli("who", "Shoigu", "--json").stdout)["person"]
+    assert person["native_names"] == [
+        {"script": "Cyrillic", "name": "Сергей Шойгу", "basis": "curator"}
+    ]
+    assert {"script": "Persian", "name": "سرگئی شویگو", "basis": "curator"} in person["other_names"]
+    assert "[curator]" in cli("who", "Shoigu").stdout
+    assert (
+        "VIII Moscow Conference on International Security [curator]"
+        in cli("show", "mcis2019-russia").stdout
+    )
+    audit = json.loads(cli("audit", "--json").stdout)
+    curator = [f for f in audit if f["issue"] == "curator-supplied"]
+    assert {"event", "person"} == {f["record"] for f in curator}
+
+
+def test_one_of_dates_match_only_their_candidate_days(cli: Invoke) -> None:
+    assert cli("list", "--from", "2020-08-17", "--to", "2020-08-22").exit_code == 1
+    hit = json.loads(cli("list", "--from", "2020-08-23", "--json").stdout)
+    assert [m["id"] for m in hit] == ["army2020-russia"]
+    assert hit[0]["date_candidates"] == ["2020-08-16", "2020-08-23"]
+    assert "16 or 23 Aug 2020" in cli("list", "--year", "2020").stdout
+    assert "16 or 23 Aug" in cli("timeline", "--year", "2020").stdout

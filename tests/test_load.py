@@ -172,7 +172,7 @@ def test_day_and_range_together(tiny: Path) -> None:
         "      day: 2018-04-03\n      to: 2018-04-04\n",
     )
     assert problems(tiny) == [
-        "meetings.yaml:5:7: meetings[0].date: give either `day` or `from`/`to`, not both"
+        "meetings.yaml:5:7: meetings[0].date: give one of `day`, `from`/`to` or `one_of`"
     ]
 
 

@@ -110,7 +110,7 @@ def test_counterparts_and_people_counts(dataset: Dataset) -> None:
     assert met["sergei-shoigu"] == 3 and met["aleksandar-vulin"] == 1
     assert "amir-hatami" not in met
     assert next(iter(met)) == "sergei-shoigu"  # most meetings first
-    counts = {person.id: n for person, n in people_with_counts(dataset)}
+    counts = {c.person.id: c.meetings for c in people_with_counts(dataset)}
     assert (counts["amir-hatami"], counts["sergei-shoigu"], counts["kazem-jalali"]) == (8, 3, 0)
     assert [m.id for m in meetings_with(dataset, "andrei-ravkov")] == ["mcis2018-belarus"]
 

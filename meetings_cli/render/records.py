@@ -11,6 +11,7 @@ from ..model import (
     DateSpan,
     Event,
     Meeting,
+    NativeName,
     Participant,
     Person,
     Quote,
@@ -34,7 +35,13 @@ def meeting_record(dataset: Dataset, meeting: Meeting) -> dict[str, Any]:
         **_span_fields(meeting.date),
         "kind": meeting.kind,
         "event": (
-            {"id": event.id, "name": event.name, "short_name": event.short_name, "year": event.year}
+            {
+                "id": event.id,
+                "name": event.name,
+                "short_name": event.short_name,
+                "year": event.year,
+                "name_basis": event.name_basis,
+            }
             if event
             else None
         ),
@@ -63,7 +70,9 @@ def context_record(dataset: Dataset, item: ContextItem) -> dict[str, Any]:
     span: dict[str, Any] = (
         _span_fields(item.date)
         if item.date
-        else dict.fromkeys(("date", "date_end", "date_precision", "date_basis", "date_how"))
+        else dict.fromkeys(
+            ("date", "date_end", "date_precision", "date_basis", "date_how", "date_candidates")
+        )
     )
     return {
         "id": item.id,
@@ -94,6 +103,7 @@ def _span_fields(span: DateSpan) -> dict[str, Any]:
         "date_precision": span.precision,
         "date_basis": span.basis,
         "date_how": span.how,
+        "date_candidates": [d.isoformat() for d in span.candidates] if span.candidates else None,
     }
 
 
@@ -107,6 +117,7 @@ def _participant(dataset: Dataset, meeting: Meeting, participant: Participant) -
         "role": participant.role,
         "attested_by": list(meeting.attested_by(participant)),
         "disputed": bool(participant.sources),
+        "seat": participant.seat,
     }
 
 
@@ -134,8 +145,14 @@ def _source_fields(source: Source) -> dict[str, Any]:
     }
 
 
-def person_record(person: Person, meetings: int | None = None) -> dict[str, Any]:
-    """A person as a JSON object (with their number of meetings, when given)."""
+def person_record(
+    person: Person, meetings: int | None = None, disputed: int | None = None
+) -> dict[str, Any]:
+    """A person as a JSON object (with their number of meetings, when given).
+
+    `disputed` counts the meetings where the person is one of several readings
+    of a seat (the sources disagree on who it was).
+    """
     record: dict[str, Any] = {
         "id": person.id,
         "name": person.name,
@@ -143,14 +160,20 @@ def person_record(person: Person, meetings: int | None = None) -> dict[str, Any]
         "country": person.country,
         "rank": person.rank,
         "role": person.role,
-        "native_names": [{"script": n.script, "name": n.name} for n in person.native_names],
+        "native_names": [_name(n) for n in person.native_names],
+        "other_names": [_name(n) for n in person.other_names],
         "spellings": list(person.spellings),
         "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
         "notes": person.notes,
     }
     if meetings is not None:
         record["meetings"] = meetings
+        record["disputed"] = disputed or 0
     return record
+
+
+def _name(name: NativeName) -> dict[str, str]:
+    return {"script": name.script, "name": name.name, "basis": name.basis}
 
 
 def search_record(dataset: Dataset, hit: SearchHit) -> dict[str, Any]:
@@ -223,6 +246,8 @@ def event_record(dataset: Dataset, event: Event, meetings: Sequence[Meeting]) ->
         "short_name": event.short_name,
         "year": event.year,
         "location": event.location,
+        "name_basis": event.name_basis,
+        "name_how": event.name_how,
         "meetings": [m.id for m in meetings],
         "sources": [_source(dataset, s) for s in event.sources],
         "notes": event.notes,
@@ -284,21 +309,30 @@ def candidate_record(candidate: Candidate, person: dict[str, Any]) -> dict[str, 
 
 
 def counterparts_of(person_id: str, meetings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The people someone met, from their meeting records, most meetings first."""
+    """The people someone met, from their meeting records, most meetings first.
+
+    Alternative readings of one seat are not each other's counterparts. A meeting
+    where either side is such a reading also counts as `disputed`.
+    """
     counts: dict[str, dict[str, Any]] = {}
     for meeting in meetings:
+        own = [p for p in meeting["participants"] if p["id"] == person_id]
+        seats = {p["seat"] for p in own if p["seat"]}
         for other in meeting["participants"]:
-            if other["id"] != person_id:
-                entry = counts.setdefault(
-                    other["id"],
-                    {
-                        "id": other["id"],
-                        "name": other["name"],
-                        "country": other["country"],
-                        "meetings": 0,
-                    },
-                )
-                entry["meetings"] += 1
+            if other["id"] == person_id or (other["seat"] and other["seat"] in seats):
+                continue
+            entry = counts.setdefault(
+                other["id"],
+                {
+                    "id": other["id"],
+                    "name": other["name"],
+                    "country": other["country"],
+                    "meetings": 0,
+                    "disputed": 0,
+                },
+            )
+            entry["meetings"] += 1
+            entry["disputed"] += bool(seats or other["seat"])
     return sorted(counts.values(), key=lambda e: (-e["meetings"], e["name"]))
 
 
@@ -307,10 +341,12 @@ def who_record(
     person: dict[str, Any] | None,
     meetings: Sequence[dict[str, Any]],
     people: Callable[[str], dict[str, Any]],
+    context: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The `who --json` object: the person, how the name matched, meetings, counterparts.
 
-    people(id) gives the person record of any candidate.
+    people(id) gives the person record of any candidate; context holds the
+    context items that mention or quote the person.
     """
     best = resolution.best
     runner = resolution.runner_up if best else None
@@ -329,5 +365,6 @@ def who_record(
         },
         "meetings": list(meetings),
         "counterparts": counterparts_of(person["id"], meetings) if person else [],
+        "context": list(context),
         "candidates": [candidate_record(c, people(c.person_id)) for c in resolution.candidates],
     }

@@ -30,10 +30,28 @@ def record_dates(record: dict[str, Any]) -> tuple[date, date, str, str]:
     )
 
 
+def candidate_days(record: dict[str, Any], *, year: bool) -> str:
+    """Candidate days as a reader says them: 16 or 23 Aug (2020), 30 Jul or 6 Aug."""
+    days = [date.fromisoformat(d) for d in record["date_candidates"]]
+    same_month = len({(d.year, d.month) for d in days}) == 1
+    words = [str(d.day) if same_month else f"{d.day} {_MONTHS[d.month - 1]}" for d in days]
+    text = ", ".join(words[:-1]) + " or " + words[-1]
+    if same_month:
+        text += f" {_MONTHS[days[0].month - 1]}"
+    if year:
+        text += " " + " or ".join(dict.fromkeys(str(d.year) for d in days))
+    return text
+
+
 def format_dates(record: dict[str, Any]) -> str:
-    """A short form for tables: 2018-04-03, 2019-12 or 2018-04-03/06, with ~ when inferred."""
+    """A short form for tables: 2018-04-03, 2019-12, 2018-04-03/06 or 16 or 23 Aug 2020.
+
+    Begins with ~ when the date is inferred.
+    """
     start, end, precision, basis = record_dates(record)
-    if precision == "day":
+    if precision == "one-of":
+        text = candidate_days(record, year=True)
+    elif precision == "day":
         text = start.isoformat()
     elif precision == "month":
         text = start.strftime("%Y-%m")
@@ -50,7 +68,9 @@ def human_dates(record: dict[str, Any], *, ascii_only: bool = False) -> str:
     """A date as a reader says it, with its precision: 3 Apr, 3-6 Apr, Dec 2019; ~ if inferred."""
     start, end, precision, basis = record_dates(record)
     dash = "-" if ascii_only else "–"
-    if precision == "day":
+    if precision == "one-of":
+        text = candidate_days(record, year=False)
+    elif precision == "day":
         text = f"{start.day} {_MONTHS[start.month - 1]}"
     elif precision == "month":
         text = f"{_MONTHS[start.month - 1]} {start.year}"

@@ -97,6 +97,20 @@ KIND_LABELS = {
 }
 
 
+def _curator(basis: str) -> str:
+    """The mark on a fact the curators supplied rather than the articles."""
+    return " [curator]" if basis == "curator" else ""
+
+
+def _count(meetings: int, disputed: int) -> str:
+    """A number of meetings, with ? when some are disputed readings."""
+    return f"{meetings}?" if disputed else str(meetings)
+
+
+def _names(names: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{n['name']} ({n['script']}){_curator(n['basis'])}" for n in names)
+
+
 def _participant_label(participant: dict[str, Any]) -> str:
     label = _one_line(f"{participant['short_name']} ({participant['country']})")
     return f"{label}?" if participant["disputed"] else label
@@ -140,7 +154,10 @@ def meeting_view(meeting: dict[str, Any]) -> list[Block]:
             (
                 ("Date", f"{dates} ({meeting['date_precision']}, {meeting['date_basis']})"),
                 ("How dated", _one_line(meeting["date_how"])),
-                ("Event", _one_line(event["name"]) if event else "—"),
+                (
+                    "Event",
+                    _one_line(event["name"] + _curator(event["name_basis"])) if event else "—",
+                ),
                 ("Kind", meeting["kind"].replace("-", " ")),
                 ("Location", _one_line(meeting["location"])),
                 ("Topics", ", ".join(meeting["topics"]) or "—"),
@@ -158,7 +175,8 @@ def meeting_view(meeting: dict[str, Any]) -> list[Block]:
     for person in meeting["participants"]:
         line = f"{person['name']} ({person['country']}): {person['role']}"
         if person["disputed"]:
-            line += f" [named only by {', '.join(person['attested_by'])}]"
+            reading = "one reading of a disputed seat, " if person["seat"] else ""
+            line += f" [{reading}named only by {', '.join(person['attested_by'])}]"
         participants.append(line)
     section("Participants", participants)
     section("Summary", [meeting["summary"]])
@@ -209,7 +227,7 @@ def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
 # --------------------------------------------------------------------------- people
 
 
-def people_table(people: Iterable[dict[str, Any]]) -> list[Block]:
+def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
     """The `people` table: everyone, with country, role and number of meetings."""
     columns = (
         Column("Name"),
@@ -222,11 +240,15 @@ def people_table(people: Iterable[dict[str, Any]]) -> list[Block]:
             _one_line(person["name"]),
             _one_line(person["country"]),
             _one_line(person["role"]),
-            str(person["meetings"]),
+            _count(person["meetings"], person["disputed"]),
         )
         for person in people
     ]
-    return [TableBlock(columns, rows)]
+    disputed = any(person["disputed"] for person in people)
+    return [TableBlock(columns, rows, DISPUTED_COUNT if disputed else None)]
+
+
+DISPUTED_COUNT = "? counts a meeting where the sources name someone else in the same seat"
 
 
 def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
@@ -238,8 +260,9 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         fields.append(("Rank", _one_line(person["rank"])))
     fields.append(("Role", _one_line(person["role"])))
     if person["native_names"]:
-        native = "; ".join(f"{n['name']} ({n['script']})" for n in person["native_names"])
-        fields.append(("Native", _one_line(native)))
+        fields.append(("Native", _one_line(_names(person["native_names"]))))
+    if person["other_names"]:
+        fields.append(("Also written", _one_line(_names(person["other_names"]))))
     fields.append(("Spellings", _one_line(", ".join(person["spellings"]))))
     if person["notes"]:
         fields.append(("Notes", _one_line(person["notes"])))
@@ -255,7 +278,12 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         rows = []
         for meeting in meetings:
             event = meeting["event"]
-            others = [p for p in meeting["participants"] if p["id"] != person["id"]]
+            seats = {p["seat"] for p in meeting["participants"] if p["id"] == person["id"]}
+            others = [
+                p
+                for p in meeting["participants"]
+                if p["id"] != person["id"] and not (p["seat"] and p["seat"] in seats)
+            ]
             cell = (
                 Span(meeting["id"], "bold"),
                 Span(f"  {_one_line(event['short_name'])}" if event else ""),
@@ -272,9 +300,24 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         for other in report["counterparts"]:
             count = other["meetings"]
             label = (
-                f"{other['name']} ({other['country']}): {count} meeting{'s' if count != 1 else ''}"
+                f"{other['name']} ({other['country']}): "
+                f"{_count(count, other['disputed'])} meeting{'s' if count != 1 else ''}"
             )
             blocks.append(_text(_one_line(label), indent=2))
+        if any(other["disputed"] for other in report["counterparts"]):
+            blocks.append(_text(DISPUTED_COUNT, "dim", indent=2))
+    if report["context"]:
+        blocks.append(_text(f"In context ({len(report['context'])})", "bold"))
+        mentions = [
+            (
+                format_dates(item) if item["date"] else "undated",
+                item["id"],
+                _one_line(item["title"]),
+            )
+            for item in report["context"]
+        ]
+        headers = (Column("Date"), Column("ID"), Column("Title", wrap=True))
+        blocks.append(TableBlock(headers, mentions, indent=2))
     return blocks
 
 
