@@ -237,10 +237,6 @@ class Meeting(NamedTuple):
             if p.person != person_id and not (p.seat is not None and p.seat in own)
         )
 
-    def is_alternative(self, person_id: str) -> bool:
-        """True if the person is one of several readings of a seat (sources disagree)."""
-        return any(p.person == person_id and p.seat for p in self.participants)
-
 
 class ContextItem(NamedTuple):
     """Something the sources mention that is not a meeting in Moscow."""
