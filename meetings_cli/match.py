@@ -356,6 +356,9 @@ def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Re
     if (
         not scored
         or scored[0].score < ACCEPT
+        # A typo is only a typo in a word long enough to be a name: "Atam" is as
+        # near "Hatami" as it is to the start of "Atamkulov".
+        or len(phonetic.replace(" ", "")) < MIN_PREFIX
         or not _every_word_near(phonetic, scored[0].alias.phonetic)
     ):
         near = tuple(c for c in scored[:3] if c.score >= SUGGEST)

@@ -251,6 +251,7 @@ HARD_NEGATIVES = [
     "Bashar Jaafari",
     "Sergei Ivanov",
     "Geir Haarde",
+    "Atam",  # the start of Atamkulov, four letters from Hatami
 ]
 
 
