@@ -505,7 +505,7 @@ class _Reader:
 
 
 def _quotes(raw: list[dict[str, Any]] | None) -> tuple[Quote, ...]:
-    return tuple(Quote(q["speaker"], q["text"], q["source"]) for q in raw or ())
+    return tuple(Quote(q["speaker"], q["text"], q["source"], q["speaker_as"]) for q in raw or ())
 
 
 def _source(entry: _Entry) -> Source:
@@ -651,7 +651,8 @@ class _Checker:
             for index, quote in enumerate(raw["quotes"] or ()):
                 where = f"{at}.quotes[{index}]"
                 self._require_cited(entry, f"{where}.source", [quote["source"]], cited)
-                if quote["speaker"] not in people:
+                self._check_speaker(entry, where, quote)
+                if quote["speaker"] is not None and quote["speaker"] not in people:
                     self._problem(
                         entry,
                         f"{where}.speaker",
@@ -670,9 +671,18 @@ class _Checker:
         for entry in self.reader.entries["context"]:
             cited = set(entry.value["sources"])
             for index, quote in enumerate(entry.value["quotes"] or ()):
-                self._require_cited(
-                    entry, f"{entry.path}.quotes[{index}].source", [quote["source"]], cited
-                )
+                where = f"{entry.path}.quotes[{index}]"
+                self._require_cited(entry, f"{where}.source", [quote["source"]], cited)
+                self._check_speaker(entry, where, quote)
+
+    def _check_speaker(self, entry: _Entry, where: str, quote: dict[str, Any]) -> None:
+        if (quote["speaker"] is None) == (quote["speaker_as"] is None):
+            self._problem(
+                entry,
+                where,
+                "give `speaker` (a person's id) or, for a speaker the source does not "
+                "name, `speaker_as` (its words for them), not both",
+            )
 
     def _require_cited(
         self, entry: _Entry, path: str, sources: list[str] | None, cited: set[str]
@@ -710,6 +720,14 @@ class _Checker:
                         [quote["source"]],
                         texts,
                     )
+                    if quote["speaker_as"] is not None:
+                        self._require_in_text(
+                            entry,
+                            f"{entry.path}.quotes[{index}].speaker_as",
+                            quote["speaker_as"],
+                            [quote["source"]],
+                            texts,
+                        )
         for entry in self.reader.entries["people"]:
             for index, stated in enumerate(entry.value["stated_as"] or ()):
                 self._require_in_text(

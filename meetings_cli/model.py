@@ -180,11 +180,17 @@ class Participant(NamedTuple):
 
 
 class Quote(NamedTuple):
-    """Words a source puts in quotation marks, with who said them."""
+    """Words a source puts in quotation marks, with who said them.
 
-    speaker: str
+    `speaker` is a person's id; for a speaker the source does not name it is
+    None and `speaker_as` is the source's own description ("The top Russian
+    negotiator").
+    """
+
+    speaker: str | None
     text: str
     source: str
+    speaker_as: str | None = None
 
 
 class Claim(NamedTuple):

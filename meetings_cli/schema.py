@@ -129,7 +129,14 @@ DATE_SPAN = Record(
 QUOTE = Record(
     "quote",
     {
-        "speaker": Field(_ref("people", "Id of the person quoted.")),
+        "speaker": Field(_ref("people", "Id of the person quoted."), required=False),
+        "speaker_as": Field(
+            Text(
+                "For a speaker the source does not name: its description of them, verbatim.",
+                track=True,
+            ),
+            required=False,
+        ),
         "source": Field(_ref("sources", "Id of the source the words appear in.")),
         "text": Field(
             Text(

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .model import Dataset
 
 #: Bump when the layout of the cache changes.
-FORMAT = 5
+FORMAT = 6
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -267,7 +267,7 @@ def _encode(dataset: Dataset) -> tuple[Any, ...]:
             (m.id, m.title, _span(m.date), m.location, m.event, m.kind,
              [(p.person, p.role, list(p.sources), p.seat) for p in m.participants],
              list(m.topics),
-             m.summary, [(q.speaker, q.text, q.source) for q in m.quotes], list(m.sources),
+             m.summary, [tuple(q) for q in m.quotes], list(m.sources),
              [(d.about, [(c.says, list(c.sources)) for c in d.claims], d.note)
               for d in m.disagreements],
              m.notes)
@@ -275,7 +275,7 @@ def _encode(dataset: Dataset) -> tuple[Any, ...]:
         ],
         [
             (c.id, c.title, c.kind, _span(c.date), c.location, list(c.people), list(c.topics),
-             c.summary, [(q.speaker, q.text, q.source) for q in c.quotes], list(c.sources), c.notes)
+             c.summary, [tuple(q) for q in c.quotes], list(c.sources), c.notes)
             for c in dataset.context
         ],
     )  # fmt: skip

@@ -440,3 +440,30 @@ def test_readme_validate_example_is_what_validate_prints(cli_bare: Invoke, data_
     result = cli_bare("validate", str(data_copy))
     printed = [line.replace(f"{data_copy}/", "") for line in result.stderr.splitlines()]
     assert printed == shown and len(shown) == 2
+
+
+def test_a_quote_names_its_speaker_or_describes_an_unnamed_one(
+    cli_bare: Invoke, data_copy: Path
+) -> None:
+    item = next(i for i in as_json(cli_bare, "--data", str(DATA), "context", "--json")
+                if i["id"] == "2019-astana-talks")  # fmt: skip
+    assert item["quotes"][0] == {
+        "speaker": "The top Russian negotiator",
+        "speaker_id": None,
+        "text": "clearly determined",
+        "source": "presstv-mcis2019",
+    }
+    edit(
+        data_copy / "context.yaml",
+        "speaker_as: The top Russian negotiator",
+        "speaker_as: A spokesman",
+    )
+    result = cli_bare("--data", str(data_copy), "validate")
+    assert result.exit_code == 2 and "speaker_as: not found verbatim" in result.stderr
+    edit(
+        data_copy / "context.yaml",
+        "speaker_as: A spokesman",
+        "speaker_as: The top Russian negotiator\n        speaker: sergei-shoigu",
+    )
+    result = cli_bare("--data", str(data_copy), "validate")
+    assert result.exit_code == 2 and "give `speaker`" in result.stderr

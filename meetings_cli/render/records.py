@@ -123,7 +123,8 @@ def _participant(dataset: Dataset, meeting: Meeting, participant: Participant) -
 
 def _quote(dataset: Dataset, quote: Quote) -> dict[str, Any]:
     return {
-        "speaker": dataset.person_by_id[quote.speaker].name,
+        # A speaker the source does not name is given as the source describes them.
+        "speaker": dataset.person_by_id[quote.speaker].name if quote.speaker else quote.speaker_as,
         "speaker_id": quote.speaker,
         "text": quote.text,
         "source": quote.source,
