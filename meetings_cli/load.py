@@ -536,6 +536,7 @@ def _person(entry: _Entry) -> Person:
         stated_as=tuple(StatedAs(s["text"], s["source"]) for s in raw["stated_as"] or ()),
         notes=raw["notes"],
         other_names=_names(raw["other_names"]),
+        curator_fields=tuple(raw["curator_fields"] or ()),
     )
 
 

@@ -140,6 +140,8 @@ class Person(NamedTuple):
     notes: str | None
     #: How the press of other languages writes the name (Persian, Russian): curator-supplied.
     other_names: tuple[NativeName, ...] = ()
+    #: Fields whose value the curators supplied from the public record (e.g. country).
+    curator_fields: tuple[str, ...] = ()
 
 
 class Event(NamedTuple):

@@ -183,6 +183,11 @@ def audit(dataset: Dataset) -> list[Finding]:
                             (),
                         )
                     )
+        for field in person.curator_fields:
+            value = getattr(person, field)
+            findings.append(
+                Finding("person", person.id, "curator-supplied", f"{field}: {value}", ())
+            )
     for event in dataset.events:
         if event.name_basis == "curator":
             findings.append(

@@ -217,6 +217,16 @@ PERSON = Record(
             ),
             required=False,
         ),
+        "curator_fields": Field(
+            ListOf(
+                Text(
+                    "A field the articles do not state, supplied by the curators.",
+                    choices=("name", "short_name", "country", "rank", "role"),
+                ),
+                unique=True,
+            ),
+            required=False,
+        ),
         "notes": _optional_text("Free notes."),
     },
 )

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .model import Dataset
 
 #: Bump when the layout of the cache changes.
-FORMAT = 6
+FORMAT = 7
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -256,7 +256,7 @@ def _encode(dataset: Dataset) -> tuple[Any, ...]:
             (p.id, p.name, p.short_name, p.country, p.rank, p.role,
              [tuple(n) for n in p.native_names], list(p.spellings),
              [(s.text, s.source) for s in p.stated_as], p.notes,
-             [tuple(n) for n in p.other_names])
+             [tuple(n) for n in p.other_names], list(p.curator_fields))
             for p in dataset.people
         ],
         [(e.id, e.name, e.short_name, e.year, e.location, list(e.sources), e.notes,
@@ -322,8 +322,9 @@ def _decode(data: Iterable[Any]) -> Dataset:
         ),
         people=tuple(
             Person(i, n, sn, c, r, ro, tuple(NativeName(*x) for x in nn), tuple(sp),
-                   tuple(StatedAs(*x) for x in st), no, tuple(NativeName(*x) for x in on))
-            for i, n, sn, c, r, ro, nn, sp, st, no, on in people
+                   tuple(StatedAs(*x) for x in st), no, tuple(NativeName(*x) for x in on),
+                   tuple(cf))
+            for i, n, sn, c, r, ro, nn, sp, st, no, on, cf in people
         ),
         events=tuple(
             Event(i, n, sn, y, lo, tuple(s), no, nb, nh)

@@ -246,6 +246,9 @@ def test_curator_facts_are_marked_in_views_json_and_audit(cli: Invoke) -> None:
     ]
     assert {"script": "Persian", "name": "سرگئی شویگو", "basis": "curator"} in person["other_names"]
     assert "[curator]" in cli("who", "Shoigu").stdout
+    putin = json.loads(cli("who", "Putin", "--json").stdout)["person"]
+    assert putin["curator_fields"] == ["name", "country"]  # the article: "President Putin"
+    assert "Russia [curator]" in cli("who", "Putin").stdout
     assert (
         "VIII Moscow Conference on International Security [curator]"
         in cli("show", "mcis2019-russia").stdout

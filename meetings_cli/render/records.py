@@ -165,6 +165,7 @@ def person_record(
         "other_names": [_name(n) for n in person.other_names],
         "spellings": list(person.spellings),
         "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
+        "curator_fields": list(person.curator_fields),
         "notes": person.notes,
     }
     if meetings is not None:

@@ -255,10 +255,15 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     """The `who` view from a who record: profile, meetings, counterparts, how it matched."""
     person = report["person"]
     meetings = report["meetings"]
-    fields: list[tuple[str, Cell]] = [("Country", _one_line(person["country"]))]
+    supplied = set(person["curator_fields"])
+
+    def value(field: str) -> str:
+        return _one_line(person[field]) + _curator("curator" if field in supplied else "stated")
+
+    fields: list[tuple[str, Cell]] = [("Country", value("country"))]
     if person["rank"]:
-        fields.append(("Rank", _one_line(person["rank"])))
-    fields.append(("Role", _one_line(person["role"])))
+        fields.append(("Rank", value("rank")))
+    fields.append(("Role", value("role")))
     if person["native_names"]:
         fields.append(("Native", _one_line(_names(person["native_names"]))))
     if person["other_names"]:
@@ -267,7 +272,7 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     if person["notes"]:
         fields.append(("Notes", _one_line(person["notes"])))
     blocks: list[Block] = [
-        TextBlock((Span(_one_line(person["name"]), "bold"), Span(f"  {person['id']}"))),
+        TextBlock((Span(value("name"), "bold"), Span(f"  {person['id']}"))),
         FieldsBlock(fields),
     ]
     if explain:
