@@ -296,16 +296,20 @@ def resolve_name(source: AliasSource, query: str, *, runner_up: bool = False) ->
                 )
                 return Resolution(query, plain, phonetic, "found", (found[0], *runner))
             return Resolution(query, plain, phonetic, "ambiguous", tuple(found))
-    if len(plain) >= MIN_PREFIX and " " not in plain:
+    starts: list[Candidate] = []
+    if len(plain) >= 3 and " " not in plain:
         starts = _best_per_person(
             Candidate(a.person_id, PREFIX_SCORE, a, "prefix")
             for a in source.every_alias()
             if any(word.startswith(plain) for word in a.plain.split())
         )
-        if len(starts) == 1:
+        if len(plain) >= MIN_PREFIX and len(starts) == 1:
             return Resolution(query, plain, phonetic, "found", (starts[0],))
-        if starts:
+        if len(plain) >= MIN_PREFIX and starts:
             return Resolution(query, plain, phonetic, "ambiguous", tuple(starts))
+    if starts:
+        # Too short to name anyone: offer the names it begins as the near misses.
+        return Resolution(query, plain, phonetic, "none", tuple(starts[:3]))
     if not plain.isascii():
         # Persian or Urdu letters that match no name exactly: one letter apart is
         # often another name altogether (خاتمی is not حاتمی), so no fuzzy guess.

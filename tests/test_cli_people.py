@@ -265,3 +265,10 @@ def test_one_of_dates_match_only_their_candidate_days(cli: Invoke) -> None:
     assert hit[0]["date_candidates"] == ["2020-08-16", "2020-08-23"]
     assert "16 or 23 Aug 2020" in cli("list", "--year", "2020").stdout
     assert "16 or 23 Aug" in cli("timeline", "--year", "2020").stdout
+
+
+def test_curator_marks_have_their_legend(cli: Invoke) -> None:
+    for args in (["people"], ["who", "Putin"], ["show", "mcis2019-russia"]):
+        out = cli(*args).stdout
+        assert "[curator]" in out and "[curator] supplied by the curators" in out, args
+    assert "[curator]" not in cli("show", "mcis2018-russia").stdout

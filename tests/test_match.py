@@ -278,3 +278,9 @@ def test_a_short_prefix_does_not_resolve(index: PersonIndex) -> None:
 def test_persian_spellings_of_foreign_people_resolve(index: PersonIndex) -> None:
     best = index.resolve("شویگو").best
     assert best is not None and best.person_id == "sergei-shoigu"
+
+
+def test_a_short_query_suggests_the_names_it_begins(index: PersonIndex) -> None:
+    resolution = index.resolve("Atam")
+    assert resolution.best is None
+    assert [c.person_id for c in resolution.candidates] == ["beibut-atamkulov"]

@@ -198,6 +198,8 @@ def meeting_view(meeting: dict[str, Any]) -> list[Block]:
     section("Sources", [_source_line(source) for source in meeting["sources"]])
     if meeting["notes"]:
         section("Notes", [meeting["notes"]])
+    if _has_curator_mark(blocks):
+        blocks.append(_text(CURATOR_MARK, "dim"))
     return blocks
 
 
@@ -237,28 +239,35 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
     )
     rows = [
         (
-            _one_line(person["name"]),
-            _one_line(person["country"]),
-            _one_line(person["role"]),
+            _one_line(person["name"]) + _curator_field(person, "name"),
+            _one_line(person["country"]) + _curator_field(person, "country"),
+            _one_line(person["role"]) + _curator_field(person, "role"),
             _count(person["meetings"], person["disputed"]),
         )
         for person in people
     ]
-    disputed = any(person["disputed"] for person in people)
-    return [TableBlock(columns, rows, DISPUTED_COUNT if disputed else None)]
+    legends = [
+        DISPUTED_COUNT if any(person["disputed"] for person in people) else "",
+        CURATOR_MARK if any(person["curator_fields"] for person in people) else "",
+    ]
+    return [TableBlock(columns, rows, "\n".join(filter(None, legends)) or None)]
 
 
 DISPUTED_COUNT = "? counts a meeting where the sources name someone else in the same seat"
+CURATOR_MARK = "[curator] supplied by the curators from the public record, not by the articles"
+
+
+def _curator_field(person: dict[str, Any], field: str) -> str:
+    return _curator("curator" if field in person["curator_fields"] else "stated")
 
 
 def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     """The `who` view from a who record: profile, meetings, counterparts, how it matched."""
     person = report["person"]
     meetings = report["meetings"]
-    supplied = set(person["curator_fields"])
 
     def value(field: str) -> str:
-        return _one_line(person[field]) + _curator("curator" if field in supplied else "stated")
+        return _one_line(person[field]) + _curator_field(person, field)
 
     fields: list[tuple[str, Cell]] = [("Country", value("country"))]
     if person["rank"]:
@@ -323,7 +332,22 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         ]
         headers = (Column("Date"), Column("ID"), Column("Title", wrap=True))
         blocks.append(TableBlock(headers, mentions, indent=2))
+    if _has_curator_mark(blocks):
+        blocks.append(_text(CURATOR_MARK, "dim"))
     return blocks
+
+
+def _has_curator_mark(blocks: Sequence[Block]) -> bool:
+    """True if a view shows a [curator] mark, and so needs its legend."""
+    for block in blocks:
+        cells: list[Cell] = []
+        if isinstance(block, TextBlock):
+            cells.append(block.spans)
+        elif isinstance(block, FieldsBlock):
+            cells += [value for _, value in block.fields]
+        if any("[curator]" in cell_text(cell) for cell in cells):
+            return True
+    return False
 
 
 def explain_fields(report: dict[str, Any]) -> list[tuple[str, str]]:
