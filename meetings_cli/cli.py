@@ -6,6 +6,7 @@
 import contextlib
 import errno
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -19,10 +20,10 @@ from . import __version__
 from .paths import DATA_ENV, locate_dataset
 
 if TYPE_CHECKING:
-    from .match import PersonIndex, Resolution
-    from .model import Dataset, Meeting
-    from .query import MeetingFilter
+    from .match import Resolution
+    from .query import MeetingFilter, Selection, StoredAliases
     from .render.draw import View
+    from .store import Progress
 
 app = typer.Typer(
     name="meetings",
@@ -64,47 +65,39 @@ class Settings(NamedTuple):
     cache: bool = True
 
 
-def _completion_dataset(ctx: typer.Context) -> "Dataset | None":
-    """The dataset in use, for Tab completion; None if it cannot be read or is invalid."""
+def _completion_db(ctx: typer.Context) -> "sqlite3.Connection | None":
+    """The compiled dataset in use, for Tab completion; None if it cannot be read or is invalid."""
     from .errors import DataError
-    from .store import load_with_cache
+    from .store import open_dataset
 
     data = ctx.find_root().params.get("data")
     try:
-        return load_with_cache(locate_dataset(data))
-    except (DataError, OSError):
+        return open_dataset(locate_dataset(data))
+    except (DataError, OSError, sqlite3.Error):
         return None
 
 
-def _starting_with(values: Sequence[str], incomplete: str) -> list[str]:
-    wanted = incomplete.casefold()
-    return [v for v in dict.fromkeys(values) if v.casefold().startswith(wanted)]
+def _complete(table: str, sql: str | None = None) -> Callable[[typer.Context, str], list[str]]:
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from .query import ids
+
+        db = _completion_db(ctx)
+        if db is None:
+            return []
+        values = [row[0] for row in db.execute(sql)] if sql else ids(db, table)
+        wanted = incomplete.casefold()
+        return [v for v in dict.fromkeys(values) if v.casefold().startswith(wanted)]
+
+    complete.__doc__ = f"Complete {table} for Tab."
+    return complete
 
 
-def complete_meeting_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Meeting ids for Tab completion."""
-    dataset = _completion_dataset(ctx)
-    return _starting_with([m.id for m in dataset.meetings] if dataset else [], incomplete)
-
-
-def complete_event_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Event ids for Tab completion."""
-    dataset = _completion_dataset(ctx)
-    return _starting_with([e.id for e in dataset.events] if dataset else [], incomplete)
-
-
-def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Surnames and full names for Tab completion."""
-    dataset = _completion_dataset(ctx)
-    people = dataset.people if dataset else ()
-    names = [p.short_name for p in people] + [p.name for p in people]
-    return _starting_with(names, incomplete)
-
-
-def complete_topics(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Topic ids for Tab completion."""
-    dataset = _completion_dataset(ctx)
-    return _starting_with([t.id for t in dataset.topics] if dataset else [], incomplete)
+complete_meeting_ids = _complete("meetings")
+complete_event_ids = _complete("events")
+complete_topics = _complete("topics")
+complete_people = _complete(
+    "people", "SELECT short_name FROM people UNION ALL SELECT name FROM people"
+)
 
 
 FormatOption = Annotated[
@@ -236,17 +229,68 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _dataset(ctx: typer.Context) -> "Dataset":
-    """The dataset, from the cache when it is current; exits 2 listing problems if invalid."""
+def _db(ctx: typer.Context) -> sqlite3.Connection:
+    """The compiled dataset, brought up to date; exits 2 listing problems if it is invalid."""
     from .errors import DataError
-    from .store import load_with_cache
+    from .store import open_dataset
 
     settings: Settings = ctx.obj
     try:
-        dataset = load_with_cache(locate_dataset(settings.data), use_cache=settings.cache)
+        return open_dataset(
+            locate_dataset(settings.data), use_cache=settings.cache, progress=_progress()
+        )
     except DataError as error:
         _print_problems(error.lines())
-    return dataset
+
+
+def _progress() -> "Progress | None":
+    """A progress bar on standard error for a long compile, when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from .store import Progress
+
+    class DelayedBar(Progress):
+        """Shows Rich's progress bar only once a compile has taken a second."""
+
+        def __init__(self) -> None:
+            import time
+
+            self.clock = time.monotonic
+            self.began = self.clock()
+            self.bar: Any = None
+            self.totals = (0, 0)
+            self.what = ""
+
+        def _shown(self) -> Any:
+            if self.bar is None and self.clock() - self.began > 1.0:
+                from .render.draw import ProgressBar
+
+                self.bar = ProgressBar(*self.totals)
+                self.bar.stage(self.what)
+            return self.bar
+
+        def start(self, files: int, total_bytes: int) -> None:
+            self.totals = (files, total_bytes)
+
+        def file(self, name: str, size: int) -> None:
+            self.what = f"reading {name}"
+            if self._shown():
+                self.bar.file(name, size)
+
+        def advance(self, records: int, bytes_read: int) -> None:
+            if self._shown():
+                self.bar.advance(records, bytes_read)
+
+        def stage(self, what: str) -> None:
+            self.what = what
+            if self._shown():
+                self.bar.stage(what)
+
+        def finish(self) -> None:
+            if self.bar is not None:
+                self.bar.finish()
+
+    return DelayedBar()
 
 
 def _print_problems(lines: list[str]) -> NoReturn:
@@ -328,19 +372,29 @@ def _filters(
     )
 
 
-def _select(
-    dataset: "Dataset", wanted: "MeetingFilter", output: OutputFormat, collection: str
-) -> "list[Meeting]":
-    """The meetings the filters select; exits 2 on a bad value, 1 on an unknown person."""
-    from .query import NotFound, QueryError, select_meetings
+def _selection(
+    db: sqlite3.Connection, wanted: "MeetingFilter", output: OutputFormat, collection: str
+) -> "Selection":
+    """The filters as SQL; exits 2 on a bad value, 1 on an unknown person."""
+    from .query import NotFound, QueryError, meeting_selection
 
     try:
-        return select_meetings(dataset, wanted)
+        return meeting_selection(db, wanted)
     except QueryError as error:
         _fail(str(error))
     except NotFound as error:
         _print_empty(output, collection)
         _fail(str(error), EXIT_NOTHING)
+
+
+def _select(
+    db: sqlite3.Connection, wanted: "MeetingFilter", output: OutputFormat, collection: str
+) -> list[str]:
+    """The stored JSON of the meetings the filters select, in date order."""
+    from .query import meeting_texts
+
+    _selection(db, wanted, output, collection)  # exits on a bad value
+    return meeting_texts(db, wanted)
 
 
 def _print_empty(output: OutputFormat, collection: str) -> None:
@@ -375,16 +429,23 @@ def list_meetings(
     options must all hold. A meeting known only to a range of days matches a
     date filter if any day of the range does.
     """
-    from .render import records, views
+    import json
+
+    from .render import views
 
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
-    dataset = _dataset(ctx)
-    meetings = _select(dataset, wanted, output, "meetings")
-    if not meetings:
+    db = _db(ctx)
+    texts = _select(db, wanted, output, "meetings")
+    if not texts:
         _print_empty(output, "meetings")
         _fail("no meetings match", EXIT_NOTHING)
-    rows = [records.meeting_record(dataset, m) for m in meetings]
+    if output is OutputFormat.json:
+        from .render.formats import write_json_texts
+
+        write_json_texts(sys.stdout, texts)
+        return
+    rows = [json.loads(text) for text in texts]
     _emit(
         ctx,
         output,
@@ -415,22 +476,21 @@ def show(
 ) -> None:
     """Show one meeting in full: participants, summary, quotes, sources, disagreements."""
     from .query import NotFound, find_meeting
-    from .render import records, views
+    from .render import views
 
     output = _format(fmt, as_json, svg, html)
-    dataset = _dataset(ctx)
+    db = _db(ctx)
     try:
-        meeting = find_meeting(dataset, meeting_id)
+        record = find_meeting(db, meeting_id)
     except NotFound as error:
         _fail(str(error), EXIT_NOTHING)
-    record = records.meeting_record(dataset, meeting)
     _emit(
         ctx,
         output,
         view=lambda _terminal: views.meeting_view(record),
         records=lambda: [record],
         collection="meetings",
-        title=f"meetings show {meeting.id}",
+        title=f"meetings show {record['id']}",
         svg=svg,
         html=html,
         single=True,
@@ -446,16 +506,14 @@ def context(
     as_json: JsonOption = False,
 ) -> None:
     """List what the sources mention that is not a meeting in Moscow (summits, votes, remarks)."""
-    from .query import sort_context
-    from .render import records, views
+    from .query import context_records
+    from .render import views
 
     output = _format(fmt, as_json, svg, html)
-    dataset = _dataset(ctx)
-    items = sort_context(dataset.context)
-    if not items:
+    rows = context_records(_db(ctx))
+    if not rows:
         _print_empty(output, "context")
         _fail("the dataset has no context items", EXIT_NOTHING)
-    rows = [records.context_record(dataset, item) for item in items]
     _emit(
         ctx,
         output,
@@ -503,19 +561,20 @@ def who(
     and name, or with --json one `who --json` object per line (JSON Lines).
     It exits 1 if any line did not resolve.
     """
-    from .match import PersonIndex, describe_failure
+    from .match import describe_failure
+    from .query import person_index
 
     output = _format(fmt, as_json, svg, html)
     if output not in (OutputFormat.table, OutputFormat.json):
         _fail("who prints a table or --json (use `meetings list --person` for jsonl or csv)")
-    dataset = _dataset(ctx)
-    index = PersonIndex.build(dataset.people)
+    db = _db(ctx)
+    index = person_index(db)
     if name == ["-"]:
         if svg or html:
             _fail("--svg and --html save one person's view: leave them out with `who -`")
-        resolved = _who_batch(dataset, index, output, explain)
+        resolved = _who_batch(db, index, output, explain)
         raise typer.Exit(EXIT_OK if resolved else EXIT_NOTHING)
-    resolution, report = _who_report(dataset, index, " ".join(name), explain)
+    resolution, report = _who_report(db, index, " ".join(name), explain)
     if output is OutputFormat.json:
         from .render.formats import write_json
 
@@ -543,46 +602,40 @@ def who(
 
 
 def _who_report(
-    dataset: "Dataset",
-    index: "PersonIndex",
+    db: sqlite3.Connection,
+    index: "StoredAliases",
     name: str,
     explain: bool,
     meetings_of: "Callable[[str], list[dict[str, Any]]] | None" = None,
 ) -> "tuple[Resolution, dict[str, Any]]":
     """How a name resolved, and its `who --json` object (meetings_of: a person's meetings)."""
-    from .query import context_about, meetings_with
+    from .query import context_records, meetings_with
     from .render import records
-
-    def meeting_records(person_id: str) -> list[dict[str, Any]]:
-        return [records.meeting_record(dataset, m) for m in meetings_with(dataset, person_id)]
 
     resolution = index.resolve(name, runner_up=explain)
     best = resolution.best
     return resolution, records.who_record(
         resolution,
-        records.person_record(index.people[best.person_id]) if best else None,
-        (meetings_of or meeting_records)(best.person_id) if best else [],
-        lambda pid: records.person_record(index.people[pid]),
-        [records.context_record(dataset, c) for c in context_about(dataset, best.person_id)]
-        if best
-        else [],
+        records.person_record(index.person(best.person_id)) if best else None,
+        (meetings_of or (lambda pid: meetings_with(db, pid)))(best.person_id) if best else [],
+        lambda pid: records.person_record(index.person(pid)),
+        context_records(db, best.person_id) if best else [],
     )
 
 
 def _who_batch(
-    dataset: "Dataset", index: "PersonIndex", output: OutputFormat, explain: bool
+    db: sqlite3.Connection, index: "StoredAliases", output: OutputFormat, explain: bool
 ) -> bool:
     """Resolve every line of standard input in order; True if every one resolved."""
     import functools
     import json
 
     from .query import meetings_with
-    from .render import records
     from .render.text import printable
 
     @functools.cache
     def meetings_of(person_id: str) -> list[dict[str, Any]]:
-        return [records.meeting_record(dataset, m) for m in meetings_with(dataset, person_id)]
+        return meetings_with(db, person_id)
 
     try:
         lines = sys.stdin.readlines()
@@ -590,7 +643,7 @@ def _who_batch(
         _fail(f"cannot read names from standard input: {error}")
     every_one = True
     for line in lines:
-        _, report = _who_report(dataset, index, line.rstrip("\r\n"), explain, meetings_of)
+        _, report = _who_report(db, index, line.rstrip("\r\n"), explain, meetings_of)
         person = report["person"]
         every_one = every_one and person is not None
         if output is OutputFormat.json:
@@ -615,8 +668,7 @@ def people(
     from .render import records, views
 
     output = _format(fmt, as_json, svg, html)
-    dataset = _dataset(ctx)
-    everyone = people_with_counts(dataset)
+    everyone = people_with_counts(_db(ctx))
     if not everyone:
         _print_empty(output, "people")
         _fail("the dataset has no people", EXIT_NOTHING)
@@ -665,13 +717,13 @@ def search(
 
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
-    dataset = _dataset(ctx)
-    pool = _select(dataset, wanted, output, "search")
-    hits = search_meetings(dataset, " ".join(text), pool, limit or None)
+    db = _db(ctx)
+    selection = _selection(db, wanted, output, "search")
+    hits = search_meetings(db, " ".join(text), selection, limit or None)
     if not hits:
         _print_empty(output, "search")
         _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)
-    rows = [records.search_record(dataset, hit) for hit in hits]
+    rows = [records.search_record(hit) for hit in hits]
     _emit(
         ctx,
         output,
@@ -709,24 +761,26 @@ def timeline(
     Takes the filters of `list`. Dates show their precision (3 Apr, 3–6 Apr)
     and ~ marks an inferred date; records where sources disagree are marked.
     """
-    from .render import records, views
+    import json
+
+    from .render import views
     from .report import principal_ids
     from .report import timeline as group_by_year
 
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
-    dataset = _dataset(ctx)
-    meetings = _select(dataset, wanted, output, "timeline")
-    if not meetings:
+    db = _db(ctx)
+    texts = _select(db, wanted, output, "timeline")
+    if not texts:
         _print_empty(output, "timeline")
         _fail("no meetings match", EXIT_NOTHING)
-    years = records.timeline_record(dataset, group_by_year(dataset, meetings))
+    years = group_by_year([json.loads(text) for text in texts])
     if output is OutputFormat.json:
         from .render.formats import write_json
 
         write_json(sys.stdout, years)
         return
-    principals = principal_ids(dataset)
+    principals = principal_ids(db)
     _emit(
         ctx,
         output,
@@ -771,19 +825,16 @@ def graph(
     Takes the filters of `list`. Edges through a participant only some sources
     name are marked disputed (dashed in dot and mermaid).
     """
-    from .query import people_with_counts
-    from .render import formats, records
+    from .render import formats
     from .report import meeting_graph
 
     output = GraphFormat.json if as_json else fmt
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
-    dataset = _dataset(ctx)
-    meetings = _select(dataset, wanted, OutputFormat.table, "meetings")
-    if not meetings:
+    db = _db(ctx)
+    selection = _selection(db, wanted, OutputFormat.table, "meetings")
+    graph_rec = meeting_graph(db, selection)
+    if not graph_rec["nodes"]:
         _fail("no meetings match", EXIT_NOTHING)
-    who_met = meeting_graph(dataset, meetings)
-    counts = {c.person.id: c.meetings for c in people_with_counts(dataset)}
-    graph_rec = records.graph_record(who_met, counts)
     if output is GraphFormat.json:
         formats.write_json(sys.stdout, graph_rec)
     elif output is GraphFormat.mermaid:
@@ -802,13 +853,15 @@ def events(
 ) -> None:
     """List the events (conferences, forums) with the meetings held at each."""
     from .render import records, views
-    from .report import meetings_at
+    from .report import meeting_ids_at
+    from .store import read_dimensions
 
     output = _format(fmt, as_json, svg, html)
-    dataset = _dataset(ctx)
+    db = _db(ctx)
+    dims = read_dimensions(db)
     rows = [
-        records.event_record(dataset, e, meetings_at(dataset, e.id))
-        for e in sorted(dataset.events, key=lambda e: (e.year, e.id))
+        records.event_record(dims, e, meeting_ids_at(db, e.id))
+        for e in sorted(dims.events, key=lambda e: (e.year, e.id))
     ]
     if not rows:
         _print_empty(output, "events")
@@ -836,10 +889,11 @@ def sources(
     """List the source articles: outlet, date, and the meetings that cite each."""
     from .render import records, views
     from .report import citing
+    from .store import read_dimensions
 
     output = _format(fmt, as_json, svg, html)
-    dataset = _dataset(ctx)
-    rows = [records.source_record(s, *citing(dataset, s)) for s in dataset.sources]
+    db = _db(ctx)
+    rows = [records.source_record(s, *citing(db, s.id)) for s in read_dimensions(db).sources]
     if not rows:
         _print_empty(output, "sources")
         _fail("the dataset has no sources", EXIT_NOTHING)
@@ -881,12 +935,11 @@ def stats(
 
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
-    dataset = _dataset(ctx)
-    meetings = _select(dataset, wanted, output, "stats")
-    if not meetings:
+    db = _db(ctx)
+    counts = statistics(db, _selection(db, wanted, output, "stats"))
+    if not counts["kind"]:
         _print_empty(output, "stats")
         _fail("no meetings match", EXIT_NOTHING)
-    counts = statistics(dataset, meetings)
     if output is OutputFormat.json:
         from .render.formats import write_json
 
@@ -917,8 +970,7 @@ def audit(
     from .report import audit as find_uncertainties
 
     output = _format(fmt, as_json, svg, html)
-    dataset = _dataset(ctx)
-    rows = [records.finding_record(f) for f in find_uncertainties(dataset)]
+    rows = [records.finding_record(f) for f in find_uncertainties(_db(ctx))]
     if not rows:
         _print_empty(output, "audit")
         _note("meetings: nothing to report: every date is stated and no sources disagree")
@@ -954,13 +1006,13 @@ def validate(
     exits 2, or prints a one-line summary and exits 0.
     """
     from .errors import DataError
-    from .load import load_dataset
     from .render.formats import write_json
+    from .store import open_dataset
 
     settings: Settings = ctx.obj
     root = locate_dataset(path or settings.data)
     try:
-        dataset = load_dataset(root, verify_text=True)
+        db = open_dataset(root, use_cache=settings.cache, progress=_progress())
     except DataError as error:
         if as_json:
             write_json(
@@ -969,18 +1021,49 @@ def validate(
             )
         _print_problems(error.lines())
     counts = {
-        "meetings": len(dataset.meetings),
-        "people": len(dataset.people),
-        "events": len(dataset.events),
-        "sources": len(dataset.sources),
-        "topics": len(dataset.topics),
-        "context": len(dataset.context),
+        table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("meetings", "people", "events", "sources", "topics", "context")
     }
     if as_json:
         write_json(sys.stdout, {"ok": True, "path": str(root), "counts": counts, "problems": []})
         return
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     typer.echo(f"ok: {root}: {summary}; every quote found in its source")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    target: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE.db", help="Where to write the SQLite database.", show_default=False
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE.db if it exists.")] = False,
+) -> None:
+    """Write the compiled dataset as an SQLite database, for sqlite3, sqlite-utils or datasette.
+
+    The README documents its tables, with example queries.
+    """
+    from .store import export as write_database
+
+    if target.exists() and not force:
+        _fail(f"{_shown_path(target)} exists: give --force to replace it")
+    if not target.parent.is_dir():
+        _fail(f"cannot write {_shown_path(target)}: no such folder {_shown_path(target.parent)}")
+    db = _db(ctx)
+    try:
+        write_database(db, target)
+    except (OSError, sqlite3.Error) as error:
+        _fail(f"cannot write {_shown_path(target)}: {error}")
+    _note(f"meetings: wrote {_shown_path(target)}")
+
+
+def _shown_path(path: Path) -> str:
+    from .render.text import printable
+
+    return printable(str(path), one_line=True)
 
 
 @app.command()

@@ -1,22 +1,25 @@
-"""Read a dataset folder of YAML files into typed records, or say exactly what is wrong.
+"""Read data files into typed records, one top-level record at a time, or say what is wrong.
 
-YAML is parsed by libyaml (PyYAML's CSafeLoader) into a node tree; nothing is
-ever constructed from tags, so a file cannot make the loader build objects.
-The nodes are then checked against the declarations in `schema`, which gives
-every problem a file, line and column. All problems are collected and raised
-together as one `DataError`.
+YAML is scanned and parsed by libyaml (PyYAML's CSafeLoader parser); PyYAML's
+own composer builds the node tree of one top-level record at a time, so memory
+does not grow with the size of a file. Nothing is ever constructed from tags,
+so a file cannot make the loader build objects. Each record's nodes are checked
+against the declarations in `schema`, which gives every problem a file, line
+and column. Checks that span records (ids, references, quotes against their
+sources) run over the compiled tables: see `checks`.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from . import schema
 from .errors import DataError, Problem
@@ -24,7 +27,6 @@ from .model import (
     WEEKDAYS,
     Claim,
     ContextItem,
-    Dataset,
     DateBasis,
     DateSpan,
     Disagreement,
@@ -38,7 +40,8 @@ from .model import (
     StatedAs,
     Topic,
 )
-from .paths import data_files
+
+__all__ = ["DataError", "FileReader", "Problem", "RecordRead", "normalise_for_quote_check"]
 
 #: Longest text a field may hold, in characters.
 MAX_TEXT = 100_000
@@ -52,28 +55,42 @@ _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 
 
-def load_dataset(root: Path, *, verify_text: bool = False) -> Dataset:
-    """Load and validate every data file in root.
+class Reference(NamedTuple):
+    """A value that names a record of another collection, and where it stands."""
 
-    With verify_text, also read the source articles and check that every quote,
-    spelling and stated description appears in the source it cites.
-    Raises DataError listing every problem found.
-    """
-    if not root.exists():
-        raise DataError([Problem(str(root), 0, 0, "", "no such dataset folder")])
-    if not root.is_dir():
-        raise DataError([Problem(str(root), 0, 0, "", "not a folder")])
-    files = data_files(root)
-    if not files:
-        raise DataError([Problem(str(root), 0, 0, "", "no data files (*.yaml) in this folder")])
-    reader = _Reader()
-    for path in files:
-        reader.read_file(path, _display(path))
-    dataset = reader.build()
-    _Checker(reader, dataset, root).run(verify_text)
-    if reader.problems:
-        raise DataError(sorted(reader.problems, key=lambda p: (p.file, p.line, p.column)))
-    return dataset
+    line: int
+    column: int
+    path: str
+    collection: str
+    target: str
+
+
+class TextClaim(NamedTuple):
+    """Words that must appear verbatim in one of some sources (all sources when empty)."""
+
+    line: int
+    column: int
+    path: str
+    words: str
+    sources: tuple[str, ...]
+    where: str  # how a problem names the sources
+
+
+class RecordRead(NamedTuple):
+    """One top-level record of a file: the typed record if it read cleanly, and what to check."""
+
+    collection: str
+    position: int  # in its file's list of that collection
+    line: int
+    column: int
+    id: str | None  # the id it declares, even when the record is invalid
+    id_line: int
+    id_column: int
+    record: Any  # a model record, or None
+    references: tuple[Reference, ...]
+    claims: tuple[TextClaim, ...]
+    problems: tuple[Problem, ...]  # of its structure and values
+    check_problems: tuple[Problem, ...] = ()  # of the checks within the record
 
 
 def normalise_for_quote_check(text: str) -> str:
@@ -102,7 +119,8 @@ _QUOTE_FOLD = str.maketrans(
 )
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A data file as problems name it: relative to the current folder when inside it."""
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
@@ -124,83 +142,195 @@ class _Entry:
     value: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class _Reference:
-    file: str
-    path: str
-    collection: str
-    target: str
+# --------------------------------------------------------------------------- checks of one record
 
 
-class _Reader:
-    """Turns YAML files into validated plain values, remembering where each stands."""
+class _RecordChecks:
+    """Checks within one record: repeated participants, seats, cited sources, speakers."""
 
-    def __init__(self) -> None:
+    def _check(self: Any, collection: str, entry: _Entry) -> None:
+        if collection == "meetings":
+            self._check_meeting(entry)
+        elif collection == "context":
+            cited = set(entry.value["sources"])
+            for index, quote in enumerate(entry.value["quotes"] or ()):
+                where = f"{entry.path}.quotes[{index}]"
+                self._require_cited(f"{where}.source", [quote["source"]], cited)
+                self._check_speaker(where, quote)
+
+    def _check_meeting(self: Any, entry: _Entry) -> None:
+        raw, at = entry.value, entry.path
+        cited = set(raw["sources"])
+        people = [p["person"] for p in raw["participants"]]
+        for index, person in enumerate(people):
+            if person in people[:index]:
+                self.problem_at(f"{at}.participants[{index}].person", f"{person!r} is listed twice")
+        seats: dict[str, list[int]] = {}
+        for index, participant in enumerate(raw["participants"]):
+            self._require_cited(
+                f"{at}.participants[{index}].sources[]", participant["sources"], cited
+            )
+            if participant["seat"] is not None:
+                seats.setdefault(participant["seat"], []).append(index)
+        for seat, indexes in seats.items():
+            # A seat says sources disagree on who filled it: two readings or more,
+            # each named by only some of the sources.
+            if len(indexes) < 2:
+                self.problem_at(
+                    f"{at}.participants[{indexes[0]}].seat",
+                    f"seat {seat!r} has one participant: alternatives need two or more",
+                )
+            for index in indexes:
+                if not raw["participants"][index]["sources"]:
+                    self.problem_at(
+                        f"{at}.participants[{index}].seat",
+                        "an alternative reading must list the sources that name it",
+                    )
+        for index, quote in enumerate(raw["quotes"] or ()):
+            where = f"{at}.quotes[{index}]"
+            self._require_cited(f"{where}.source", [quote["source"]], cited)
+            self._check_speaker(where, quote)
+            if quote["speaker"] is not None and quote["speaker"] not in people:
+                self.problem_at(
+                    f"{where}.speaker", f"{quote['speaker']!r} is not a participant of this meeting"
+                )
+        for index, disagreement in enumerate(raw["disagreements"] or ()):
+            for claim_index, claim in enumerate(disagreement["claims"]):
+                self._require_cited(
+                    f"{at}.disagreements[{index}].claims[{claim_index}].sources[]",
+                    claim["sources"],
+                    cited,
+                )
+
+    def _check_speaker(self: Any, where: str, quote: dict[str, Any]) -> None:
+        if (quote["speaker"] is None) == (quote["speaker_as"] is None):
+            self.problem_at(
+                where,
+                "give `speaker` (a person's id) or, for a speaker the source does not "
+                "name, `speaker_as` (its words for them), not both",
+            )
+
+    def _require_cited(self: Any, path: str, sources: list[str] | None, cited: set[str]) -> None:
+        """Every one of sources must be among the record's own (cited) sources."""
+        for position, source in enumerate(sources or ()):
+            if source not in cited:
+                # A path ending in [] names a list: point at the offending item.
+                where = f"{path[:-2]}[{position}]" if path.endswith("[]") else path
+                self.problem_at(where, f"source {source!r} is not in this record's `sources`")
+
+    def _claims(self: Any, collection: str, entry: _Entry) -> Iterator[TextClaim]:
+        """What the record says is verbatim in its sources (checked against their texts)."""
+
+        def claim(path: str, words: str, sources: tuple[str, ...], where: str) -> TextClaim:
+            line, column = self.position(path)
+            return TextClaim(line, column, path, words, sources, where)
+
+        raw, at = entry.value, entry.path
+        if collection in ("meetings", "context"):
+            for index, quote in enumerate(raw["quotes"] or ()):
+                source = quote["source"]
+                yield claim(f"{at}.quotes[{index}].text", quote["text"], (source,), source)
+                if quote["speaker_as"] is not None:
+                    path = f"{at}.quotes[{index}].speaker_as"
+                    yield claim(path, quote["speaker_as"], (source,), source)
+        elif collection == "people":
+            for index, stated in enumerate(raw["stated_as"] or ()):
+                source = stated["source"]
+                yield claim(f"{at}.stated_as[{index}].text", stated["text"], (source,), source)
+            for field in ("native_names", "other_names"):
+                for index, name in enumerate(raw[field] or ()):
+                    if name["basis"] == "stated":
+                        where = "any source (or mark it `basis: curator`)"
+                        yield claim(f"{at}.{field}[{index}].name", name["name"], (), where)
+            for index, spelling in enumerate(raw["spellings"]):
+                yield claim(f"{at}.spellings[{index}]", spelling, (), "any source")
+
+
+@functools.cache
+def _composer_class() -> Any:
+    """libyaml's parser with PyYAML's composer on top, to compose one node at a time."""
+    import yaml
+    from yaml.composer import Composer
+    from yaml.resolver import Resolver
+
+    class StreamComposer(yaml._yaml.CParser, Composer, Resolver):
+        def __init__(self, text: str) -> None:
+            yaml._yaml.CParser.__init__(self, text)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    return StreamComposer
+
+
+class FileReader(_RecordChecks):
+    """Reads one data file record by record, remembering where each value stands.
+
+    Iterate `records()`; afterwards `problems` holds the problems that concern
+    the file as a whole or its top level, and `unreadable` says whether the file
+    could not be parsed (its records, if any were yielded, must be dropped).
+    """
+
+    def __init__(self, path: Path, shown_as: str) -> None:
+        self.path = path
+        self.file = shown_as
         self.problems: list[Problem] = []
-        self.entries: dict[str, list[_Entry]] = {name: [] for name in schema.COLLECTIONS}
-        self.references: list[_Reference] = []
-        # A file that could not be parsed at all: references into it cannot be judged.
-        self.unreadable_files = False
-        # Ids of records that failed to read: references to them are not also reported.
-        self.unreadable_ids: dict[str, set[str]] = {name: set() for name in schema.COLLECTIONS}
-        # (file, path) -> (line, column) for records and tracked values.
-        self.marks: dict[tuple[str, str], tuple[int, int]] = {}
-        self._file = ""
+        self.unreadable = False
+        # path -> (line, column) of records and tracked values of the current record.
+        self.marks: dict[str, tuple[int, int]] = {}
+        self._references: list[Reference] = []
         self._seen_nodes: set[int] = set()
+        self._seen_anchored: set[int] = set()
+        self._anchored: set[int] = set()
 
     # -- problems and positions
 
     def problem(self, node: Any, path: str, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self._file, mark.line + 1, mark.column + 1, path, message))
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message))
 
-    def problem_at(self, file: str, path: str, message: str) -> None:
-        """A problem found after parsing, placed at the nearest remembered position."""
+    def position(self, path: str) -> tuple[int, int]:
+        """The remembered position nearest to path (the value, or the record holding it)."""
         probe = path
         while probe:
-            if (file, probe) in self.marks:
-                line, column = self.marks[(file, probe)]
-                self.problems.append(Problem(file, line, column, path, message))
-                return
-            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
-        self.problems.append(Problem(file, 1, 1, path, message))
+            if probe in self.marks:
+                return self.marks[probe]
+            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            if shorter == probe:
+                break
+            probe = shorter
+        return (1, 1)
+
+    def problem_at(self, path: str, message: str) -> None:
+        """A problem found after parsing, placed at the nearest remembered position."""
+        self.problems.append(Problem(self.file, *self.position(path), path, message))
 
     def remember(self, node: Any, path: str) -> None:
-        self.marks[(self._file, path)] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _whole_file(self, line: int, column: int, message: str) -> None:
+        # A file that cannot be parsed is reported alone: nothing else in it is judged.
+        self.problems = [Problem(self.file, line, column, "(file)", message)]
+        self.unreadable = True
 
     # -- files
 
-    def read_file(self, path: Path, shown_as: str) -> None:
+    def records(self, text: str | None = None) -> Iterator[RecordRead]:
+        """Every top-level record of the file, in order (text: the file's content, if read)."""
         import yaml
 
-        self._file = shown_as
-        self._seen_nodes = set()
-
-        def whole_file(line: int, column: int, message: str) -> None:
-            self.problems.append(Problem(shown_as, line, column, "(file)", message))
-            self.unreadable_files = True
-
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            whole_file(1, 1, f"cannot read: {error.strerror}")
-            return
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = raw.count(b"\n", 0, error.start) + 1
-            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-            whole_file(line, column, "not valid UTF-8 (save the file as UTF-8)")
-            return
+        if text is None:
+            text = self._text()
+            if text is None:
+                return
         too_deep = _nesting_problem(text)
         if too_deep:
-            whole_file(*too_deep)
+            self._whole_file(*too_deep)
             return
-        loader = getattr(yaml, "CSafeLoader", None)
-        if loader is None:
+        if not getattr(yaml, "__with_libyaml__", False):
             raise RuntimeError("PyYAML was installed without libyaml; reinstall PyYAML")
+        composer = _composer_class()(text)
         try:
-            document = yaml.compose(text, Loader=loader)
+            yield from self._stream(composer)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -208,34 +338,170 @@ class _Reader:
             start = error.context_mark
             if error.context and start is not None and start is not mark:
                 reason += f" ({error.context} at line {start.line + 1}, column {start.column + 1})"
-            whole_file(line, column, f"YAML syntax error: {reason}")
-            return
+            self._whole_file(line, column, f"YAML syntax error: {reason}")
         except yaml.reader.ReaderError as error:
             line, column = _line_and_column(text, error.position)
             code = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
-            whole_file(line, column, f"{code} is not allowed in YAML (write it as an escape)")
-            return
+            self._whole_file(line, column, f"{code} is not allowed in YAML (write it as an escape)")
         except yaml.YAMLError as error:
-            whole_file(1, 1, f"YAML error: {' '.join(str(error).split())}")
+            self._whole_file(1, 1, f"YAML error: {' '.join(str(error).split())}")
+        finally:
+            composer.dispose()
+
+    def _text(self) -> str | None:
+        try:
+            raw = self.path.read_bytes()
+        except OSError as error:
+            self._whole_file(1, 1, f"cannot read: {error.strerror}")
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            self._whole_file(line, column, "not valid UTF-8 (save the file as UTF-8)")
+            return None
+
+    def _stream(self, composer: Any) -> Iterator[RecordRead]:
+        from yaml.events import (
+            MappingEndEvent,
+            MappingStartEvent,
+            SequenceEndEvent,
+            SequenceStartEvent,
+            StreamEndEvent,
+        )
+
+        composer.get_event()  # stream start
+        if composer.check_event(StreamEndEvent):
+            self._whole_file(1, 1, "the file is empty")
             return
-        if document is None:
-            whole_file(1, 1, "the file is empty")
-            return
-        values = self.read(document, schema.DATA_FILE, "")
-        if values is _INVALID:
-            return
-        for collection, items in values.items():
-            for index, item in enumerate(items or ()):
-                if item is not _INVALID:
-                    self.entries[collection].append(
-                        _Entry(shown_as, f"{collection}[{index}]", item)
-                    )
+        document = composer.get_event()
+        event = composer.peek_event()
+        if not (isinstance(event, MappingStartEvent) and event.tag in (None, "!", f"{_YAML}map")):
+            # Not a mapping of collections: judge the whole (small, or wrong) document at once.
+            self.read(composer.compose_node(None, None), schema.DATA_FILE, "")
+        else:
+            composer.get_event()
+            first_seen: dict[str, int] = {}
+            while not composer.check_event(MappingEndEvent):
+                key_node = composer.compose_node(None, None)
+                key = self._top_level_key(key_node, first_seen)
+                value = composer.peek_event()
+                plain_list = isinstance(value, SequenceStartEvent) and value.tag in (
+                    None,
+                    "!",
+                    f"{_YAML}seq",
+                )
+                if key is not None and plain_list and value.anchor is None:
+                    composer.get_event()
+                    index = 0
+                    while not composer.check_event(SequenceEndEvent):
+                        node = composer.compose_node(None, index)
+                        self._note_anchors(composer)
+                        yield self._record(key, index, node)
+                        index += 1
+                    composer.get_event()
+                    continue
+                node = composer.compose_node(None, None)
+                self._note_anchors(composer)
+                if key is None or node.tag == f"{_YAML}null":
+                    continue
+                if node.tag != f"{_YAML}seq" or id(node) in self._seen_anchored:
+                    self.read(node, schema.DATA_FILE.fields[key].spec, key)  # says what is wrong
+                    continue
+                self._seen_anchored.add(id(node))
+                for index, item in enumerate(node.value):
+                    yield self._record(key, index, item)
+            composer.get_event()
+        composer.get_event()  # document end
+        if not composer.check_event(StreamEndEvent):
+            extra = composer.get_event()
+            mark = document.start_mark
+            self._whole_file(
+                extra.start_mark.line + 1,
+                extra.start_mark.column + 1,
+                "YAML syntax error: found another document (expected a single document "
+                f"in the stream at line {mark.line + 1}, column {mark.column + 1})",
+            )
+
+    def _note_anchors(self, composer: Any) -> None:
+        # Anchored nodes stay alive in the composer, so their ids stay theirs.
+        if len(composer.anchors) != len(self._anchored):
+            self._anchored = {id(node) for node in composer.anchors.values()}
+
+    def _top_level_key(self, key_node: Any, first_seen: dict[str, int]) -> str | None:
+        """The collection a top-level key names, or None (with a problem) if it names none."""
+        if key_node.tag == f"{_YAML}merge":
+            self.problem(key_node, "", "merge keys (<<) are not supported here")
+            return None
+        if key_node.tag != f"{_YAML}str" or isinstance(key_node.value, list):
+            hint = _yaml11_hint(key_node)
+            self.problem(key_node, "", f"keys must be text, got {_describe(key_node)}{hint}")
+            return None
+        key: str = key_node.value
+        if key in first_seen:
+            self.problem(
+                key_node,
+                key,
+                f"duplicate key {key!r} (first at line {first_seen[key]}); "
+                "YAML would silently keep only the last one",
+            )
+            return None
+        first_seen[key] = key_node.start_mark.line + 1
+        if key not in schema.DATA_FILE.fields:
+            hint = did_you_mean(key, schema.DATA_FILE.fields)
+            allowed = ", ".join(schema.DATA_FILE.fields)
+            self.problem(key_node, key, f"unknown field {key!r}{hint} (allowed: {allowed})")
+            return None
+        return key
+
+    def _record(self, collection: str, index: int, node: Any) -> RecordRead:
+        """Read one top-level record node: validate it, build it, check it on its own."""
+        self.marks = {}
+        self._references = []
+        self._seen_nodes = set()
+        before = len(self.problems)
+        path = f"{collection}[{index}]"
+        spec = schema.COLLECTIONS[collection]
+        value = self.read(node, spec, path)
+        declared = _id_of(node)
+        record: Any = None
+        claims: tuple[TextClaim, ...] = ()
+        checked_from = len(self.problems)
+        if value is not _INVALID:
+            entry = _Entry(self.file, path, value)
+            if collection == "sources":  # the article's file: read when quotes are checked
+                where = f"{path}.file"
+                self._references.append(
+                    Reference(*self.position(where), where, "file", value["file"])
+                )
+            record = _BUILDERS[collection](self, entry)
+            checked_from = len(self.problems)
+            self._check(collection, entry)
+            claims = tuple(self._claims(collection, entry)) if record is not None else ()
+        problems = tuple(self.problems[before:])
+        del self.problems[before:]
+        checked_from = min(checked_from, len(problems) + before) - before
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        return RecordRead(
+            collection,
+            index,
+            line,
+            column,
+            declared[0] if declared else None,
+            *self.position(f"{path}.id"),
+            record,
+            tuple(self._references),
+            claims,
+            problems[:checked_from],
+            problems[checked_from:],
+        )
 
     # -- nodes
 
     def read(self, node: Any, spec: schema.Spec, path: str) -> Any:
         """The plain value of node if it fits spec, else _INVALID (with problems noted)."""
-        if id(node) in self._seen_nodes:
+        if id(node) in self._seen_nodes or id(node) in self._seen_anchored:
             self.problem(
                 node,
                 path,
@@ -244,6 +510,8 @@ class _Reader:
             )
             return _INVALID
         self._seen_nodes.add(id(node))
+        if id(node) in self._anchored:
+            self._seen_anchored.add(id(node))
         tag = node.tag
         if tag not in _SCALAR_TAGS and tag not in (f"{_YAML}seq", f"{_YAML}map"):
             self.problem(node, path, f"the YAML tag {_short_tag(tag)} is not allowed")
@@ -298,7 +566,7 @@ class _Reader:
             first_seen[key] = key_node.start_mark.line + 1
             field = spec.fields.get(key)
             if field is None:
-                hint = _did_you_mean(key, spec.fields)
+                hint = did_you_mean(key, spec.fields)
                 allowed = ", ".join(spec.fields)
                 self.problem(key_node, where, f"unknown field {key!r}{hint} (allowed: {allowed})")
                 broken = True
@@ -331,11 +599,6 @@ class _Reader:
                 if isinstance(item, str) and item in seen:
                     self.problem(item_node, path, f"{item!r} is listed twice")
                 seen.add(item)
-        if path in schema.COLLECTIONS:
-            for item_node, item in zip(node.value, items, strict=True):
-                if item is _INVALID:
-                    self.unreadable_ids[path].update(_id_of(item_node))
-            return items  # a bad top-level record is dropped; the others still get checked
         return _INVALID if any(item is _INVALID for item in items) else items
 
     def _read_text(self, node: Any, spec: schema.Text, path: str) -> Any:
@@ -355,13 +618,16 @@ class _Reader:
             )
             return _INVALID
         if spec.choices and value not in spec.choices:
-            hint = _did_you_mean(value, spec.choices)
+            hint = did_you_mean(value, spec.choices)
             self.problem(node, path, f"{value!r} is not one of: {', '.join(spec.choices)}{hint}")
             return _INVALID
         if spec.track:
             self.remember(node, path)
         if spec.ref:
-            self.references.append(_Reference(self._file, path, spec.ref, value))
+            mark = node.start_mark
+            self._references.append(
+                Reference(mark.line + 1, mark.column + 1, path, spec.ref, value)
+            )
         return value
 
     def _read_day(self, node: Any, path: str) -> Any:
@@ -397,23 +663,6 @@ class _Reader:
 
     # -- records
 
-    def build(self) -> Dataset:
-        """Typed records from every entry that read cleanly."""
-        return Dataset(
-            sources=tuple(self._each("sources", _source)),
-            people=tuple(self._each("people", _person)),
-            events=tuple(self._each("events", _event)),
-            topics=tuple(self._each("topics", _topic)),
-            meetings=tuple(self._each("meetings", self._meeting)),
-            context=tuple(self._each("context", self._context_item)),
-        )
-
-    def _each(self, collection: str, make: Callable[[_Entry], Any]) -> Iterator[Any]:
-        for entry in self.entries[collection]:
-            record = make(entry)
-            if record is not None:
-                yield record
-
     def _date(self, entry: _Entry, raw: dict[str, Any] | None) -> DateSpan | None:
         if raw is None:
             return None
@@ -422,34 +671,32 @@ class _Reader:
         basis = cast(DateBasis, raw["basis"])
         given = [day is not None, first is not None or last is not None, one_of is not None]
         if sum(given) > 1:
-            self.problem_at(entry.file, path, "give one of `day`, `from`/`to` or `one_of`")
+            self.problem_at(path, "give one of `day`, `from`/`to` or `one_of`")
             return None
         if day is not None:
             span = DateSpan(day, day, basis, raw["how"])
         elif one_of is not None:
             if list(one_of) != sorted(one_of):
-                self.problem_at(entry.file, f"{path}.one_of", "list the days in order")
+                self.problem_at(f"{path}.one_of", "list the days in order")
                 return None
             span = DateSpan(one_of[0], one_of[-1], basis, raw["how"], tuple(one_of))
         elif first is None or last is None:
-            self.problem_at(entry.file, path, "needs `day`, both `from` and `to`, or `one_of`")
+            self.problem_at(path, "needs `day`, both `from` and `to`, or `one_of`")
             return None
         elif first > last:
-            self.problem_at(entry.file, path, f"`from` ({first}) is after `to` ({last})")
+            self.problem_at(path, f"`from` ({first}) is after `to` ({last})")
             return None
         else:
             span = DateSpan(first, last, basis, raw["how"])
         weekday = raw["weekday"]
         if weekday is not None:
             if span.precision not in ("day", "one-of"):
-                self.problem_at(entry.file, f"{path}.weekday", "a weekday needs a day or `one_of`")
+                self.problem_at(f"{path}.weekday", "a weekday needs a day or `one_of`")
                 return None
             days = span.candidates or (span.start,)
             wrong = [d.isoformat() for d in days if WEEKDAYS[d.weekday()] != weekday]
             if wrong:
-                self.problem_at(
-                    entry.file, f"{path}.weekday", f"{', '.join(wrong)} is not a {weekday}"
-                )
+                self.problem_at(f"{path}.weekday", f"{', '.join(wrong)} is not a {weekday}")
                 return None
         return span
 
@@ -563,218 +810,14 @@ def _topic(entry: _Entry) -> Topic:
     return Topic(entry.value["id"], entry.value["description"])
 
 
-# --------------------------------------------------------------------------- checks
-
-
-class _Checker:
-    """Checks that span records: unique ids, references, and the source texts."""
-
-    def __init__(self, reader: _Reader, dataset: Dataset, root: Path) -> None:
-        self.reader = reader
-        self.dataset = dataset
-        self.root = root
-        self.ids: dict[str, set[str]] = {name: set() for name in schema.COLLECTIONS}
-
-    def run(self, verify_text: bool) -> None:
-        self.check_unique_ids()
-        self.check_references()
-        self.check_meetings()
-        self.check_context()
-        if verify_text:
-            self.check_source_texts()
-
-    def check_unique_ids(self) -> None:
-        for collection, entries in self.reader.entries.items():
-            first: dict[str, _Entry] = {}
-            for entry in entries:
-                record_id = entry.value["id"]
-                if record_id in first:
-                    earlier = first[record_id]
-                    line = self.reader.marks.get((earlier.file, f"{earlier.path}.id"), (0, 0))[0]
-                    self.reader.problem_at(
-                        entry.file,
-                        f"{entry.path}.id",
-                        f"duplicate id {record_id!r} (first used at {earlier.file}:{line})",
-                    )
-                else:
-                    first[record_id] = entry
-            self.ids[collection] = set(first)
-
-    def check_references(self) -> None:
-        if self.reader.unreadable_files:
-            return  # every reference into the unparsed file would be reported as missing
-        for ref in self.reader.references:
-            known = self.ids[ref.collection]
-            if (
-                ref.target not in known
-                and ref.target not in self.reader.unreadable_ids[ref.collection]
-            ):
-                singular = schema.COLLECTIONS[ref.collection].name
-                self.reader.problem_at(
-                    ref.file,
-                    ref.path,
-                    f"no {singular} with id {ref.target!r}{_did_you_mean(ref.target, known)}",
-                )
-
-    def check_meetings(self) -> None:
-        for entry in self.reader.entries["meetings"]:
-            raw, at = entry.value, entry.path
-            cited = set(raw["sources"])
-            people = [p["person"] for p in raw["participants"]]
-            for index, person in enumerate(people):
-                if person in people[:index]:
-                    self._problem(
-                        entry, f"{at}.participants[{index}].person", f"{person!r} is listed twice"
-                    )
-            seats: dict[str, list[int]] = {}
-            for index, participant in enumerate(raw["participants"]):
-                self._require_cited(
-                    entry, f"{at}.participants[{index}].sources[]", participant["sources"], cited
-                )
-                if participant["seat"] is not None:
-                    seats.setdefault(participant["seat"], []).append(index)
-            for seat, indexes in seats.items():
-                # A seat says sources disagree on who filled it: two readings or more,
-                # each named by only some of the sources.
-                if len(indexes) < 2:
-                    self._problem(
-                        entry,
-                        f"{at}.participants[{indexes[0]}].seat",
-                        f"seat {seat!r} has one participant: alternatives need two or more",
-                    )
-                for index in indexes:
-                    if not raw["participants"][index]["sources"]:
-                        self._problem(
-                            entry,
-                            f"{at}.participants[{index}].seat",
-                            "an alternative reading must list the sources that name it",
-                        )
-            for index, quote in enumerate(raw["quotes"] or ()):
-                where = f"{at}.quotes[{index}]"
-                self._require_cited(entry, f"{where}.source", [quote["source"]], cited)
-                self._check_speaker(entry, where, quote)
-                if quote["speaker"] is not None and quote["speaker"] not in people:
-                    self._problem(
-                        entry,
-                        f"{where}.speaker",
-                        f"{quote['speaker']!r} is not a participant of this meeting",
-                    )
-            for index, disagreement in enumerate(raw["disagreements"] or ()):
-                for claim_index, claim in enumerate(disagreement["claims"]):
-                    self._require_cited(
-                        entry,
-                        f"{at}.disagreements[{index}].claims[{claim_index}].sources[]",
-                        claim["sources"],
-                        cited,
-                    )
-
-    def check_context(self) -> None:
-        for entry in self.reader.entries["context"]:
-            cited = set(entry.value["sources"])
-            for index, quote in enumerate(entry.value["quotes"] or ()):
-                where = f"{entry.path}.quotes[{index}]"
-                self._require_cited(entry, f"{where}.source", [quote["source"]], cited)
-                self._check_speaker(entry, where, quote)
-
-    def _check_speaker(self, entry: _Entry, where: str, quote: dict[str, Any]) -> None:
-        if (quote["speaker"] is None) == (quote["speaker_as"] is None):
-            self._problem(
-                entry,
-                where,
-                "give `speaker` (a person's id) or, for a speaker the source does not "
-                "name, `speaker_as` (its words for them), not both",
-            )
-
-    def _require_cited(
-        self, entry: _Entry, path: str, sources: list[str] | None, cited: set[str]
-    ) -> None:
-        """Every one of sources must be among the record's own (cited) sources."""
-        for position, source in enumerate(sources or ()):
-            if source not in cited:
-                # A path ending in [] names a list: point at the offending item.
-                where = f"{path[:-2]}[{position}]" if path.endswith("[]") else path
-                self._problem(entry, where, f"source {source!r} is not in this record's `sources`")
-
-    def _problem(self, entry: _Entry, path: str, message: str) -> None:
-        self.reader.problem_at(entry.file, path, message)
-
-    def check_source_texts(self) -> None:
-        texts: dict[str, str] = {}
-        for entry in self.reader.entries["sources"]:
-            relative = entry.value["file"]
-            path = self.root / relative
-            try:
-                texts[entry.value["id"]] = normalise_for_quote_check(
-                    path.read_text(encoding="utf-8-sig")
-                )
-            except FileNotFoundError:
-                self._problem(entry, f"{entry.path}.file", f"no such file: {relative}")
-            except (OSError, UnicodeDecodeError) as error:
-                self._problem(entry, f"{entry.path}.file", f"cannot read {relative}: {error}")
-        for collection in ("meetings", "context"):
-            for entry in self.reader.entries[collection]:
-                for index, quote in enumerate(entry.value["quotes"] or ()):
-                    self._require_in_text(
-                        entry,
-                        f"{entry.path}.quotes[{index}].text",
-                        quote["text"],
-                        [quote["source"]],
-                        texts,
-                    )
-                    if quote["speaker_as"] is not None:
-                        self._require_in_text(
-                            entry,
-                            f"{entry.path}.quotes[{index}].speaker_as",
-                            quote["speaker_as"],
-                            [quote["source"]],
-                            texts,
-                        )
-        for entry in self.reader.entries["people"]:
-            for index, stated in enumerate(entry.value["stated_as"] or ()):
-                self._require_in_text(
-                    entry,
-                    f"{entry.path}.stated_as[{index}].text",
-                    stated["text"],
-                    [stated["source"]],
-                    texts,
-                )
-            for field in ("native_names", "other_names"):
-                for index, name in enumerate(entry.value[field] or ()):
-                    if name["basis"] == "stated":
-                        self._require_in_text(
-                            entry,
-                            f"{entry.path}.{field}[{index}].name",
-                            name["name"],
-                            list(texts),
-                            texts,
-                            "any source (or mark it `basis: curator`)",
-                        )
-            for index, spelling in enumerate(entry.value["spellings"]):
-                self._require_in_text(
-                    entry,
-                    f"{entry.path}.spellings[{index}]",
-                    spelling,
-                    list(texts),
-                    texts,
-                    "any source",
-                )
-
-    def _require_in_text(
-        self,
-        entry: _Entry,
-        path: str,
-        words: str,
-        sources: list[str],
-        texts: dict[str, str],
-        where: str = "",
-    ) -> None:
-        available = [texts[s] for s in sources if s in texts]
-        if not available:
-            return  # the missing source is reported already
-        needle = normalise_for_quote_check(words)
-        if not any(needle in text for text in available):
-            where = where or sources[0]
-            self._problem(entry, path, f"not found verbatim in {where}: {_clip(words)!r}")
+_BUILDERS: dict[str, Any] = {
+    "sources": lambda _reader, entry: _source(entry),
+    "people": lambda _reader, entry: _person(entry),
+    "events": lambda _reader, entry: _event(entry),
+    "topics": lambda _reader, entry: _topic(entry),
+    "meetings": lambda reader, entry: reader._meeting(entry),
+    "context": lambda reader, entry: reader._context_item(entry),
+}
 
 
 # --------------------------------------------------------------------------- wording
@@ -840,7 +883,7 @@ def _describe(node: Any) -> str:
         "timestamp": "a date",
     }
     kind = kinds.get(tag[len(_YAML) :], _short_tag(tag))
-    return f"{kind} {_clip(node.value)!r}" if node.value else kind
+    return f"{kind} {clip(node.value)!r}" if node.value else kind
 
 
 def _expected(spec: schema.Spec) -> str:
@@ -870,10 +913,12 @@ def _yaml11_int(value: str) -> str:
         return "a number"
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean ...?)' naming the closest choice, or ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _clip(text: str, limit: int = 60) -> str:
+def clip(text: str, limit: int = 60) -> str:
+    """text cut to limit characters, with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

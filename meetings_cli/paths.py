@@ -31,14 +31,23 @@ def locate_dataset(explicit: str | os.PathLike[str] | None = None) -> Path:
     return path.parent if path.is_file() else path
 
 
-def data_files(root: Path) -> list[Path]:
-    """Every *.yaml / *.yml file below root, in a stable order; linked folders are not followed."""
+def dataset_files(root: Path) -> list[Path]:
+    """Every file below root (data files and the articles), in a stable order.
+
+    Hidden files and folders are left out; linked folders are not followed.
+    """
     found: list[Path] = []
     for folder, subfolders, files in os.walk(root, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        found.extend(
-            Path(folder, name)
-            for name in sorted(files)
-            if name.endswith((".yaml", ".yml")) and not name.startswith(".")
-        )
+        found.extend(Path(folder, name) for name in sorted(files) if not name.startswith("."))
     return found
+
+
+def is_data_file(path: Path) -> bool:
+    """True for the YAML files that hold records."""
+    return path.name.endswith((".yaml", ".yml"))
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every *.yaml / *.yml file below root, in a stable order; linked folders are not followed."""
+    return [path for path in dataset_files(root) if is_data_file(path)]

@@ -1,16 +1,22 @@
-"""Selecting and ordering records. Pure functions: no I/O, no printing."""
+"""Questions to the compiled database: filters as SQL, written once. No printing.
+
+Meetings and context items come back as their stored JSON records (the
+documented contract), in date order: earliest possible day, then latest, then id.
+"""
 
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
+import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple
 
-from .model import MEETING_KINDS, ContextItem, Dataset, Event, Meeting, Person
+from .model import MEETING_KINDS, Person
 
-if TYPE_CHECKING:
-    from .match import PersonIndex
+#: The order of meetings everywhere.
+MEETING_ORDER = "m.start, m.end, m.id"
 
 
 class QueryError(ValueError):
@@ -34,96 +40,189 @@ class MeetingFilter(NamedTuple):
     people: tuple[str, ...] = ()
 
 
-class ResolvedFilter(NamedTuple):
-    """A MeetingFilter with its names turned into dataset ids."""
+class Selection(NamedTuple):
+    """A filter as SQL: `m.rowid IN (...)` conditions over the `meetings m` table."""
 
-    years: frozenset[int]
-    first: date | None
-    last: date | None
-    countries: frozenset[str]
-    events: frozenset[str]
-    kinds: frozenset[str]
-    topics: frozenset[str]
-    people: frozenset[str]
+    where: str
+    params: tuple[Any, ...]
 
 
-def resolve_filter(dataset: Dataset, wanted: MeetingFilter) -> ResolvedFilter:
-    """Check every filter value against the dataset and map it to ids.
+def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selection:
+    """The one implementation of every meeting filter, as SQL over `meetings m`.
 
-    Raises QueryError for a value that names nothing the dataset knows (a
-    usage error) and NotFound for a person no name matches.
+    Raises QueryError for a value that names nothing the dataset knows (a usage
+    error) and NotFound for a person no name matches.
     """
     if wanted.first and wanted.last and wanted.first > wanted.last:
         raise QueryError(f"--from {wanted.first} is after --to {wanted.last}")
-    people: frozenset[str] = frozenset()
-    if wanted.people:
-        from .match import PersonIndex  # only here: name matching costs start-up time
+    parts: list[str] = []
+    params: list[Any] = []
 
-        index = PersonIndex.build(dataset.people)
-        people = frozenset(resolve_person(index, name).id for name in wanted.people)
-    countries = sorted({person.country for person in dataset.people})
-    return ResolvedFilter(
-        years=frozenset(wanted.years),
-        first=wanted.first,
-        last=wanted.last,
-        countries=frozenset(_pick("country", c, countries) for c in wanted.countries),
-        events=frozenset(resolve_event(dataset, e).id for e in wanted.events),
-        kinds=frozenset(_pick("kind", k.replace(" ", "-"), MEETING_KINDS) for k in wanted.kinds),
-        topics=frozenset(
-            _pick("topic", t, [topic.id for topic in dataset.topics]) for t in wanted.topics
-        ),
-        people=people,
-    )
+    def among(sql: str, values: Iterable[Any]) -> None:
+        values = list(dict.fromkeys(values))
+        parts.append(sql.replace("(?)", "(" + ",".join("?" * len(values)) + ")"))
+        params.extend(values)
 
-
-def select_meetings(dataset: Dataset, wanted: MeetingFilter) -> list[Meeting]:
-    """The meetings that pass every filter, in date order."""
-    resolved = resolve_filter(dataset, wanted)
-    return sort_meetings(m for m in dataset.meetings if _passes(dataset, m, resolved))
-
-
-def sort_meetings(meetings: Iterable[Meeting]) -> list[Meeting]:
-    """Earliest possible day first, then latest possible day, then id."""
-    return sorted(meetings, key=lambda m: (m.date.start, m.date.end, m.id))
-
-
-def find_meeting(dataset: Dataset, meeting_id: str) -> Meeting:
-    """The meeting with this id; NotFound (with suggestions) if there is none."""
-    meeting = dataset.meeting_by_id.get(meeting_id.strip())
-    if meeting is None:
-        raise NotFound(
-            f"no meeting with id {meeting_id!r}{_suggest(meeting_id, dataset.meeting_by_id)}"
+    if wanted.years:
+        among("m.rowid IN (SELECT meeting FROM meeting_years WHERE year IN (?))", wanted.years)
+    if wanted.first or wanted.last:
+        first = (wanted.first or date.min).isoformat()
+        last = (wanted.last or date.max).isoformat()
+        # A span overlaps the window; a meeting on one of some days, if one of them is in it.
+        parts.append(
+            "m.rowid IN (SELECT rowid FROM meetings WHERE start <= ? AND end >= ?"
+            " AND date_precision != 'one-of'"
+            " UNION SELECT meeting FROM meeting_days WHERE day BETWEEN ? AND ?)"
         )
-    return meeting
+        params.extend((last, first, first, last))
+    if wanted.events:
+        among("m.event IN (?)", (resolve_event(db, e) for e in wanted.events))
+    if wanted.kinds:
+        among(
+            "m.kind IN (?)",
+            (_pick("kind", k.replace(" ", "-"), MEETING_KINDS) for k in wanted.kinds),
+        )
+    if wanted.topics:
+        topics = _column(db, "SELECT id FROM topics ORDER BY rowid")
+        among(
+            "m.rowid IN (SELECT meeting FROM meeting_topics WHERE topic IN (?))",
+            (_pick("topic", t, topics) for t in wanted.topics),
+        )
+    if wanted.countries:
+        countries = _column(db, "SELECT DISTINCT country FROM people ORDER BY country")
+        among(
+            "m.rowid IN (SELECT meeting FROM participants WHERE country IN (?))",
+            (_pick("country", c, countries) for c in wanted.countries),
+        )
+    if wanted.people:
+        index = person_index(db)
+        among(
+            "m.rowid IN (SELECT meeting FROM participants WHERE person IN (?))",
+            (resolve_person(index, name).id for name in wanted.people),
+        )
+    return Selection(" AND ".join(parts) or "1", tuple(params))
 
 
-def resolve_event(dataset: Dataset, text: str) -> Event:
-    """An event named by id, short name or full name (ignoring case)."""
-    from .match import fold
+def meeting_texts(db: sqlite3.Connection, wanted: MeetingFilter) -> list[str]:
+    """The stored JSON of the meetings that pass every filter, in date order."""
+    where, params = meeting_selection(db, wanted)
+    sql = f"SELECT m.record FROM meetings m WHERE {where} ORDER BY {MEETING_ORDER}"
+    return [text for (text,) in db.execute(sql, params)]
+
+
+def select_meetings(db: sqlite3.Connection, wanted: MeetingFilter) -> list[dict[str, Any]]:
+    """The meeting records that pass every filter, in date order."""
+    return [json.loads(text) for text in meeting_texts(db, wanted)]
+
+
+def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
+    """The meeting with this id; NotFound (with a suggestion) if there is none."""
+    row = db.execute("SELECT record FROM meetings WHERE id = ?", (meeting_id.strip(),)).fetchone()
+    if row is None:
+        ids = _column(db, "SELECT id FROM meetings")
+        raise NotFound(f"no meeting with id {meeting_id!r}{_suggest(meeting_id, ids)}")
+    record: dict[str, Any] = json.loads(row[0])
+    return record
+
+
+def meetings_with(db: sqlite3.Connection, person_id: str) -> list[dict[str, Any]]:
+    """Every meeting the person took part in, in date order."""
+    sql = (
+        "SELECT m.record FROM meetings m WHERE m.rowid IN"
+        f" (SELECT meeting FROM participants WHERE person = ?) ORDER BY {MEETING_ORDER}"
+    )
+    return [json.loads(text) for (text,) in db.execute(sql, (person_id,))]
+
+
+def context_records(db: sqlite3.Connection, person_id: str | None = None) -> list[dict[str, Any]]:
+    """Context items (those that mention or quote a person, if given): dated first, by date."""
+    sql = "SELECT record FROM context c"
+    params: tuple[str, ...] = ()
+    if person_id is not None:
+        sql += (
+            " WHERE c.id IN (SELECT item FROM context_people WHERE person = ?"
+            " UNION SELECT context FROM quotes WHERE speaker = ? AND context IS NOT NULL)"
+        )
+        params = (person_id, person_id)
+    sql += " ORDER BY c.start IS NULL, c.start, c.id"
+    return [json.loads(text) for (text,) in db.execute(sql, params)]
+
+
+def resolve_event(db: sqlite3.Connection, text: str) -> str:
+    """The id of the event named by id, short name or full name (ignoring case)."""
+    from .names import fold
 
     wanted = fold(text)
-    for event in dataset.events:
-        if wanted in (fold(event.id), fold(event.short_name), fold(event.name)):
-            return event
-    ids = [event.id for event in dataset.events]
+    rows = db.execute("SELECT id, short_name, name FROM events ORDER BY year, id").fetchall()
+    for event_id, short_name, name in rows:
+        if wanted in (fold(event_id), fold(short_name), fold(name)):
+            return str(event_id)
+    ids = [row[0] for row in rows]
     raise QueryError(f"no event {text!r}{_suggest(text, ids)}; events: {', '.join(ids)}")
 
 
-def resolve_person(index: "PersonIndex", name: str) -> Person:
+class StoredAliases:
+    """Name resolution over the `aliases` table (see match.AliasSource)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._people: dict[str, Person] = {}
+        self._every: list[Any] | None = None
+
+    def _aliases(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        from .names import Alias
+
+        return [Alias(*row) for row in self.db.execute(sql, params)]
+
+    def with_plain(self, key: str) -> list[Any]:
+        """Aliases whose plain key is key."""
+        return self._aliases("SELECT * FROM aliases WHERE plain = ? ORDER BY rowid", (key,))
+
+    def with_phonetic(self, key: str) -> list[Any]:
+        """Aliases whose phonetic key is key."""
+        return self._aliases("SELECT * FROM aliases WHERE phonetic = ? ORDER BY rowid", (key,))
+
+    def every_alias(self) -> list[Any]:
+        """All aliases, for fuzzy scoring (read once)."""
+        if self._every is None:
+            self._every = self._aliases("SELECT * FROM aliases ORDER BY rowid")
+        return self._every
+
+    def person(self, person_id: str) -> Person:
+        """A person by id."""
+        if person_id not in self._people:
+            from .store import decode_person
+
+            (value,) = self.db.execute(
+                "SELECT value FROM people WHERE id = ?", (person_id,)
+            ).fetchone()
+            self._people[person_id] = decode_person(value)
+        return self._people[person_id]
+
+    def name_of(self, person_id: str) -> str:
+        """A person's canonical name."""
+        return self.person(person_id).name
+
+    def resolve(self, query: str, *, runner_up: bool = False) -> Any:
+        """Resolve a name (see match.resolve_name)."""
+        from .match import resolve_name
+
+        return resolve_name(self, query, runner_up=runner_up)
+
+
+def person_index(db: sqlite3.Connection) -> StoredAliases:
+    """Name resolution over the compiled database."""
+    return StoredAliases(db)
+
+
+def resolve_person(index: StoredAliases, name: str) -> Person:
     """The one person a name means; NotFound (with suggestions or candidates) otherwise."""
     from .match import describe_failure
 
     resolution = index.resolve(name)
     if resolution.best is None:
         raise NotFound(describe_failure(resolution, index.name_of))
-    return index.people[resolution.best.person_id]
-
-
-def meetings_with(dataset: Dataset, person_id: str) -> list[Meeting]:
-    """Every meeting the person took part in, in date order."""
-    return sort_meetings(
-        m for m in dataset.meetings if any(p.person == person_id for p in m.participants)
-    )
+    return index.person(resolution.best.person_id)
 
 
 class PersonCount(NamedTuple):
@@ -134,61 +233,32 @@ class PersonCount(NamedTuple):
     disputed: int  # meetings where they are one of several readings of a seat
 
 
-def people_with_counts(dataset: Dataset) -> list[PersonCount]:
+def people_with_counts(db: sqlite3.Connection) -> list[PersonCount]:
     """Everyone in the dataset with their number of meetings, most first, then by name."""
-    counts = {person.id: [0, 0] for person in dataset.people}
-    for meeting in dataset.meetings:
-        for participant in meeting.participants:
-            counts[participant.person][0] += 1
-            counts[participant.person][1] += participant.seat is not None
-    people = [PersonCount(dataset.person_by_id[pid], n, d) for pid, (n, d) in counts.items()]
-    return sorted(people, key=lambda c: (-c.meetings, c.person.name))
+    from .store import decode_person
 
-
-def context_about(dataset: Dataset, person_id: str) -> list[ContextItem]:
-    """The context items that mention or quote a person, in date order."""
-    return sort_context(
-        c
-        for c in dataset.context
-        if person_id in c.people or any(q.speaker == person_id for q in c.quotes)
+    rows = db.execute(
+        "SELECT p.value, count(pa.meeting), count(pa.seat) FROM people p"
+        " LEFT JOIN participants pa ON pa.person = p.id"
+        " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name"
     )
+    return [PersonCount(decode_person(value), n, d) for value, n, d in rows]
 
 
-def meeting_countries(dataset: Dataset, meeting: Meeting) -> list[str]:
-    """Countries of the participants, in participant order, without repeats."""
-    seen: dict[str, None] = {}
-    for participant in meeting.participants:
-        seen.setdefault(dataset.person_by_id[participant.person].country, None)
-    return list(seen)
+def ids(db: sqlite3.Connection, table: str) -> list[str]:
+    """Every id of a table (meetings, events, topics, people, sources, context), in order."""
+    if table not in ("meetings", "events", "topics", "people", "sources", "context"):
+        raise ValueError(table)
+    order = "start, end, id" if table == "meetings" else "rowid"
+    return _column(db, f"SELECT id FROM {table} ORDER BY {order}")
 
 
-def sort_context(items: Iterable[ContextItem]) -> list[ContextItem]:
-    """Dated items first in date order, then undated ones by id."""
-    return sorted(
-        items,
-        key=lambda c: (c.date is None, c.date.start if c.date else date.min, c.id),
-    )
-
-
-def _passes(dataset: Dataset, meeting: Meeting, wanted: ResolvedFilter) -> bool:
-    span = meeting.date
-    if wanted.years and not wanted.years.intersection(span.years):
-        return False
-    if not span.overlaps(wanted.first, wanted.last):
-        return False
-    if wanted.events and meeting.event not in wanted.events:
-        return False
-    if wanted.kinds and meeting.kind not in wanted.kinds:
-        return False
-    if wanted.topics and wanted.topics.isdisjoint(meeting.topics):
-        return False
-    if wanted.countries and wanted.countries.isdisjoint(meeting_countries(dataset, meeting)):
-        return False
-    return not (wanted.people and wanted.people.isdisjoint(p.person for p in meeting.participants))
+def _column(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[str]:
+    return [row[0] for row in db.execute(sql, tuple(params))]
 
 
 def _pick(what: str, text: str, choices: Sequence[str]) -> str:
-    from .match import fold
+    from .names import fold
 
     for choice in choices:
         if fold(choice) == fold(text):

@@ -1,136 +1,122 @@
-"""Summaries over the dataset: timeline groups, who-met-whom, statistics, audit.
+"""Summaries over the compiled database: timeline, who met whom, statistics, audit.
 
-Pure functions over records: no I/O, no printing.
+Queries and plain values: no printing.
 """
 
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
-from collections import Counter
+import json
+import sqlite3
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .model import Dataset, Event, Meeting, Person, Source
-from .query import meeting_countries, sort_meetings
+from .query import MEETING_ORDER, Selection
 
 
-def principal_ids(dataset: Dataset) -> frozenset[str]:
+def principal_ids(db: sqlite3.Connection) -> frozenset[str]:
     """People who take part in every meeting (the minister the dataset follows).
 
     They are left out where a line names a meeting's counterparts.
     """
-    if len(dataset.meetings) < 2:
+    (count,) = db.execute("SELECT count(*) FROM meetings").fetchone()
+    if count < 2:
         return frozenset()
-    common = set.intersection(*({p.person for p in m.participants} for m in dataset.meetings))
-    return frozenset(common)
+    rows = db.execute(
+        "SELECT person FROM participants GROUP BY person HAVING count(DISTINCT meeting) = ?",
+        (count,),
+    )
+    return frozenset(person for (person,) in rows)
 
 
-class EventGroup(NamedTuple):
-    """Meetings of one event (or of none) within a year, in date order."""
-
-    event: Event | None
-    meetings: tuple[Meeting, ...]
-
-
-class YearGroup(NamedTuple):
-    """One year of the timeline."""
-
-    year: int
-    events: tuple[EventGroup, ...]
-
-
-def timeline(dataset: Dataset, meetings: Sequence[Meeting]) -> list[YearGroup]:
-    """Meetings by the year they start in, then by event in order of first meeting."""
-    years: dict[int, dict[str | None, list[Meeting]]] = {}
-    for meeting in sort_meetings(meetings):
-        years.setdefault(meeting.date.start.year, {}).setdefault(meeting.event, []).append(meeting)
+def timeline(meetings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Meeting records by the year they start in, then by event in order of first meeting."""
+    years: dict[int, dict[str | None, list[dict[str, Any]]]] = {}
+    events: dict[str, dict[str, Any]] = {}
+    for meeting in meetings:
+        event = meeting["event"]
+        if event:
+            events[event["id"]] = {k: event[k] for k in ("id", "name", "short_name")}
+        year = years.setdefault(int(meeting["date"][:4]), {})
+        year.setdefault(event["id"] if event else None, []).append(meeting)
     return [
-        YearGroup(
-            year,
-            tuple(
-                EventGroup(dataset.event_by_id.get(event_id) if event_id else None, tuple(group))
-                for event_id, group in events.items()
-            ),
-        )
-        for year, events in sorted(years.items())
+        {
+            "year": year,
+            "events": [
+                {"event": events[event_id] if event_id else None, "meetings": group}
+                for event_id, group in groups.items()
+            ],
+        }
+        for year, groups in sorted(years.items())
     ]
 
 
-class Edge(NamedTuple):
-    """Two people who met, how often, in which years and meetings."""
-
-    source: str
-    target: str
-    weight: int
-    years: tuple[int, ...]
-    meetings: tuple[str, ...]
-    #: True if one of the two is named by only some sources of a meeting counted.
-    disputed: bool
-
-
-class Graph(NamedTuple):
-    """Who met whom."""
-
-    people: tuple[Person, ...]
-    edges: tuple[Edge, ...]
-
-
-def meeting_graph(dataset: Dataset, meetings: Sequence[Meeting]) -> Graph:
-    """People as nodes, an edge for every pair that shared a meeting, weighted by count."""
-    pairs: dict[tuple[str, str], list[tuple[Meeting, bool]]] = {}
-    for meeting in sort_meetings(meetings):
-        people = meeting.participants
-        for i, first in enumerate(people):
-            # Alternative readings of one seat (one Kazakh minister or the other)
-            # did not meet each other.
-            others = set(meeting.counterparts(first.person))
-            for second in people[i + 1 :]:
-                if second not in others:
-                    continue
-                key = tuple(sorted((first.person, second.person)))
-                disputed = bool(first.sources or second.sources)
-                pairs.setdefault((key[0], key[1]), []).append((meeting, disputed))
-    edges = tuple(
-        Edge(
-            source=a,
-            target=b,
-            weight=len(shared),
-            years=tuple(sorted({y for m, _ in shared for y in m.date.years})),
-            meetings=tuple(m.id for m, _ in shared),
-            disputed=any(d for _, d in shared),
-        )
-        for (a, b), shared in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
+    """Who met whom as JSON: people as nodes, an edge per pair, weighted by meetings."""
+    where, params = selection
+    chosen = f"SELECT m.rowid FROM meetings m WHERE {where}"
+    # Alternative readings of one seat (one Kazakh minister or the other) did not meet.
+    rows = db.execute(
+        f"""
+        SELECT a.person, b.person, m.id, a.disputed OR b.disputed,
+          (SELECT group_concat(year) FROM meeting_years WHERE meeting = m.rowid)
+        FROM participants a
+        JOIN participants b ON b.meeting = a.meeting AND b.position > a.position
+          AND NOT (a.seat IS NOT NULL AND a.seat = b.seat)
+        JOIN meetings m ON m.rowid = a.meeting
+        WHERE m.rowid IN ({chosen})
+        ORDER BY {MEETING_ORDER}
+        """,
+        params,
     )
-    ids = {pid for edge in edges for pid in (edge.source, edge.target)}
-    ids.update(p.person for m in meetings for p in m.participants)
-    return Graph(tuple(p for p in dataset.people if p.id in ids), edges)
+    pairs: dict[tuple[str, str], list[tuple[str, bool, str]]] = {}
+    for first, second, meeting, disputed, years in rows:
+        low, high = sorted((first, second))
+        pairs.setdefault((low, high), []).append((meeting, bool(disputed), years))
+    edges = [
+        {
+            "source": a,
+            "target": b,
+            "weight": len(shared),
+            "years": sorted({int(y) for _, _, years in shared for y in years.split(",")}),
+            "meetings": [m for m, _, _ in shared],
+            "disputed": any(d for _, d, _ in shared),
+        }
+        for (a, b), shared in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    nodes = db.execute(
+        f"""
+        SELECT p.id, p.name, p.country, (SELECT count(*) FROM participants WHERE person = p.id)
+        FROM people p WHERE p.id IN (SELECT person FROM participants WHERE meeting IN ({chosen}))
+        ORDER BY p.rowid
+        """,
+        params,
+    )
+    return {
+        "nodes": [{"id": i, "name": n, "country": c, "meetings": k} for i, n, c, k in nodes],
+        "edges": edges,
+    }
 
 
-def statistics(dataset: Dataset, meetings: Sequence[Meeting]) -> dict[str, list[tuple[str, int]]]:
+def statistics(db: sqlite3.Connection, selection: Selection) -> dict[str, list[tuple[str, int]]]:
     """Meeting counts by year, country, kind and topic, most first (years in order).
 
     A meeting counts once under each year its date range touches, each country
     among its participants, and each of its topics.
     """
-    by_year: Counter[str] = Counter()
-    by_country: Counter[str] = Counter()
-    by_kind: Counter[str] = Counter()
-    by_topic: Counter[str] = Counter()
-    for meeting in meetings:
-        by_year.update(str(year) for year in meeting.date.years)
-        by_country.update(meeting_countries(dataset, meeting))
-        by_kind[meeting.kind] += 1
-        by_topic.update(meeting.topics)
-
-    def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
-        return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-
-    return {
-        "year": sorted(by_year.items()),
-        "country": ranked(by_country),
-        "kind": ranked(by_kind),
-        "topic": ranked(by_topic),
+    where, params = selection
+    chosen = f"SELECT m.rowid FROM meetings m WHERE {where}"
+    queries = {
+        "year": "SELECT CAST(year AS TEXT), count(*) FROM meeting_years"
+        f" WHERE meeting IN ({chosen}) GROUP BY year ORDER BY year",
+        "country": "SELECT country, count(DISTINCT meeting) FROM participants"
+        f" WHERE meeting IN ({chosen}) GROUP BY country ORDER BY 2 DESC, 1",
+        "kind": f"SELECT kind, count(*) FROM meetings WHERE rowid IN ({chosen})"
+        " GROUP BY kind ORDER BY 2 DESC, 1",
+        "topic": "SELECT topic, count(*) FROM meeting_topics"
+        f" WHERE meeting IN ({chosen}) GROUP BY topic ORDER BY 2 DESC, 1",
     }
+    return {name: [tuple(row) for row in db.execute(sql, params)] for name, sql in queries.items()}
 
 
 class Finding(NamedTuple):
@@ -143,83 +129,86 @@ class Finding(NamedTuple):
     sources: tuple[str, ...]
 
 
-def audit(dataset: Dataset) -> list[Finding]:
+def audit(db: sqlite3.Connection) -> list[Finding]:
     """Every disagreement, inferred date and curator-supplied fact, meetings first."""
+    from .store import read_dimensions
+
     findings: list[Finding] = []
-    for meeting in sort_meetings(dataset.meetings):
-        for disagreement in meeting.disagreements:
-            claims = "; ".join(f"{', '.join(c.sources)}: {c.says}" for c in disagreement.claims)
+    rows = db.execute(
+        f"""
+        SELECT m.id, m.date_basis, m.date_how, m.rowid,
+          (SELECT json_group_array(json_array(about, claims)) FROM
+            (SELECT about, claims FROM disagreements WHERE meeting = m.rowid ORDER BY position)),
+          (SELECT json_group_array(source) FROM
+            (SELECT source FROM meeting_sources WHERE meeting = m.rowid ORDER BY rowid))
+        FROM meetings m WHERE m.disputed OR m.date_basis = 'inferred' ORDER BY {MEETING_ORDER}
+        """
+    )
+    for meeting_id, basis, how, _, disagreements, sources in rows:
+        for about, claims_text in json.loads(disagreements):
+            claims = json.loads(claims_text)
+            said = "; ".join(f"{', '.join(cited)}: {says}" for says, cited in claims)
+            cited_all = tuple(dict.fromkeys(s for _, cited in claims for s in cited))
             findings.append(
-                Finding(
-                    "meeting",
-                    meeting.id,
-                    "disagreement",
-                    f"{disagreement.about}. {claims}",
-                    tuple(dict.fromkeys(s for c in disagreement.claims for s in c.sources)),
-                )
+                Finding("meeting", meeting_id, "disagreement", f"{about}. {said}", cited_all)
             )
-        if meeting.date.basis == "inferred":
+        if basis == "inferred":
             findings.append(
-                Finding("meeting", meeting.id, "inferred-date", meeting.date.how, meeting.sources)
+                Finding("meeting", meeting_id, "inferred-date", how, tuple(json.loads(sources)))
             )
-    for item in dataset.context:
-        if item.date and item.date.basis == "inferred":
-            findings.append(
-                Finding("context", item.id, "inferred-date", item.date.how, item.sources)
-            )
-    for person in dataset.people:
+    context = db.execute(
+        "SELECT c.id, c.date_how, (SELECT json_group_array(source) FROM context_sources"
+        " WHERE item = c.id) FROM context c WHERE c.date_basis = 'inferred' ORDER BY c.rowid"
+    )
+    for item_id, how, sources in context:
+        findings.append(
+            Finding("context", item_id, "inferred-date", how, tuple(json.loads(sources)))
+        )
+    dims = read_dimensions(db)
+    for person in dims.people:
         for field, names in (
             ("native name", person.native_names),
             ("other name", person.other_names),
         ):
             for name in names:
                 if name.basis == "curator":
-                    findings.append(
-                        Finding(
-                            "person",
-                            person.id,
-                            "curator-supplied",
-                            f"{field} ({name.script}): {name.name}",
-                            (),
-                        )
-                    )
+                    detail = f"{field} ({name.script}): {name.name}"
+                    findings.append(Finding("person", person.id, "curator-supplied", detail, ()))
         for field in person.curator_fields:
-            value = getattr(person, field)
-            findings.append(
-                Finding("person", person.id, "curator-supplied", f"{field}: {value}", ())
-            )
-    for event in dataset.events:
+            detail = f"{field}: {getattr(person, field)}"
+            findings.append(Finding("person", person.id, "curator-supplied", detail, ()))
+    for event in dims.events:
         if event.name_basis == "curator":
-            findings.append(
-                Finding(
-                    "event",
-                    event.id,
-                    "curator-supplied",
-                    f"name {event.name!r}: {event.name_how or ''}".rstrip(": "),
-                    event.sources,
-                )
-            )
-    for source in dataset.sources:
+            detail = f"name {event.name!r}: {event.name_how or ''}".rstrip(": ")
+            findings.append(Finding("event", event.id, "curator-supplied", detail, event.sources))
+    for source in dims.sources:
         if source.published_basis == "inferred":
+            detail = source.published_how or ""
             findings.append(
-                Finding(
-                    "source",
-                    source.id,
-                    "inferred-publication-date",
-                    source.published_how or "",
-                    (source.id,),
-                )
+                Finding("source", source.id, "inferred-publication-date", detail, (source.id,))
             )
     return findings
 
 
-def meetings_at(dataset: Dataset, event_id: str) -> list[Meeting]:
-    """The meetings held at an event, in date order."""
-    return sort_meetings(m for m in dataset.meetings if m.event == event_id)
+def meeting_ids_at(db: sqlite3.Connection, event_id: str) -> list[str]:
+    """The ids of the meetings held at an event, in date order."""
+    sql = f"SELECT m.id FROM meetings m WHERE m.event = ? ORDER BY {MEETING_ORDER}"
+    return [row[0] for row in db.execute(sql, (event_id,))]
 
 
-def citing(dataset: Dataset, source: Source) -> tuple[list[Meeting], list[str]]:
-    """The meetings that cite a source, and the ids of the context items that do."""
-    meetings = sort_meetings(m for m in dataset.meetings if source.id in m.sources)
-    context = [c.id for c in dataset.context if source.id in c.sources]
+def citing(db: sqlite3.Connection, source_id: str) -> tuple[list[str], list[str]]:
+    """The ids of the meetings that cite a source, and of the context items that do."""
+    sql = (
+        "SELECT m.id FROM meetings m WHERE m.rowid IN"
+        f" (SELECT meeting FROM meeting_sources WHERE source = ?) ORDER BY {MEETING_ORDER}"
+    )
+    meetings = [row[0] for row in db.execute(sql, (source_id,))]
+    context = [
+        row[0]
+        for row in db.execute(
+            "SELECT c.id FROM context c WHERE c.id IN"
+            " (SELECT item FROM context_sources WHERE source = ?) ORDER BY c.rowid",
+            (source_id,),
+        )
+    ]
     return meetings, context

@@ -1,22 +1,25 @@
-"""Ranked, typo-tolerant search over meetings. Pure functions: no I/O, no printing.
+"""Ranked, typo-tolerant search over the FTS5 index of the compiled database. No printing.
 
-Every word of the query must be found somewhere in a meeting (in its title,
-summary, topics, quotes, event, location, participants' names in any known
-spelling, or notes). A word counts as found when a word of the field equals
-it, starts with it, sounds like it (names), or is within a small edit distance
-("terorism" finds "terrorism"). A meeting's score is the mean of its words'
-best scores; meetings are ranked by score, then by date.
+Every word of the query must be found somewhere in a meeting: its title,
+summary, quotes, topics, participants (their names in any known spelling,
+countries and roles), event, location or notes. Each query word is expanded to
+the indexed words that equal it, start with it, sound like it (in names) or are
+within a small edit distance of it ("terorism" finds "terrorism"): rapidfuzz
+over the index's vocabulary, not over the meetings. FTS5 finds the meetings
+holding an expansion of every word; a meeting's score is the mean over query
+words of the best expansion it holds. Ties go to the earlier meeting.
 """
 
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
+import json
 import re
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+import sqlite3
+from typing import Any, NamedTuple
 
-from .match import aliases_of, fold, phonetic_key, plain_key
-from .model import Dataset, Meeting
+from .names import fold, phonetic_key, plain_key
+from .query import Selection
 
 #: Words too common to search for on their own.
 STOPWORDS = frozenset("a an and the of in on at to for with by from or is was".split())
@@ -28,11 +31,12 @@ EXACT, PREFIX, SOUNDS_LIKE = 100.0, 90.0, 92.0
 _WORD = re.compile(r"\w+")
 
 
-class FieldText(NamedTuple):
-    """One searchable text of a meeting."""
+class Expansion(NamedTuple):
+    """An indexed word that stands for a query word, how well, and in which column (or all)."""
 
-    field: str
-    text: str
+    word: str
+    score: float
+    column: str | None
 
 
 class FieldMatch(NamedTuple):
@@ -48,96 +52,28 @@ class FieldMatch(NamedTuple):
 
 
 class SearchHit(NamedTuple):
-    """A meeting that matched, its score (0-100) and where each query word matched."""
+    """A meeting record that matched, its score (0-100) and where each query word matched."""
 
-    meeting: Meeting
+    meeting: dict[str, Any]
     score: float
     matches: tuple[FieldMatch, ...]
 
 
 def query_terms(text: str) -> list[str]:
     """The words of a query that are searched for (folded, without stopwords)."""
-    words = fold(text).split()
+    words = [w for w in _WORD.findall(fold(text))]
     kept = [w for w in words if w not in STOPWORDS]
     return kept or words
 
 
-def searchable_fields(dataset: Dataset, meeting: Meeting) -> Iterator[FieldText]:
-    """Every text of a meeting that search looks in, with the field's name."""
-    # On a tie the earlier field wins, so prose (better snippets) comes first.
-    yield FieldText("title", meeting.title)
-    yield FieldText("summary", meeting.summary)
-    for quote in meeting.quotes:
-        yield FieldText("quotes", quote.text)
-    yield FieldText("topics", ", ".join(meeting.topics))
-    for participant in meeting.participants:
-        person = dataset.person_by_id[participant.person]
-        names = [text for text, _ in aliases_of(person)]
-        yield FieldText("participants", ", ".join(dict.fromkeys(names)))
-    event = dataset.event_by_id.get(meeting.event) if meeting.event else None
-    if event:
-        yield FieldText("event", f"{event.name} ({event.short_name})")
-    yield FieldText("location", meeting.location)
-    if meeting.notes:
-        yield FieldText("notes", meeting.notes)
+def word_score(term: str, word: str, names: bool) -> float:
+    """How well an indexed word stands for a query word (0: not at all).
 
-
-def search_meetings(
-    dataset: Dataset, text: str, meetings: Iterable[Meeting], limit: int | None = None
-) -> list[SearchHit]:
-    """The meetings that contain every query word, best first."""
-    terms = query_terms(text)
-    if not terms:
-        return []
-    hits = []
-    for meeting in meetings:
-        hit = _score(terms, meeting, list(searchable_fields(dataset, meeting)))
-        if hit is not None:
-            hits.append(hit)
-    hits.sort(key=lambda h: (-h.score, h.meeting.date.start, h.meeting.id))
-    return hits[:limit] if limit else hits
-
-
-def _score(terms: list[str], meeting: Meeting, fields: list[FieldText]) -> SearchHit | None:
-    found: list[FieldMatch] = []
-    for term in terms:
-        best: FieldMatch | None = None
-        for field in fields:
-            candidate = _best_in_field(term, field)
-            if candidate is not None and (best is None or candidate.score > best.score):
-                best = candidate
-        if best is None:
-            return None
-        found.append(best)
-    score = sum(m.score for m in found) / len(found)
-    return SearchHit(meeting, round(score, 1), tuple(found))
-
-
-def _best_in_field(term: str, field: FieldText) -> FieldMatch | None:
-    best: FieldMatch | None = None
-    term_sound = phonetic_key(plain_key(term)) if field.field == "participants" else ""
-    for word_match in _WORD.finditer(field.text):
-        word = fold(word_match.group())
-        score = _word_score(term, word, term_sound)
-        if score and (best is None or score > best.score):
-            best = FieldMatch(
-                field.field,
-                term,
-                word_match.group(),
-                field.text,
-                word_match.start(),
-                word_match.end(),
-                score,
-            )
-            if score == EXACT:
-                break
-    return best
-
-
-def _word_score(term: str, word: str, term_sound: str) -> float:
+    Sounding alike counts only in names (the participants column).
+    """
     if word == term:
         return EXACT
-    if term_sound and term_sound == phonetic_key(plain_key(word)):
+    if names and phonetic_key(plain_key(term)) == phonetic_key(plain_key(word)):
         return SOUNDS_LIKE
     if len(term) >= 3 and word.startswith(term):
         return PREFIX
@@ -148,3 +84,96 @@ def _word_score(term: str, word: str, term_sound: str) -> float:
         if score >= FUZZY_WORD:
             return round(score * 0.9, 1)  # below a prefix match of the same word
     return 0.0
+
+
+def expand(db: sqlite3.Connection, term: str) -> list[Expansion]:
+    """The indexed words a query word stands for, best first."""
+    from rapidfuzz import process
+    from rapidfuzz.fuzz import ratio
+
+    vocabulary: dict[str, set[str]] = {}
+    for word, column in db.execute("SELECT term, col FROM search_vocabulary"):
+        vocabulary.setdefault(word, set()).add(column)
+    close = process.extract(
+        term, list(vocabulary), scorer=ratio, score_cutoff=FUZZY_WORD, limit=None
+    )
+    near = {word for word, _, _ in close}
+    near.update(w for w in vocabulary if w == term or (len(term) >= 3 and w.startswith(term)))
+    found: list[Expansion] = []
+    for word in sorted(near):
+        score = word_score(term, word, names=False)
+        if score:
+            found.append(Expansion(word, score, None))
+    sound = phonetic_key(plain_key(term))
+    for word, columns in vocabulary.items():
+        if "participants" in columns and phonetic_key(plain_key(word)) == sound:
+            found.append(Expansion(word, SOUNDS_LIKE, "participants"))
+    return sorted(found, key=lambda e: (-e.score, e.word))
+
+
+def search_meetings(
+    db: sqlite3.Connection, text: str, selection: Selection, limit: int | None = None
+) -> list[SearchHit]:
+    """The meetings (among those selected) that hold every query word, best first."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    levels: list[str] = []
+    params: list[Any] = []
+    for number, term in enumerate(terms):
+        expansions = expand(db, term)
+        if not expansions:
+            return []
+        # One row per (meeting, score level) a word's expansions reach; the best counts.
+        parts = []
+        for score in sorted({e.score for e in expansions}, reverse=True):
+            words = [e for e in expansions if e.score == score]
+            parts.append(f"SELECT rowid, {score!r} AS score FROM search WHERE search MATCH ?")
+            params.append(" OR ".join(_phrase(e) for e in words))
+        levels.append(
+            f"t{number} AS (SELECT rowid, max(score) AS score FROM ("
+            + " UNION ALL ".join(parts)
+            + ") GROUP BY rowid)"
+        )
+    joins = " ".join(f"JOIN t{n} ON t{n}.rowid = m.rowid" for n in range(len(terms)))
+    mean = "(" + " + ".join(f"t{n}.score" for n in range(len(terms))) + f") / {len(terms)}.0"
+    where, filter_params = selection
+    sql = (
+        f"WITH {', '.join(levels)} SELECT m.rowid, m.record, round({mean}, 1) AS rank"
+        f" FROM meetings m {joins} WHERE {where}"
+        " ORDER BY rank DESC, m.start, m.id" + (" LIMIT ?" if limit else "")
+    )
+    rows = db.execute(sql, (*params, *filter_params, *([limit] if limit else []))).fetchall()
+    return [
+        SearchHit(json.loads(record), score, _where_matched(db, rowid, terms))
+        for rowid, record, score in rows
+    ]
+
+
+def _phrase(expansion: Expansion) -> str:
+    quoted = '"' + expansion.word.replace('"', '""') + '"'
+    return f"{expansion.column} : {quoted}" if expansion.column else quoted
+
+
+def _where_matched(db: sqlite3.Connection, rowid: int, terms: list[str]) -> tuple[FieldMatch, ...]:
+    """For each query word, the field and word of a meeting that matched it best."""
+    from .store import SEARCH_COLUMNS
+
+    row = db.execute(
+        f"SELECT {', '.join(SEARCH_COLUMNS)} FROM search WHERE rowid = ?",
+        (rowid,),
+    ).fetchone()
+    found = []
+    for term in terms:
+        best: FieldMatch | None = None
+        for field, text in zip(SEARCH_COLUMNS, row, strict=True):
+            for word_match in _WORD.finditer(text or ""):
+                score = word_score(term, fold(word_match.group()), field == "participants")
+                if score and (best is None or score > best.score):
+                    best = FieldMatch(
+                        field, term, word_match.group(), text,
+                        word_match.start(), word_match.end(), score,
+                    )  # fmt: skip
+        if best is not None:
+            found.append(best)
+    return tuple(found)

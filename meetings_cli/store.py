@@ -1,19 +1,23 @@
-"""The cache: a validated dataset kept in SQLite, so most runs read no YAML.
+"""The compiled database: a validated dataset in SQLite, built per file and kept up to date.
 
-One cache file per dataset folder, under $MEETINGS_CACHE_DIR (default:
-$XDG_CACHE_HOME/meetings or ~/.cache/meetings). It holds data, never output:
+One database per dataset folder, under $MEETINGS_CACHE_DIR (default:
+$XDG_CACHE_HOME/meetings or ~/.cache/meetings); `--no-cache` builds the same
+database in memory. It holds data, never output. Two layers of tables:
 
-* a fingerprint of the data files (path, size, modification time, and a content
-  hash for files modified within two seconds of the build, whose timestamps
-  cannot be trusted), the cache format and the code that shaped the records;
-* the whole validated dataset, encoded with `marshal` (plain values only:
-  loading it cannot build arbitrary objects).
+* what each data file holds, as parsed: `files` (fingerprint of every file of
+  the dataset), `records` (each top-level record: its file, place, id and
+  validated value), `refs` and `claims` (what cross-record checks look at),
+  `problems`. A run re-parses only the data files that changed.
+* the dataset for queries, derived from valid records when the whole dataset
+  validates: `meetings`, `participants`, `people`, `aliases`, `events`,
+  `sources`, `topics`, `quotes`, `context` and their link tables, and the
+  FTS5 index `search`. The README documents them (`meetings export`).
 
-The fingerprint is taken before the YAML is read and checked on every run, so
-an edited file is never answered from the cache. Only a dataset that validated
-is written, to a temporary file renamed into place (atomic). A cache that is
-missing, stale, unreadable or corrupt is rebuilt; if it cannot be written, the
-run goes on from memory.
+The fingerprint (path, size, modification and change time, inode, and a
+content hash for files modified within two seconds of the build) is compared
+on every run, so an edited file is never answered from stale tables. A new
+database is written to a temporary file and renamed into place; updates run in
+one transaction, so a reader sees the old state or the new one.
 """
 
 from __future__ import annotations
@@ -25,33 +29,119 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .paths import data_files
+from .errors import DataError, Problem
+from .paths import dataset_files, is_data_file
 
 if TYPE_CHECKING:
-    from .model import Dataset
+    from .load import RecordRead
+    from .model import ContextItem, Dataset, DateSpan, Meeting, Person
 
-#: Bump when the layout of the cache changes.
-FORMAT = 7
+#: Bump when the layout of the database changes.
+FORMAT = 8
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
+#: Collections whose records other records' stored JSON depends on.
+DIMENSIONS = ("sources", "people", "events", "topics")
 
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE dataset (blob BLOB NOT NULL);
+CREATE TABLE files (
+  path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
+  digest TEXT, is_data INTEGER NOT NULL, ordinal INTEGER, unreadable INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE records (
+  rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
+  id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB);
+CREATE INDEX records_file ON records (file);
+CREATE INDEX records_id ON records (collection, id);
+CREATE TABLE refs (record INTEGER, line INTEGER, col INTEGER, path TEXT, collection TEXT,
+  target TEXT);
+CREATE INDEX refs_record ON refs (record);
+CREATE TABLE claims (record INTEGER, line INTEGER, col INTEGER, path TEXT, words TEXT,
+  sources TEXT, place TEXT);
+CREATE INDEX claims_record ON claims (record);
+CREATE TABLE problems (file TEXT, line INTEGER, col INTEGER, path TEXT, message TEXT,
+  stage TEXT NOT NULL, rank INTEGER NOT NULL);
+CREATE INDEX problems_file ON problems (file);
+
+CREATE TABLE sources (id TEXT PRIMARY KEY, file TEXT, outlet TEXT, title TEXT, published TEXT,
+  published_basis TEXT, published_how TEXT, notes TEXT, value BLOB);
+CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, country TEXT, rank TEXT,
+  role TEXT, notes TEXT, value BLOB);
+CREATE INDEX people_country ON people (country);
+CREATE TABLE aliases (person TEXT, text TEXT, kind TEXT, plain TEXT, phonetic TEXT);
+CREATE INDEX aliases_plain ON aliases (plain);
+CREATE INDEX aliases_phonetic ON aliases (phonetic);
+CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, year INTEGER,
+  location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, value BLOB);
+CREATE TABLE topics (id TEXT PRIMARY KEY, description TEXT);
+CREATE TABLE meetings (
+  rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file TEXT, title TEXT, start TEXT,
+  end TEXT, date_precision TEXT, date_basis TEXT, date_how TEXT, location TEXT, event TEXT,
+  kind TEXT, summary TEXT, notes TEXT, disputed INTEGER, record TEXT);
+CREATE INDEX meetings_order ON meetings (start, end, id);
+CREATE INDEX meetings_file ON meetings (file);
+CREATE INDEX meetings_event ON meetings (event);
+CREATE INDEX meetings_kind ON meetings (kind);
+CREATE TABLE meeting_days (meeting INTEGER, day TEXT);
+CREATE INDEX meeting_days_day ON meeting_days (day);
+CREATE INDEX meeting_days_meeting ON meeting_days (meeting);
+CREATE TABLE meeting_years (meeting INTEGER, year INTEGER);
+CREATE INDEX meeting_years_year ON meeting_years (year, meeting);
+CREATE INDEX meeting_years_meeting ON meeting_years (meeting);
+CREATE TABLE participants (meeting INTEGER, position INTEGER, person TEXT, role TEXT,
+  seat TEXT, disputed INTEGER, country TEXT);
+CREATE INDEX participants_person ON participants (person, meeting);
+CREATE INDEX participants_meeting ON participants (meeting);
+CREATE INDEX participants_country ON participants (country, meeting);
+CREATE TABLE meeting_topics (meeting INTEGER, topic TEXT);
+CREATE INDEX meeting_topics_topic ON meeting_topics (topic, meeting);
+CREATE INDEX meeting_topics_meeting ON meeting_topics (meeting);
+CREATE TABLE meeting_sources (meeting INTEGER, source TEXT);
+CREATE INDEX meeting_sources_source ON meeting_sources (source, meeting);
+CREATE INDEX meeting_sources_meeting ON meeting_sources (meeting);
+CREATE TABLE disagreements (meeting INTEGER, position INTEGER, about TEXT, claims TEXT,
+  note TEXT);
+CREATE INDEX disagreements_meeting ON disagreements (meeting);
+CREATE TABLE quotes (meeting INTEGER, context TEXT, position INTEGER, speaker TEXT,
+  speaker_as TEXT, text TEXT, source TEXT);
+CREATE INDEX quotes_meeting ON quotes (meeting);
+CREATE INDEX quotes_speaker ON quotes (speaker);
+CREATE TABLE context (id TEXT PRIMARY KEY, file TEXT, title TEXT, kind TEXT, start TEXT,
+  end TEXT, date_basis TEXT, date_how TEXT, location TEXT, summary TEXT, record TEXT);
+CREATE TABLE context_people (item TEXT, person TEXT);
+CREATE INDEX context_people_person ON context_people (person);
+CREATE TABLE context_sources (item TEXT, source TEXT);
+CREATE INDEX context_sources_source ON context_sources (source);
+CREATE VIRTUAL TABLE search USING fts5 (
+  title, summary, quotes, topics, participants, event, location, notes,
+  tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab (search, 'col');
 """
 
-# Modules whose code decides what the cache holds: editing them invalidates it.
-_SHAPING_MODULES = ("model.py", "load.py", "schema.py", "store.py")
+#: The tables derived from valid records, emptied before a full derivation.
+DERIVED = (
+    "sources", "people", "aliases", "events", "topics", "meetings", "meeting_days",
+    "meeting_years", "participants", "meeting_topics", "meeting_sources", "disagreements",
+    "quotes", "context", "context_people", "context_sources",
+)  # fmt: skip
+
+#: Columns of the search index, in order; a hit names the column it matched in.
+SEARCH_COLUMNS = (
+    "title", "summary", "quotes", "topics", "participants", "event", "location", "notes",
+)  # fmt: skip
+
+# Modules whose code decides what the database holds: editing them invalidates it.
+_SHAPING_MODULES = ("model.py", "load.py", "schema.py", "store.py", "checks.py", "contract.py")
 
 
 def cache_dir() -> Path:
-    """Where cache files live."""
+    """Where compiled databases live."""
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return Path(chosen)
@@ -60,34 +150,29 @@ def cache_dir() -> Path:
 
 
 def cache_file(root: Path) -> Path:
-    """The cache file of a dataset folder (the folder is also recorded inside and checked)."""
+    """The database of a dataset folder (the folder is also recorded inside and checked)."""
     name = str(root.resolve()).encode("utf-8", "surrogateescape")
     # Two cheap checksums make a 64-bit name; hashlib would cost start-up time.
     return cache_dir() / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
 
 
-def fingerprint(root: Path) -> list[list[Any]]:
-    """[relative path, size, mtime_ns, ctime_ns, inode, content hash or None] of every data file.
+# --------------------------------------------------------------------------- fingerprints
+
+
+def fingerprint(root: Path) -> dict[str, tuple[int, int, int, int, bool]]:
+    """{relative path: (size, mtime_ns, ctime_ns, inode, is data file)} of every dataset file.
 
     ctime and inode change whenever content changes, even if the modification
-    time is set back afterwards; the hash covers edits within one timestamp tick.
+    time is set back afterwards; a content hash covers edits within one tick.
     """
-    entries = []
-    for path in data_files(root):
+    entries = {}
+    for path in dataset_files(root):
         try:
             info = path.stat()
+            stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         except OSError:
-            continue  # vanished: the loader will say so
-        entries.append(
-            [
-                str(path.relative_to(root)),
-                info.st_size,
-                info.st_mtime_ns,
-                info.st_ctime_ns,
-                info.st_ino,
-                None,
-            ]
-        )
+            stat = (-1, 0, 0, 0)  # a dangling or looping link: the loader says what is wrong
+        entries[path.relative_to(root).as_posix()] = (*stat, is_data_file(path))
     return entries
 
 
@@ -104,134 +189,633 @@ def _code_version() -> str:
 def _digest(path: Path) -> str:
     import hashlib
 
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _mark_racy(root: Path, entries: list[list[Any]], built_ns: int) -> list[list[Any]]:
-    """Add content hashes for files whose timestamp is too close to the build to trust."""
-    marked = []
-    for *stat, _ in entries:
-        digest = None
-        if max(stat[2], stat[3]) >= built_ns - RACY_NS:
-            try:
-                digest = _digest(root / stat[0])
-            except OSError:
-                digest = "unreadable"
-        marked.append([*stat, digest])
-    return marked
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA query_only = ON")
-    return db
-
-
-def open_store(root: Path) -> sqlite3.Connection | None:
-    """The cache of root if it exists and matches the data files exactly; else None."""
-    path = cache_file(root)
-    if not path.is_file():
-        return None
     try:
-        db = _read_only(path)
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    except sqlite3.Error:
-        return None
-    if not _still_valid(root, meta):
-        db.close()
-        return None
-    return db
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
 
 
-def _still_valid(root: Path, meta: dict[str, str]) -> bool:
-    if meta.get("code") != _code_version() or meta.get("root") != str(root.resolve()):
-        return False
-    try:
-        stored = json.loads(meta["files"])
-    except (KeyError, ValueError):
-        return False
-    current = fingerprint(root)
-    if [entry[:-1] for entry in stored] != [entry[:-1] for entry in current]:
-        return False
-    for relative, *_, digest in stored:
-        if digest is not None:
-            try:
-                if _digest(root / relative) != digest:
-                    return False
-            except OSError:
-                return False
-    return True
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def write_store(root: Path, dataset: Dataset, files: list[list[Any]]) -> None:
-    """Write the cache of a validated dataset (files: its fingerprint taken before reading).
-
-    Does nothing when the cache folder cannot be written: the run goes on from memory.
-    """
-    meta = {
-        "format": str(FORMAT),
-        "code": _code_version(),
-        "root": str(root.resolve()),
-        "files": json.dumps(_mark_racy(root, files, time.time_ns())),
+def _changed(root: Path, db: sqlite3.Connection, current: dict[str, Any]) -> set[str]:
+    """Relative paths of files added, removed or changed since the database was built."""
+    stored = {
+        row[0]: row[1:]
+        for row in db.execute("SELECT path, size, mtime_ns, ctime_ns, inode, digest FROM files")
     }
+    changed = set(stored).symmetric_difference(current)
+    for relative, (*stat, digest) in stored.items():
+        now = current.get(relative)
+        if now is None:
+            continue
+        if tuple(stat) != now[:4] or (digest is not None and _digest(root / relative) != digest):
+            changed.add(relative)
+    return changed
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _connect(target: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(target, timeout=30, isolation_level=None)
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.execute(
+        "PRAGMA synchronous = OFF" if target == ":memory:" else "PRAGMA synchronous = NORMAL"
+    )
+    return db
+
+
+def _meta(db: sqlite3.Connection) -> dict[str, str]:
+    try:
+        return dict(db.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.Error:
+        return {}
+
+
+def _usable(root: Path, meta: dict[str, str]) -> bool:
+    return meta.get("code") == _code_version() and meta.get("root") == str(root.resolve())
+
+
+def _raise_problems(root: Path, db: sqlite3.Connection) -> None:
+    rows = db.execute(
+        "SELECT file, line, col, path, message FROM problems ORDER BY file, line, col, rank, rowid"
+    ).fetchall()
+    if rows:
+        raise DataError(
+            Problem(_shown(root, file), line, col, path, message)
+            for file, line, col, path, message in rows
+        )
+
+
+def _shown(root: Path, relative: str) -> str:
+    from .load import display_path
+
+    return display_path(root / relative) if relative else str(root)
+
+
+def open_dataset(
+    root: Path, *, use_cache: bool = True, progress: Progress | None = None
+) -> sqlite3.Connection:
+    """The compiled database of root, brought up to date; raises DataError if it is invalid.
+
+    With use_cache False the database is compiled in memory and nothing is written.
+    """
+    _check_folder(root)
+    if not use_cache:
+        db = _connect(":memory:")
+        db.executescript(SCHEMA)
+        compile_into(root, db, fingerprint(root), progress)
+        _raise_problems(root, db)
+        db.execute("PRAGMA query_only = ON")
+        return db
+    target = cache_file(root)
+    db_file = _open_current(root, target) or _compile_cached(root, target, progress)
+    _raise_problems(root, db_file)
+    db_file.execute("PRAGMA query_only = ON")
+    return db_file
+
+
+def _check_folder(root: Path) -> None:
+    if not root.exists():
+        raise DataError([Problem(str(root), 0, 0, "", "no such dataset folder")])
+    if not root.is_dir():
+        raise DataError([Problem(str(root), 0, 0, "", "not a folder")])
+
+
+def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
+    """The database at target if it exists and matches the dataset exactly, else None."""
+    if not target.is_file():
+        return None
+    try:
+        db = _connect(target)
+        meta = _meta(db)
+        if _usable(root, meta) and meta.get("complete") == "1":
+            current = fingerprint(root)
+            if not _changed(root, db, current):
+                return db
+        db.close()
+    except sqlite3.Error:
+        pass
+    return None
+
+
+def _compile_cached(root: Path, target: Path, progress: Progress | None) -> sqlite3.Connection:
+    """Bring the database at target up to date (in place), or build a new one; else in memory."""
+    current = fingerprint(root)
+    with contextlib.suppress(sqlite3.Error, OSError):
+        if target.is_file():
+            db = _connect(target)
+            if _usable(root, _meta(db)):
+                compile_into(root, db, current, progress)
+                return db
+            db.close()
     import tempfile
 
-    target = cache_file(root)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".tmp")
         os.close(handle)
     except OSError:
-        return
+        temporary = None
+    if temporary is None:  # the cache folder cannot be written: compile in memory
+        db = _connect(":memory:")
+        db.executescript(SCHEMA)
+        compile_into(root, db, current, progress)
+        return db
     try:
-        db = sqlite3.connect(temporary)
-        db.executescript(_SCHEMA)
-        with db:
-            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            db.execute("INSERT INTO dataset VALUES (?)", (marshal.dumps(_encode(dataset)),))
+        db = _connect(temporary)
+        db.executescript(SCHEMA)
+        compile_into(root, db, current, progress)
         db.close()
         os.replace(temporary, target)  # atomic: readers see the old file or the new one
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        db = _connect(":memory:")
+        db.executescript(SCHEMA)
+        compile_into(root, db, current, progress)
+        return db
+    return _connect(target)
 
 
-def load_with_cache(root: Path, *, use_cache: bool = True) -> Dataset:
-    """The dataset of root, from the cache when it is current, else from YAML (then cached).
+# --------------------------------------------------------------------------- compiling
 
-    Raises errors.DataError when the YAML does not validate; nothing is cached then.
-    """
-    if use_cache:
-        db = open_store(root)
-        if db is not None:
-            try:
-                (blob,) = db.execute("SELECT blob FROM dataset").fetchone()
-                return _decode(marshal.loads(blob))
-            except (sqlite3.Error, ValueError, EOFError, TypeError, IndexError):
-                pass  # a damaged cache is rebuilt below
-            finally:
-                db.close()
-    from .load import load_dataset
 
-    files = fingerprint(root)
-    dataset = load_dataset(root)
-    if use_cache:
-        write_store(root, dataset, files)
-    return dataset
+class Progress:
+    """Told what a compile is doing; the default tells no one."""
+
+    def start(self, files: int, total_bytes: int) -> None:
+        """A compile of this many changed files, this many bytes in all, begins."""
+
+    def file(self, name: str, size: int) -> None:
+        """One file is being read."""
+
+    def advance(self, records: int, bytes_read: int) -> None:
+        """More records (and bytes of the current file) have been read."""
+
+    def stage(self, what: str) -> None:
+        """A stage other than reading files has begun (checks, indexing)."""
+
+    def finish(self) -> None:
+        """The compile is done."""
+
+
+def compile_into(
+    root: Path,
+    db: sqlite3.Connection,
+    current: dict[str, tuple[int, int, int, int, bool]],
+    progress: Progress | None = None,
+) -> None:
+    """Re-read the changed data files of root into db, check, and derive the query tables."""
+    from . import checks
+
+    progress = progress or Progress()
+    built_ns = time.time_ns()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        changed = _changed(root, db, current)
+        order = {
+            path: number for number, path in enumerate(sorted(p for p in current if current[p][4]))
+        }
+        data_changed = sorted(p for p in changed if p in order or _was_data(db, p))
+        progress.start(
+            sum(1 for p in data_changed if p in order),
+            sum(current[p][0] for p in data_changed if p in order),
+        )
+        dimensions_changed = False
+        for relative in data_changed:
+            dimensions_changed |= _forget_file(db, relative)
+            if relative in order:
+                dimensions_changed |= _read_file(root, db, relative, progress)
+        _write_files(root, db, current, order, built_ns)
+        progress.stage("checking references and quotes")
+        db.execute("DELETE FROM problems WHERE stage = 'checks'")
+        problems = list(checks.cross_record_problems(root, db))
+        db.executemany(
+            "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'checks', ?)",
+            [(p.file, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
+        )
+        valid = db.execute("SELECT 1 FROM problems LIMIT 1").fetchone() is None
+        meta = _meta(db)
+        if not valid:  # nothing of a broken dataset is ever served
+            _clear_derived(db)
+        else:
+            progress.stage("indexing")
+            if dimensions_changed or meta.get("derived") != "1":
+                _derive_all(db)
+            else:
+                _derive_files(db, [p for p in data_changed if p in order])
+        derived = "1" if valid else "0"
+        db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [
+                ("format", str(FORMAT)),
+                ("code", _code_version()),
+                ("root", str(root.resolve())),
+                ("derived", derived),
+                ("complete", "1"),
+            ],
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    finally:
+        progress.finish()
+
+
+def _was_data(db: sqlite3.Connection, relative: str) -> bool:
+    row = db.execute("SELECT is_data FROM files WHERE path = ?", (relative,)).fetchone()
+    return bool(row and row[0])
+
+
+def _forget_file(db: sqlite3.Connection, relative: str) -> bool:
+    """Delete what a data file contributed; True if it held records of a dimension."""
+    rows = db.execute(
+        "SELECT rowid, collection FROM records WHERE file = ?", (relative,)
+    ).fetchall()
+    db.execute(
+        "DELETE FROM refs WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
+    )
+    db.execute(
+        "DELETE FROM claims WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
+    )
+    db.execute("DELETE FROM records WHERE file = ?", (relative,))
+    db.execute("DELETE FROM problems WHERE file = ? AND stage = 'read'", (relative,))
+    _underive_file(db, relative)
+    return any(collection in DIMENSIONS for _, collection in rows)
+
+
+def _read_file(root: Path, db: sqlite3.Connection, relative: str, progress: Progress) -> bool:
+    """Parse one data file into records; True if it holds records of a dimension."""
+    from .load import FileReader
+
+    path = root / relative
+    reader = FileReader(path, relative)
+    progress.file(relative, path.stat().st_size if path.exists() else 0)
+    db.execute("SAVEPOINT file")
+    dimensions = False
+    problems: list[tuple[int, Problem]] = []
+    count = 0
+    for read in reader.records():
+        dimensions |= read.collection in DIMENSIONS
+        _insert_record(db, relative, read)
+        problems.extend((0, p) for p in read.problems)
+        problems.extend((2, p) for p in read.check_problems)
+        count += 1
+        if count % 500 == 0:
+            progress.advance(500, 0)
+    progress.advance(count % 500, 0)
+    if reader.unreadable:  # nothing in a file that cannot be parsed is judged
+        db.execute("ROLLBACK TO file")
+        problems = []
+        dimensions = True  # references into it cannot be judged: check everything again
+    db.execute("RELEASE file")
+    problems.extend((0, p) for p in reader.problems)
+    db.executemany(
+        "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'read', ?)",
+        [(relative, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
+    )
+    db.execute(
+        "INSERT OR REPLACE INTO files (path, is_data, unreadable) VALUES (?, 1, ?)",
+        (relative, int(reader.unreadable)),
+    )
+    return dimensions
+
+
+def _insert_record(db: sqlite3.Connection, relative: str, read: RecordRead) -> None:
+    value = None if read.record is None else marshal.dumps(ENCODERS[read.collection](read.record))
+    cursor = db.execute(
+        "INSERT INTO records (file, collection, position, id, line, col, id_line, id_col, value)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (relative, read.collection, read.position, read.id, read.line, read.column, read.id_line,
+         read.id_column, value),
+    )  # fmt: skip
+    rowid = cursor.lastrowid
+    if read.references:
+        db.executemany(
+            "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+            [(rowid, *ref) for ref in read.references],
+        )
+    if read.claims:
+        db.executemany(
+            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (rowid, c.line, c.column, c.path, c.words, json.dumps(c.sources), c.where)
+                for c in read.claims
+            ],
+        )
+
+
+def _write_files(
+    root: Path,
+    db: sqlite3.Connection,
+    current: dict[str, tuple[int, int, int, int, bool]],
+    order: dict[str, int],
+    built_ns: int,
+) -> None:
+    unreadable = dict(db.execute("SELECT path, unreadable FROM files").fetchall())
+    db.execute("DELETE FROM files")
+    rows = []
+    for relative, (size, mtime, ctime, inode, is_data) in current.items():
+        racy = max(mtime, ctime) >= built_ns - RACY_NS
+        digest = _digest(root / relative) if racy else None
+        rows.append(
+            (relative, size, mtime, ctime, inode, digest, int(is_data), order.get(relative),
+             unreadable.get(relative, 0) or 0)
+        )  # fmt: skip
+    db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+# --------------------------------------------------------------------------- deriving
+
+
+def _clear_derived(db: sqlite3.Connection) -> None:
+    for table in DERIVED:
+        db.execute(f"DELETE FROM {table}")  # names from the constant above
+    db.execute("DELETE FROM search")
+
+
+def _derive_all(db: sqlite3.Connection) -> None:
+    _clear_derived(db)
+    dimensions = read_dimensions(db, from_records=True)
+    _insert_dimensions(db, dimensions)
+    _derive_items(db, dimensions, "SELECT file, collection, value FROM records"
+                  " WHERE collection IN ('meetings', 'context') AND value IS NOT NULL"
+                  " ORDER BY rowid", ())  # fmt: skip
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('derived', '1')")
+
+
+def _derive_files(db: sqlite3.Connection, files: list[str]) -> None:
+    if not files:
+        return
+    dimensions = read_dimensions(db)
+    marks = ",".join("?" * len(files))
+    _derive_items(
+        db,
+        dimensions,
+        "SELECT file, collection, value FROM records WHERE collection IN ('meetings', 'context')"
+        f" AND value IS NOT NULL AND file IN ({marks}) ORDER BY rowid",
+        files,
+    )
+
+
+def _underive_file(db: sqlite3.Connection, relative: str) -> None:
+    """Remove the query rows of the meetings and context items a file held."""
+    rowids = [r for (r,) in db.execute("SELECT rowid FROM meetings WHERE file = ?", (relative,))]
+    for rowid in rowids:
+        db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+    for table, column in (
+        ("meeting_days", "meeting"), ("meeting_years", "meeting"), ("participants", "meeting"),
+        ("meeting_topics", "meeting"), ("meeting_sources", "meeting"),
+        ("disagreements", "meeting"), ("quotes", "meeting"),
+    ):  # fmt: skip
+        db.execute(
+            f"DELETE FROM {table} WHERE {column} IN (SELECT rowid FROM meetings WHERE file = ?)",
+            (relative,),
+        )
+    db.execute("DELETE FROM meetings WHERE file = ?", (relative,))
+    items = "(SELECT id FROM context WHERE file = ?)"
+    db.execute(f"DELETE FROM quotes WHERE context IN {items}", (relative,))
+    db.execute(f"DELETE FROM context_people WHERE item IN {items}", (relative,))
+    db.execute(f"DELETE FROM context_sources WHERE item IN {items}", (relative,))
+    db.execute("DELETE FROM context WHERE file = ?", (relative,))
+
+
+def read_dimensions(db: sqlite3.Connection, *, from_records: bool = False) -> Dataset:
+    """Sources, people, events and topics (no meetings or context) as a Dataset."""
+    from .model import Dataset
+
+    found: dict[str, list[Any]] = {name: [] for name in DIMENSIONS}
+    if from_records:
+        rows = db.execute(
+            "SELECT collection, value FROM records WHERE collection IN"
+            " ('sources', 'people', 'events', 'topics') AND value IS NOT NULL ORDER BY rowid"
+        )
+        for collection, value in rows:
+            found[collection].append(DECODERS[collection](marshal.loads(value)))
+    else:
+        for collection in DIMENSIONS:
+            table = "topics" if collection == "topics" else collection
+            column = "id, description" if collection == "topics" else "value"
+            for row in db.execute(f"SELECT {column} FROM {table} ORDER BY rowid"):
+                found[collection].append(
+                    DECODERS["topics"](row) if collection == "topics" else
+                    DECODERS[collection](marshal.loads(row[0]))
+                )  # fmt: skip
+    return Dataset(
+        sources=tuple(found["sources"]),
+        people=tuple(found["people"]),
+        events=tuple(found["events"]),
+        topics=tuple(found["topics"]),
+        meetings=(),
+        context=(),
+    )
+
+
+def _insert_dimensions(db: sqlite3.Connection, dimensions: Dataset) -> None:
+    from .names import person_aliases
+
+    db.executemany(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.id, s.file, s.outlet, s.title, s.published.isoformat() if s.published else None,
+             s.published_basis, s.published_how, s.notes, marshal.dumps(_encode_source(s)))
+            for s in dimensions.sources
+        ],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (p.id, p.name, p.short_name, p.country, p.rank, p.role, p.notes,
+             marshal.dumps(_encode_person(p)))
+            for p in dimensions.people
+        ],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT INTO aliases VALUES (?, ?, ?, ?, ?)",
+        [tuple(alias) for person in dimensions.people for alias in person_aliases(person)],
+    )
+    db.executemany(
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (e.id, e.name, e.short_name, e.year, e.location, e.name_basis, e.name_how, e.notes,
+             marshal.dumps(_encode_event(e)))
+            for e in dimensions.events
+        ],
+    )  # fmt: skip
+    db.executemany("INSERT INTO topics VALUES (?, ?)", [tuple(t) for t in dimensions.topics])
+
+
+def _derive_items(
+    db: sqlite3.Connection, dimensions: Dataset, sql: str, params: Iterable[Any]
+) -> None:
+    from .contract import context_record, meeting_record
+
+    people = dimensions.person_by_id
+    events = dimensions.event_by_id
+    for file, collection, value in db.execute(sql, tuple(params)).fetchall():
+        if collection == "meetings":
+            meeting: Meeting = _decode_meeting(marshal.loads(value))
+            _insert_meeting(db, file, meeting, meeting_record(dimensions, meeting), people, events)
+        else:
+            item: ContextItem = _decode_context(marshal.loads(value))
+            _insert_context(db, file, item, context_record(dimensions, item))
+
+
+def _dump(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=2)
+
+
+def _insert_meeting(
+    db: sqlite3.Connection,
+    file: str,
+    meeting: Meeting,
+    record: dict[str, Any],
+    people: Any,
+    events: Any,
+) -> None:
+    span = meeting.date
+    rowid = db.execute(
+        "INSERT INTO meetings (id, file, title, start, end, date_precision, date_basis, date_how,"
+        " location, event, kind, summary, notes, disputed, record)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (meeting.id, file, meeting.title, span.start.isoformat(), span.end.isoformat(),
+         span.precision, span.basis, span.how, meeting.location, meeting.event, meeting.kind,
+         meeting.summary, meeting.notes, int(meeting.disputed), _dump(record)),
+    ).lastrowid  # fmt: skip
+    db.executemany(
+        "INSERT INTO meeting_days VALUES (?, ?)", [(rowid, d.isoformat()) for d in span.candidates]
+    )
+    db.executemany("INSERT INTO meeting_years VALUES (?, ?)", [(rowid, y) for y in span.years])
+    db.executemany(
+        "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (rowid, n, p.person, p.role, p.seat, int(bool(p.sources)), people[p.person].country)
+            for n, p in enumerate(meeting.participants)
+        ],
+    )
+    db.executemany("INSERT INTO meeting_topics VALUES (?, ?)", [(rowid, t) for t in meeting.topics])
+    db.executemany(
+        "INSERT INTO meeting_sources VALUES (?, ?)", [(rowid, s) for s in meeting.sources]
+    )
+    db.executemany(
+        "INSERT INTO disagreements VALUES (?, ?, ?, ?, ?)",
+        [
+            (rowid, n, d.about, json.dumps([[c.says, list(c.sources)] for c in d.claims]), d.note)
+            for n, d in enumerate(meeting.disagreements)
+        ],
+    )
+    db.executemany(
+        "INSERT INTO quotes VALUES (?, NULL, ?, ?, ?, ?, ?)",
+        [(rowid, n, *q[:1], q.speaker_as, q.text, q.source) for n, q in enumerate(meeting.quotes)],
+    )
+    db.execute(
+        "INSERT INTO search (rowid, title, summary, quotes, topics, participants, event, location,"
+        " notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (rowid, *searchable_texts(meeting, people, events)),
+    )
+
+
+def searchable_texts(meeting: Meeting, people: Any, events: Any) -> tuple[str, ...]:
+    """The texts of a meeting that search looks in, one per SEARCH_COLUMNS entry."""
+    from .names import aliases_of
+
+    names = []
+    for participant in meeting.participants:
+        person: Person = people[participant.person]
+        names.append(", ".join(dict.fromkeys(text for text, _ in aliases_of(person))))
+        names.append(f"{person.country}, {participant.role}")
+    event = events.get(meeting.event) if meeting.event else None
+    return (
+        meeting.title,
+        meeting.summary,
+        "\n".join(q.text for q in meeting.quotes),
+        ", ".join(meeting.topics),
+        "\n".join(names),
+        f"{event.name} ({event.short_name})" if event else "",
+        meeting.location,
+        meeting.notes or "",
+    )
+
+
+def _insert_context(
+    db: sqlite3.Connection, file: str, item: ContextItem, record: dict[str, Any]
+) -> None:
+    span = item.date
+    db.execute(
+        "INSERT INTO context VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (item.id, file, item.title, item.kind, span.start.isoformat() if span else None,
+         span.end.isoformat() if span else None, span.basis if span else None,
+         span.how if span else None, item.location, item.summary, _dump(record)),
+    )  # fmt: skip
+    db.executemany("INSERT INTO context_people VALUES (?, ?)", [(item.id, p) for p in item.people])
+    db.executemany(
+        "INSERT INTO context_sources VALUES (?, ?)", [(item.id, s) for s in item.sources]
+    )
+    db.executemany(
+        "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+        [
+            (item.id, n, q.speaker, q.speaker_as, q.text, q.source)
+            for n, q in enumerate(item.quotes)
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- whole datasets
+
+
+def load_dataset(root: Path) -> Dataset:
+    """Every record of a dataset, compiled in memory and checked (DataError if invalid)."""
+    db = open_dataset(root, use_cache=False)
+    try:
+        return dataset_of(db)
+    finally:
+        db.close()
+
+
+def dataset_of(db: sqlite3.Connection) -> Dataset:
+    """The whole dataset held by a compiled database, as records."""
+    from .model import Dataset
+
+    dims = read_dimensions(db)
+    meetings = []
+    context = []
+    for collection, value in db.execute(
+        "SELECT collection, value FROM records WHERE collection IN ('meetings', 'context')"
+        " AND value IS NOT NULL ORDER BY rowid"
+    ):
+        if collection == "meetings":
+            meetings.append(_decode_meeting(marshal.loads(value)))
+        else:
+            context.append(_decode_context(marshal.loads(value)))
+    return Dataset(
+        dims.sources, dims.people, dims.events, dims.topics, tuple(meetings), tuple(context)
+    )
+
+
+def export(db: sqlite3.Connection, target: Path) -> None:
+    """Write the compiled database to target (a new SQLite file), via a temporary file."""
+    import tempfile
+
+    folder = target.parent
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}-", suffix=".tmp")
+    os.close(handle)
+    try:
+        copy = sqlite3.connect(temporary)
+        db.backup(copy)
+        copy.close()
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 # --------------------------------------------------------------------------- encoding
-# The dataset as nested tuples of plain values, one layout per record type, so
-# marshal can store it and decoding is a few constructor calls per record.
+# Records as nested tuples of plain values, one layout per record type, so
+# marshal can store them (loading marshal data cannot build arbitrary objects).
 
 
-def _span(span: Any) -> Any:
+def _span(span: DateSpan | None) -> Any:
     return (
         None
         if span is None
@@ -245,103 +829,134 @@ def _span(span: Any) -> Any:
     )
 
 
-def _encode(dataset: Dataset) -> tuple[Any, ...]:
-    return (
-        [
-            (s.id, s.file, s.outlet, s.title, s.published.toordinal() if s.published else None,
-             s.published_basis, s.published_how, s.notes)
-            for s in dataset.sources
-        ],
-        [
-            (p.id, p.name, p.short_name, p.country, p.rank, p.role,
-             [tuple(n) for n in p.native_names], list(p.spellings),
-             [(s.text, s.source) for s in p.stated_as], p.notes,
-             [tuple(n) for n in p.other_names], list(p.curator_fields))
-            for p in dataset.people
-        ],
-        [(e.id, e.name, e.short_name, e.year, e.location, list(e.sources), e.notes,
-          e.name_basis, e.name_how)
-         for e in dataset.events],
-        [(t.id, t.description) for t in dataset.topics],
-        [
-            (m.id, m.title, _span(m.date), m.location, m.event, m.kind,
-             [(p.person, p.role, list(p.sources), p.seat) for p in m.participants],
-             list(m.topics),
-             m.summary, [tuple(q) for q in m.quotes], list(m.sources),
-             [(d.about, [(c.says, list(c.sources)) for c in d.claims], d.note)
-              for d in m.disagreements],
-             m.notes)
-            for m in dataset.meetings
-        ],
-        [
-            (c.id, c.title, c.kind, _span(c.date), c.location, list(c.people), list(c.topics),
-             c.summary, [tuple(q) for q in c.quotes], list(c.sources), c.notes)
-            for c in dataset.context
-        ],
-    )  # fmt: skip
+def _encode_source(s: Any) -> Any:
+    return (s.id, s.file, s.outlet, s.title, s.published.toordinal() if s.published else None,
+            s.published_basis, s.published_how, s.notes)  # fmt: skip
 
 
-def _decode(data: Iterable[Any]) -> Dataset:
-    from .model import (
-        Claim,
-        ContextItem,
-        Dataset,
-        DateSpan,
-        Disagreement,
-        Event,
-        Meeting,
-        NativeName,
-        Participant,
-        Person,
-        Quote,
-        Source,
-        StatedAs,
-        Topic,
+def _encode_person(p: Any) -> Any:
+    return (p.id, p.name, p.short_name, p.country, p.rank, p.role,
+            [tuple(n) for n in p.native_names], list(p.spellings),
+            [(s.text, s.source) for s in p.stated_as], p.notes,
+            [tuple(n) for n in p.other_names], list(p.curator_fields))  # fmt: skip
+
+
+def _encode_event(e: Any) -> Any:
+    return (e.id, e.name, e.short_name, e.year, e.location, list(e.sources), e.notes,
+            e.name_basis, e.name_how)  # fmt: skip
+
+
+def _encode_meeting(m: Any) -> Any:
+    return (m.id, m.title, _span(m.date), m.location, m.event, m.kind,
+            [(p.person, p.role, list(p.sources), p.seat) for p in m.participants],
+            list(m.topics), m.summary, [tuple(q) for q in m.quotes], list(m.sources),
+            [(d.about, [(c.says, list(c.sources)) for c in d.claims], d.note)
+             for d in m.disagreements],
+            m.notes)  # fmt: skip
+
+
+def _encode_context(c: Any) -> Any:
+    return (c.id, c.title, c.kind, _span(c.date), c.location, list(c.people), list(c.topics),
+            c.summary, [tuple(q) for q in c.quotes], list(c.sources), c.notes)  # fmt: skip
+
+
+ENCODERS: dict[str, Callable[[Any], Any]] = {
+    "sources": _encode_source,
+    "people": _encode_person,
+    "events": _encode_event,
+    "topics": tuple,
+    "meetings": _encode_meeting,
+    "context": _encode_context,
+}
+
+
+def _decode_span(raw: Any) -> Any:
+    from .model import DateSpan
+
+    if raw is None:
+        return None
+    start, end, basis, how, candidates = raw
+    return DateSpan(
+        date.fromordinal(start),
+        date.fromordinal(end),
+        basis,
+        how,
+        tuple(date.fromordinal(day) for day in candidates),
     )
 
-    def span(raw: Any) -> DateSpan | None:
-        if raw is None:
-            return None
-        start, end, basis, how, candidates = raw
-        return DateSpan(
-            date.fromordinal(start),
-            date.fromordinal(end),
-            basis,
-            how,
-            tuple(date.fromordinal(day) for day in candidates),
-        )
 
-    def quotes(raw: Any) -> tuple[Quote, ...]:
-        return tuple(Quote(*q) for q in raw)
+def _decode_source(raw: Any) -> Any:
+    from .model import Source
 
-    sources, people, events, topics, meetings, context = data
-    return Dataset(
-        sources=tuple(
-            Source(i, f, o, t, date.fromordinal(p) if p is not None else None, b, h, n)
-            for i, f, o, t, p, b, h, n in sources
-        ),
-        people=tuple(
-            Person(i, n, sn, c, r, ro, tuple(NativeName(*x) for x in nn), tuple(sp),
-                   tuple(StatedAs(*x) for x in st), no, tuple(NativeName(*x) for x in on),
-                   tuple(cf))
-            for i, n, sn, c, r, ro, nn, sp, st, no, on, cf in people
-        ),
-        events=tuple(
-            Event(i, n, sn, y, lo, tuple(s), no, nb, nh)
-            for i, n, sn, y, lo, s, no, nb, nh in events
-        ),
-        topics=tuple(Topic(*t) for t in topics),
-        meetings=tuple(
-            Meeting(i, ti, span(d), lo, ev, k,  # type: ignore[arg-type]
-                    tuple(Participant(p, r, tuple(s), se) for p, r, s, se in pa), tuple(to), su,
-                    quotes(qu), tuple(so),
-                    tuple(Disagreement(a, tuple(Claim(c, tuple(cs)) for c, cs in cl), no)
-                          for a, cl, no in di),
-                    notes)
-            for i, ti, d, lo, ev, k, pa, to, su, qu, so, di, notes in meetings
-        ),
-        context=tuple(
-            ContextItem(i, ti, k, span(d), lo, tuple(pe), tuple(to), su, quotes(qu), tuple(so), no)
-            for i, ti, k, d, lo, pe, to, su, qu, so, no in context
-        ),
-    )  # fmt: skip
+    i, f, o, t, p, b, h, n = raw
+    return Source(i, f, o, t, date.fromordinal(p) if p is not None else None, b, h, n)
+
+
+def _decode_person(raw: Any) -> Any:
+    from .model import NativeName, Person, StatedAs
+
+    i, n, sn, c, r, ro, nn, sp, st, no, on, cf = raw
+    return Person(i, n, sn, c, r, ro, tuple(NativeName(*x) for x in nn), tuple(sp),
+                  tuple(StatedAs(*x) for x in st), no, tuple(NativeName(*x) for x in on),
+                  tuple(cf))  # fmt: skip
+
+
+def _decode_event(raw: Any) -> Any:
+    from .model import Event
+
+    i, n, sn, y, lo, s, no, nb, nh = raw
+    return Event(i, n, sn, y, lo, tuple(s), no, nb, nh)
+
+
+def _decode_topic(raw: Any) -> Any:
+    from .model import Topic
+
+    return Topic(*raw)
+
+
+def _quotes(raw: Any) -> Any:
+    from .model import Quote
+
+    return tuple(Quote(*q) for q in raw)
+
+
+def _decode_meeting(raw: Any) -> Any:
+    from .model import Claim, Disagreement, Meeting, Participant
+
+    i, ti, d, lo, ev, k, pa, to, su, qu, so, di, notes = raw
+    return Meeting(i, ti, _decode_span(d), lo, ev, k,
+                   tuple(Participant(p, r, tuple(s), se) for p, r, s, se in pa), tuple(to), su,
+                   _quotes(qu), tuple(so),
+                   tuple(Disagreement(a, tuple(Claim(c, tuple(cs)) for c, cs in cl), no)
+                         for a, cl, no in di),
+                   notes)  # fmt: skip
+
+
+def _decode_context(raw: Any) -> Any:
+    from .model import ContextItem
+
+    i, ti, k, d, lo, pe, to, su, qu, so, no = raw
+    return ContextItem(i, ti, k, _decode_span(d), lo, tuple(pe), tuple(to), su, _quotes(qu),
+                       tuple(so), no)  # fmt: skip
+
+
+DECODERS: dict[str, Callable[[Any], Any]] = {
+    "sources": _decode_source,
+    "people": _decode_person,
+    "events": _decode_event,
+    "topics": _decode_topic,
+    "meetings": _decode_meeting,
+    "context": _decode_context,
+}
+
+
+def decode_person(value: bytes) -> Person:
+    """A person from its stored value."""
+    person: Person = _decode_person(marshal.loads(value))
+    return person
+
+
+def iter_people(db: sqlite3.Connection) -> Iterator[Person]:
+    """Every person, in dataset order."""
+    for (value,) in db.execute("SELECT value FROM people ORDER BY rowid"):
+        yield decode_person(value)

@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "meetings_cli"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "paths", "dates"),  # standard-library helpers every layer may use
     ("model",),
-    ("schema", "load"),
+    ("names", "contract", "schema", "load"),
+    ("checks",),
     ("store",),
     ("match", "query", "search", "report"),
     ("render", "render.text", "render.records", "render.formats", "render.views"),

@@ -18,9 +18,11 @@ or a runaway parse fails the one test and not the suite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -123,6 +125,8 @@ def test_bad_data_case(folder: Path, tmp_path: Path) -> None:
     for text in spec.get("stdout lacks", []):  # type: ignore[union-attr]
         assert text.encode().decode("unicode_escape") not in result.stdout
     assert not (root / "pwned.txt").exists()
-    # Nothing broken is ever cached.
+    # Nothing broken is ever served: a broken dataset's database holds no query rows.
     cached = list((tmp_path / "cache").glob("*.sqlite3")) if (tmp_path / "cache").exists() else []
-    assert not cached or result.returncode == 0
+    for database in cached if result.returncode else ():
+        with contextlib.closing(sqlite3.connect(database)) as db:
+            assert db.execute("SELECT count(*) FROM meetings").fetchone() == (0,)

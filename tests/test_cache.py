@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def test_first_run_writes_the_cache_and_later_runs_read_no_yaml(
     def no_yaml(*args: object, **kwargs: object) -> None:
         raise AssertionError("the YAML was read although the cache is current")
 
-    monkeypatch.setattr("meetings_cli.load.load_dataset", no_yaml)
+    monkeypatch.setattr("meetings_cli.load.FileReader.records", no_yaml)
     assert titles(data_copy, capsys) == first
 
 
@@ -79,11 +80,10 @@ def test_edit_within_one_timestamp_tick_is_caught_by_content(
 ) -> None:
     path = data_copy / "meetings.yaml"
     edit(path, "title: Talks with Serbian", "title: Talks with serbian")  # just modified
-    titles(data_copy, capsys)  # so the cache also records its content hash
-    stored = json.loads(
-        dict(store.open_store(data_copy).execute("SELECT key, value FROM meta"))["files"]  # type: ignore[union-attr]
-    )
-    assert next(e for e in stored if e[0] == "meetings.yaml")[-1] is not None
+    titles(data_copy, capsys)  # so the database also records its content hash
+    with sqlite3.connect(store.cache_file(data_copy)) as db:
+        (digest,) = db.execute("SELECT digest FROM files WHERE path = 'meetings.yaml'").fetchone()
+    assert digest is not None
 
 
 def test_new_and_removed_files_invalidate(
@@ -98,19 +98,20 @@ def test_new_and_removed_files_invalidate(
     assert code == 2 and "no topic 'new-topic'" in err  # unknown again
 
 
-def test_invalid_data_is_never_cached_nor_served(
+def test_invalid_data_is_never_served(
     cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     titles(data_copy, capsys)
-    written = store.cache_file(data_copy).stat().st_mtime_ns
     edit(data_copy / "people.yaml", "country: Serbia", "country: [Serbia]")
     code, out, err = ask(data_copy, "list", "--json", capsys=capsys)
     assert (code, out) == (2, "")
     assert "expected text, got a list" in err
-    assert store.cache_file(data_copy).stat().st_mtime_ns == written  # old cache left alone
-    assert store.open_store(data_copy) is None  # ...and not served
+    with sqlite3.connect(store.cache_file(data_copy)) as db:  # the query tables are emptied
+        assert db.execute("SELECT count(*) FROM meetings").fetchone() == (0,)
     with pytest.raises(DataError):
-        store.load_with_cache(data_copy)
+        store.open_dataset(data_copy)
+    edit(data_copy / "people.yaml", "country: [Serbia]", "country: Serbia")
+    assert len(titles(data_copy, capsys)) == 8
 
 
 def test_a_damaged_cache_is_rebuilt(
@@ -141,15 +142,12 @@ def test_no_cache_option_neither_reads_nor_writes(
     assert not cache.exists() or not list(cache.iterdir())
 
 
-def test_the_full_dataset_round_trips_through_the_cache(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from meetings_cli.load import load_dataset
+def test_the_full_dataset_round_trips_through_the_cache(cache: Path) -> None:
+    from meetings_cli.store import dataset_of, load_dataset
 
     original = load_dataset(DATA)
-    assert store.load_with_cache(DATA) == original  # read from YAML, and cached
-    monkeypatch.setattr("meetings_cli.load.load_dataset", None)  # so it must come from the cache
-    assert store.load_with_cache(DATA) == original
+    assert dataset_of(store.open_dataset(DATA)) == original  # compiled, and cached
+    assert dataset_of(store.open_dataset(DATA)) == original  # read back
 
 
 def test_warm_who_json_imports_neither_rich_nor_yaml_nor_numpy(cache: Path) -> None:
@@ -185,11 +183,11 @@ def test_a_table_is_drawn_by_rich(cache: Path) -> None:
 
 
 def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Path) -> None:
-    # Two builders at once must each leave a complete, valid file behind.
+    # Builders at once must each leave a complete, valid file behind.
     script = (
         "import sys; from pathlib import Path; from meetings_cli import store; "
-        "store.write_store(Path(sys.argv[1]), store.load_with_cache(Path(sys.argv[1]), "
-        "use_cache=False), store.fingerprint(Path(sys.argv[1])))"
+        "db = store.open_dataset(Path(sys.argv[1])); "
+        "assert db.execute('SELECT count(*) FROM meetings').fetchone() == (8,)"
     )
     env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
     # cwd elsewhere: from the repository, `python -c` would import its source tree
@@ -201,5 +199,4 @@ def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Pa
         for _ in range(3)
     ]
     assert all(run.wait(timeout=60) == 0 for run in runs)
-    assert store.open_store(data_copy) is not None
-    assert len(store.load_with_cache(data_copy).meetings) == 8
+    assert len(store.dataset_of(store.open_dataset(data_copy)).meetings) == 8

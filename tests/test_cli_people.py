@@ -84,6 +84,8 @@ def test_who_ambiguous_lists_candidates(cli_bare: Invoke, data_copy: Path) -> No
         "  - id: amir-hatamy\n    name: Amir Hatamy\n    short_name: Hatamy\n    country: Iran\n"
         "    role: Someone else\n    spellings: [Amir Hatamy]\n  - id: kazem-jalali\n",
     )
+    article = next((data_copy / "sources").glob("*.txt"))  # a spelling must be in an article
+    article.write_text(article.read_text(encoding="utf-8") + "\nAmir Hatamy\n", encoding="utf-8")
     result = cli_bare("--data", str(data_copy), "who", "Khattami")
     assert result.exit_code == 1
     assert "'Khattami' could mean Amir Hatami (97) or Amir Hatamy (97)" in result.stderr

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from meetings_cli.load import load_dataset
 from meetings_cli.model import Dataset
+from meetings_cli.store import load_dataset
 
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return load_dataset(DATA, verify_text=True)
+    return load_dataset(DATA)
 
 
 def _normalise(text: str) -> str:
@@ -163,7 +163,7 @@ def test_bundled_copy_reads_without_shared(tmp_path: Path) -> None:
 
     copy = tmp_path / "elsewhere" / "data"
     shutil.copytree(DATA, copy)
-    assert load_dataset(copy, verify_text=True).meetings
+    assert load_dataset(copy).meetings
 
 
 # ----------------------------------------------------------------------------- issue 11 rules

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from meetings_cli.cli import main_status
 from meetings_cli.errors import DataError
-from meetings_cli.load import load_dataset
+from meetings_cli.store import load_dataset
 
 WORDS = [
     "list", "show", "who", "people", "search", "timeline", "graph", "events", "sources",
@@ -82,7 +82,7 @@ def test_damaged_data_is_loaded_or_explained(change: tuple[str, str]) -> None:
         shutil.copytree(DATA, root)
         (root / name).write_text(text, encoding="utf-8", errors="surrogatepass")
         try:
-            load_dataset(root, verify_text=True)
+            load_dataset(root)
         except DataError as error:
             assert error.problems
             for line in error.lines():

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import edit
 
-from meetings_cli.load import DataError, Problem, load_dataset
+from meetings_cli.errors import DataError, Problem
 from meetings_cli.model import Dataset
 from meetings_cli.paths import locate_dataset
+from meetings_cli.store import load_dataset
 
 SOURCE_TEXT = (
     "Minister Amir Hatami met Sergei Shoigu in Moscow on Tuesday.\n"
@@ -90,15 +91,15 @@ def tiny(tmp_path: Path) -> Path:
     return root
 
 
-def problems(root: Path, *, verify_text: bool = True) -> list[str]:
+def problems(root: Path) -> list[str]:
     """Every problem line, with the folder prefix removed so the tests read plainly."""
     with pytest.raises(DataError) as caught:
-        load_dataset(root, verify_text=verify_text)
+        load_dataset(root)
     return [str(p).replace(f"{root}/", "") for p in caught.value.problems]
 
 
 def test_tiny_dataset_loads(tiny: Path) -> None:
-    dataset = load_dataset(tiny, verify_text=True)
+    dataset = load_dataset(tiny)
     assert isinstance(dataset, Dataset)
     assert [m.id for m in dataset.meetings] == ["talks"]
 
@@ -259,8 +260,6 @@ def test_quote_must_be_verbatim(tiny: Path) -> None:
         "meetings.yaml:19:15: meetings[0].quotes[0].text: not found verbatim in src-a: "
         "'cooperation grows fast'"
     ]
-    # Structure alone is fine: the text check runs only when asked for.
-    assert load_dataset(tiny, verify_text=False).meetings
 
 
 def test_quote_matches_across_curly_quotes_and_line_breaks(tiny: Path) -> None:
@@ -268,7 +267,7 @@ def test_quote_matches_across_curly_quotes_and_line_breaks(tiny: Path) -> None:
         "Hatami said “cooperation is\n   growing   fast,” and left.\nAmir Hatami, Sergei Shoigu",
         encoding="utf-8",
     )
-    assert load_dataset(tiny, verify_text=True).meetings
+    assert load_dataset(tiny).meetings
 
 
 def test_quote_source_must_be_cited_by_the_meeting(tiny: Path) -> None:
@@ -345,7 +344,7 @@ def test_not_utf8(tiny: Path) -> None:
 def test_byte_order_mark_and_crlf_are_accepted(tiny: Path) -> None:
     path = tiny / "topics.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
-    assert load_dataset(tiny, verify_text=True).topics[0].id == "defence-cooperation"
+    assert load_dataset(tiny).topics[0].id == "defence-cooperation"
 
 
 def test_top_level_must_be_a_known_collection(tiny: Path) -> None:
@@ -449,7 +448,7 @@ def test_a_meeting_needs_a_source_and_lists_hold_no_repeats(tiny: Path) -> None:
         "topics: [defence-cooperation]",
         "topics: [defence-cooperation, defence-cooperation]",
     )
-    lines = problems(tiny, verify_text=False)
+    lines = problems(tiny)
     assert lines == [
         "meetings.yaml:14:35: meetings[0].topics: 'defence-cooperation' is listed twice",
         "meetings.yaml:18:17: meetings[0].quotes[0].source: source 'src-a' is not in this "

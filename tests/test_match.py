@@ -8,9 +8,10 @@ import sys
 import pytest
 from conftest import DATA
 
-from meetings_cli.load import load_dataset
-from meetings_cli.match import PersonIndex, phonetic_key, plain_key
+from meetings_cli.match import PersonIndex
 from meetings_cli.model import Person
+from meetings_cli.names import phonetic_key, plain_key
+from meetings_cli.store import load_dataset
 
 # (query, person it must resolve to, how it is written)
 VARIANTS: list[tuple[str, str, str]] = [
@@ -226,7 +227,7 @@ def test_exact_hits_do_not_import_rapidfuzz() -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from meetings_cli.load import load_dataset\n"
+        "from meetings_cli.store import load_dataset\n"
         "from meetings_cli.match import PersonIndex\n"
         f"index = PersonIndex.build(load_dataset(Path({str(DATA)!r})).people)\n"
         "assert index.resolve('Schoigu').best.method == 'phonetic'\n"

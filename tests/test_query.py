@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
 from conftest import DATA
 
 from meetings_cli.dates import parse_partial_date
-from meetings_cli.load import load_dataset
-from meetings_cli.match import PersonIndex, fold
-from meetings_cli.model import Dataset, DateSpan
+from meetings_cli.model import DateSpan
+from meetings_cli.names import fold
 from meetings_cli.query import (
     MeetingFilter,
     NotFound,
@@ -18,16 +18,18 @@ from meetings_cli.query import (
     find_meeting,
     meetings_with,
     people_with_counts,
+    person_index,
     resolve_person,
     select_meetings,
 )
-from meetings_cli.render.records import counterparts_of, meeting_record
+from meetings_cli.render.records import counterparts_of
 from meetings_cli.render.text import format_dates, human_dates, printable
+from meetings_cli.store import open_dataset
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset(DATA)
+def db() -> sqlite3.Connection:
+    return open_dataset(DATA, use_cache=False)
 
 
 def span(start: str, end: str, basis: str = "stated") -> DateSpan:
@@ -104,19 +106,19 @@ def test_fold() -> None:
     assert fold("  SHOIGU ") == "shoigu"
 
 
-def test_counterparts_and_people_counts(dataset: Dataset) -> None:
-    records = [meeting_record(dataset, m) for m in meetings_with(dataset, "amir-hatami")]
+def test_counterparts_and_people_counts(db: sqlite3.Connection) -> None:
+    records = meetings_with(db, "amir-hatami")
     met = {entry["id"]: entry["meetings"] for entry in counterparts_of("amir-hatami", records)}
     assert met["sergei-shoigu"] == 3 and met["aleksandar-vulin"] == 1
     assert "amir-hatami" not in met
     assert next(iter(met)) == "sergei-shoigu"  # most meetings first
-    counts = {c.person.id: c.meetings for c in people_with_counts(dataset)}
+    counts = {c.person.id: c.meetings for c in people_with_counts(db)}
     assert (counts["amir-hatami"], counts["sergei-shoigu"], counts["kazem-jalali"]) == (8, 3, 0)
-    assert [m.id for m in meetings_with(dataset, "andrei-ravkov")] == ["mcis2018-belarus"]
+    assert [m["id"] for m in meetings_with(db, "andrei-ravkov")] == ["mcis2018-belarus"]
 
 
-def test_resolve_person_explains_failures(dataset: Dataset) -> None:
-    index = PersonIndex.build(dataset.people)
+def test_resolve_person_explains_failures(db: sqlite3.Connection) -> None:
+    index = person_index(db)
     assert resolve_person(index, "Shoygu").id == "sergei-shoigu"
     with pytest.raises(NotFound, match="no person matches 'Mattis'"):
         resolve_person(index, "Mattis")
@@ -124,19 +126,19 @@ def test_resolve_person_explains_failures(dataset: Dataset) -> None:
         resolve_person(index, "Salami")
 
 
-def test_select_meetings_combines_options_with_and(dataset: Dataset) -> None:
-    picked = select_meetings(dataset, MeetingFilter(countries=("Russia",), years=(2019,)))
-    assert [m.id for m in picked] == ["mcis2019-russia"]
+def test_select_meetings_combines_options_with_and(db: sqlite3.Connection) -> None:
+    picked = select_meetings(db, MeetingFilter(countries=("Russia",), years=(2019,)))
+    assert [m["id"] for m in picked] == ["mcis2019-russia"]
 
 
-def test_select_meetings_rejects_unknown_values(dataset: Dataset) -> None:
+def test_select_meetings_rejects_unknown_values(db: sqlite3.Connection) -> None:
     with pytest.raises(QueryError):
-        select_meetings(dataset, MeetingFilter(topics=("weather",)))
+        select_meetings(db, MeetingFilter(topics=("weather",)))
     with pytest.raises(NotFound):
-        select_meetings(dataset, MeetingFilter(people=("Mattis",)))
+        select_meetings(db, MeetingFilter(people=("Mattis",)))
 
 
-def test_find_meeting(dataset: Dataset) -> None:
-    assert find_meeting(dataset, " mcis2018-serbia ").id == "mcis2018-serbia"
+def test_find_meeting(db: sqlite3.Connection) -> None:
+    assert find_meeting(db, " mcis2018-serbia ")["id"] == "mcis2018-serbia"
     with pytest.raises(NotFound, match="did you mean 'mcis2018-serbia'"):
-        find_meeting(dataset, "mcis2018-serbai")
+        find_meeting(db, "mcis2018-serbai")

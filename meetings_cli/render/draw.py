@@ -203,3 +203,46 @@ def _fields(
         for label, value in line:
             grid.add_row(_text((Span(label, "bold"),)), value)
     return [grid]
+
+
+class ProgressBar:
+    """Rich's progress bar on standard error, for a long compile: files, records, stage."""
+
+    def __init__(self, files: int, total_bytes: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[records]:,} records"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True, markup=False, highlight=False),
+            transient=True,
+        )
+        self.task = self.progress.add_task("compiling", total=max(files, 1), records=0)
+        self.records = 0
+        self.progress.start()
+
+    def file(self, name: str, size: int) -> None:
+        """A file is being read: say which, and count the one before as done."""
+        from .text import printable
+
+        self.progress.update(self.task, description=f"reading {printable(name, one_line=True)}")
+
+    def advance(self, records: int, bytes_read: int) -> None:
+        """More records were read."""
+        self.records += records
+        self.progress.update(self.task, records=self.records)
+
+    def stage(self, what: str) -> None:
+        """A new stage began."""
+        from .text import printable
+
+        if what.startswith("reading "):
+            return
+        self.progress.update(self.task, description=printable(what, one_line=True))
+
+    def finish(self) -> None:
+        """The compile is over: remove the bar."""
+        self.progress.stop()

@@ -220,6 +220,18 @@ def write_collection(
     write_records(out, fmt, records, columns=columns, to_row=to_row, single=single)
 
 
+def write_json_texts(out: TextIO, texts: Sequence[str]) -> None:
+    """A JSON array of records already stored as indented JSON, as write_json would print it."""
+    if not texts:
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    # Stored records are indented at the top level; inside the array they sit one level in.
+    # JSON strings hold no raw newlines, so every newline starts a line of structure.
+    out.write(",\n".join("  " + text.replace("\n", "\n  ") for text in texts))
+    out.write("\n]\n")
+
+
 def write_json(out: TextIO, value: Any) -> None:
     """Any JSON value, readable (non-ASCII kept as is)."""
     out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

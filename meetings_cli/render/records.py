@@ -5,145 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..model import (
-    ContextItem,
-    Dataset,
-    DateSpan,
-    Event,
-    Meeting,
-    NativeName,
-    Participant,
-    Person,
-    Quote,
-    Source,
-)
-from ..query import meeting_countries
+from ..contract import source_fields, source_of
+from ..model import Dataset, Event, NativeName, Person, Source
 from .text import snippet
 
 if TYPE_CHECKING:
     from ..match import Candidate, Resolution
-    from ..report import Finding, Graph, YearGroup
+    from ..report import Finding
     from ..search import SearchHit
-
-
-def meeting_record(dataset: Dataset, meeting: Meeting) -> dict[str, Any]:
-    """A meeting as the documented JSON object."""
-    event = dataset.event_by_id.get(meeting.event) if meeting.event else None
-    return {
-        "id": meeting.id,
-        "title": meeting.title,
-        **_span_fields(meeting.date),
-        "kind": meeting.kind,
-        "event": (
-            {
-                "id": event.id,
-                "name": event.name,
-                "short_name": event.short_name,
-                "year": event.year,
-                "name_basis": event.name_basis,
-            }
-            if event
-            else None
-        ),
-        "location": meeting.location,
-        "participants": [_participant(dataset, meeting, p) for p in meeting.participants],
-        "countries": meeting_countries(dataset, meeting),
-        "topics": list(meeting.topics),
-        "summary": meeting.summary,
-        "quotes": [_quote(dataset, q) for q in meeting.quotes],
-        "sources": [_source(dataset, s) for s in meeting.sources],
-        "disputed": meeting.disputed,
-        "disagreements": [
-            {
-                "about": d.about,
-                "claims": [{"says": c.says, "sources": list(c.sources)} for c in d.claims],
-                "note": d.note,
-            }
-            for d in meeting.disagreements
-        ],
-        "notes": meeting.notes,
-    }
-
-
-def context_record(dataset: Dataset, item: ContextItem) -> dict[str, Any]:
-    """A context item as a JSON object."""
-    span: dict[str, Any] = (
-        _span_fields(item.date)
-        if item.date
-        else dict.fromkeys(
-            ("date", "date_end", "date_precision", "date_basis", "date_how", "date_candidates")
-        )
-    )
-    return {
-        "id": item.id,
-        "title": item.title,
-        "kind": item.kind,
-        **span,
-        "location": item.location,
-        "people": [
-            {
-                "id": pid,
-                "name": dataset.person_by_id[pid].name,
-                "country": dataset.person_by_id[pid].country,
-            }
-            for pid in item.people
-        ],
-        "topics": list(item.topics),
-        "summary": item.summary,
-        "quotes": [_quote(dataset, q) for q in item.quotes],
-        "sources": [_source(dataset, s) for s in item.sources],
-        "notes": item.notes,
-    }
-
-
-def _span_fields(span: DateSpan) -> dict[str, Any]:
-    return {
-        "date": span.start.isoformat(),
-        "date_end": span.end.isoformat(),
-        "date_precision": span.precision,
-        "date_basis": span.basis,
-        "date_how": span.how,
-        "date_candidates": [d.isoformat() for d in span.candidates] if span.candidates else None,
-    }
-
-
-def _participant(dataset: Dataset, meeting: Meeting, participant: Participant) -> dict[str, Any]:
-    person = dataset.person_by_id[participant.person]
-    return {
-        "id": person.id,
-        "name": person.name,
-        "short_name": person.short_name,
-        "country": person.country,
-        "role": participant.role,
-        "attested_by": list(meeting.attested_by(participant)),
-        "disputed": bool(participant.sources),
-        "seat": participant.seat,
-    }
-
-
-def _quote(dataset: Dataset, quote: Quote) -> dict[str, Any]:
-    return {
-        # A speaker the source does not name is given as the source describes them.
-        "speaker": dataset.person_by_id[quote.speaker].name if quote.speaker else quote.speaker_as,
-        "speaker_id": quote.speaker,
-        "text": quote.text,
-        "source": quote.source,
-    }
-
-
-def _source(dataset: Dataset, source_id: str) -> dict[str, Any]:
-    return _source_fields(dataset.source_by_id[source_id])
-
-
-def _source_fields(source: Source) -> dict[str, Any]:
-    return {
-        "id": source.id,
-        "outlet": source.outlet,
-        "title": source.title,
-        "published": source.published.isoformat() if source.published else None,
-        "published_basis": source.published_basis,
-        "file": source.file,
-    }
 
 
 def person_record(
@@ -178,10 +47,10 @@ def _name(name: NativeName) -> dict[str, str]:
     return {"script": name.script, "name": name.name, "basis": name.basis}
 
 
-def search_record(dataset: Dataset, hit: SearchHit) -> dict[str, Any]:
+def search_record(hit: SearchHit) -> dict[str, Any]:
     """A meeting record with a `search` object: score and where each query word matched."""
     return {
-        **meeting_record(dataset, hit.meeting),
+        **hit.meeting,
         "search": {
             "score": hit.score,
             "matches": [
@@ -198,50 +67,8 @@ def search_record(dataset: Dataset, hit: SearchHit) -> dict[str, Any]:
     }
 
 
-def timeline_record(dataset: Dataset, groups: Sequence[YearGroup]) -> list[dict[str, Any]]:
-    """The timeline as JSON: years, each with events, each with meeting records."""
-    return [
-        {
-            "year": group.year,
-            "events": [
-                {
-                    "event": (
-                        {"id": e.event.id, "name": e.event.name, "short_name": e.event.short_name}
-                        if e.event
-                        else None
-                    ),
-                    "meetings": [meeting_record(dataset, m) for m in e.meetings],
-                }
-                for e in group.events
-            ],
-        }
-        for group in groups
-    ]
-
-
-def graph_record(graph: Graph, counts: dict[str, int]) -> dict[str, Any]:
-    """Who met whom as JSON: nodes and weighted edges."""
-    return {
-        "nodes": [
-            {"id": p.id, "name": p.name, "country": p.country, "meetings": counts.get(p.id, 0)}
-            for p in graph.people
-        ],
-        "edges": [
-            {
-                "source": e.source,
-                "target": e.target,
-                "weight": e.weight,
-                "years": list(e.years),
-                "meetings": list(e.meetings),
-                "disputed": e.disputed,
-            }
-            for e in graph.edges
-        ],
-    }
-
-
-def event_record(dataset: Dataset, event: Event, meetings: Sequence[Meeting]) -> dict[str, Any]:
-    """An event as JSON, with the meetings held at it."""
+def event_record(dataset: Dataset, event: Event, meetings: Sequence[str]) -> dict[str, Any]:
+    """An event as JSON, with the ids of the meetings held at it."""
     return {
         "id": event.id,
         "name": event.name,
@@ -250,20 +77,20 @@ def event_record(dataset: Dataset, event: Event, meetings: Sequence[Meeting]) ->
         "location": event.location,
         "name_basis": event.name_basis,
         "name_how": event.name_how,
-        "meetings": [m.id for m in meetings],
-        "sources": [_source(dataset, s) for s in event.sources],
+        "meetings": list(meetings),
+        "sources": [source_of(dataset, s) for s in event.sources],
         "notes": event.notes,
     }
 
 
 def source_record(
-    source: Source, meetings: Sequence[Meeting], context: Sequence[str]
+    source: Source, meetings: Sequence[str], context: Sequence[str]
 ) -> dict[str, Any]:
-    """A source as JSON, with the meetings and context items that cite it."""
+    """A source as JSON, with the ids of the meetings and context items that cite it."""
     return {
-        **_source_fields(source),
+        **source_fields(source),
         "published_how": source.published_how,
-        "meetings": [m.id for m in meetings],
+        "meetings": list(meetings),
         "context": list(context),
         "notes": source.notes,
     }

@@ -1,0 +1,122 @@
+"""Checks that span records, run as queries over the compiled tables.
+
+Unique ids, references between records, and words that must appear verbatim in
+the articles they cite. Each problem keeps the file, line and column of the
+value it concerns (paths relative to the dataset folder).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import schema
+from .errors import Problem
+from .load import clip, did_you_mean, normalise_for_quote_check
+
+
+def cross_record_problems(root: Path, db: sqlite3.Connection) -> Iterator[tuple[int, Problem]]:
+    """Every problem that only shows when records are looked at together, with its rank.
+
+    At one place, problems are listed by rank: structure (0), ids and references
+    (1), checks within a record (2), texts (3).
+    """
+    if db.execute("SELECT 1 FROM files WHERE is_data LIMIT 1").fetchone() is None:
+        yield 0, Problem("", 0, 0, "", "no data files (*.yaml) in this folder")
+        return
+    for problem in _duplicate_ids(db):
+        yield 1, problem
+    if db.execute("SELECT 1 FROM files WHERE unreadable LIMIT 1").fetchone() is None:
+        # References into a file that could not be parsed cannot be judged.
+        for problem in _dangling_references(db):
+            yield 1, problem
+    for problem in _claims_against_texts(root, db):
+        yield 3, problem
+
+
+def _duplicate_ids(db: sqlite3.Connection) -> Iterator[Problem]:
+    rows = db.execute(
+        """
+        SELECT r.collection, r.id, r.file, r.id_line, r.id_col, r.position FROM records r
+        JOIN files f ON f.path = r.file
+        WHERE r.value IS NOT NULL AND (r.collection, r.id) IN (
+          SELECT collection, id FROM records WHERE value IS NOT NULL
+          GROUP BY collection, id HAVING count(*) > 1)
+        ORDER BY r.collection, r.id, f.ordinal, r.position
+        """
+    )
+    first: dict[tuple[str, str], tuple[str, int]] = {}
+    for collection, record_id, file, line, column, position in rows:
+        earlier = first.setdefault((collection, record_id), (file, line))
+        if earlier != (file, line):
+            yield Problem(
+                file,
+                line,
+                column,
+                f"{collection}[{position}].id",
+                f"duplicate id {record_id!r} (first used at {earlier[0]}:{earlier[1]})",
+            )
+
+
+def _dangling_references(db: sqlite3.Connection) -> Iterator[Problem]:
+    rows = db.execute(
+        """
+        SELECT r.file, refs.line, refs.col, refs.path, refs.collection, refs.target
+        FROM refs JOIN records r ON r.rowid = refs.record
+        WHERE refs.collection != 'file' AND NOT EXISTS (
+          SELECT 1 FROM records t WHERE t.collection = refs.collection AND t.id = refs.target)
+        """
+    )
+    known: dict[str, list[str]] = {}
+    for file, line, column, path, collection, target in rows:
+        if collection not in known:
+            known[collection] = [
+                i
+                for (i,) in db.execute(
+                    "SELECT DISTINCT id FROM records WHERE collection = ? AND value IS NOT NULL",
+                    (collection,),
+                )
+            ]
+        singular = schema.COLLECTIONS[collection].name
+        hint = did_you_mean(target, known[collection])
+        yield Problem(file, line, column, path, f"no {singular} with id {target!r}{hint}")
+
+
+def _claims_against_texts(root: Path, db: sqlite3.Connection) -> Iterator[Problem]:
+    texts: dict[str, str] = {}
+    rows = db.execute(
+        """
+        SELECT r.file, refs.line, refs.col, refs.path, refs.target, r.id
+        FROM refs JOIN records r ON r.rowid = refs.record
+        WHERE refs.collection = 'file' AND r.value IS NOT NULL
+        """
+    )
+    for file, line, column, path, relative, source_id in rows.fetchall():
+        try:
+            text = (root / relative).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            yield Problem(file, line, column, path, f"no such file: {relative}")
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            yield Problem(file, line, column, path, f"cannot read {relative}: {error}")
+            continue
+        texts[source_id] = normalise_for_quote_check(text)
+    claims = db.execute(
+        """
+        SELECT r.file, c.line, c.col, c.path, c.words, c.sources, c.place
+        FROM claims c JOIN records r ON r.rowid = c.record
+        """
+    )
+    every_text = list(texts.values())
+    for file, line, column, path, words, sources, place in claims:
+        wanted = json.loads(sources)
+        available = [texts[s] for s in wanted if s in texts] if wanted else every_text
+        if not available:
+            continue  # the missing source is reported already
+        needle = normalise_for_quote_check(words)
+        if not any(needle in text for text in available):
+            yield Problem(
+                file, line, column, path, f"not found verbatim in {place}: {clip(words)!r}"
+            )

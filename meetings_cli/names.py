@@ -1,0 +1,170 @@
+"""Name keys: how a name, however written, becomes the keys it is matched by.
+
+Pure functions: no I/O. The compiled database stores every alias with its keys
+(the `aliases` table); `match` resolves a query against them.
+"""
+
+# No `from __future__ import annotations`: NamedTuple would compile every string
+# annotation into a ForwardRef at start-up.
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from .model import Person
+
+#: Ranks, titles and offices dropped from names before matching.
+# fmt: off
+TITLE_WORDS = frozenset((
+    "brigadier", "general", "gen", "brig", "lieutenant", "lt", "major", "maj", "colonel",
+    "col", "captain", "capt", "admiral", "adm", "marshal", "army", "commander", "minister",
+    "defence", "defense", "mr", "mrs", "ms", "dr", "sir", "his", "excellency", "he", "hon",
+    "honourable", "honorable", "ambassador", "president", "prime", "sardar", "amiral", "of",
+    "the",
+    "генерал", "министр", "господин", "سرتیپ", "سردار", "ژنرال", "وزیر", "دفاع", "جناب",
+))
+# fmt: on
+
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+    # Serbian
+    "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dzh",
+    # Belarusian, Ukrainian
+    "і": "i", "ў": "w", "ї": "yi", "є": "ye", "ґ": "g",
+    # Kazakh
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+}  # fmt: skip
+
+# Letters whose accent carries a sound that plain accent-stripping would lose.
+_LATIN_SPECIAL = {
+    "š": "sh", "ś": "sh", "ž": "zh", "ż": "zh", "ź": "zh", "č": "ch", "ć": "ch",
+    "đ": "dj", "ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe",
+}  # fmt: skip
+
+_ARABIC_SCRIPT = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ـ": "",  # tatweel
+        "\u200c": "",  # zero-width non-joiner: written or not
+        "\u200d": "",
+    }
+)
+
+_TRANSLITERATE = str.maketrans({**_CYRILLIC, **_LATIN_SPECIAL})
+_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ich|uly|kyzy|ogly)$")
+
+# Spelling differences between transliteration systems, folded in this order.
+_PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"shch", "s"),
+        (r"tsch", "ch"),  # German ч
+        (r"tch", "ch"),  # French ч
+        (r"sch", "s"),  # German ш
+        (r"dzh|dj|zh", "j"),  # Russian-English ж, Serbian ђ, French/English j
+        (r"sz|sh", "s"),  # Polish, English ш
+        (r"cz|ch", "s"),  # Polish ч; French ch = ш
+        (r"kh", "h"),  # Russian х: Khatami = Hatami
+        (r"gh", "g"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"ck|q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),  # German, Polish
+        (r"ou", "u"),  # French
+        (r"tz", "ts"),
+        (r"[jy]", "i"),  # й as j (scholarly, Polish) or y (English)
+        (r"z", "s"),
+        (r"off$", "ov"),
+        (r"(.)\1+", r"\1"),  # doubled letters
+    )
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and collapse punctuation to single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = []
+    for char in decomposed:
+        if unicodedata.combining(char):
+            continue
+        kept.append(char if char.isalnum() else " ")
+    return " ".join("".join(kept).split())
+
+
+def plain_key(text: str) -> str:
+    """The plain matching key of a name (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_SCRIPT)
+    text = text.translate(_TRANSLITERATE)
+    tokens = [t for t in fold(text).split() if t not in TITLE_WORDS]
+    # Initials ("A. Hatami") carry too little to match on.
+    tokens = [t for t in tokens if len(t) > 1 or len(tokens) == 1]
+    if len(tokens) >= 3:
+        tokens = [t for t in tokens if not _PATRONYMIC.search(t)] or tokens
+    return " ".join(tokens)
+
+
+def phonetic_key(plain: str) -> str:
+    """Fold transliteration differences out of a plain key, word by word."""
+    words = []
+    for word in plain.split():
+        for pattern, replacement in _PHONETIC_RULES:
+            word = pattern.sub(replacement, word)
+        words.append(word)
+    return " ".join(words)
+
+
+class Alias(NamedTuple):
+    """One name a person is known by, with its matching keys."""
+
+    person_id: str
+    text: str
+    kind: str  # name, short name, spelling, native name, or part of one of them
+    plain: str
+    phonetic: str
+
+
+def aliases_of(person: Person) -> Iterator[tuple[str, str]]:
+    """Every (text, kind) a person is known by: names, spellings, native names."""
+    yield person.name, "name"
+    yield person.short_name, "short name"
+    for spelling in person.spellings:
+        yield spelling, "spelling"
+    for native in person.native_names:
+        yield native.name, f"native name ({native.script})"
+    for other in person.other_names:
+        yield other.name, f"other name ({other.script})"
+
+
+def person_aliases(person: Person) -> list[Alias]:
+    """The aliases of one person: each name, and each word of a multi-word name."""
+    found: list[Alias] = []
+    seen: set[str] = set()
+
+    def add(text: str, kind: str, plain: str) -> None:
+        if plain and plain not in seen:
+            seen.add(plain)
+            found.append(Alias(person.id, text, kind, plain, phonetic_key(plain)))
+
+    known = [(text, kind, plain_key(text)) for text, kind in aliases_of(person)]
+    # Whole names first, so a word that is also a whole alias is listed as that.
+    for text, kind, plain in known:
+        add(text, kind, plain)
+    for text, kind, plain in known:
+        words = plain.split()
+        for word in words if len(words) > 1 else ():
+            if len(word) >= 3:
+                add(text, f"part of {kind}", word)
+    return found
