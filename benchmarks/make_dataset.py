@@ -2,8 +2,9 @@
 
     python benchmarks/make_dataset.py OUT_DIR --meetings 10000 [--seed 1]
 
-The synthetic meetings are between invented defence ministers of real
-countries, 2015-2024, with realistic summaries, topics, events, date ranges,
+The synthetic meetings (one file per year, synthetic/meetings-YEAR.yaml) are
+between invented defence ministers of real countries, 2015-2024, with
+realistic summaries, topics, events, date ranges,
 disputed participants and quotes that appear verbatim in generated source
 texts, so the result passes `meetings validate`. The bundled records are kept,
 so `meetings who Hatami` answers the same as on the bundled data.
@@ -122,7 +123,7 @@ def write_dataset(root: Path, meetings: int, seed: int = 1) -> Path:
         )
     (extra / "sources.yaml").write_text("\n".join(source_lines) + "\n", encoding="utf-8")
 
-    lines = ["meetings:"]
+    by_year: dict[int, list[str]] = {}
     start = date(2015, 1, 1)
     for number in range(meetings):
         first, second = rng.sample(people, 2)
@@ -130,6 +131,7 @@ def write_dataset(root: Path, meetings: int, seed: int = 1) -> Path:
             second = rng.choice(people)
         day = start + timedelta(days=rng.randrange(3650))
         source = f"syn-source-{number // per_source}"
+        lines = by_year.setdefault(day.year, ["meetings:"])
         lines += [
             f"  - id: syn-{number:06d}",
             f"    title: {_text(f'Talks between {first[1]} and {second[1]}')}",
@@ -166,7 +168,9 @@ def write_dataset(root: Path, meetings: int, seed: int = 1) -> Path:
             f"        text: {_text(rng.choice(QUOTES))}",
             f"    sources: [{source}]",
         ]
-    (extra / "meetings.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # One file per year, as a curator would keep a dataset of this size.
+    for year, lines in sorted(by_year.items()):
+        (extra / f"meetings-{year}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
 
 

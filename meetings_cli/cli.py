@@ -8,7 +8,7 @@ import errno
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -389,8 +389,8 @@ def _selection(
 
 def _select(
     db: sqlite3.Connection, wanted: "MeetingFilter", output: OutputFormat, collection: str
-) -> list[str]:
-    """The stored JSON of the meetings the filters select, in date order."""
+) -> "Iterator[str]":
+    """The stored JSON of the meetings the filters select, in date order, as read."""
     from .query import meeting_texts
 
     _selection(db, wanted, output, collection)  # exits on a bad value
@@ -437,15 +437,16 @@ def list_meetings(
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
     db = _db(ctx)
     texts = _select(db, wanted, output, "meetings")
-    if not texts:
-        _print_empty(output, "meetings")
-        _fail("no meetings match", EXIT_NOTHING)
     if output is OutputFormat.json:
         from .render.formats import write_json_texts
 
-        write_json_texts(sys.stdout, texts)
+        if not write_json_texts(sys.stdout, texts):
+            _fail("no meetings match", EXIT_NOTHING)
         return
     rows = [json.loads(text) for text in texts]
+    if not rows:
+        _print_empty(output, "meetings")
+        _fail("no meetings match", EXIT_NOTHING)
     _emit(
         ctx,
         output,
@@ -770,11 +771,11 @@ def timeline(
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
     db = _db(ctx)
-    texts = _select(db, wanted, output, "timeline")
-    if not texts:
+    meetings = [json.loads(text) for text in _select(db, wanted, output, "timeline")]
+    if not meetings:
         _print_empty(output, "timeline")
         _fail("no meetings match", EXIT_NOTHING)
-    years = group_by_year([json.loads(text) for text in texts])
+    years = group_by_year(meetings)
     if output is OutputFormat.json:
         from .render.formats import write_json
 

@@ -9,7 +9,7 @@ documented contract), in date order: earliest possible day, then latest, then id
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -103,11 +103,11 @@ def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selectio
     return Selection(" AND ".join(parts) or "1", tuple(params))
 
 
-def meeting_texts(db: sqlite3.Connection, wanted: MeetingFilter) -> list[str]:
-    """The stored JSON of the meetings that pass every filter, in date order."""
+def meeting_texts(db: sqlite3.Connection, wanted: MeetingFilter) -> Iterator[str]:
+    """The stored JSON of the meetings that pass every filter, in date order, as read."""
     where, params = meeting_selection(db, wanted)
     sql = f"SELECT m.record FROM meetings m WHERE {where} ORDER BY {MEETING_ORDER}"
-    return [text for (text,) in db.execute(sql, params)]
+    return (text for (text,) in db.execute(sql, params))
 
 
 def select_meetings(db: sqlite3.Connection, wanted: MeetingFilter) -> list[dict[str, Any]]:

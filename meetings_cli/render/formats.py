@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 from .text import printable
@@ -220,16 +220,19 @@ def write_collection(
     write_records(out, fmt, records, columns=columns, to_row=to_row, single=single)
 
 
-def write_json_texts(out: TextIO, texts: Sequence[str]) -> None:
-    """A JSON array of records already stored as indented JSON, as write_json would print it."""
-    if not texts:
-        out.write("[]\n")
-        return
-    out.write("[\n")
-    # Stored records are indented at the top level; inside the array they sit one level in.
-    # JSON strings hold no raw newlines, so every newline starts a line of structure.
-    out.write(",\n".join("  " + text.replace("\n", "\n  ") for text in texts))
-    out.write("\n]\n")
+def write_json_texts(out: TextIO, texts: Iterable[str]) -> int:
+    """A JSON array of records stored as indented JSON, as write_json prints it; the count.
+
+    Streams: each record is written as it is read, so memory does not grow with the output.
+    """
+    count = 0
+    for text in texts:
+        # Stored records are indented at the top level; inside the array they sit one
+        # level in. JSON strings hold no raw newlines: every newline starts a line.
+        out.write(("[\n  " if count == 0 else ",\n  ") + text.replace("\n", "\n  "))
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def write_json(out: TextIO, value: Any) -> None:

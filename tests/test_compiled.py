@@ -1,0 +1,206 @@
+"""The compiled database: the same answers as an in-memory compile, kept up to date per file."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+from meetings_cli import store
+from meetings_cli.cli import main_status
+
+REPO = Path(__file__).resolve().parent.parent
+COMMANDS = [
+    ["list", "--json"],
+    ["list", "--year", "2018", "--country", "Russia", "--json"],
+    ["list", "--from", "2020-08-20", "--json"],
+    ["show", "mcis2018-kazakhstan", "--json"],
+    ["who", "Shoygu", "--json"],
+    ["who", "Hatami", "--explain", "--json"],
+    ["people", "--json"],
+    ["search", "terorism", "--json"],
+    ["search", "Kazakhstan", "--json"],
+    ["timeline", "--json"],
+    ["graph", "--json"],
+    ["stats", "--json"],
+    ["audit", "--json"],
+    ["events", "--json"],
+    ["sources", "--json"],
+    ["context", "--json"],
+    ["validate", "--json"],
+    ["list"],
+    ["timeline"],
+]
+
+#: Queries whose answers on the bundled data were fixed before search used FTS5.
+SEARCH_EXPECTED = {
+    "terrorism": ["mcis2018-kazakhstan", "mcis2018-russia", "mcis2019-russia"],
+    "terorism": ["mcis2018-kazakhstan", "mcis2018-russia", "mcis2019-russia"],
+    "Shoygu": ["mcis2018-russia", "mcis2019-russia", "army2020-russia"],
+    "Schoigu Syria": ["mcis2018-russia", "mcis2019-russia"],
+    "jcpoa": ["mcis2018-address"],
+    "Belarus": ["mcis2018-belarus"],
+    "Kazakhstan": ["mcis2018-kazakhstan"],  # a participant's country: new with FTS5
+    "Army-2020": ["army2020-russia"],
+    "nosuchword": [],
+}
+
+
+def answer(args: list[str], data: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main_status(["--data", str(data), *args])
+    out = capsys.readouterr().out
+    return code, out.replace(str(data), "DATA")
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_cached_and_in_memory_compiles_answer_the_same(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cold = answer(args, DATA, capsys)
+    warm = answer(args, DATA, capsys)
+    memory = answer(["--no-cache", *args], DATA, capsys)
+    assert cold == warm == memory
+    assert cold[0] == 0 and cold[1]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("generated") / "data"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "make_dataset.py"),
+            str(root),
+            "--meetings",
+            "1000",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--json"],
+        ["list", "--year", "2019", "--topic", "refugees", "--json"],
+        ["search", "refugees", "Syria", "--limit", "0", "--json"],
+        ["stats", "--json"],
+        ["graph", "--json"],
+        ["timeline", "--json"],
+        ["audit", "--json"],
+        ["people", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_a_generated_thousand_meetings_answer_the_same_either_way(
+    args: list[str], generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cached = answer(args, generated, capsys)
+    assert cached == answer(["--no-cache", *args], generated, capsys)
+    assert cached[0] == 0
+
+
+@pytest.mark.parametrize(("query", "expected"), SEARCH_EXPECTED.items())
+def test_search_finds_what_it_found_before(
+    query: str, expected: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = answer(["search", *query.split(), "--json"], DATA, capsys)
+    assert code == (0 if expected else 1)
+    assert sorted(hit["id"] for hit in json.loads(out)) == sorted(expected)
+
+
+def tables(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    """Every query table's rows, in a canonical order, ids instead of row numbers."""
+    ids = dict(db.execute("SELECT rowid, id FROM meetings"))
+    found = {}
+    for table in (*store.DERIVED, "search"):
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        rows = []
+        for row in db.execute(f"SELECT rowid, * FROM {table}"):
+            values = dict(zip(["rowid", *columns], row, strict=True))
+            if table in ("meetings", "search"):
+                values["rowid"] = ids[row[0]]
+            else:
+                values.pop("rowid")
+            for key in ("meeting",):
+                if key in values and values[key] is not None:
+                    values[key] = ids[values[key]]
+            values.pop("file", None)
+            rows.append(tuple(sorted((k, repr(v)) for k, v in values.items())))
+        found[table] = sorted(rows)
+    return found
+
+
+def full_compile(root: Path) -> dict[str, list[tuple[object, ...]]]:
+    return tables(store.open_dataset(root, use_cache=False))
+
+
+def test_an_incremental_compile_equals_a_full_one_after_random_edits(
+    generated: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(generated, root)
+    rng = random.Random(7)
+    years = sorted((root / "synthetic").glob("meetings-*.yaml"))
+
+    def check() -> None:
+        assert tables(store.open_dataset(root)) == full_compile(root)
+
+    check()
+    first, second = years[0], years[1]
+    # change a record
+    text = first.read_text(encoding="utf-8")
+    start = text.index("    summary: ")
+    text = (
+        text[:start]
+        + "    summary: An edited summary about refugees.\n"
+        + text[text.index("\n", start) + 1 :]
+    )
+    first.write_text(text, encoding="utf-8")
+    check()
+    # delete a record (the last of a file) and add one elsewhere
+    text = first.read_text(encoding="utf-8")
+    cut = text.rindex("  - id: syn-")
+    moved, kept = text[cut:], text[:cut]
+    first.write_text(kept, encoding="utf-8")
+    check()
+    # move it into another file
+    second.write_text(second.read_text(encoding="utf-8") + moved, encoding="utf-8")
+    check()
+    # rename a file
+    renamed = second.with_name("renamed-" + second.name)
+    second.rename(renamed)
+    check()
+    # change a person: every stored meeting record that names them changes
+    people = root / "synthetic" / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("role: Minister of Defence", "role: Defence Minister", 1))
+    check()
+    # random edits to titles across files
+    for path in rng.sample(sorted((root / "synthetic").glob("*meetings-*.yaml")), 3):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('title: "Talks', 'title: "Edited talks', 5), encoding="utf-8")
+    check()
+
+
+def test_export_opens_in_sqlite_and_the_readme_queries_run(tmp_path: Path) -> None:
+    target = tmp_path / "meetings.db"
+    assert main_status(["export", str(target)]) == 0
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    queries = readme.split("<!-- export-queries -->")[1].split("```sql")[1:4]
+    assert len(queries) == 3
+    with sqlite3.connect(target) as db:
+        for block in queries:
+            sql = block.split("```")[0]
+            assert db.execute(sql).fetchall(), sql
+    assert main_status(["export", str(target)]) == 2  # exists: not replaced without --force
+    assert main_status(["export", "--force", str(target)]) == 0
