@@ -137,7 +137,15 @@ SEARCH_COLUMNS = (
 )  # fmt: skip
 
 # Modules whose code decides what the database holds: editing them invalidates it.
-_SHAPING_MODULES = ("model.py", "load.py", "schema.py", "store.py", "checks.py", "contract.py")
+_SHAPING_MODULES = (
+    "model.py",
+    "load.py",
+    "schema.py",
+    "store.py",
+    "checks.py",
+    "contract.py",
+    "names.py",
+)
 
 
 def cache_dir() -> Path:
