@@ -393,8 +393,7 @@ def _select(
     """The stored JSON of the meetings the filters select, in date order, as read."""
     from .query import meeting_texts
 
-    _selection(db, wanted, output, collection)  # exits on a bad value
-    return meeting_texts(db, wanted)
+    return meeting_texts(db, _selection(db, wanted, output, collection))
 
 
 def _print_empty(output: OutputFormat, collection: str) -> None:

@@ -103,16 +103,16 @@ def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selectio
     return Selection(" AND ".join(parts) or "1", tuple(params))
 
 
-def meeting_texts(db: sqlite3.Connection, wanted: MeetingFilter) -> Iterator[str]:
-    """The stored JSON of the meetings that pass every filter, in date order, as read."""
-    where, params = meeting_selection(db, wanted)
+def meeting_texts(db: sqlite3.Connection, selection: Selection) -> Iterator[str]:
+    """The stored JSON of the selected meetings, in date order, as read."""
+    where, params = selection
     sql = f"SELECT m.record FROM meetings m WHERE {where} ORDER BY {MEETING_ORDER}"
     return (text for (text,) in db.execute(sql, params))
 
 
 def select_meetings(db: sqlite3.Connection, wanted: MeetingFilter) -> list[dict[str, Any]]:
     """The meeting records that pass every filter, in date order."""
-    return [json.loads(text) for text in meeting_texts(db, wanted)]
+    return [json.loads(text) for text in meeting_texts(db, meeting_selection(db, wanted))]
 
 
 def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
@@ -161,6 +161,10 @@ def resolve_event(db: sqlite3.Connection, text: str) -> str:
     raise QueryError(f"no event {text!r}{_suggest(text, ids)}; events: {', '.join(ids)}")
 
 
+#: The columns of an Alias, in its order.
+_ALIASES = "SELECT person, text, kind, plain, phonetic FROM aliases"
+
+
 class StoredAliases:
     """Name resolution over the `aliases` table (see match.AliasSource)."""
 
@@ -176,16 +180,16 @@ class StoredAliases:
 
     def with_plain(self, key: str) -> list[Any]:
         """Aliases whose plain key is key."""
-        return self._aliases("SELECT * FROM aliases WHERE plain = ? ORDER BY rowid", (key,))
+        return self._aliases(f"{_ALIASES} WHERE plain = ? ORDER BY rowid", (key,))
 
     def with_phonetic(self, key: str) -> list[Any]:
         """Aliases whose phonetic key is key."""
-        return self._aliases("SELECT * FROM aliases WHERE phonetic = ? ORDER BY rowid", (key,))
+        return self._aliases(f"{_ALIASES} WHERE phonetic = ? ORDER BY rowid", (key,))
 
     def every_alias(self) -> list[Any]:
         """All aliases, for fuzzy scoring (read once)."""
         if self._every is None:
-            self._every = self._aliases("SELECT * FROM aliases ORDER BY rowid")
+            self._every = self._aliases(f"{_ALIASES} ORDER BY rowid")
         return self._every
 
     def person(self, person_id: str) -> Person:

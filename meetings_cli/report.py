@@ -136,7 +136,7 @@ def audit(db: sqlite3.Connection) -> list[Finding]:
     findings: list[Finding] = []
     rows = db.execute(
         f"""
-        SELECT m.id, m.date_basis, m.date_how, m.rowid,
+        SELECT m.id, m.date_basis, m.date_how,
           (SELECT json_group_array(json_array(about, claims)) FROM
             (SELECT about, claims FROM disagreements WHERE meeting = m.rowid ORDER BY position)),
           (SELECT json_group_array(source) FROM
@@ -144,7 +144,7 @@ def audit(db: sqlite3.Connection) -> list[Finding]:
         FROM meetings m WHERE m.disputed OR m.date_basis = 'inferred' ORDER BY {MEETING_ORDER}
         """
     )
-    for meeting_id, basis, how, _, disagreements, sources in rows:
+    for meeting_id, basis, how, disagreements, sources in rows:
         for about, claims_text in json.loads(disagreements):
             claims = json.loads(claims_text)
             said = "; ".join(f"{', '.join(cited)}: {says}" for says, cited in claims)

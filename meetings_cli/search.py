@@ -86,26 +86,29 @@ def word_score(term: str, word: str, names: bool) -> float:
     return 0.0
 
 
-def expand(db: sqlite3.Connection, term: str) -> list[Expansion]:
-    """The indexed words a query word stands for, best first."""
+def vocabulary(db: sqlite3.Connection) -> dict[str, set[str]]:
+    """Every indexed word, with the search columns it occurs in."""
+    words: dict[str, set[str]] = {}
+    for word, column in db.execute("SELECT term, col FROM search_vocabulary"):
+        words.setdefault(word, set()).add(column)
+    return words
+
+
+def expand(words: dict[str, set[str]], term: str) -> list[Expansion]:
+    """The indexed words (of vocabulary()) a query word stands for, best first."""
     from rapidfuzz import process
     from rapidfuzz.fuzz import ratio
 
-    vocabulary: dict[str, set[str]] = {}
-    for word, column in db.execute("SELECT term, col FROM search_vocabulary"):
-        vocabulary.setdefault(word, set()).add(column)
-    close = process.extract(
-        term, list(vocabulary), scorer=ratio, score_cutoff=FUZZY_WORD, limit=None
-    )
+    close = process.extract(term, list(words), scorer=ratio, score_cutoff=FUZZY_WORD, limit=None)
     near = {word for word, _, _ in close}
-    near.update(w for w in vocabulary if w == term or (len(term) >= 3 and w.startswith(term)))
+    near.update(w for w in words if w == term or (len(term) >= 3 and w.startswith(term)))
     found: list[Expansion] = []
     for word in sorted(near):
         score = word_score(term, word, names=False)
         if score:
             found.append(Expansion(word, score, None))
     sound = phonetic_key(plain_key(term))
-    for word, columns in vocabulary.items():
+    for word, columns in words.items():
         if "participants" in columns and phonetic_key(plain_key(word)) == sound:
             found.append(Expansion(word, SOUNDS_LIKE, "participants"))
     return sorted(found, key=lambda e: (-e.score, e.word))
@@ -120,16 +123,17 @@ def search_meetings(
         return []
     levels: list[str] = []
     params: list[Any] = []
+    words = vocabulary(db)
     for number, term in enumerate(terms):
-        expansions = expand(db, term)
+        expansions = expand(words, term)
         if not expansions:
             return []
         # One row per (meeting, score level) a word's expansions reach; the best counts.
         parts = []
         for score in sorted({e.score for e in expansions}, reverse=True):
-            words = [e for e in expansions if e.score == score]
+            level = [e for e in expansions if e.score == score]
             parts.append(f"SELECT rowid, {score!r} AS score FROM search WHERE search MATCH ?")
-            params.append(" OR ".join(_phrase(e) for e in words))
+            params.append(" OR ".join(_phrase(e) for e in level))
         levels.append(
             f"t{number} AS (SELECT rowid, max(score) AS score FROM ("
             + " UNION ALL ".join(parts)

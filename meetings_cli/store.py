@@ -268,9 +268,7 @@ def open_dataset(
     """
     _check_folder(root)
     if not use_cache:
-        db = _connect(":memory:")
-        db.executescript(SCHEMA)
-        compile_into(root, db, fingerprint(root), progress)
+        db = _compile_in_memory(root, fingerprint(root), progress)
         _raise_problems(root, db)
         db.execute("PRAGMA query_only = ON")
         return db
@@ -324,10 +322,7 @@ def _compile_cached(root: Path, target: Path, progress: Progress | None) -> sqli
     except OSError:
         temporary = None
     if temporary is None:  # the cache folder cannot be written: compile in memory
-        db = _connect(":memory:")
-        db.executescript(SCHEMA)
-        compile_into(root, db, current, progress)
-        return db
+        return _compile_in_memory(root, current, progress)
     try:
         db = _connect(temporary)
         db.executescript(SCHEMA)
@@ -337,11 +332,17 @@ def _compile_cached(root: Path, target: Path, progress: Progress | None) -> sqli
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        db = _connect(":memory:")
-        db.executescript(SCHEMA)
-        compile_into(root, db, current, progress)
-        return db
+        return _compile_in_memory(root, current, progress)
     return _connect(target)
+
+
+def _compile_in_memory(
+    root: Path, current: dict[str, tuple[int, int, int, int, bool]], progress: Progress | None
+) -> sqlite3.Connection:
+    db = _connect(":memory:")
+    db.executescript(SCHEMA)
+    compile_into(root, db, current, progress)
+    return db
 
 
 # --------------------------------------------------------------------------- compiling
@@ -544,33 +545,26 @@ def _clear_derived(db: sqlite3.Connection) -> None:
 
 def _derive_all(db: sqlite3.Connection) -> None:
     _clear_derived(db)
-    dimensions = read_dimensions(db, from_records=True)
+    dimensions = read_dimensions(db)
     _insert_dimensions(db, dimensions)
-    _derive_items(db, dimensions, "SELECT file, collection, value FROM records"
-                  " WHERE collection IN ('meetings', 'context') AND value IS NOT NULL"
-                  " ORDER BY rowid", ())  # fmt: skip
+    _derive_items(db, dimensions, _records(db, ("meetings", "context")))
     db.execute("INSERT OR REPLACE INTO meta VALUES ('derived', '1')")
 
 
 def _derive_files(db: sqlite3.Connection, files: list[str]) -> None:
     if not files:
         return
-    dimensions = read_dimensions(db)
     marks = ",".join("?" * len(files))
-    _derive_items(
-        db,
-        dimensions,
-        "SELECT file, collection, value FROM records WHERE collection IN ('meetings', 'context')"
-        f" AND value IS NOT NULL AND file IN ({marks}) ORDER BY rowid",
-        files,
-    )
+    rows = _records(db, ("meetings", "context"), f"AND r.file IN ({marks})", files)
+    _derive_items(db, read_dimensions(db), rows)
 
 
 def _underive_file(db: sqlite3.Connection, relative: str) -> None:
     """Remove the query rows of the meetings and context items a file held."""
-    rowids = [r for (r,) in db.execute("SELECT rowid FROM meetings WHERE file = ?", (relative,))]
-    for rowid in rowids:
-        db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+    db.execute(
+        "DELETE FROM search WHERE rowid IN (SELECT rowid FROM meetings WHERE file = ?)",
+        (relative,),
+    )
     for table, column in (
         ("meeting_days", "meeting"), ("meeting_years", "meeting"), ("participants", "meeting"),
         ("meeting_topics", "meeting"), ("meeting_sources", "meeting"),
@@ -588,27 +582,30 @@ def _underive_file(db: sqlite3.Connection, relative: str) -> None:
     db.execute("DELETE FROM context WHERE file = ?", (relative,))
 
 
-def read_dimensions(db: sqlite3.Connection, *, from_records: bool = False) -> Dataset:
+#: Valid records of some collections, in dataset order: files in name order, then place.
+_RECORDS_IN_ORDER = """
+SELECT r.file, r.collection, r.value FROM records r JOIN files f ON f.path = r.file
+WHERE r.collection IN ({collections}) AND r.value IS NOT NULL {more}
+ORDER BY f.ordinal, r.position
+"""
+
+
+def _records(
+    db: sqlite3.Connection, collections: Iterable[str], more: str = "", params: Iterable[Any] = ()
+) -> Iterator[tuple[str, str, bytes]]:
+    """(file, collection, value) of valid records, read as they are used."""
+    wanted = ", ".join(f"'{name}'" for name in collections if name in ENCODERS)
+    sql = _RECORDS_IN_ORDER.format(collections=wanted, more=more)
+    return iter(db.execute(sql, tuple(params)))
+
+
+def read_dimensions(db: sqlite3.Connection) -> Dataset:
     """Sources, people, events and topics (no meetings or context) as a Dataset."""
     from .model import Dataset
 
     found: dict[str, list[Any]] = {name: [] for name in DIMENSIONS}
-    if from_records:
-        rows = db.execute(
-            "SELECT collection, value FROM records WHERE collection IN"
-            " ('sources', 'people', 'events', 'topics') AND value IS NOT NULL ORDER BY rowid"
-        )
-        for collection, value in rows:
-            found[collection].append(DECODERS[collection](marshal.loads(value)))
-    else:
-        for collection in DIMENSIONS:
-            table = "topics" if collection == "topics" else collection
-            column = "id, description" if collection == "topics" else "value"
-            for row in db.execute(f"SELECT {column} FROM {table} ORDER BY rowid"):
-                found[collection].append(
-                    DECODERS["topics"](row) if collection == "topics" else
-                    DECODERS[collection](marshal.loads(row[0]))
-                )  # fmt: skip
+    for _, collection, value in _records(db, DIMENSIONS):
+        found[collection].append(DECODERS[collection](marshal.loads(value)))
     return Dataset(
         sources=tuple(found["sources"]),
         people=tuple(found["people"]),
@@ -654,13 +651,13 @@ def _insert_dimensions(db: sqlite3.Connection, dimensions: Dataset) -> None:
 
 
 def _derive_items(
-    db: sqlite3.Connection, dimensions: Dataset, sql: str, params: Iterable[Any]
+    db: sqlite3.Connection, dimensions: Dataset, rows: Iterable[tuple[str, str, bytes]]
 ) -> None:
     from .contract import context_record, meeting_record
 
     people = dimensions.person_by_id
     events = dimensions.event_by_id
-    for file, collection, value in db.execute(sql, tuple(params)).fetchall():
+    for file, collection, value in rows:
         if collection == "meetings":
             meeting: Meeting = _decode_meeting(marshal.loads(value))
             _insert_meeting(db, file, meeting, meeting_record(dimensions, meeting), people, events)
@@ -714,7 +711,10 @@ def _insert_meeting(
     )
     db.executemany(
         "INSERT INTO quotes VALUES (?, NULL, ?, ?, ?, ?, ?)",
-        [(rowid, n, *q[:1], q.speaker_as, q.text, q.source) for n, q in enumerate(meeting.quotes)],
+        [
+            (rowid, n, q.speaker, q.speaker_as, q.text, q.source)
+            for n, q in enumerate(meeting.quotes)
+        ],
     )
     db.execute(
         "INSERT INTO search (rowid, title, summary, quotes, topics, participants, event, location,"
@@ -785,18 +785,16 @@ def dataset_of(db: sqlite3.Connection) -> Dataset:
     from .model import Dataset
 
     dims = read_dimensions(db)
-    meetings = []
-    context = []
-    for collection, value in db.execute(
-        "SELECT collection, value FROM records WHERE collection IN ('meetings', 'context')"
-        " AND value IS NOT NULL ORDER BY rowid"
-    ):
-        if collection == "meetings":
-            meetings.append(_decode_meeting(marshal.loads(value)))
-        else:
-            context.append(_decode_context(marshal.loads(value)))
+    items: dict[str, list[Any]] = {"meetings": [], "context": []}
+    for _, collection, value in _records(db, items):
+        items[collection].append(DECODERS[collection](marshal.loads(value)))
     return Dataset(
-        dims.sources, dims.people, dims.events, dims.topics, tuple(meetings), tuple(context)
+        dims.sources,
+        dims.people,
+        dims.events,
+        dims.topics,
+        tuple(items["meetings"]),
+        tuple(items["context"]),
     )
 
 

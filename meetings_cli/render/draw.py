@@ -222,13 +222,16 @@ class ProgressBar:
         )
         self.task = self.progress.add_task("compiling", total=max(files, 1), records=0)
         self.records = 0
+        self.files = 0
         self.progress.start()
 
     def file(self, name: str, size: int) -> None:
         """A file is being read: say which, and count the one before as done."""
         from .text import printable
 
-        self.progress.update(self.task, description=f"reading {printable(name, one_line=True)}")
+        shown = f"reading {printable(name, one_line=True)}"
+        self.progress.update(self.task, description=shown, completed=self.files)
+        self.files += 1
 
     def advance(self, records: int, bytes_read: int) -> None:
         """More records were read."""
@@ -241,7 +244,8 @@ class ProgressBar:
 
         if what.startswith("reading "):
             return
-        self.progress.update(self.task, description=printable(what, one_line=True))
+        shown = printable(what, one_line=True)
+        self.progress.update(self.task, description=shown, completed=self.files)
 
     def finish(self) -> None:
         """The compile is over: remove the bar."""
