@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py                      # budgets, then bundled, 1k, 10k meetings
     python benchmarks/bench.py --sizes 0 1000 --runs 15 --yq-max 10000
+    python benchmarks/bench.py --sizes 10000 100000 --runs 5  # the budgets at scale
 
 B is bare `python -c pass` with the same interpreter. Every command is run in
 alternation with B, so both see the same machine load. The budgets are ratios
@@ -16,6 +17,11 @@ size. Peak memory (maximum resident set) is reported for each command.
 Run it from a virtual environment made as the README says (`pip install .`):
 an editable install under PYTHONDONTWRITEBYTECODE recompiles the package on
 every run, which is not what users see.
+
+At 10,000 and 100,000 meetings the budgets of issue 12 are checked too: the
+first run (compile), the run after one meeting of one year-file was edited,
+warm questions (each against jq on the same question), and `list --json`
+against jq reading the same JSON.
 
 Measurement, not a test: nothing here passes or fails.
 """
@@ -53,6 +59,27 @@ YQ_QUESTIONS = {
     "who Hatami --json": '[.meetings[]? | select(any(.participants[]; .person == "amir-hatami"))]',
 }
 EXTRA_COMMANDS = ["who hatemi --json", "--help", "list --year 2018", "who Hatami"]
+#: Warm questions with a budget at scale, and jq's answer to the same question.
+SCALE_QUESTIONS = {
+    "show syn-000123": '.[] | select(.id == "syn-000123")',
+    "who Hatami": '[.[] | select(any(.participants[]; .name == "Amir Hatami"))]',
+    "search refugees --limit 20": '[.[] | select(.summary | test("refugees"; "i"))] | .[:20]',
+    "stats": "[group_by(.kind)[] | {kind: .[0].kind, meetings: length}]",
+    "timeline --person Hatami": (
+        '[.[] | select(any(.participants[]; .name == "Amir Hatami"))] | group_by(.date[:4])'
+    ),
+    "list --year 2018 --person Hatami": (
+        '[.[] | select(.date[:4] == "2018" and any(.participants[]; .name == "Amir Hatami"))]'
+    ),
+    "list --json": ".",
+}
+#: Budgets at scale (issue 12): seconds and MiB for warm questions, the first run
+#: (compile) and the run after one meeting was edited; list --json against jq.
+SCALE_BUDGETS = {
+    100_000: {"warm": (0.3, 150), "compile": (20.0, 500), "incremental": 3.0},
+    10_000: {"warm": (0.15, None)},
+}
+LIST_JSON_VS_JQ = 5.0
 #: Warm runs on the bundled data, as ratios to B, and the most each may take.
 BUDGETS = {
     "list --year 2018 --json": 8.0,
@@ -146,31 +173,43 @@ def main() -> None:
 
     report_budgets(meetings, env, args.budget_runs)
     rows = []
+    verdicts: list[str] = []
     for size in args.sizes:
         root = bundled_data_dir() if size == 0 else args.work / f"data-{size}"
-        if size and not (root / "synthetic" / "meetings.yaml").exists():
+        if size and not (root / "synthetic" / "people.yaml").exists():
             # In a process of its own: a child's peak memory (ru_maxrss) starts
             # from its parent's size at fork, so this process must stay small.
             generate = [sys.executable, str(MAKE_DATASET), str(root), "--meetings", str(size)]
             subprocess.run(generate, check=True)
         label = "bundled (8)" if size == 0 else f"{size:,}"
         base = [meetings, "--data", str(root)]
+        budgets = SCALE_BUDGETS.get(size, {})
         shutil.rmtree(args.work / "cache", ignore_errors=True)
-        cold, cold_memory = run_once([*base, "list", "--year", "2018", "--json"], env)
-        rows.append((label, "cold: validate + build cache", cold, None, None, None, cold_memory))
+        cold, cold_memory = run_once([*base, "validate"], env)
+        rows.append((label, "first run: compile + validate", cold, None, None, None, cold_memory))
+        if "compile" in budgets:
+            verdicts.append(verdict(label, "first run", cold, cold_memory, *budgets["compile"]))
+        if size:
+            seconds, memory = edit_one_meeting(root, [*base, "show", "syn-000123"], env)
+            rows.append((label, "after editing one meeting", seconds, None, None, None, memory))
+            if "incremental" in budgets:
+                verdicts.append(
+                    verdict(label, "after one edit", seconds, memory, budgets["incremental"])
+                )
         copy = args.work / f"copy-{size}.json"
         with copy.open("w", encoding="utf-8") as handle:
             subprocess.run([*base, "list", "--json"], env=env, stdout=handle, check=True)
-        for question in [*JQ_QUESTIONS, *EXTRA_COMMANDS]:
+        questions = {**JQ_QUESTIONS, **(SCALE_QUESTIONS if size else {})}
+        for question in [*questions, *EXTRA_COMMANDS]:
             median, bare, peak = paired([*base, *question.split()], env, args.runs)
             jq_time = yq_time = None
-            if jq and question in JQ_QUESTIONS:
+            if jq and question in questions:
                 jq_time = statistics.median(
-                    run_once([jq, JQ_QUESTIONS[question], str(copy)], env)[0]
+                    run_once([jq, questions[question], str(copy)], env)[0]
                     for _ in range(args.tool_runs)
                 )
             if yq and question in YQ_QUESTIONS and size <= args.yq_max:
-                files = sorted(str(p) for p in root.rglob("meetings.yaml"))
+                files = sorted(str(p) for p in root.rglob("meetings*.yaml"))
                 yq_time = statistics.median(
                     run_once(
                         [
@@ -184,6 +223,15 @@ def main() -> None:
                     for _ in range(args.tool_runs)
                 )
             rows.append((label, question, median, bare, jq_time, yq_time, peak))
+            if question in SCALE_QUESTIONS and question != "list --json" and "warm" in budgets:
+                verdicts.append(verdict(label, question, median, peak, *budgets["warm"]))
+            if question == "list --json" and size and jq_time:
+                times = jq_time / median
+                ok = "within budget" if times >= LIST_JSON_VS_JQ else "OVER"
+                verdicts.append(
+                    f"{label:>8}  {'list --json vs jq':<34} {times:5.1f}x faster"
+                    f"  (budget {LIST_JSON_VS_JQ:g}x)  {ok}"
+                )
 
     if not rows:
         return
@@ -207,6 +255,40 @@ def main() -> None:
     if bare_all:
         median_b = statistics.median(bare_all) * 1000
         print(f"B (python -c pass), median over all pairs: {median_b:.1f} ms")
+    if verdicts:
+        print("\nBudgets at scale (issue 12):")
+        print("\n".join(verdicts))
+
+
+def verdict(
+    label: str,
+    question: str,
+    seconds: float,
+    peak_kib: int,
+    budget_seconds: float,
+    budget_mib: float | None = None,
+) -> str:
+    """One line: what a question took against its budget."""
+    mib = peak_kib / 1024
+    over = seconds > budget_seconds or (budget_mib is not None and mib > budget_mib)
+    limit = f"{budget_seconds:g} s" + (f", {budget_mib:g} MiB" if budget_mib else "")
+    return (
+        f"{label:>8}  {question:<34} {seconds:6.2f} s {mib:6.0f} MiB  (budget {limit})"
+        f"  {'OVER' if over else 'within budget'}"
+    )
+
+
+def edit_one_meeting(root: Path, command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Change one meeting's summary in one year-file; time the next run (then undo it)."""
+    files = sorted((root / "synthetic").glob("meetings-*.yaml"))
+    path = files[len(files) // 2]
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace('summary: "', 'summary: "Edited. ', 1), encoding="utf-8")
+    try:
+        return run_once(command, env)
+    finally:
+        path.write_text(original, encoding="utf-8")
+        run_once(command, env)  # compile the original back, untimed
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import schema
@@ -17,35 +17,51 @@ from .errors import Problem
 from .load import clip, did_you_mean, normalise_for_quote_check
 
 
-def cross_record_problems(root: Path, db: sqlite3.Connection) -> Iterator[tuple[int, Problem]]:
+def cross_record_problems(
+    root: Path, db: sqlite3.Connection, within: Sequence[str] | None = None
+) -> Iterator[tuple[int, Problem]]:
     """Every problem that only shows when records are looked at together, with its rank.
 
     At one place, problems are listed by rank: structure (0), ids and references
-    (1), checks within a record (2), texts (3).
+    (1), checks within a record (2), texts (3). With `within` (data files), only
+    problems that involve a record of those files: enough when the rest of the
+    dataset, the records others refer to and the articles are as they were
+    when it last validated.
     """
+    only = _only(within)
     if db.execute("SELECT 1 FROM files WHERE is_data LIMIT 1").fetchone() is None:
         yield 0, Problem("", 0, 0, "", "no data files (*.yaml) in this folder")
         return
-    for problem in _duplicate_ids(db):
+    for problem in _duplicate_ids(db, only):
         yield 1, problem
     if db.execute("SELECT 1 FROM files WHERE unreadable LIMIT 1").fetchone() is None:
         # References into a file that could not be parsed cannot be judged.
-        for problem in _dangling_references(db):
+        for problem in _dangling_references(db, only):
             yield 1, problem
-    for problem in _claims_against_texts(root, db):
+    for problem in _claims_against_texts(root, db, only):
         yield 3, problem
 
 
-def _duplicate_ids(db: sqlite3.Connection) -> Iterator[Problem]:
+def _only(within: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+    """An SQL condition on `r.file` (true when within is None), and its parameters."""
+    if within is None:
+        return "1", ()
+    return f"r.file IN ({', '.join('?' * len(within))})", tuple(within)
+
+
+def _duplicate_ids(db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]) -> Iterator[Problem]:
+    condition, params = only
     rows = db.execute(
-        """
+        f"""
         SELECT r.collection, r.id, r.file, r.id_line, r.id_col, r.position FROM records r
         JOIN files f ON f.path = r.file
         WHERE r.value IS NOT NULL AND (r.collection, r.id) IN (
           SELECT collection, id FROM records WHERE value IS NOT NULL
+            AND (collection, id) IN (SELECT collection, id FROM records r WHERE {condition})
           GROUP BY collection, id HAVING count(*) > 1)
         ORDER BY r.collection, r.id, f.ordinal, r.position
-        """
+        """,
+        params,
     )
     first: dict[tuple[str, str], tuple[str, int]] = {}
     for collection, record_id, file, line, column, position in rows:
@@ -60,14 +76,18 @@ def _duplicate_ids(db: sqlite3.Connection) -> Iterator[Problem]:
             )
 
 
-def _dangling_references(db: sqlite3.Connection) -> Iterator[Problem]:
+def _dangling_references(
+    db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]
+) -> Iterator[Problem]:
+    condition, params = only
     rows = db.execute(
-        """
+        f"""
         SELECT r.file, refs.line, refs.col, refs.path, refs.collection, refs.target
         FROM refs JOIN records r ON r.rowid = refs.record
-        WHERE refs.collection != 'file' AND NOT EXISTS (
+        WHERE {condition} AND refs.collection != 'file' AND NOT EXISTS (
           SELECT 1 FROM records t WHERE t.collection = refs.collection AND t.id = refs.target)
-        """
+        """,
+        params,
     )
     known: dict[str, list[str]] = {}
     for file, line, column, path, collection, target in rows:
@@ -84,7 +104,19 @@ def _dangling_references(db: sqlite3.Connection) -> Iterator[Problem]:
         yield Problem(file, line, column, path, f"no {singular} with id {target!r}{hint}")
 
 
-def _claims_against_texts(root: Path, db: sqlite3.Connection) -> Iterator[Problem]:
+def _claims_against_texts(
+    root: Path, db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]
+) -> Iterator[Problem]:
+    condition, params = only
+    claims = db.execute(
+        f"""
+        SELECT r.file, c.line, c.col, c.path, c.words, c.sources, c.place
+        FROM claims c JOIN records r ON r.rowid = c.record WHERE {condition}
+        """,
+        params,
+    ).fetchall()
+    cited = {s for *_, sources, _ in claims for s in json.loads(sources)}
+    every = any(sources == "[]" for *_, sources, _ in claims) or condition == "1"
     texts: dict[str, str] = {}
     rows = db.execute(
         """
@@ -94,6 +126,8 @@ def _claims_against_texts(root: Path, db: sqlite3.Connection) -> Iterator[Proble
         """
     )
     for file, line, column, path, relative, source_id in rows.fetchall():
+        if not every and source_id not in cited:
+            continue  # no claim to check cites it
         try:
             text = (root / relative).read_text(encoding="utf-8-sig")
         except FileNotFoundError:
@@ -103,12 +137,6 @@ def _claims_against_texts(root: Path, db: sqlite3.Connection) -> Iterator[Proble
             yield Problem(file, line, column, path, f"cannot read {relative}: {error}")
             continue
         texts[source_id] = normalise_for_quote_check(text)
-    claims = db.execute(
-        """
-        SELECT r.file, c.line, c.col, c.path, c.words, c.sources, c.place
-        FROM claims c JOIN records r ON r.rowid = c.record
-        """
-    )
     every_text = list(texts.values())
     for file, line, column, path, words, sources, place in claims:
         wanted = json.loads(sources)

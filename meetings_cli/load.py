@@ -50,6 +50,8 @@ MAX_TEXT = 100_000
 MAX_DEPTH = 100
 
 _YAML = "tag:yaml.org,2002:"
+_SEQ, _MAP, _STR, _NULL, _MERGE = (f"{_YAML}{t}" for t in ("seq", "map", "str", "null", "merge"))
+_INT, _TIMESTAMP, _BOOL, _FLOAT = (f"{_YAML}{t}" for t in ("int", "timestamp", "bool", "float"))
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
@@ -278,7 +280,6 @@ class FileReader(_RecordChecks):
         # path -> (line, column) of records and tracked values of the current record.
         self.marks: dict[str, tuple[int, int]] = {}
         self._references: list[Reference] = []
-        self._seen_nodes: set[int] = set()
         self._seen_anchored: set[int] = set()
         self._anchored: set[int] = set()
 
@@ -377,7 +378,7 @@ class FileReader(_RecordChecks):
             return
         document = composer.get_event()
         event = composer.peek_event()
-        if not (isinstance(event, MappingStartEvent) and event.tag in (None, "!", f"{_YAML}map")):
+        if not (isinstance(event, MappingStartEvent) and event.tag in (None, "!", _MAP)):
             # Not a mapping of collections: judge the whole (small, or wrong) document at once.
             self.read(composer.compose_node(None, None), schema.DATA_FILE, "")
         else:
@@ -390,7 +391,7 @@ class FileReader(_RecordChecks):
                 plain_list = isinstance(value, SequenceStartEvent) and value.tag in (
                     None,
                     "!",
-                    f"{_YAML}seq",
+                    _SEQ,
                 )
                 if key is not None and plain_list and value.anchor is None:
                     composer.get_event()
@@ -404,9 +405,9 @@ class FileReader(_RecordChecks):
                     continue
                 node = composer.compose_node(None, None)
                 self._note_anchors(composer)
-                if key is None or node.tag == f"{_YAML}null":
+                if key is None or node.tag == _NULL:
                     continue
-                if node.tag != f"{_YAML}seq" or id(node) in self._seen_anchored:
+                if node.tag != _SEQ or id(node) in self._seen_anchored:
                     self.read(node, schema.DATA_FILE.fields[key].spec, key)  # says what is wrong
                     continue
                 self._seen_anchored.add(id(node))
@@ -431,10 +432,10 @@ class FileReader(_RecordChecks):
 
     def _top_level_key(self, key_node: Any, first_seen: dict[str, int]) -> str | None:
         """The collection a top-level key names, or None (with a problem) if it names none."""
-        if key_node.tag == f"{_YAML}merge":
+        if key_node.tag == _MERGE:
             self.problem(key_node, "", "merge keys (<<) are not supported here")
             return None
-        if key_node.tag != f"{_YAML}str" or isinstance(key_node.value, list):
+        if key_node.tag != _STR or isinstance(key_node.value, list):
             hint = _yaml11_hint(key_node)
             self.problem(key_node, "", f"keys must be text, got {_describe(key_node)}{hint}")
             return None
@@ -459,7 +460,6 @@ class FileReader(_RecordChecks):
         """Read one top-level record node: validate it, build it, check it on its own."""
         self.marks = {}
         self._references = []
-        self._seen_nodes = set()
         before = len(self.problems)
         path = f"{collection}[{index}]"
         spec = schema.COLLECTIONS[collection]
@@ -501,19 +501,19 @@ class FileReader(_RecordChecks):
 
     def read(self, node: Any, spec: schema.Spec, path: str) -> Any:
         """The plain value of node if it fits spec, else _INVALID (with problems noted)."""
-        if id(node) in self._seen_nodes or id(node) in self._seen_anchored:
-            self.problem(
-                node,
-                path,
-                "YAML aliases are not supported: this repeats the value anchored here; "
-                "write it out in full",
-            )
-            return _INVALID
-        self._seen_nodes.add(id(node))
-        if id(node) in self._anchored:
+        # Only an anchored node can be met twice (through an alias): track just those.
+        if self._anchored and id(node) in self._anchored:
+            if id(node) in self._seen_anchored:
+                self.problem(
+                    node,
+                    path,
+                    "YAML aliases are not supported: this repeats the value anchored here; "
+                    "write it out in full",
+                )
+                return _INVALID
             self._seen_anchored.add(id(node))
         tag = node.tag
-        if tag not in _SCALAR_TAGS and tag not in (f"{_YAML}seq", f"{_YAML}map"):
+        if tag not in _SCALAR_TAGS and tag not in (_SEQ, _MAP):
             self.problem(node, path, f"the YAML tag {_short_tag(tag)} is not allowed")
             return _INVALID
         if isinstance(spec, schema.Record):
@@ -530,7 +530,7 @@ class FileReader(_RecordChecks):
         return self._read_whole(node, spec, path)
 
     def _read_record(self, node: Any, spec: schema.Record, path: str) -> Any:
-        if node.tag != f"{_YAML}map":
+        if node.tag != _MAP:
             self.problem(
                 node, path or "(document)", f"expected a {spec.name}, got {_describe(node)}"
             )
@@ -540,11 +540,11 @@ class FileReader(_RecordChecks):
         first_seen: dict[str, int] = {}
         broken = False
         for key_node, value_node in node.value:
-            if key_node.tag == f"{_YAML}merge":
+            if key_node.tag == _MERGE:
                 self.problem(key_node, path, "merge keys (<<) are not supported here")
                 broken = True
                 continue
-            if key_node.tag != f"{_YAML}str" or isinstance(key_node.value, list):
+            if key_node.tag != _STR or isinstance(key_node.value, list):
                 self.problem(
                     key_node,
                     path,
@@ -571,7 +571,7 @@ class FileReader(_RecordChecks):
                 self.problem(key_node, where, f"unknown field {key!r}{hint} (allowed: {allowed})")
                 broken = True
                 continue
-            if value_node.tag == f"{_YAML}null":
+            if value_node.tag == _NULL:
                 if field.required:
                     self.problem(value_node, where, "must not be empty (null)")
                 result[key] = None
@@ -587,7 +587,7 @@ class FileReader(_RecordChecks):
         return result
 
     def _read_list(self, node: Any, spec: schema.ListOf, path: str) -> Any:
-        if node.tag != f"{_YAML}seq":
+        if node.tag != _SEQ:
             self.problem(node, path, f"expected a list, got {_describe(node)}")
             return _INVALID
         items = [self.read(item, spec.item, f"{path}[{i}]") for i, item in enumerate(node.value)]
@@ -602,7 +602,7 @@ class FileReader(_RecordChecks):
         return _INVALID if any(item is _INVALID for item in items) else items
 
     def _read_text(self, node: Any, spec: schema.Text, path: str) -> Any:
-        if node.tag != f"{_YAML}str":
+        if node.tag != _STR:
             self.problem(node, path, f"expected text, got {_describe(node)}{_yaml11_hint(node)}")
             return _INVALID
         value: str = node.value
@@ -632,7 +632,7 @@ class FileReader(_RecordChecks):
 
     def _read_day(self, node: Any, path: str) -> Any:
         value = node.value
-        if node.tag not in (f"{_YAML}timestamp", f"{_YAML}str") or not _DATE_TEXT.fullmatch(value):
+        if node.tag not in (_TIMESTAMP, _STR) or not _DATE_TEXT.fullmatch(value):
             self.problem(node, path, f"expected a date YYYY-MM-DD, got {_describe(node)}")
             return _INVALID
         try:
@@ -643,7 +643,7 @@ class FileReader(_RecordChecks):
 
     def _read_whole(self, node: Any, spec: schema.Whole, path: str) -> Any:
         value = node.value
-        if node.tag != f"{_YAML}int":
+        if node.tag != _INT:
             self.problem(node, path, f"expected a whole number, got {_describe(node)}")
             return _INVALID
         if not _PLAIN_INT.fullmatch(value):
@@ -855,12 +855,12 @@ def _nesting_problem(text: str) -> tuple[int, int, str] | None:
 
 def _id_of(node: Any) -> list[str]:
     """The id a record node declares, if it declares one plainly."""
-    if node.tag != f"{_YAML}map":
+    if node.tag != _MAP:
         return []
     return [
         value.value
         for key, value in node.value
-        if key.value == "id" and value.tag == f"{_YAML}str" and isinstance(value.value, str)
+        if key.value == "id" and value.tag == _STR and isinstance(value.value, str)
     ]
 
 
@@ -870,9 +870,9 @@ def _short_tag(tag: str) -> str:
 
 def _describe(node: Any) -> str:
     tag = node.tag
-    if tag == f"{_YAML}map":
+    if tag == _MAP:
         return "a mapping"
-    if tag == f"{_YAML}seq":
+    if tag == _SEQ:
         return "a list"
     kinds = {
         "str": "text",
@@ -895,11 +895,11 @@ def _expected(spec: schema.Spec) -> str:
 
 
 def _yaml11_hint(node: Any) -> str:
-    if node.tag == f"{_YAML}bool":
+    if node.tag == _BOOL:
         return f" (YAML 1.1 reads an unquoted {node.value} as true/false: put it in quotes)"
-    if node.tag == f"{_YAML}int" and not _PLAIN_INT.fullmatch(node.value):
+    if node.tag == _INT and not _PLAIN_INT.fullmatch(node.value):
         return f" (YAML 1.1 reads {node.value} as {_yaml11_int(node.value)}: put it in quotes)"
-    if node.tag in (f"{_YAML}int", f"{_YAML}float", f"{_YAML}timestamp", f"{_YAML}null"):
+    if node.tag in (_INT, _FLOAT, _TIMESTAMP, _NULL):
         return " (put it in quotes)"
     return ""
 

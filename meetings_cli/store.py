@@ -32,7 +32,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataError, Problem
 from .paths import dataset_files, is_data_file
@@ -392,18 +392,25 @@ def compile_into(
         dimensions_changed = False
         for relative in data_changed:
             dimensions_changed |= _forget_file(db, relative)
-            if relative in order:
-                dimensions_changed |= _read_file(root, db, relative, progress)
+        to_read = [p for p in data_changed if p in order]
+        for parsed in _parse_files(root, to_read, [current[p][0] for p in to_read]):
+            progress.file(parsed.relative, current[parsed.relative][0])
+            dimensions_changed |= _store_parsed(db, parsed)
+            progress.advance(len(parsed.records), current[parsed.relative][0])
         _write_files(root, db, current, order, built_ns)
         progress.stage("checking references and quotes")
         db.execute("DELETE FROM problems WHERE stage = 'checks'")
-        problems = list(checks.cross_record_problems(root, db))
+        meta = _meta(db)
+        # After a valid compile, if only meetings and context changed (no records others
+        # refer to, no article), the only new problems are about the changed files.
+        articles_changed = bool(changed.difference(data_changed))
+        quick = meta.get("derived") == "1" and not dimensions_changed and not articles_changed
+        problems = list(checks.cross_record_problems(root, db, to_read if quick else None))
         db.executemany(
             "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'checks', ?)",
             [(p.file, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
         )
         valid = db.execute("SELECT 1 FROM problems LIMIT 1").fetchone() is None
-        meta = _meta(db)
         if not valid:  # nothing of a broken dataset is ever served
             _clear_derived(db)
         else:
@@ -453,65 +460,97 @@ def _forget_file(db: sqlite3.Connection, relative: str) -> bool:
     return any(collection in DIMENSIONS for _, collection in rows)
 
 
-def _read_file(root: Path, db: sqlite3.Connection, relative: str, progress: Progress) -> bool:
-    """Parse one data file into records; True if it holds records of a dimension."""
+#: Below this many bytes of changed data files, parsing in other processes costs more
+#: (starting them) than it saves.
+PARALLEL_BYTES = 4_000_000
+
+
+class ParsedFile(NamedTuple):
+    """What one data file holds, ready to store: records with encoded values, problems."""
+
+    relative: str
+    records: list[RecordRead]  # each `record` encoded for the `records.value` column
+    problems: list[tuple[int, Problem]]  # (rank, problem)
+    unreadable: bool
+
+
+def parse_file(root: Path, relative: str) -> ParsedFile:
+    """Parse and check one data file on its own (in this process or a worker)."""
     from .load import FileReader
 
-    path = root / relative
-    reader = FileReader(path, relative)
-    progress.file(relative, path.stat().st_size if path.exists() else 0)
-    db.execute("SAVEPOINT file")
-    dimensions = False
+    reader = FileReader(root / relative, relative)
+    records = []
     problems: list[tuple[int, Problem]] = []
-    count = 0
     for read in reader.records():
-        dimensions |= read.collection in DIMENSIONS
-        _insert_record(db, relative, read)
+        value = (
+            None if read.record is None else marshal.dumps(ENCODERS[read.collection](read.record))
+        )
+        records.append(read._replace(record=value))
         problems.extend((0, p) for p in read.problems)
         problems.extend((2, p) for p in read.check_problems)
-        count += 1
-        if count % 500 == 0:
-            progress.advance(500, 0)
-    progress.advance(count % 500, 0)
     if reader.unreadable:  # nothing in a file that cannot be parsed is judged
-        db.execute("ROLLBACK TO file")
-        problems = []
-        dimensions = True  # references into it cannot be judged: check everything again
-    db.execute("RELEASE file")
+        records, problems = [], []
     problems.extend((0, p) for p in reader.problems)
+    return ParsedFile(relative, records, problems, reader.unreadable)
+
+
+def _parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[ParsedFile]:
+    """Every file parsed, in order; several at once in worker processes when it pays."""
+    workers = min(os.cpu_count() or 1, len(files))
+    if workers < 2 or sum(sizes) < PARALLEL_BYTES:
+        yield from (parse_file(root, relative) for relative in files)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # spawn, not fork: a forked child would inherit this process's open database.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: list[Future[ParsedFile]] = []
+        queue = iter(files)
+        for relative in queue:
+            pending.append(pool.submit(parse_file, root, relative))
+            if len(pending) > workers:  # a bounded window: results are stored in order
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> bool:
+    """Store one parsed file; True if it holds records of a dimension (or is unreadable)."""
+    (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()
+    numbered = list(enumerate(parsed.records, first))
+    db.executemany(
+        "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
+        " value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (rowid, parsed.relative, read.collection, read.position, read.id, read.line,
+             read.column, read.id_line, read.id_column, read.record)  # encoded by parse_file
+            for rowid, read in numbered
+        ],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+        [(rowid, *ref) for rowid, read in numbered for ref in read.references],
+    )
+    db.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (rowid, c.line, c.column, c.path, c.words, json.dumps(c.sources), c.where)
+            for rowid, read in numbered
+            for c in read.claims
+        ],
+    )
     db.executemany(
         "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'read', ?)",
-        [(relative, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
+        [(parsed.relative, p.line, p.column, p.path, p.message, r) for r, p in parsed.problems],
     )
     db.execute(
         "INSERT OR REPLACE INTO files (path, is_data, unreadable) VALUES (?, 1, ?)",
-        (relative, int(reader.unreadable)),
+        (parsed.relative, int(parsed.unreadable)),
     )
-    return dimensions
-
-
-def _insert_record(db: sqlite3.Connection, relative: str, read: RecordRead) -> None:
-    value = None if read.record is None else marshal.dumps(ENCODERS[read.collection](read.record))
-    cursor = db.execute(
-        "INSERT INTO records (file, collection, position, id, line, col, id_line, id_col, value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (relative, read.collection, read.position, read.id, read.line, read.column, read.id_line,
-         read.id_column, value),
-    )  # fmt: skip
-    rowid = cursor.lastrowid
-    if read.references:
-        db.executemany(
-            "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
-            [(rowid, *ref) for ref in read.references],
-        )
-    if read.claims:
-        db.executemany(
-            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (rowid, c.line, c.column, c.path, c.words, json.dumps(c.sources), c.where)
-                for c in read.claims
-            ],
-        )
+    # References into a file that cannot be parsed cannot be judged: check everything again.
+    return parsed.unreadable or any(read.collection in DIMENSIONS for read in parsed.records)
 
 
 def _write_files(
@@ -650,77 +689,147 @@ def _insert_dimensions(db: sqlite3.Connection, dimensions: Dataset) -> None:
     db.executemany("INSERT INTO topics VALUES (?, ?)", [tuple(t) for t in dimensions.topics])
 
 
+#: How many meetings and context items one batch prepares (in a worker, when it pays).
+BATCH = 4000
+
+#: Where prepared rows go. Tables keyed by meeting get the meeting's row number first.
+_INSERTS = {
+    "meetings": "INSERT INTO meetings (rowid, id, file, title, start, end, date_precision,"
+    " date_basis, date_how, location, event, kind, summary, notes, disputed, record)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "meeting_days": "INSERT INTO meeting_days VALUES (?, ?)",
+    "meeting_years": "INSERT INTO meeting_years VALUES (?, ?)",
+    "participants": "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "meeting_topics": "INSERT INTO meeting_topics VALUES (?, ?)",
+    "meeting_sources": "INSERT INTO meeting_sources VALUES (?, ?)",
+    "disagreements": "INSERT INTO disagreements VALUES (?, ?, ?, ?, ?)",
+    "meeting_quotes": "INSERT INTO quotes VALUES (?, NULL, ?, ?, ?, ?, ?)",
+    "search": "INSERT INTO search (rowid, title, summary, quotes, topics, participants, event,"
+    " location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "context": "INSERT INTO context VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "context_people": "INSERT INTO context_people VALUES (?, ?)",
+    "context_sources": "INSERT INTO context_sources VALUES (?, ?)",
+    "context_quotes": "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+}
+_BY_MEETING = frozenset(
+    ("meetings", "meeting_days", "meeting_years", "participants", "meeting_topics",
+     "meeting_sources", "disagreements", "meeting_quotes", "search")
+)  # fmt: skip
+
+
 def _derive_items(
     db: sqlite3.Connection, dimensions: Dataset, rows: Iterable[tuple[str, str, bytes]]
 ) -> None:
-    from .contract import context_record, meeting_record
+    """Insert the query rows of meetings and context items, prepared in batches."""
+    import itertools
 
-    people = dimensions.person_by_id
-    events = dimensions.event_by_id
+    remaining = iter(rows)
+    batches = iter(lambda: list(itertools.islice(remaining, BATCH)), [])
+    dimension_values = [
+        (collection, ENCODERS[collection](record))
+        for collection, records in (
+            ("sources", dimensions.sources),
+            ("people", dimensions.people),
+            ("events", dimensions.events),
+            ("topics", dimensions.topics),
+        )
+        for record in records
+    ]
+    for prepared in _prepare_batches(dimension_values, batches):
+        (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM meetings").fetchone()
+        for table, table_rows in prepared.items():
+            if table in _BY_MEETING:
+                table_rows = [(first + row[0], *row[1:]) for row in table_rows]
+            db.executemany(_INSERTS[table], table_rows)
+
+
+def _prepare_batches(
+    dimension_values: list[tuple[str, Any]], batches: Iterator[list[tuple[str, str, bytes]]]
+) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
+    """Each batch's rows by table, in order; two batches at once in workers when it pays."""
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    workers = min(os.cpu_count() or 1, 4)
+    if second is None or workers < 2:
+        yield prepare_items(dimension_values, first)
+        if second is not None:
+            yield prepare_items(dimension_values, second)
+        yield from (prepare_items(dimension_values, batch) for batch in batches)
+        return
+    import itertools
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # spawn, not fork: a forked child would inherit this process's open database.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: list[Future[dict[str, list[tuple[Any, ...]]]]] = []
+        for batch in itertools.chain([first, second], batches):
+            pending.append(pool.submit(prepare_items, dimension_values, batch))
+            if len(pending) > workers:  # a bounded window, results in order
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def prepare_items(
+    dimension_values: list[tuple[str, Any]], rows: list[tuple[str, str, bytes]]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The query rows of a batch of meetings and context items, by table.
+
+    Rows of tables keyed by meeting start with the meeting's place in the batch.
+    """
+    from .contract import context_record, meeting_record
+    from .model import Dataset
+
+    found: dict[str, list[Any]] = {name: [] for name in DIMENSIONS}
+    for collection, value in dimension_values:
+        found[collection].append(DECODERS[collection](value))
+    dimensions = Dataset(
+        tuple(found["sources"]), tuple(found["people"]), tuple(found["events"]),
+        tuple(found["topics"]), (), (),
+    )  # fmt: skip
+    people, events = dimensions.person_by_id, dimensions.event_by_id
+    out: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
+    number = 0
     for file, collection, value in rows:
-        if collection == "meetings":
-            meeting: Meeting = _decode_meeting(marshal.loads(value))
-            _insert_meeting(db, file, meeting, meeting_record(dimensions, meeting), people, events)
-        else:
+        if collection == "context":
             item: ContextItem = _decode_context(marshal.loads(value))
-            _insert_context(db, file, item, context_record(dimensions, item))
+            _prepare_context(out, file, item, _dump(context_record(dimensions, item)))
+            continue
+        meeting: Meeting = _decode_meeting(marshal.loads(value))
+        record = _dump(meeting_record(dimensions, meeting))
+        span = meeting.date
+        out["meetings"].append(
+            (number, meeting.id, file, meeting.title, span.start.isoformat(), span.end.isoformat(),
+             span.precision, span.basis, span.how, meeting.location, meeting.event, meeting.kind,
+             meeting.summary, meeting.notes, int(meeting.disputed), record)
+        )  # fmt: skip
+        out["meeting_days"] += [(number, d.isoformat()) for d in span.candidates]
+        out["meeting_years"] += [(number, y) for y in span.years]
+        out["participants"] += [
+            (number, n, p.person, p.role, p.seat, int(bool(p.sources)), people[p.person].country)
+            for n, p in enumerate(meeting.participants)
+        ]
+        out["meeting_topics"] += [(number, t) for t in meeting.topics]
+        out["meeting_sources"] += [(number, s) for s in meeting.sources]
+        out["disagreements"] += [
+            (number, n, d.about, json.dumps([[c.says, list(c.sources)] for c in d.claims]), d.note)
+            for n, d in enumerate(meeting.disagreements)
+        ]
+        out["meeting_quotes"] += [
+            (number, n, q.speaker, q.speaker_as, q.text, q.source)
+            for n, q in enumerate(meeting.quotes)
+        ]
+        out["search"].append((number, *searchable_texts(meeting, people, events)))
+        number += 1
+    return out
 
 
 def _dump(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2)
-
-
-def _insert_meeting(
-    db: sqlite3.Connection,
-    file: str,
-    meeting: Meeting,
-    record: dict[str, Any],
-    people: Any,
-    events: Any,
-) -> None:
-    span = meeting.date
-    rowid = db.execute(
-        "INSERT INTO meetings (id, file, title, start, end, date_precision, date_basis, date_how,"
-        " location, event, kind, summary, notes, disputed, record)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (meeting.id, file, meeting.title, span.start.isoformat(), span.end.isoformat(),
-         span.precision, span.basis, span.how, meeting.location, meeting.event, meeting.kind,
-         meeting.summary, meeting.notes, int(meeting.disputed), _dump(record)),
-    ).lastrowid  # fmt: skip
-    db.executemany(
-        "INSERT INTO meeting_days VALUES (?, ?)", [(rowid, d.isoformat()) for d in span.candidates]
-    )
-    db.executemany("INSERT INTO meeting_years VALUES (?, ?)", [(rowid, y) for y in span.years])
-    db.executemany(
-        "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (rowid, n, p.person, p.role, p.seat, int(bool(p.sources)), people[p.person].country)
-            for n, p in enumerate(meeting.participants)
-        ],
-    )
-    db.executemany("INSERT INTO meeting_topics VALUES (?, ?)", [(rowid, t) for t in meeting.topics])
-    db.executemany(
-        "INSERT INTO meeting_sources VALUES (?, ?)", [(rowid, s) for s in meeting.sources]
-    )
-    db.executemany(
-        "INSERT INTO disagreements VALUES (?, ?, ?, ?, ?)",
-        [
-            (rowid, n, d.about, json.dumps([[c.says, list(c.sources)] for c in d.claims]), d.note)
-            for n, d in enumerate(meeting.disagreements)
-        ],
-    )
-    db.executemany(
-        "INSERT INTO quotes VALUES (?, NULL, ?, ?, ?, ?, ?)",
-        [
-            (rowid, n, q.speaker, q.speaker_as, q.text, q.source)
-            for n, q in enumerate(meeting.quotes)
-        ],
-    )
-    db.execute(
-        "INSERT INTO search (rowid, title, summary, quotes, topics, participants, event, location,"
-        " notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (rowid, *searchable_texts(meeting, people, events)),
-    )
 
 
 def searchable_texts(meeting: Meeting, people: Any, events: Any) -> tuple[str, ...]:
@@ -745,27 +854,20 @@ def searchable_texts(meeting: Meeting, people: Any, events: Any) -> tuple[str, .
     )
 
 
-def _insert_context(
-    db: sqlite3.Connection, file: str, item: ContextItem, record: dict[str, Any]
+def _prepare_context(
+    out: dict[str, list[tuple[Any, ...]]], file: str, item: ContextItem, record: str
 ) -> None:
     span = item.date
-    db.execute(
-        "INSERT INTO context VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    out["context"].append(
         (item.id, file, item.title, item.kind, span.start.isoformat() if span else None,
          span.end.isoformat() if span else None, span.basis if span else None,
-         span.how if span else None, item.location, item.summary, _dump(record)),
+         span.how if span else None, item.location, item.summary, record)
     )  # fmt: skip
-    db.executemany("INSERT INTO context_people VALUES (?, ?)", [(item.id, p) for p in item.people])
-    db.executemany(
-        "INSERT INTO context_sources VALUES (?, ?)", [(item.id, s) for s in item.sources]
-    )
-    db.executemany(
-        "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
-        [
-            (item.id, n, q.speaker, q.speaker_as, q.text, q.source)
-            for n, q in enumerate(item.quotes)
-        ],
-    )
+    out["context_people"] += [(item.id, p) for p in item.people]
+    out["context_sources"] += [(item.id, s) for s in item.sources]
+    out["context_quotes"] += [
+        (item.id, n, q.speaker, q.speaker_as, q.text, q.source) for n, q in enumerate(item.quotes)
+    ]
 
 
 # --------------------------------------------------------------------------- whole datasets

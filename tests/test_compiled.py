@@ -209,3 +209,40 @@ def test_export_opens_in_sqlite_and_the_readme_queries_run(tmp_path: Path) -> No
             assert db.execute(sql).fetchall(), sql
     assert main_status(["export", str(target)]) == 2  # exists: not replaced without --force
     assert main_status(["export", "--force", str(target)]) == 0
+
+
+def test_compiling_in_worker_processes_gives_the_same_tables(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = full_compile(generated)
+    monkeypatch.setattr(store, "PARALLEL_BYTES", 0)  # parse files in workers
+    monkeypatch.setattr(store, "BATCH", 150)  # prepare query rows in workers, many batches
+    assert full_compile(generated) == serial
+
+
+def test_problems_after_one_edit_are_those_a_full_compile_finds(
+    generated: Path, tmp_path: Path
+) -> None:
+    from meetings_cli.errors import DataError
+
+    root = tmp_path / "data"
+    shutil.copytree(generated, root)
+    store.open_dataset(root)  # valid: the next compile checks only the edited file
+    first, second = sorted((root / "synthetic").glob("meetings-*.yaml"))[:2]
+    taken = second.read_text(encoding="utf-8").split("  - id: ", 2)[1].split("\n")[0]
+    text = first.read_text(encoding="utf-8")
+    text = text.replace("person: syn-person-0", "person: syn-persn-0", 1)  # a dangling reference
+    text = text.replace('text: "', 'text: "not in the article: ', 1)  # a quote not verbatim
+    text = text.replace("  - id: syn-", f"  - id: {taken}\n    notes: was syn-", 1)  # a taken id
+    first.write_text(text, encoding="utf-8")
+
+    def problems(use_cache: bool) -> list[str]:
+        with pytest.raises(DataError) as caught:
+            store.open_dataset(root, use_cache=use_cache)
+        return [str(p) for p in caught.value.problems]
+
+    found = problems(use_cache=True)
+    assert found == problems(use_cache=False)
+    assert any("no person with id 'syn-persn-0" in line for line in found)
+    assert any("not found verbatim" in line for line in found)
+    assert any(f"duplicate id {taken!r}" in line for line in found)
