@@ -105,16 +105,18 @@ def statistics(db: sqlite3.Connection, selection: Selection) -> dict[str, list[t
     among its participants, and each of its topics.
     """
     where, params = selection
-    chosen = f"SELECT m.rowid FROM meetings m WHERE {where}"
+    # Without a filter, count the tables whole: listing every meeting first costs more.
+    chosen = "" if where == "1" else f"IN (SELECT m.rowid FROM meetings m WHERE {where})"
+    meeting = f"WHERE meeting {chosen}" if chosen else ""
     queries = {
-        "year": "SELECT CAST(year AS TEXT), count(*) FROM meeting_years"
-        f" WHERE meeting IN ({chosen}) GROUP BY year ORDER BY year",
-        "country": "SELECT country, count(DISTINCT meeting) FROM participants"
-        f" WHERE meeting IN ({chosen}) GROUP BY country ORDER BY 2 DESC, 1",
-        "kind": f"SELECT kind, count(*) FROM meetings WHERE rowid IN ({chosen})"
+        "year": f"SELECT CAST(year AS TEXT), count(*) FROM meeting_years {meeting}"
+        " GROUP BY year ORDER BY year",
+        "country": f"SELECT country, count(DISTINCT meeting) FROM participants {meeting}"
+        " GROUP BY country ORDER BY 2 DESC, 1",
+        "kind": f"SELECT kind, count(*) FROM meetings {'WHERE rowid ' + chosen if chosen else ''}"
         " GROUP BY kind ORDER BY 2 DESC, 1",
-        "topic": "SELECT topic, count(*) FROM meeting_topics"
-        f" WHERE meeting IN ({chosen}) GROUP BY topic ORDER BY 2 DESC, 1",
+        "topic": f"SELECT topic, count(*) FROM meeting_topics {meeting}"
+        " GROUP BY topic ORDER BY 2 DESC, 1",
     }
     return {name: [tuple(row) for row in db.execute(sql, params)] for name, sql in queries.items()}
 

@@ -73,7 +73,8 @@ def word_score(term: str, word: str, names: bool) -> float:
     """
     if word == term:
         return EXACT
-    if names and phonetic_key(plain_key(term)) == phonetic_key(plain_key(word)):
+    sound = phonetic_key(plain_key(term)) if names else ""
+    if sound and sound == phonetic_key(plain_key(word)):
         return SOUNDS_LIKE
     if len(term) >= 3 and word.startswith(term):
         return PREFIX
@@ -86,31 +87,38 @@ def word_score(term: str, word: str, names: bool) -> float:
     return 0.0
 
 
-def vocabulary(db: sqlite3.Connection) -> dict[str, set[str]]:
-    """Every indexed word, with the search columns it occurs in."""
-    words: dict[str, set[str]] = {}
-    for word, column in db.execute("SELECT term, col FROM search_vocabulary"):
-        words.setdefault(word, set()).add(column)
-    return words
+class Word(NamedTuple):
+    """An indexed word: whether it occurs in names, and then its sound key."""
+
+    word: str
+    names: bool
+    phonetic: str | None
 
 
-def expand(words: dict[str, set[str]], term: str) -> list[Expansion]:
+def vocabulary(db: sqlite3.Connection) -> list[Word]:
+    """Every word of the search index (kept by the compile in `search_words`)."""
+    return [Word(*row) for row in db.execute("SELECT word, names, phonetic FROM search_words")]
+
+
+def expand(words: list[Word], term: str) -> list[Expansion]:
     """The indexed words (of vocabulary()) a query word stands for, best first."""
     from rapidfuzz import process
     from rapidfuzz.fuzz import ratio
 
-    close = process.extract(term, list(words), scorer=ratio, score_cutoff=FUZZY_WORD, limit=None)
+    texts = [w.word for w in words]
+    close = process.extract(term, texts, scorer=ratio, score_cutoff=FUZZY_WORD, limit=None)
     near = {word for word, _, _ in close}
-    near.update(w for w in words if w == term or (len(term) >= 3 and w.startswith(term)))
+    near.update(w for w in texts if w == term or (len(term) >= 3 and w.startswith(term)))
     found: list[Expansion] = []
     for word in sorted(near):
         score = word_score(term, word, names=False)
         if score:
             found.append(Expansion(word, score, None))
     sound = phonetic_key(plain_key(term))
-    for word, columns in words.items():
-        if "participants" in columns and phonetic_key(plain_key(word)) == sound:
-            found.append(Expansion(word, SOUNDS_LIKE, "participants"))
+    if sound:  # titles and offices ("minister") have no key: they sound like nothing
+        found += [
+            Expansion(w.word, SOUNDS_LIKE, "participants") for w in words if w.phonetic == sound
+        ]
     return sorted(found, key=lambda e: (-e.score, e.word))
 
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .model import ContextItem, Dataset, DateSpan, Meeting, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 8
+FORMAT = 9
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -122,13 +122,14 @@ CREATE VIRTUAL TABLE search USING fts5 (
   title, summary, quotes, topics, participants, event, location, notes,
   tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab (search, 'col');
+CREATE TABLE search_words (word TEXT PRIMARY KEY, names INTEGER, phonetic TEXT);
 """
 
 #: The tables derived from valid records, emptied before a full derivation.
 DERIVED = (
     "sources", "people", "aliases", "events", "topics", "meetings", "meeting_days",
     "meeting_years", "participants", "meeting_topics", "meeting_sources", "disagreements",
-    "quotes", "context", "context_people", "context_sources",
+    "quotes", "context", "context_people", "context_sources", "search_words",
 )  # fmt: skip
 
 #: Columns of the search index, in order; a hit names the column it matched in.
@@ -419,6 +420,7 @@ def compile_into(
                 _derive_all(db)
             else:
                 _derive_files(db, [p for p in data_changed if p in order])
+            _list_words(db)
         derived = "1" if valid else "0"
         db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
@@ -574,6 +576,23 @@ def _write_files(
 
 
 # --------------------------------------------------------------------------- deriving
+
+
+def _list_words(db: sqlite3.Connection) -> None:
+    """Copy the search index's vocabulary into `search_words`, names with their sound key.
+
+    fts5vocab reads the whole index on every query; search reads this small table.
+    """
+    from .names import phonetic_key, plain_key
+
+    rows = db.execute(
+        "SELECT term, max(col = 'participants') FROM search_vocabulary GROUP BY term"
+    ).fetchall()
+    db.execute("DELETE FROM search_words")
+    db.executemany(
+        "INSERT INTO search_words VALUES (?, ?, ?)",
+        [(word, names, phonetic_key(plain_key(word)) if names else None) for word, names in rows],
+    )
 
 
 def _clear_derived(db: sqlite3.Connection) -> None:
