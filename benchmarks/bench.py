@@ -200,7 +200,7 @@ def main() -> None:
         with copy.open("w", encoding="utf-8") as handle:
             subprocess.run([*base, "list", "--json"], env=env, stdout=handle, check=True)
         questions = {**JQ_QUESTIONS, **(SCALE_QUESTIONS if size else {})}
-        for question in [*questions, *EXTRA_COMMANDS]:
+        for question in dict.fromkeys([*questions, *EXTRA_COMMANDS]):
             median, bare, peak = paired([*base, *question.split()], env, args.runs)
             jq_time = yq_time = None
             if jq and question in questions:

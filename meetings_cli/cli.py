@@ -723,6 +723,11 @@ def search(
     if not hits:
         _print_empty(output, "search")
         _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)
+    if output is OutputFormat.json:
+        from .render.formats import write_json_texts
+
+        write_json_texts(sys.stdout, (records.search_text(hit) for hit in hits))
+        return
     rows = [records.search_record(hit) for hit in hits]
     _emit(
         ctx,
@@ -761,25 +766,25 @@ def timeline(
     Takes the filters of `list`. Dates show their precision (3 Apr, 3–6 Apr)
     and ~ marks an inferred date; records where sources disagree are marked.
     """
-    import json
 
-    from .render import views
+    from .render import records, views
     from .report import principal_ids
     from .report import timeline as group_by_year
 
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
     db = _db(ctx)
-    meetings = [json.loads(text) for text in _select(db, wanted, output, "timeline")]
-    if not meetings:
+    groups = group_by_year(db, _selection(db, wanted, output, "timeline"))
+    if output is OutputFormat.json:
+        from .render.formats import timeline_year_text, write_json_texts
+
+        if not write_json_texts(sys.stdout, (timeline_year_text(y) for y in groups)):
+            _fail("no meetings match", EXIT_NOTHING)
+        return
+    years = records.timeline_record(groups)
+    if not years:
         _print_empty(output, "timeline")
         _fail("no meetings match", EXIT_NOTHING)
-    years = group_by_year(meetings)
-    if output is OutputFormat.json:
-        from .render.formats import write_json
-
-        write_json(sys.stdout, years)
-        return
     principals = principal_ids(db)
     _emit(
         ctx,

@@ -8,7 +8,7 @@ Queries and plain values: no printing.
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from .query import MEETING_ORDER, Selection
@@ -29,26 +29,42 @@ def principal_ids(db: sqlite3.Connection) -> frozenset[str]:
     return frozenset(person for (person,) in rows)
 
 
-def timeline(meetings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Meeting records by the year they start in, then by event in order of first meeting."""
-    years: dict[int, dict[str | None, list[dict[str, Any]]]] = {}
-    events: dict[str, dict[str, Any]] = {}
-    for meeting in meetings:
-        event = meeting["event"]
-        if event:
-            events[event["id"]] = {k: event[k] for k in ("id", "name", "short_name")}
-        year = years.setdefault(int(meeting["date"][:4]), {})
-        year.setdefault(event["id"] if event else None, []).append(meeting)
-    return [
-        {
-            "year": year,
-            "events": [
-                {"event": events[event_id] if event_id else None, "meetings": group}
-                for event_id, group in groups.items()
-            ],
-        }
-        for year, groups in sorted(years.items())
-    ]
+class TimelineYear(NamedTuple):
+    """One year of the timeline: its events in order of first meeting, each with meetings.
+
+    An event is {id, name, short_name} or None; meetings are their stored JSON.
+    """
+
+    year: int
+    events: list[tuple[dict[str, Any] | None, list[str]]]
+
+
+def timeline(db: sqlite3.Connection, selection: Selection) -> Iterator[TimelineYear]:
+    """The selected meetings by the year they start in, then by event, read a year at a time."""
+    where, params = selection
+    rows = db.execute(
+        f"""
+        SELECT CAST(substr(m.start, 1, 4) AS INTEGER), m.event, e.name, e.short_name, m.record
+        FROM meetings m LEFT JOIN events e ON e.id = m.event
+        WHERE {where} ORDER BY {MEETING_ORDER}
+        """,
+        params,
+    )
+    year: TimelineYear | None = None
+    groups: dict[str | None, list[str]] = {}
+    for number, event_id, name, short_name, record in rows:
+        if year is None or year.year != number:
+            if year is not None:
+                yield year
+            groups = {}
+            year = TimelineYear(number, [])
+        if event_id not in groups:
+            groups[event_id] = []
+            event = {"id": event_id, "name": name, "short_name": short_name} if event_id else None
+            year.events.append((event, groups[event_id]))
+        groups[event_id].append(record)
+    if year is not None:
+        yield year
 
 
 def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:

@@ -13,7 +13,6 @@ words of the best expansion it holds. Ties go to the earlier meeting.
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
-import json
 import re
 import sqlite3
 from typing import Any, NamedTuple
@@ -52,9 +51,9 @@ class FieldMatch(NamedTuple):
 
 
 class SearchHit(NamedTuple):
-    """A meeting record that matched, its score (0-100) and where each query word matched."""
+    """A meeting that matched (its stored JSON), its score (0-100), where each word matched."""
 
-    meeting: dict[str, Any]
+    record: str
     score: float
     matches: tuple[FieldMatch, ...]
 
@@ -150,15 +149,17 @@ def search_meetings(
     joins = " ".join(f"JOIN t{n} ON t{n}.rowid = m.rowid" for n in range(len(terms)))
     mean = "(" + " + ".join(f"t{n}.score" for n in range(len(terms))) + f") / {len(terms)}.0"
     where, filter_params = selection
+    from .store import SEARCH_COLUMNS
+
+    texts = ", ".join(f"s.{column}" for column in SEARCH_COLUMNS)
     sql = (
-        f"WITH {', '.join(levels)} SELECT m.rowid, m.record, round({mean}, 1) AS rank"
-        f" FROM meetings m {joins} WHERE {where}"
+        f"WITH {', '.join(levels)} SELECT m.record, round({mean}, 1) AS rank, {texts}"
+        f" FROM meetings m {joins} JOIN search s ON s.rowid = m.rowid WHERE {where}"
         " ORDER BY rank DESC, m.start, m.id" + (" LIMIT ?" if limit else "")
     )
-    rows = db.execute(sql, (*params, *filter_params, *([limit] if limit else []))).fetchall()
+    rows = db.execute(sql, (*params, *filter_params, *([limit] if limit else [])))
     return [
-        SearchHit(json.loads(record), score, _where_matched(db, rowid, terms))
-        for rowid, record, score in rows
+        SearchHit(record, score, _where_matched(fields, terms)) for record, score, *fields in rows
     ]
 
 
@@ -167,14 +168,11 @@ def _phrase(expansion: Expansion) -> str:
     return f"{expansion.column} : {quoted}" if expansion.column else quoted
 
 
-def _where_matched(db: sqlite3.Connection, rowid: int, terms: list[str]) -> tuple[FieldMatch, ...]:
-    """For each query word, the field and word of a meeting that matched it best."""
+def _where_matched(fields: list[str], terms: list[str]) -> tuple[FieldMatch, ...]:
+    """For each query word, the field and word of a meeting (SEARCH_COLUMNS texts) matching best."""
     from .store import SEARCH_COLUMNS
 
-    row = db.execute(
-        f"SELECT {', '.join(SEARCH_COLUMNS)} FROM search WHERE rowid = ?",
-        (rowid,),
-    ).fetchone()
+    row = fields
     found = []
     for term in terms:
         best: FieldMatch | None = None

@@ -294,7 +294,7 @@ def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
     try:
         db = _connect(target)
         meta = _meta(db)
-        if _usable(root, meta) and meta.get("complete") == "1":
+        if _usable(root, meta):
             current = fingerprint(root)
             if not _changed(root, db, current):
                 return db
@@ -429,7 +429,6 @@ def compile_into(
                 ("code", _code_version()),
                 ("root", str(root.resolve())),
                 ("derived", derived),
-                ("complete", "1"),
             ],
         )
         db.execute("COMMIT")

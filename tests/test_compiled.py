@@ -247,3 +247,33 @@ def test_problems_after_one_edit_are_those_a_full_compile_finds(
     assert any("no person with id 'syn-persn-0" in line for line in found)
     assert any("not found verbatim" in line for line in found)
     assert any(f"duplicate id {taken!r}" in line for line in found)
+
+
+@pytest.mark.parametrize("query", ["Shoygu", "terrorism Syria", "Kazakhstan", "Шойгу"])
+def test_search_json_spliced_from_stored_records_equals_the_record_dumped(query: str) -> None:
+    from meetings_cli.query import MeetingFilter, meeting_selection
+    from meetings_cli.render.records import search_record, search_text
+    from meetings_cli.search import search_meetings
+
+    db = store.open_dataset(DATA, use_cache=False)
+    hits = search_meetings(db, query, meeting_selection(db, MeetingFilter()))
+    assert hits
+    for hit in hits:
+        expected = json.dumps(search_record(hit), ensure_ascii=False, indent=2)
+        assert search_text(hit) == expected
+
+
+def test_timeline_json_filled_from_stored_records_equals_the_records_dumped(
+    generated: Path,
+) -> None:
+    from meetings_cli.query import MeetingFilter, meeting_selection
+    from meetings_cli.render.formats import timeline_year_text
+    from meetings_cli.render.records import timeline_record
+    from meetings_cli.report import timeline
+
+    for root in (DATA, generated):
+        db = store.open_dataset(root, use_cache=False)
+        years = list(timeline(db, meeting_selection(db, MeetingFilter())))
+        assert len(years) >= 3
+        for year, record in zip(years, timeline_record(years), strict=True):
+            assert timeline_year_text(year) == json.dumps(record, ensure_ascii=False, indent=2)

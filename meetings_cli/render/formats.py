@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .text import printable
+
+if TYPE_CHECKING:
+    from ..report import TimelineYear
 
 # --------------------------------------------------------------------------- CSV, JSON, JSON Lines
 
@@ -233,6 +236,41 @@ def write_json_texts(out: TextIO, texts: Iterable[str]) -> int:
         count += 1
     out.write("\n]\n" if count else "[]\n")
     return count
+
+
+#: Stands in a JSON skeleton for a record stored as indented JSON (see fill_stored).
+STORED = "\x00stored:"
+_STORED_DUMPED = json.dumps(STORED)[:-1]  # how it reads once dumped, without the closing quote
+
+
+def fill_stored(value: Any, texts: Sequence[str]) -> str:
+    """json.dumps(value, indent=2) where each string STORED + n is texts[n], dumped in place.
+
+    The texts are JSON already indented at the top level: each goes in re-indented
+    to where it stands, so the result is what dumping the parsed records would give.
+    """
+    lines = []
+    for line in json.dumps(value, ensure_ascii=False, indent=2).split("\n"):
+        body = line.lstrip(" ")
+        if body.startswith(_STORED_DUMPED):
+            indent = line[: len(line) - len(body)]
+            comma = "," if body.endswith(",") else ""
+            number = int(body[len(_STORED_DUMPED) : len(body) - len(comma) - 1])
+            line = indent + texts[number].replace("\n", "\n" + indent) + comma
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def timeline_year_text(year: TimelineYear) -> str:
+    """One year of the timeline as indented JSON, its meetings filled in from stored JSON."""
+    texts: list[str] = []
+    events = []
+    for event, meetings in year.events:
+        start = len(texts)
+        texts.extend(meetings)
+        places = [f"{STORED}{n}" for n in range(start, len(texts))]
+        events.append({"event": event, "meetings": places})
+    return fill_stored({"year": year.year, "events": events}, texts)
 
 
 def write_json(out: TextIO, value: Any) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..contract import source_fields, source_of
@@ -11,7 +12,7 @@ from .text import snippet
 
 if TYPE_CHECKING:
     from ..match import Candidate, Resolution
-    from ..report import Finding
+    from ..report import Finding, TimelineYear
     from ..search import SearchHit
 
 
@@ -49,22 +50,47 @@ def _name(name: NativeName) -> dict[str, str]:
 
 def search_record(hit: SearchHit) -> dict[str, Any]:
     """A meeting record with a `search` object: score and where each query word matched."""
+    return {**json.loads(hit.record), "search": _search_fields(hit)}
+
+
+def search_text(hit: SearchHit) -> str:
+    """search_record as indented JSON, made from the stored meeting without parsing it.
+
+    The stored record is indented JSON ending in a line "}": the `search` object
+    goes in as its last key, as json.dumps(search_record(hit), indent=2) has it.
+    """
+    search = json.dumps(_search_fields(hit), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return f'{hit.record[:-2]},\n  "search": {search}\n}}'
+
+
+def _search_fields(hit: SearchHit) -> dict[str, Any]:
     return {
-        **hit.meeting,
-        "search": {
-            "score": hit.score,
-            "matches": [
-                {
-                    "field": m.field,
-                    "term": m.term,
-                    "matched": m.matched,
-                    "score": m.score,
-                    "snippet": snippet(m.text, m.start, m.end)[0],
-                }
-                for m in hit.matches
-            ],
-        },
+        "score": hit.score,
+        "matches": [
+            {
+                "field": m.field,
+                "term": m.term,
+                "matched": m.matched,
+                "score": m.score,
+                "snippet": snippet(m.text, m.start, m.end)[0],
+            }
+            for m in hit.matches
+        ],
     }
+
+
+def timeline_record(years: Iterable[TimelineYear]) -> list[dict[str, Any]]:
+    """The timeline as JSON: years, each with events, each with meeting records."""
+    return [
+        {
+            "year": year.year,
+            "events": [
+                {"event": event, "meetings": [json.loads(text) for text in meetings]}
+                for event, meetings in year.events
+            ],
+        }
+        for year in years
+    ]
 
 
 def event_record(dataset: Dataset, event: Event, meetings: Sequence[str]) -> dict[str, Any]:
