@@ -33,7 +33,8 @@ _WORD = re.compile(r"\w+")
 class Expansion(NamedTuple):
     """An indexed word that stands for a query word, how well, and in which column (or all)."""
 
-    word: str
+    word: str  # as the index has it
+    folded: str  # as fold() has it, as query words are
     score: float
     column: str | None
 
@@ -87,16 +88,17 @@ def word_score(term: str, word: str, names: bool) -> float:
 
 
 class Word(NamedTuple):
-    """An indexed word: whether it occurs in names, and then its sound key."""
+    """An indexed word, folded as query words are, and its sound key if it occurs in names."""
 
     word: str
-    names: bool
+    folded: str
     phonetic: str | None
 
 
 def vocabulary(db: sqlite3.Connection) -> list[Word]:
     """Every word of the search index (kept by the compile in `search_words`)."""
-    return [Word(*row) for row in db.execute("SELECT word, names, phonetic FROM search_words")]
+    rows = db.execute("SELECT word, folded, phonetic FROM search_words")
+    return [Word(*row) for row in rows]
 
 
 def expand(words: list[Word], term: str) -> list[Expansion]:
@@ -104,19 +106,24 @@ def expand(words: list[Word], term: str) -> list[Expansion]:
     from rapidfuzz import process
     from rapidfuzz.fuzz import ratio
 
-    texts = [w.word for w in words]
-    close = process.extract(term, texts, scorer=ratio, score_cutoff=FUZZY_WORD, limit=None)
-    near = {word for word, _, _ in close}
-    near.update(w for w in texts if w == term or (len(term) >= 3 and w.startswith(term)))
+    folded = [w.folded for w in words]
+    close = process.extract(term, folded, scorer=ratio, score_cutoff=FUZZY_WORD, limit=None)
+    near = {index for _, _, index in close}
+    near.update(
+        i for i, w in enumerate(folded) if w == term or (len(term) >= 3 and w.startswith(term))
+    )
     found: list[Expansion] = []
-    for word in sorted(near):
-        score = word_score(term, word, names=False)
+    for index in near:
+        word = words[index]
+        score = word_score(term, word.folded, names=False)
         if score:
-            found.append(Expansion(word, score, None))
+            found.append(Expansion(word.word, word.folded, score, None))
     sound = phonetic_key(plain_key(term))
     if sound:  # titles and offices ("minister") have no key: they sound like nothing
         found += [
-            Expansion(w.word, SOUNDS_LIKE, "participants") for w in words if w.phonetic == sound
+            Expansion(w.word, w.folded, SOUNDS_LIKE, "participants")
+            for w in words
+            if w.phonetic == sound
         ]
     return sorted(found, key=lambda e: (-e.score, e.word))
 
@@ -131,8 +138,8 @@ def search_meetings(
     levels: list[str] = []
     params: list[Any] = []
     words = vocabulary(db)
-    for number, term in enumerate(terms):
-        expansions = expand(words, term)
+    expanded = [expand(words, term) for term in terms]
+    for number, expansions in enumerate(expanded):
         if not expansions:
             return []
         # One row per (meeting, score level) a word's expansions reach; the best counts.
@@ -152,15 +159,45 @@ def search_meetings(
     from .store import SEARCH_COLUMNS
 
     texts = ", ".join(f"s.{column}" for column in SEARCH_COLUMNS)
+    # The indexed texts are read for the hits kept only, after ranking and the limit.
     sql = (
-        f"WITH {', '.join(levels)} SELECT m.record, round({mean}, 1) AS rank, {texts}"
-        f" FROM meetings m {joins} JOIN search s ON s.rowid = m.rowid WHERE {where}"
-        " ORDER BY rank DESC, m.start, m.id" + (" LIMIT ?" if limit else "")
+        f"WITH {', '.join(levels)}, hits AS (SELECT m.rowid, m.record, m.start, m.id,"
+        f" round({mean}, 1) AS rank FROM meetings m {joins} WHERE {where}"
+        " ORDER BY rank DESC, m.start, m.id" + (" LIMIT ?" if limit else "") + ")"
+        f" SELECT hits.record, hits.rank, {texts} FROM hits JOIN search s ON s.rowid = hits.rowid"
+        " ORDER BY hits.rank DESC, hits.start, hits.id"
     )
     rows = db.execute(sql, (*params, *filter_params, *([limit] if limit else [])))
     return [
-        SearchHit(record, score, _where_matched(fields, terms)) for record, score, *fields in rows
+        SearchHit(record, score, _where_matched(fields, terms, expanded))
+        for record, score, *fields in rows
     ]
+
+
+def _best_match(
+    term: str,
+    fields: list[str],
+    anywhere: dict[str, float] | None = None,
+    in_names: dict[str, float] | None = None,
+) -> FieldMatch | None:
+    """The best-scoring word of the fields for a query word: by its expansions, if given."""
+    from .store import SEARCH_COLUMNS
+
+    best: FieldMatch | None = None
+    for field, text in zip(SEARCH_COLUMNS, fields, strict=True):
+        names = field == "participants"
+        for word_match in _WORD.finditer(text or ""):
+            word = fold(word_match.group())
+            if anywhere is None or in_names is None:
+                score = word_score(term, word, names)
+            else:
+                score = max(anywhere.get(word, 0.0), in_names.get(word, 0.0) if names else 0.0)
+            if score and (best is None or score > best.score):
+                best = FieldMatch(
+                    field, term, word_match.group(), text,
+                    word_match.start(), word_match.end(), score,
+                )  # fmt: skip
+    return best
 
 
 def _phrase(expansion: Expansion) -> str:
@@ -168,22 +205,22 @@ def _phrase(expansion: Expansion) -> str:
     return f"{expansion.column} : {quoted}" if expansion.column else quoted
 
 
-def _where_matched(fields: list[str], terms: list[str]) -> tuple[FieldMatch, ...]:
-    """For each query word, the field and word of a meeting (SEARCH_COLUMNS texts) matching best."""
-    from .store import SEARCH_COLUMNS
+def _where_matched(
+    fields: list[str], terms: list[str], expanded: list[list[Expansion]]
+) -> tuple[FieldMatch, ...]:
+    """For each query word, the field and word of a meeting (SEARCH_COLUMNS texts) matching best.
 
-    row = fields
+    A word of the text scores as the expansion it is; only a text tokenised
+    differently from the index falls back to scoring every word.
+    """
     found = []
-    for term in terms:
-        best: FieldMatch | None = None
-        for field, text in zip(SEARCH_COLUMNS, row, strict=True):
-            for word_match in _WORD.finditer(text or ""):
-                score = word_score(term, fold(word_match.group()), field == "participants")
-                if score and (best is None or score > best.score):
-                    best = FieldMatch(
-                        field, term, word_match.group(), text,
-                        word_match.start(), word_match.end(), score,
-                    )  # fmt: skip
+    for term, expansions in zip(terms, expanded, strict=True):
+        anywhere: dict[str, float] = {}
+        in_names: dict[str, float] = {}
+        for e in expansions:
+            scores = anywhere if e.column is None else in_names
+            scores[e.folded] = max(scores.get(e.folded, 0.0), e.score)
+        best = _best_match(term, fields, anywhere, in_names) or _best_match(term, fields)
         if best is not None:
             found.append(best)
     return tuple(found)

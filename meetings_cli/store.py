@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .model import ContextItem, Dataset, DateSpan, Meeting, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 9
+FORMAT = 10
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -122,7 +122,7 @@ CREATE VIRTUAL TABLE search USING fts5 (
   title, summary, quotes, topics, participants, event, location, notes,
   tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab (search, 'col');
-CREATE TABLE search_words (word TEXT PRIMARY KEY, names INTEGER, phonetic TEXT);
+CREATE TABLE search_words (word TEXT PRIMARY KEY, folded TEXT, phonetic TEXT);
 """
 
 #: The tables derived from valid records, emptied before a full derivation.
@@ -578,11 +578,12 @@ def _write_files(
 
 
 def _list_words(db: sqlite3.Connection) -> None:
-    """Copy the search index's vocabulary into `search_words`, names with their sound key.
+    """Copy the search index's vocabulary into `search_words`, folded as query words are,
+    with the sound key of words that occur in names.
 
     fts5vocab reads the whole index on every query; search reads this small table.
     """
-    from .names import phonetic_key, plain_key
+    from .names import fold, phonetic_key, plain_key
 
     rows = db.execute(
         "SELECT term, max(col = 'participants') FROM search_vocabulary GROUP BY term"
@@ -590,7 +591,10 @@ def _list_words(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM search_words")
     db.executemany(
         "INSERT INTO search_words VALUES (?, ?, ?)",
-        [(word, names, phonetic_key(plain_key(word)) if names else None) for word, names in rows],
+        [
+            (word, fold(word), phonetic_key(plain_key(word)) if names else None)
+            for word, names in rows
+        ],
     )
 
 

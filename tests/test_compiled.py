@@ -47,6 +47,7 @@ SEARCH_EXPECTED = {
     "Schoigu Syria": ["mcis2018-russia", "mcis2019-russia"],
     "jcpoa": ["mcis2018-address"],
     "Belarus": ["mcis2018-belarus"],
+    "Шойгу": ["mcis2018-russia", "mcis2019-russia", "army2020-russia"],  # й is folded as и
     "Kazakhstan": ["mcis2018-kazakhstan"],  # a participant's country: new with FTS5
     "Army-2020": ["army2020-russia"],
     "nosuchword": [],
@@ -277,3 +278,25 @@ def test_timeline_json_filled_from_stored_records_equals_the_records_dumped(
         assert len(years) >= 3
         for year, record in zip(years, timeline_record(years), strict=True):
             assert timeline_year_text(year) == json.dumps(record, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("query", ["Shoygu", "terorism Syria", "Kazakhstan", "refugees", "Шойгу"])
+def test_where_a_hit_matched_is_the_same_by_expansions_as_by_scoring_every_word(
+    query: str, generated: Path
+) -> None:
+    from meetings_cli import search
+    from meetings_cli.query import MeetingFilter, meeting_selection
+
+    db = store.open_dataset(generated, use_cache=False)
+    terms = search.query_terms(query)
+    hits = search.search_meetings(db, query, meeting_selection(db, MeetingFilter()), 50)
+    assert hits
+    columns = ", ".join(f"search.{column}" for column in store.SEARCH_COLUMNS)
+    for hit in hits:
+        meeting_id = json.loads(hit.record)["id"]
+        fields = db.execute(
+            f"SELECT {columns} FROM search JOIN meetings m ON m.rowid = search.rowid"
+            " WHERE m.id = ?",
+            (meeting_id,),
+        ).fetchone()
+        assert hit.matches == tuple(search._best_match(term, list(fields)) for term in terms)
