@@ -390,9 +390,8 @@ def compile_into(
             sum(1 for p in data_changed if p in order),
             sum(current[p][0] for p in data_changed if p in order),
         )
-        dimensions_changed = False
-        for relative in data_changed:
-            dimensions_changed |= _forget_file(db, relative)
+        forgotten = {relative: _forget_file(db, relative) for relative in data_changed}
+        dimensions_changed = any(f.dimensions for f in forgotten.values())
         to_read = [p for p in data_changed if p in order]
         for parsed in _parse_files(root, to_read, [current[p][0] for p in to_read]):
             progress.file(parsed.relative, current[parsed.relative][0])
@@ -419,7 +418,7 @@ def compile_into(
             if dimensions_changed or meta.get("derived") != "1":
                 _derive_all(db)
             else:
-                _derive_files(db, [p for p in data_changed if p in order])
+                _derive_changes(db, forgotten)
             _list_words(db)
         derived = "1" if valid else "0"
         db.executemany(
@@ -444,10 +443,18 @@ def _was_data(db: sqlite3.Connection, relative: str) -> bool:
     return bool(row and row[0])
 
 
-def _forget_file(db: sqlite3.Connection, relative: str) -> bool:
-    """Delete what a data file contributed; True if it held records of a dimension."""
+class Forgotten(NamedTuple):
+    """What a data file held before it changed, as far as deriving again needs it."""
+
+    dimensions: bool  # records others refer to
+    context: bool  # context items
+    meetings: list[bytes]  # the stored value of each meeting
+
+
+def _forget_file(db: sqlite3.Connection, relative: str) -> Forgotten:
+    """Delete the records of a data file (its query rows stay until derived again)."""
     rows = db.execute(
-        "SELECT rowid, collection FROM records WHERE file = ?", (relative,)
+        "SELECT collection, value FROM records WHERE file = ?", (relative,)
     ).fetchall()
     db.execute(
         "DELETE FROM refs WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
@@ -457,8 +464,11 @@ def _forget_file(db: sqlite3.Connection, relative: str) -> bool:
     )
     db.execute("DELETE FROM records WHERE file = ?", (relative,))
     db.execute("DELETE FROM problems WHERE file = ? AND stage = 'read'", (relative,))
-    _underive_file(db, relative)
-    return any(collection in DIMENSIONS for _, collection in rows)
+    return Forgotten(
+        any(collection in DIMENSIONS for collection, _ in rows),
+        any(collection == "context" for collection, _ in rows),
+        [value for collection, value in rows if collection == "meetings" and value is not None],
+    )
 
 
 #: Below this many bytes of changed data files, parsing in other processes costs more
@@ -612,35 +622,51 @@ def _derive_all(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES ('derived', '1')")
 
 
-def _derive_files(db: sqlite3.Connection, files: list[str]) -> None:
-    if not files:
+def _derive_changes(db: sqlite3.Connection, forgotten: dict[str, Forgotten]) -> None:
+    """Bring the query rows up to date after some files of meetings and context changed.
+
+    A meeting whose stored value is unchanged keeps its rows; the others are
+    removed or derived again. Context items, few, are all derived again in order.
+    """
+    from collections import Counter
+
+    fresh: list[tuple[str, str, bytes]] = []
+    gone: list[bytes] = []
+    context = False
+    for relative, before in forgotten.items():
+        remaining = Counter(before.meetings)
+        rows = _records(db, ("meetings", "context"), "AND r.file = ?", (relative,))
+        for row in rows:
+            if row[1] == "context":
+                context = True
+            elif remaining[row[2]]:
+                remaining[row[2]] -= 1
+            else:
+                fresh.append(row)
+        gone += list(remaining.elements())
+        context |= before.context
+    for value in gone:
+        _underive_meeting(db, marshal.loads(value)[0])
+    if context:
+        for table in ("context", "context_people", "context_sources"):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM quotes WHERE context IS NOT NULL")
+        fresh += _records(db, ("context",))
+    _derive_items(db, read_dimensions(db), fresh)
+
+
+def _underive_meeting(db: sqlite3.Connection, meeting_id: str) -> None:
+    """Remove the query rows of one meeting."""
+    row = db.execute("SELECT rowid FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+    if row is None:
         return
-    marks = ",".join("?" * len(files))
-    rows = _records(db, ("meetings", "context"), f"AND r.file IN ({marks})", files)
-    _derive_items(db, read_dimensions(db), rows)
-
-
-def _underive_file(db: sqlite3.Connection, relative: str) -> None:
-    """Remove the query rows of the meetings and context items a file held."""
-    db.execute(
-        "DELETE FROM search WHERE rowid IN (SELECT rowid FROM meetings WHERE file = ?)",
-        (relative,),
-    )
-    for table, column in (
-        ("meeting_days", "meeting"), ("meeting_years", "meeting"), ("participants", "meeting"),
-        ("meeting_topics", "meeting"), ("meeting_sources", "meeting"),
-        ("disagreements", "meeting"), ("quotes", "meeting"),
+    for table in (
+        "meeting_days", "meeting_years", "participants", "meeting_topics", "meeting_sources",
+        "disagreements", "quotes",
     ):  # fmt: skip
-        db.execute(
-            f"DELETE FROM {table} WHERE {column} IN (SELECT rowid FROM meetings WHERE file = ?)",
-            (relative,),
-        )
-    db.execute("DELETE FROM meetings WHERE file = ?", (relative,))
-    items = "(SELECT id FROM context WHERE file = ?)"
-    db.execute(f"DELETE FROM quotes WHERE context IN {items}", (relative,))
-    db.execute(f"DELETE FROM context_people WHERE item IN {items}", (relative,))
-    db.execute(f"DELETE FROM context_sources WHERE item IN {items}", (relative,))
-    db.execute("DELETE FROM context WHERE file = ?", (relative,))
+        db.execute(f"DELETE FROM {table} WHERE meeting = ?", row)
+    db.execute("DELETE FROM search WHERE rowid = ?", row)
+    db.execute("DELETE FROM meetings WHERE rowid = ?", row)
 
 
 #: Valid records of some collections, in dataset order: files in name order, then place.

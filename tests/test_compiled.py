@@ -192,6 +192,11 @@ def test_an_incremental_compile_equals_a_full_one_after_random_edits(
     bundled = root / "people.yaml"  # the first file of people: read again, still first
     bundled.write_text(bundled.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     check()
+    # a context item changes: context items keep the dataset's order
+    context = root / "context.yaml"
+    text = context.read_text(encoding="utf-8")
+    context.write_text(text.replace("    title: ", "    title: Edited ", 1), encoding="utf-8")
+    check()
     # random edits to titles across files
     for path in rng.sample(sorted((root / "synthetic").glob("*meetings-*.yaml")), 3):
         text = path.read_text(encoding="utf-8")
