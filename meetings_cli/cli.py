@@ -247,50 +247,9 @@ def _progress() -> "Progress | None":
     """A progress bar on standard error for a long compile, when it is a terminal."""
     if not sys.stderr.isatty():
         return None
-    from .store import Progress
+    from .render.draw import CompileProgress
 
-    class DelayedBar(Progress):
-        """Shows Rich's progress bar only once a compile has taken a second."""
-
-        def __init__(self) -> None:
-            import time
-
-            self.clock = time.monotonic
-            self.began = self.clock()
-            self.bar: Any = None
-            self.totals = (0, 0)
-            self.what = ""
-
-        def _shown(self) -> Any:
-            if self.bar is None and self.clock() - self.began > 1.0:
-                from .render.draw import ProgressBar
-
-                self.bar = ProgressBar(*self.totals)
-                self.bar.stage(self.what)
-            return self.bar
-
-        def start(self, files: int, total_bytes: int) -> None:
-            self.totals = (files, total_bytes)
-
-        def file(self, name: str, size: int) -> None:
-            self.what = f"reading {name}"
-            if self._shown():
-                self.bar.file(name, size)
-
-        def advance(self, records: int, bytes_read: int) -> None:
-            if self._shown():
-                self.bar.advance(records, bytes_read)
-
-        def stage(self, what: str) -> None:
-            self.what = what
-            if self._shown():
-                self.bar.stage(what)
-
-        def finish(self) -> None:
-            if self.bar is not None:
-                self.bar.finish()
-
-    return DelayedBar()
+    return CompileProgress()
 
 
 def _print_problems(lines: list[str]) -> NoReturn:

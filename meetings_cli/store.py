@@ -352,14 +352,11 @@ def _compile_in_memory(
 class Progress:
     """Told what a compile is doing; the default tells no one."""
 
-    def start(self, files: int, total_bytes: int) -> None:
-        """A compile of this many changed files, this many bytes in all, begins."""
+    def start(self, files: int) -> None:
+        """A compile that reads this many changed data files begins."""
 
-    def file(self, name: str, size: int) -> None:
-        """One file is being read."""
-
-    def advance(self, records: int, bytes_read: int) -> None:
-        """More records (and bytes of the current file) have been read."""
+    def file_read(self, name: str, records: int) -> None:
+        """One more data file has been read, holding this many records."""
 
     def stage(self, what: str) -> None:
         """A stage other than reading files has begun (checks, indexing)."""
@@ -386,17 +383,13 @@ def compile_into(
             path: number for number, path in enumerate(sorted(p for p in current if current[p][4]))
         }
         data_changed = sorted(p for p in changed if p in order or _was_data(db, p))
-        progress.start(
-            sum(1 for p in data_changed if p in order),
-            sum(current[p][0] for p in data_changed if p in order),
-        )
+        progress.start(sum(1 for p in data_changed if p in order))
         forgotten = {relative: _forget_file(db, relative) for relative in data_changed}
         dimensions_changed = any(f.dimensions for f in forgotten.values())
         to_read = [p for p in data_changed if p in order]
         for parsed in _parse_files(root, to_read, [current[p][0] for p in to_read]):
-            progress.file(parsed.relative, current[parsed.relative][0])
             dimensions_changed |= _store_parsed(db, parsed)
-            progress.advance(len(parsed.records), current[parsed.relative][0])
+            progress.file_read(parsed.relative, len(parsed.records))
         _write_files(root, db, current, order, built_ns)
         progress.stage("checking references and quotes")
         db.execute("DELETE FROM problems WHERE stage = 'checks'")

@@ -305,3 +305,20 @@ def test_where_a_hit_matched_is_the_same_by_expansions_as_by_scoring_every_word(
             (meeting_id,),
         ).fetchone()
         assert hit.matches == tuple(search._best_match(term, list(fields)) for term in terms)
+
+
+def test_the_progress_bar_waits_its_delay_then_shows_every_count_so_far() -> None:
+    from meetings_cli.render.draw import CompileProgress
+
+    bar = CompileProgress(delay=60)
+    bar.start(3)
+    bar.file_read("a.yaml", 5)
+    assert bar.bar is None  # a quick compile draws nothing
+    bar.shown_after = 0  # the second has passed
+    bar.file_read("b\x1b]0;pwned\x07.yaml", 7)
+    task = bar.bar.tasks[0]
+    assert (task.completed, task.total, task.fields["records"]) == (2, 3, 12)
+    assert "\x1b" not in task.description and "\x07" not in task.description
+    bar.stage("indexing")
+    assert bar.bar.tasks[0].description == "indexing"
+    bar.finish()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..store import Progress
 from .views import Block, Cell, FieldsBlock, RuleBlock, Span, TableBlock, TextBlock, cell_text
 
 if TYPE_CHECKING:
@@ -205,48 +206,59 @@ def _fields(
     return [grid]
 
 
-class ProgressBar:
-    """Rich's progress bar on standard error, for a long compile: files, records, stage."""
+class CompileProgress(Progress):
+    """Rich's progress bar on standard error (files, records, stage), shown only once a
+    compile has taken a second: quick ones draw nothing."""
 
-    def __init__(self, files: int, total_bytes: int) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    def __init__(self, delay: float = 1.0) -> None:
+        import time
 
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[records]:,} records"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True, markup=False, highlight=False),
-            transient=True,
-        )
-        self.task = self.progress.add_task("compiling", total=max(files, 1), records=0)
-        self.records = 0
-        self.files = 0
-        self.progress.start()
+        self.clock = time.monotonic
+        self.shown_after = self.clock() + delay
+        self.bar: Any = None
+        self.task: Any = None
+        self.files, self.files_read, self.records, self.what = 0, 0, 0, "compiling"
 
-    def file(self, name: str, size: int) -> None:
-        """A file is being read: say which, and count the one before as done."""
-        from .text import printable
+    def start(self, files: int) -> None:
+        """A compile that reads this many changed data files begins."""
+        self.files = files
 
-        shown = f"reading {printable(name, one_line=True)}"
-        self.progress.update(self.task, description=shown, completed=self.files)
-        self.files += 1
-
-    def advance(self, records: int, bytes_read: int) -> None:
-        """More records were read."""
+    def file_read(self, name: str, records: int) -> None:
+        """One more data file was read."""
+        self.files_read += 1
         self.records += records
-        self.progress.update(self.task, records=self.records)
+        self._show(f"read {name}")
 
     def stage(self, what: str) -> None:
-        """A new stage began."""
-        from .text import printable
-
-        if what.startswith("reading "):
-            return
-        shown = printable(what, one_line=True)
-        self.progress.update(self.task, description=shown, completed=self.files)
+        """A stage other than reading began."""
+        self._show(what)
 
     def finish(self) -> None:
         """The compile is over: remove the bar."""
-        self.progress.stop()
+        if self.bar is not None:
+            self.bar.stop()
+
+    def _show(self, what: str) -> None:
+        from .text import printable
+
+        self.what = printable(what, one_line=True)
+        if self.bar is None and self.clock() >= self.shown_after:
+            from rich.console import Console
+            from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
+
+            files = "{task.completed}/{task.total} files, {task.fields[records]:,} records"
+            self.bar = Bar(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn(files),
+                TimeElapsedColumn(),
+                console=Console(stderr=True, markup=False, highlight=False),
+                transient=True,
+            )
+            self.task = self.bar.add_task(self.what, total=self.files, records=0)
+            self.bar.start()
+        if self.bar is not None:
+            self.bar.update(
+                self.task, completed=self.files_read, records=self.records, description=self.what
+            )
