@@ -671,6 +671,7 @@ def search(
     Every word must be found; each may be misspelt a little ("terorism") and
     names may be in any spelling. Takes the same filters as `list`.
     """
+    from .query import MeetingFilter
     from .render import records, views
     from .search import search_meetings
 
@@ -678,7 +679,9 @@ def search(
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
     db = _db(ctx)
     selection = _selection(db, wanted, output, "search")
-    hits = search_meetings(db, " ".join(text), selection, limit or None)
+    # Filters select meetings: context items are searched only when none is given.
+    unfiltered = wanted == MeetingFilter()
+    hits = search_meetings(db, " ".join(text), selection, limit or None, context=unfiltered)
     if not hits:
         _print_empty(output, "search")
         _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)

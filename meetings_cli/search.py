@@ -57,6 +57,7 @@ class SearchHit(NamedTuple):
     record: str
     score: float
     matches: tuple[FieldMatch, ...]
+    kind: str = "meeting"  # or "context"
 
 
 def query_terms(text: str) -> list[str]:
@@ -129,49 +130,75 @@ def expand(words: list[Word], term: str) -> list[Expansion]:
 
 
 def search_meetings(
-    db: sqlite3.Connection, text: str, selection: Selection, limit: int | None = None
+    db: sqlite3.Connection,
+    text: str,
+    selection: Selection,
+    limit: int | None = None,
+    *,
+    context: bool = False,
 ) -> list[SearchHit]:
-    """The meetings (among those selected) that hold every query word, best first."""
+    """The meetings (among those selected) that hold every query word, best first.
+
+    With context, context items are searched too and ranked among the meetings.
+    """
     terms = query_terms(text)
     if not terms:
         return []
+    expanded = [expand(vocabulary(db), term) for term in terms]
+    if not all(expanded):
+        return []
+    hits = _ranked(db, "meetings", "search", expanded, selection, limit)
+    if context:
+        hits += _ranked(db, "context", "context_search", expanded, Selection("1", ()), limit)
+        hits.sort(key=lambda hit: (-hit[1], hit[2] is None, hit[2] or "", hit[3]))
+    return [
+        SearchHit(record, score, _where_matched(list(fields), terms, expanded), kind)
+        for record, score, _, _, kind, *fields in (hits[:limit] if limit else hits)
+    ]
+
+
+def _ranked(
+    db: sqlite3.Connection,
+    table: str,
+    index: str,
+    expanded: list[list[Expansion]],
+    selection: Selection,
+    limit: int | None,
+) -> list[tuple[Any, ...]]:
+    """(record, score, start, id, kind, *indexed texts) of the rows of table (meetings or
+    context) whose index row holds an expansion of every word, best first."""
+    from .store import SEARCH_COLUMNS
+
     levels: list[str] = []
     params: list[Any] = []
-    words = vocabulary(db)
-    expanded = [expand(words, term) for term in terms]
     for number, expansions in enumerate(expanded):
-        if not expansions:
-            return []
-        # One row per (meeting, score level) a word's expansions reach; the best counts.
+        # One row per (record, score level) a word's expansions reach; the best counts.
         parts = []
         for score in sorted({e.score for e in expansions}, reverse=True):
             level = [e for e in expansions if e.score == score]
-            parts.append(f"SELECT rowid, {score!r} AS score FROM search WHERE search MATCH ?")
+            parts.append(f"SELECT rowid, {score!r} AS score FROM {index} WHERE {index} MATCH ?")
             params.append(" OR ".join(_phrase(e) for e in level))
         levels.append(
             f"t{number} AS (SELECT rowid, max(score) AS score FROM ("
             + " UNION ALL ".join(parts)
             + ") GROUP BY rowid)"
         )
-    joins = " ".join(f"JOIN t{n} ON t{n}.rowid = m.rowid" for n in range(len(terms)))
-    mean = "(" + " + ".join(f"t{n}.score" for n in range(len(terms))) + f") / {len(terms)}.0"
+    joins = " ".join(f"JOIN t{n} ON t{n}.rowid = m.rowid" for n in range(len(expanded)))
+    mean = " + ".join(f"t{n}.score" for n in range(len(expanded)))
     where, filter_params = selection
-    from .store import SEARCH_COLUMNS
-
     texts = ", ".join(f"s.{column}" for column in SEARCH_COLUMNS)
+    kind = "meeting" if table == "meetings" else "context"
     # The indexed texts are read for the hits kept only, after ranking and the limit.
     sql = (
         f"WITH {', '.join(levels)}, hits AS (SELECT m.rowid, m.record, m.start, m.id,"
-        f" round({mean}, 1) AS rank FROM meetings m {joins} WHERE {where}"
-        " ORDER BY rank DESC, m.start, m.id" + (" LIMIT ?" if limit else "") + ")"
-        f" SELECT hits.record, hits.rank, {texts} FROM hits JOIN search s ON s.rowid = hits.rowid"
-        " ORDER BY hits.rank DESC, hits.start, hits.id"
+        f" round(({mean}) / {len(expanded)}.0, 1) AS rank FROM {table} m {joins}"
+        f" WHERE {where} ORDER BY rank DESC, m.start IS NULL, m.start, m.id"
+        + (" LIMIT ?" if limit else "")
+        + f") SELECT hits.record, hits.rank, hits.start, hits.id, '{kind}', {texts}"
+        f" FROM hits JOIN {index} s ON s.rowid = hits.rowid"
+        " ORDER BY hits.rank DESC, hits.start IS NULL, hits.start, hits.id"
     )
-    rows = db.execute(sql, (*params, *filter_params, *([limit] if limit else [])))
-    return [
-        SearchHit(record, score, _where_matched(fields, terms, expanded))
-        for record, score, *fields in rows
-    ]
+    return db.execute(sql, (*params, *filter_params, *([limit] if limit else []))).fetchall()
 
 
 def _best_match(

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .model import ContextItem, Dataset, DateSpan, Meeting, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 10
+FORMAT = 11
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -122,6 +122,10 @@ CREATE VIRTUAL TABLE search USING fts5 (
   title, summary, quotes, topics, participants, event, location, notes,
   tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab (search, 'col');
+CREATE VIRTUAL TABLE context_search USING fts5 (
+  title, summary, quotes, topics, participants, event, location, notes,
+  tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE context_search_vocabulary USING fts5vocab (context_search, 'col');
 CREATE TABLE search_words (word TEXT PRIMARY KEY, folded TEXT, phonetic TEXT);
 """
 
@@ -589,7 +593,8 @@ def _list_words(db: sqlite3.Connection) -> None:
     from .names import fold, phonetic_key, plain_key
 
     rows = db.execute(
-        "SELECT term, max(col = 'participants') FROM search_vocabulary GROUP BY term"
+        "SELECT term, max(col = 'participants') FROM (SELECT term, col FROM search_vocabulary"
+        " UNION ALL SELECT term, col FROM context_search_vocabulary) GROUP BY term"
     ).fetchall()
     db.execute("DELETE FROM search_words")
     db.executemany(
@@ -605,6 +610,7 @@ def _clear_derived(db: sqlite3.Connection) -> None:
     for table in DERIVED:
         db.execute(f"DELETE FROM {table}")  # names from the constant above
     db.execute("DELETE FROM search")
+    db.execute("DELETE FROM context_search")
 
 
 def _derive_all(db: sqlite3.Connection) -> None:
@@ -641,7 +647,7 @@ def _derive_changes(db: sqlite3.Connection, forgotten: dict[str, Forgotten]) -> 
     for value in gone:
         _underive_meeting(db, marshal.loads(value)[0])
     if context:
-        for table in ("context", "context_people", "context_sources"):
+        for table in ("context", "context_people", "context_sources", "context_search"):
             db.execute(f"DELETE FROM {table}")
         db.execute("DELETE FROM quotes WHERE context IS NOT NULL")
         fresh += _records(db, ("context",))
@@ -747,7 +753,10 @@ _INSERTS = {
     "meeting_quotes": "INSERT INTO quotes VALUES (?, NULL, ?, ?, ?, ?, ?)",
     "search": "INSERT INTO search (rowid, title, summary, quotes, topics, participants, event,"
     " location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "context": "INSERT INTO context VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "context": "INSERT INTO context (rowid, id, file, title, kind, start, end, date_basis,"
+    " date_how, location, summary, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "context_search": "INSERT INTO context_search (rowid, title, summary, quotes, topics,"
+    " participants, event, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "context_people": "INSERT INTO context_people VALUES (?, ?)",
     "context_sources": "INSERT INTO context_sources VALUES (?, ?)",
     "context_quotes": "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
@@ -778,9 +787,12 @@ def _derive_items(
     ]
     for prepared in _prepare_batches(dimension_values, batches):
         (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM meetings").fetchone()
+        (item,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM context").fetchone()
         for table, table_rows in prepared.items():
             if table in _BY_MEETING:
                 table_rows = [(first + row[0], *row[1:]) for row in table_rows]
+            elif table in ("context", "context_search"):
+                table_rows = [(item + row[0], *row[1:]) for row in table_rows]
             db.executemany(_INSERTS[table], table_rows)
 
 
@@ -834,11 +846,13 @@ def prepare_items(
     )  # fmt: skip
     people, events = dimensions.person_by_id, dimensions.event_by_id
     out: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
-    number = 0
+    number = items = 0
     for file, collection, value in rows:
         if collection == "context":
             item: ContextItem = _decode_context(marshal.loads(value))
-            _prepare_context(out, file, item, _dump(context_record(dimensions, item)))
+            record = _dump(context_record(dimensions, item))
+            _prepare_context(out, items, file, item, record, people)
+            items += 1
             continue
         meeting: Meeting = _decode_meeting(marshal.loads(value))
         record = _dump(meeting_record(dimensions, meeting))
@@ -895,12 +909,38 @@ def searchable_texts(meeting: Meeting, people: Any, events: Any) -> tuple[str, .
     )
 
 
+def context_texts(item: ContextItem, people: Any) -> tuple[str, ...]:
+    """The texts of a context item that search looks in, one per SEARCH_COLUMNS entry."""
+    from .names import aliases_of
+
+    names = []
+    for person_id in item.people:
+        person: Person = people[person_id]
+        names.append(", ".join(dict.fromkeys(text for text, _ in aliases_of(person))))
+        names.append(person.country)
+    return (
+        item.title,
+        item.summary,
+        "\n".join(q.text for q in item.quotes),
+        ", ".join(item.topics),
+        "\n".join(names),
+        "",
+        item.location or "",
+        item.notes or "",
+    )
+
+
 def _prepare_context(
-    out: dict[str, list[tuple[Any, ...]]], file: str, item: ContextItem, record: str
+    out: dict[str, list[tuple[Any, ...]]],
+    number: int,
+    file: str,
+    item: ContextItem,
+    record: str,
+    people: Any,
 ) -> None:
     span = item.date
     out["context"].append(
-        (item.id, file, item.title, item.kind, span.start.isoformat() if span else None,
+        (number, item.id, file, item.title, item.kind, span.start.isoformat() if span else None,
          span.end.isoformat() if span else None, span.basis if span else None,
          span.how if span else None, item.location, item.summary, record)
     )  # fmt: skip
@@ -909,6 +949,7 @@ def _prepare_context(
     out["context_quotes"] += [
         (item.id, n, q.speaker, q.speaker_as, q.text, q.source) for n, q in enumerate(item.quotes)
     ]
+    out["context_search"].append((number, *context_texts(item, people)))
 
 
 # --------------------------------------------------------------------------- whole datasets

@@ -117,7 +117,18 @@ def test_search_finds_what_it_found_before(
 ) -> None:
     code, out = answer(["search", *query.split(), "--json"], DATA, capsys)
     assert code == (0 if expected else 1)
-    assert sorted(hit["id"] for hit in json.loads(out)) == sorted(expected)
+    meetings = [hit["id"] for hit in json.loads(out) if hit["search"]["record"] == "meeting"]
+    assert sorted(meetings) == sorted(expected)
+
+
+def test_search_finds_context_items_when_no_filter_narrows_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = answer(["search", "Ankara", "--json"], DATA, capsys)
+    found = {(hit["search"]["record"], hit["id"]) for hit in json.loads(out)}
+    assert ("context", "2018-ankara-summit") in found and ("meeting", "mcis2018-russia") in found
+    code, out = answer(["search", "Ankara", "--year", "2018", "--json"], DATA, capsys)
+    assert {hit["search"]["record"] for hit in json.loads(out)} == {"meeting"}
 
 
 #: Tables whose row order is the dataset's order (people, events, ... are listed in it).
@@ -128,7 +139,7 @@ def tables(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     """Every query table's rows, meetings named by id; sorted unless their order matters."""
     ids = dict(db.execute("SELECT rowid, id FROM meetings"))
     found = {}
-    for table in (*store.DERIVED, "search"):
+    for table in (*store.DERIVED, "search", "context_search"):
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
         rows = []
         for rowid, *row in db.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid"):

@@ -71,7 +71,7 @@ PEOPLE_CSV_COLUMNS = (
 )
 
 
-SEARCH_CSV_COLUMNS = (*MEETING_CSV_COLUMNS, "score", "matched_fields")
+SEARCH_CSV_COLUMNS = (*MEETING_CSV_COLUMNS, "record", "score", "matched_fields")
 
 
 def meeting_csv_row(record: dict[str, Any]) -> dict[str, str]:
@@ -120,10 +120,22 @@ def person_csv_row(record: dict[str, Any]) -> dict[str, str]:
 
 
 def search_csv_row(record: dict[str, Any]) -> dict[str, str]:
-    """One CSV row from a search_record: the meeting's columns, score and matched fields."""
+    """One CSV row from a search_record: the record's columns, kind, score, matched fields.
+
+    A context item fills the columns it shares with meetings (its people under
+    participants); the others stay empty.
+    """
     fields = dict.fromkeys(m["field"] for m in record["search"]["matches"])
+    if record["search"]["record"] == "context":
+        row = dict.fromkeys(MEETING_CSV_COLUMNS, "")
+        context = context_csv_row(record)
+        row.update({key: value for key, value in context.items() if key in row})
+        row["participants"] = context["people"]
+    else:
+        row = meeting_csv_row(record)
     return {
-        **meeting_csv_row(record),
+        **row,
+        "record": record["search"]["record"],
         "score": str(record["search"]["score"]),
         "matched_fields": "; ".join(fields),
     }

@@ -49,7 +49,8 @@ def _name(name: NativeName) -> dict[str, str]:
 
 
 def search_record(hit: SearchHit) -> dict[str, Any]:
-    """A meeting record with a `search` object: score and where each query word matched."""
+    """A meeting (or context item) record with a `search` object: which kind of record,
+    its score and where each query word matched."""
     return {**json.loads(hit.record), "search": _search_fields(hit)}
 
 
@@ -65,6 +66,7 @@ def search_text(hit: SearchHit) -> str:
 
 def _search_fields(hit: SearchHit) -> dict[str, Any]:
     return {
+        "record": hit.kind,
         "score": hit.score,
         "matches": [
             {

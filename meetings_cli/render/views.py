@@ -411,7 +411,8 @@ def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
             words = [rf"\b{re.escape(match['matched'])}\b" for match in matches]
             cell.extend(_highlighted(snippet, words, "bold reverse"))
         score = f"{hit['search']['score']:g}"
-        rows.append((score, format_dates(hit), hit["id"], tuple(cell)))
+        dates = format_dates(hit) if hit["date"] else "—"  # context items may be undated
+        rows.append((score, dates, hit["id"], tuple(cell)))
     return [TableBlock(columns, rows)]
 
 
