@@ -125,9 +125,11 @@ def test_search_finds_context_items_when_no_filter_narrows_it(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out = answer(["search", "Ankara", "--json"], DATA, capsys)
+    assert code == 0
     found = {(hit["search"]["record"], hit["id"]) for hit in json.loads(out)}
     assert ("context", "2018-ankara-summit") in found and ("meeting", "mcis2018-russia") in found
     code, out = answer(["search", "Ankara", "--year", "2018", "--json"], DATA, capsys)
+    assert code == 0
     assert {hit["search"]["record"] for hit in json.loads(out)} == {"meeting"}
 
 
