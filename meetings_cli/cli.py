@@ -6,7 +6,6 @@
 import contextlib
 import errno
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
@@ -20,6 +19,8 @@ from . import __version__
 from .paths import DATA_ENV, locate_dataset
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from .match import Resolution
     from .query import MeetingFilter, Selection, StoredAliases
     from .render.draw import View
@@ -67,6 +68,8 @@ class Settings(NamedTuple):
 
 def _completion_db(ctx: typer.Context) -> "sqlite3.Connection | None":
     """The compiled dataset in use, for Tab completion; None if it cannot be read or is invalid."""
+    import sqlite3
+
     from .errors import DataError
     from .store import open_dataset
 
@@ -229,7 +232,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _db(ctx: typer.Context) -> sqlite3.Connection:
+def _db(ctx: typer.Context) -> "sqlite3.Connection":
     """The compiled dataset, brought up to date; exits 2 listing problems if it is invalid."""
     from .errors import DataError
     from .store import open_dataset
@@ -332,7 +335,7 @@ def _filters(
 
 
 def _selection(
-    db: sqlite3.Connection, wanted: "MeetingFilter", output: OutputFormat, collection: str
+    db: "sqlite3.Connection", wanted: "MeetingFilter", output: OutputFormat, collection: str
 ) -> "Selection":
     """The filters as SQL; exits 2 on a bad value, 1 on an unknown person."""
     from .query import NotFound, QueryError, meeting_selection
@@ -347,7 +350,7 @@ def _selection(
 
 
 def _select(
-    db: sqlite3.Connection, wanted: "MeetingFilter", output: OutputFormat, collection: str
+    db: "sqlite3.Connection", wanted: "MeetingFilter", output: OutputFormat, collection: str
 ) -> "Iterator[str]":
     """The stored JSON of the meetings the filters select, in date order, as read."""
     from .query import meeting_texts
@@ -561,7 +564,7 @@ def who(
 
 
 def _who_report(
-    db: sqlite3.Connection,
+    db: "sqlite3.Connection",
     index: "StoredAliases",
     name: str,
     explain: bool,
@@ -583,7 +586,7 @@ def _who_report(
 
 
 def _who_batch(
-    db: sqlite3.Connection, index: "StoredAliases", output: OutputFormat, explain: bool
+    db: "sqlite3.Connection", index: "StoredAliases", output: OutputFormat, explain: bool
 ) -> bool:
     """Resolve every line of standard input in order; True if every one resolved."""
     import functools
@@ -1013,6 +1016,8 @@ def export(
 
     The README documents its tables, with example queries.
     """
+    import sqlite3
+
     from .store import export as write_database
 
     if target.exists() and not force:
