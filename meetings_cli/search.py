@@ -188,14 +188,15 @@ def _ranked(
     where, filter_params = selection
     texts = ", ".join(f"s.{column}" for column in SEARCH_COLUMNS)
     kind = "meeting" if table == "meetings" else "context"
-    # The indexed texts are read for the hits kept only, after ranking and the limit.
+    # Ranked on the index's columns alone; records and texts are read for the hits kept.
     sql = (
-        f"WITH {', '.join(levels)}, hits AS (SELECT m.rowid, m.record, m.start, m.id,"
+        f"WITH {', '.join(levels)}, hits AS (SELECT m.rowid, m.start, m.id,"
         f" round(({mean}) / {len(expanded)}.0, 1) AS rank FROM {table} m {joins}"
         f" WHERE {where} ORDER BY rank DESC, m.start IS NULL, m.start, m.id"
         + (" LIMIT ?" if limit else "")
-        + f") SELECT hits.record, hits.rank, hits.start, hits.id, '{kind}', {texts}"
-        f" FROM hits JOIN {index} s ON s.rowid = hits.rowid"
+        + f") SELECT r.record, hits.rank, hits.start, hits.id, '{kind}', {texts}"
+        f" FROM hits JOIN {table} r ON r.rowid = hits.rowid"
+        f" JOIN {index} s ON s.rowid = hits.rowid"
         " ORDER BY hits.rank DESC, hits.start IS NULL, hits.start, hits.id"
     )
     return db.execute(sql, (*params, *filter_params, *([limit] if limit else []))).fetchall()
