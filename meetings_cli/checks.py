@@ -1,13 +1,15 @@
 """Checks that span records, run as queries over the compiled tables.
 
-Unique ids, references between records, and words that must appear verbatim in
-the articles they cite. Each problem keeps the file, line and column of the
-value it concerns (paths relative to the dataset folder).
+Unique ids, references between records, articles that are plain files inside
+the dataset folder, and words that must appear verbatim in the articles they
+cite. Each problem keeps the file, line and column of the value it concerns
+(paths relative to the dataset folder).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 from . import schema
 from .errors import Problem
 from .load import clip, did_you_mean, normalise_for_quote_check
+from .paths import MAX_ARTICLE, Refused, read_inside
 
 
 def cross_record_problems(
@@ -29,8 +32,11 @@ def cross_record_problems(
     when it last validated.
     """
     only = _only(within)
+    unlisted = list(_unlisted_folders(root, db))
+    yield from ((0, problem) for problem in unlisted)
     if db.execute("SELECT 1 FROM files WHERE is_data LIMIT 1").fetchone() is None:
-        yield 0, Problem("", 0, 0, "", "no data files (*.yaml) in this folder")
+        if not unlisted:  # else the data files may be in a folder that could not be listed
+            yield 0, Problem("", 0, 0, "", "no data files (*.yaml) in this folder")
         return
     for problem in _duplicate_ids(db, only):
         yield 1, problem
@@ -47,6 +53,22 @@ def _only(within: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
     if within is None:
         return "1", ()
     return f"r.file IN ({', '.join('?' * len(within))})", tuple(within)
+
+
+def _unlisted_folders(root: Path, db: sqlite3.Connection) -> Iterator[Problem]:
+    """Folders that could not be listed: the files in them are unknown, so nothing is valid."""
+    # Such a folder is the only one among the files (see paths.dataset_files).
+    for (relative,) in db.execute("SELECT path FROM files WHERE NOT is_data ORDER BY path"):
+        folder = root / relative
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            os.scandir(folder).close()
+            reason = "it could not be listed"  # it can now: it changed since
+        except OSError as error:
+            reason = error.strerror or "it could not be listed"
+        shown = "" if relative == "." else relative  # "": the dataset folder itself
+        yield Problem(shown, 0, 0, "(folder)", f"cannot read: {reason}")
 
 
 def _duplicate_ids(db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]) -> Iterator[Problem]:
@@ -89,7 +111,8 @@ def _dangling_references(
         """,
         params,
     )
-    known: dict[str, list[str]] = {}
+    known: dict[str, list[str]] = {}  # the ids of each collection, listed once
+    hints: dict[tuple[str, str], str] = {}  # a misspelt id is often used many times
     for file, line, column, path, collection, target in rows:
         if collection not in known:
             known[collection] = [
@@ -99,8 +122,10 @@ def _dangling_references(
                     (collection,),
                 )
             ]
+        hint = hints.get((collection, target))
+        if hint is None:
+            hint = hints[collection, target] = did_you_mean(target, known[collection])
         singular = schema.COLLECTIONS[collection].name
-        hint = did_you_mean(target, known[collection])
         yield Problem(file, line, column, path, f"no {singular} with id {target!r}{hint}")
 
 
@@ -129,11 +154,17 @@ def _claims_against_texts(
         if not every and source_id not in cited:
             continue  # no claim to check cites it
         try:
-            text = (root / relative).read_text(encoding="utf-8-sig")
+            text = read_inside(root, relative, MAX_ARTICLE).decode("utf-8-sig")
+        except Refused as refused:
+            yield Problem(file, line, column, path, f"{clip(relative)!r} {refused}")
+            continue
         except FileNotFoundError:
             yield Problem(file, line, column, path, f"no such file: {relative}")
             continue
-        except (OSError, UnicodeDecodeError) as error:
+        except OSError as error:
+            yield Problem(file, line, column, path, f"cannot read {relative}: {error.strerror}")
+            continue
+        except UnicodeDecodeError as error:
             yield Problem(file, line, column, path, f"cannot read {relative}: {error}")
             continue
         texts[source_id] = normalise_for_quote_check(text)

@@ -5,6 +5,7 @@
 
 import contextlib
 import errno
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -223,12 +224,18 @@ def main(
 
 
 def _note(message: str) -> None:
-    """A message for the person at the terminal: standard error."""
-    typer.echo(message, err=True)
+    """One line for the person at the terminal, on standard error.
+
+    Messages quote file names, arguments and data: whatever they hold is shown
+    inert (escaped), never obeyed by the terminal, and never starts a line.
+    """
+    from .render.text import escaped
+
+    sys.stderr.write(escaped(message) + "\n")
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    typer.echo(f"meetings: {message}", err=True)
+    _note(f"meetings: {message}")
     raise typer.Exit(code)
 
 
@@ -240,7 +247,10 @@ def _db(ctx: typer.Context) -> "sqlite3.Connection":
     settings: Settings = ctx.obj
     try:
         return open_dataset(
-            locate_dataset(settings.data), use_cache=settings.cache, progress=_progress()
+            locate_dataset(settings.data),
+            use_cache=settings.cache,
+            progress=_progress(),
+            warn=_note,
         )
     except DataError as error:
         _print_problems(error.lines())
@@ -257,7 +267,7 @@ def _progress() -> "Progress | None":
 
 def _print_problems(lines: list[str]) -> NoReturn:
     for line in lines:
-        typer.echo(line, err=True)
+        _note(line)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -294,7 +304,12 @@ def _emit(
     from .render.draw import draw
 
     settings: Settings = ctx.obj
-    draw(sys.stdout, view, color=settings.color, svg=svg, html=html, title=title)
+    try:
+        draw(sys.stdout, view, color=settings.color, svg=svg, html=html, title=title)
+    except OSError as error:
+        if error.filename is None:  # standard output itself: run() reports it
+            raise
+        _fail(f"cannot write {error.filename}: {error.strerror}")
 
 
 def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
@@ -590,9 +605,9 @@ def _who_batch(
 ) -> bool:
     """Resolve every line of standard input in order; True if every one resolved."""
     import functools
-    import json
 
     from .query import meetings_with
+    from .render.formats import write_records
     from .render.text import printable
 
     @functools.cache
@@ -601,7 +616,12 @@ def _who_batch(
 
     try:
         lines = sys.stdin.readlines()
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        _fail(
+            f"cannot read names from standard input: it is not {sys.stdin.encoding} text "
+            "(the locale or PYTHONIOENCODING says which encoding to expect)"
+        )
+    except OSError as error:
         _fail(f"cannot read names from standard input: {error}")
     every_one = True
     for line in lines:
@@ -609,7 +629,7 @@ def _who_batch(
         person = report["person"]
         every_one = every_one and person is not None
         if output is OutputFormat.json:
-            sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+            write_records(sys.stdout, "jsonl", [report])
         else:
             cells = (report["query"], report["match"]["status"])
             cells += (person["id"], person["name"]) if person else ("", "")
@@ -982,12 +1002,13 @@ def validate(
     settings: Settings = ctx.obj
     root = locate_dataset(path or settings.data)
     try:
-        db = open_dataset(root, use_cache=settings.cache, progress=_progress())
+        db = open_dataset(root, use_cache=settings.cache, progress=_progress(), warn=_note)
     except DataError as error:
         if as_json:
+            listed = [p._asdict() for p in error.problems]
             write_json(
                 sys.stdout,
-                {"ok": False, "path": str(root), "problems": [p._asdict() for p in error.problems]},
+                {"ok": False, "path": str(root), "problems": listed, "unlisted": error.more},
             )
         _print_problems(error.lines())
     counts = {
@@ -997,8 +1018,10 @@ def validate(
     if as_json:
         write_json(sys.stdout, {"ok": True, "path": str(root), "counts": counts, "problems": []})
         return
+    from .render.text import escaped
+
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    typer.echo(f"ok: {root}: {summary}; every quote found in its source")
+    typer.echo(f"ok: {escaped(str(root))}: {summary}; every quote found in its source")
 
 
 @app.command()
@@ -1021,21 +1044,15 @@ def export(
     from .store import export as write_database
 
     if target.exists() and not force:
-        _fail(f"{_shown_path(target)} exists: give --force to replace it")
+        _fail(f"{target} exists: give --force to replace it")
     if not target.parent.is_dir():
-        _fail(f"cannot write {_shown_path(target)}: no such folder {_shown_path(target.parent)}")
+        _fail(f"cannot write {target}: no such folder {target.parent}")
     db = _db(ctx)
     try:
         write_database(db, target)
     except (OSError, sqlite3.Error) as error:
-        _fail(f"cannot write {_shown_path(target)}: {error}")
-    _note(f"meetings: wrote {_shown_path(target)}")
-
-
-def _shown_path(path: Path) -> str:
-    from .render.text import printable
-
-    return printable(str(path), one_line=True)
+        _fail(f"cannot write {target}: {error}")
+    _note(f"meetings: wrote {target}")
 
 
 @app.command()
@@ -1051,13 +1068,39 @@ def schema() -> None:
 
 
 def main_status(argv: Sequence[str] | None = None) -> int:
-    """Run the command line on argv (default: sys.argv); the exit status."""
+    """Run the command line on argv (default: sys.argv); the exit status.
+
+    A cache found damaged while answering is removed; the command runs again on a
+    fresh compile if nothing read from the damaged cache was used yet.
+    """
+    try:
+        return _status(argv)
+    except Exception as error:
+        store = sys.modules.get(f"{__package__}.store")
+        damage = store.damage_of(error) if store is not None else None
+        if store is None or damage is None:
+            raise
+        untouched = store.VERIFIER.rows == 0
+        if not store.discard_damaged_cache():
+            raise  # a database in memory cannot be damaged by a disk: a bug
+        if untouched:
+            _note(f"meetings: warning: the cache was damaged ({damage}); compiling it again")
+            return _status(argv)
+        _note(f"meetings: the cache was damaged ({damage}); it is removed: run the command again")
+        return EXIT_USAGE
+
+
+def _status(argv: Sequence[str] | None) -> int:
     try:
         code = app(args=argv, prog_name="meetings", standalone_mode=False)
     except typer.TyperException as error:  # usage errors, printed as Typer would
         show = getattr(error, "show", None)
         if show is not None:
-            show()
+            # Typer escapes some of the arguments it quotes, not all (bidi overrides).
+            shown = io.StringIO()
+            show(file=shown)
+            for line in shown.getvalue().rstrip("\n").split("\n"):
+                _note(line)
         else:
             _note(f"meetings: {error}")
         code = error.exit_code
@@ -1090,23 +1133,23 @@ def run() -> NoReturn:
         # When the reader goes away (`| head -1`), end quietly as cat and grep do,
         # instead of a BrokenPipeError from whichever write noticed it.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for stream in (sys.stdout, sys.stderr):
+        # A character the output's encoding lacks (PYTHONIOENCODING=ascii, a Latin-1
+        # locale) is written as an escape, \u0634, as Python does on standard error.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = main_status()
     except KeyboardInterrupt:
         code = 130
-    except OSError as error:
-        if error.errno not in _WRITE_FAILURES:
-            raise
-        _cannot_write(error)
-        code = EXIT_USAGE
     except Exception as error:  # the last line of defence against tracebacks
-        if os.environ.get("MEETINGS_DEBUG"):
+        if isinstance(error, OSError) and error.errno in _WRITE_FAILURES:
+            _cannot_write(error)
+            code = EXIT_USAGE
+        elif os.environ.get("MEETINGS_DEBUG"):
             raise
-        _note(
-            f"meetings: internal error: {type(error).__name__}: {error} "
-            "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)"
-        )
-        code = 3
+        else:
+            code = _internal_error(error)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -1118,3 +1161,12 @@ def run() -> NoReturn:
     # Python start; benchmarks/bench.py). Output is flushed above, every file and
     # database is closed where it was opened, and nothing registers atexit work.
     os._exit(code)
+
+
+def _internal_error(error: Exception) -> int:
+    """Say that a bug stopped the run, without a traceback; the exit status, 3."""
+    _note(
+        f"meetings: internal error: {type(error).__name__}: {error} "
+        "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)"
+    )
+    return 3

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 #: At most this many problems are listed; the rest are counted.
-MAX_PROBLEMS = 200
+MAX_PROBLEMS = 1_000
 
 
 class Problem(NamedTuple):
@@ -30,14 +30,15 @@ class Problem(NamedTuple):
 class DataError(Exception):
     """The dataset cannot be used; `problems` says why, one line each."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], more: int = 0) -> None:
         self.problems = tuple(problems)
+        self.more = more  # problems found beyond those given (not kept, so not listed)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:
         """The problems as printable lines, the list cut at MAX_PROBLEMS."""
         shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
-        hidden = len(self.problems) - len(shown)
+        hidden = len(self.problems) - len(shown) + self.more
         if hidden:
-            shown.append(f"... and {hidden} more problems")
+            shown.append(f"... and {hidden:,} more problems")
         return shown

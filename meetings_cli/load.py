@@ -11,7 +11,6 @@ sources) run over the compiled tables: see `checks`.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -45,8 +44,8 @@ __all__ = ["DataError", "FileReader", "Problem", "RecordRead", "normalise_for_qu
 
 #: Longest text a field may hold, in characters.
 MAX_TEXT = 100_000
-#: Deepest nesting of lists and mappings a data file may have (libyaml's
-#: composer recurses in C and crashes on tens of thousands of levels).
+#: Deepest nesting of lists and mappings a data file may have, counting the
+#: file's own mapping (the composer recurses; real data nests six deep).
 MAX_DEPTH = 100
 
 _YAML = "tag:yaml.org,2002:"
@@ -125,7 +124,7 @@ def display_path(path: Path) -> str:
     """A data file as problems name it: relative to the current folder when inside it."""
     try:
         return str(path.relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):  # OSError: the current folder was deleted
         return str(path)
 
 
@@ -163,10 +162,12 @@ class _RecordChecks:
     def _check_meeting(self: Any, entry: _Entry) -> None:
         raw, at = entry.value, entry.path
         cited = set(raw["sources"])
-        people = [p["person"] for p in raw["participants"]]
-        for index, person in enumerate(people):
-            if person in people[:index]:
+        people: set[str] = set()
+        for index, participant in enumerate(raw["participants"]):
+            person = participant["person"]
+            if person in people:
                 self.problem_at(f"{at}.participants[{index}].person", f"{person!r} is listed twice")
+            people.add(person)
         seats: dict[str, list[int]] = {}
         for index, participant in enumerate(raw["participants"]):
             self._require_cited(
@@ -248,11 +249,25 @@ class _RecordChecks:
                 yield claim(f"{at}.spellings[{index}]", spelling, (), "any source")
 
 
+class _TooDeep(Exception):
+    """A list or mapping nested deeper than MAX_DEPTH, at its start mark."""
+
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
 @functools.cache
 def _composer_class() -> Any:
-    """libyaml's parser with PyYAML's composer on top, to compose one node at a time."""
+    """libyaml's parser with PyYAML's composer on top, to compose one node at a time.
+
+    It counts how deep lists and mappings nest (the composer recurses in Python)
+    and marks nodes whose tag is written in the file (`explicit`: that tag), since
+    the resolved tag alone cannot tell `!!null x` from `~`.
+    """
     import yaml
     from yaml.composer import Composer
+    from yaml.nodes import ScalarNode
     from yaml.resolver import Resolver
 
     class StreamComposer(yaml._yaml.CParser, Composer, Resolver):
@@ -260,6 +275,41 @@ def _composer_class() -> Any:
             yaml._yaml.CParser.__init__(self, text)
             Composer.__init__(self)
             Resolver.__init__(self)
+            self.depth = 0  # lists and mappings open around the next node
+
+        # Copied from Composer.compose_scalar_node (scalars are most nodes: no extra call).
+        def compose_scalar_node(self, anchor: Any) -> Any:
+            event: Any = self.get_event()
+            tag = event.tag
+            resolved = tag  # the written tag, or the one the value's form implies
+            if tag is None or tag == "!":
+                resolve: Any = self.resolve  # untyped in PyYAML's stubs
+                resolved = resolve(ScalarNode, event.value, event.implicit)
+            node: Any = ScalarNode(
+                resolved, event.value, event.start_mark, event.end_mark, style=event.style
+            )
+            if tag is not None:
+                node.explicit = tag
+            if anchor is not None:
+                self.anchors[anchor] = node
+            return node
+
+        def compose_sequence_node(self, anchor: Any) -> Any:
+            return self._nested(Composer.compose_sequence_node, anchor)
+
+        def compose_mapping_node(self, anchor: Any) -> Any:
+            return self._nested(Composer.compose_mapping_node, anchor)
+
+        def _nested(self, compose: Any, anchor: Any) -> Any:
+            start: Any = self.peek_event()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(start.start_mark)
+            node = compose(self, anchor)
+            self.depth -= 1
+            if start.tag is not None:
+                node.explicit = start.tag
+            return node
 
     return StreamComposer
 
@@ -323,18 +373,19 @@ class FileReader(_RecordChecks):
             text = self._text()
             if text is None:
                 return
-        too_deep = _nesting_problem(text)
-        if too_deep:
-            self._whole_file(*too_deep)
-            return
         if not getattr(yaml, "__with_libyaml__", False):
             raise RuntimeError("PyYAML was installed without libyaml; reinstall PyYAML")
         composer = _composer_class()(text)
         try:
             yield from self._stream(composer)
+        except _TooDeep as error:
+            self._whole_file(error.mark.line + 1, error.mark.column + 1, _TOO_DEEP)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if error.problem == "exceeded maximum nesting depth":  # libyaml's own limit
+                self._whole_file(line, column, _TOO_DEEP)
+                return
             reason = (error.problem or error.context or "YAML syntax error").removeprefix("but ")
             start = error.context_mark
             if error.context and start is not None and start is not mark:
@@ -350,8 +401,13 @@ class FileReader(_RecordChecks):
             composer.dispose()
 
     def _text(self) -> str | None:
+        from .paths import MAX_DATA_FILE, Refused, read_inside
+
         try:
-            raw = self.path.read_bytes()
+            raw = read_inside(*self._root_and_relative(), MAX_DATA_FILE)
+        except Refused as refused:
+            self._whole_file(1, 1, str(refused))
+            return None
         except OSError as error:
             self._whole_file(1, 1, f"cannot read: {error.strerror}")
             return None
@@ -362,6 +418,13 @@ class FileReader(_RecordChecks):
             column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
             self._whole_file(line, column, "not valid UTF-8 (save the file as UTF-8)")
             return None
+
+    def _root_and_relative(self) -> tuple[Path, str]:
+        """The dataset folder and the file's path in it (the reader is given both joined)."""
+        parts = Path(self.file).parts
+        if parts and not Path(self.file).is_absolute() and self.path.parts[-len(parts) :] == parts:
+            return Path(*self.path.parts[: -len(parts)]), self.file
+        return self.path.parent, self.path.name
 
     def _stream(self, composer: Any) -> Iterator[RecordRead]:
         from yaml.events import (
@@ -378,23 +441,22 @@ class FileReader(_RecordChecks):
             return
         document = composer.get_event()
         event = composer.peek_event()
-        if not (isinstance(event, MappingStartEvent) and event.tag in (None, "!", _MAP)):
+        if not (isinstance(event, MappingStartEvent) and event.tag is None):
             # Not a mapping of collections: judge the whole (small, or wrong) document at once.
             self.read(composer.compose_node(None, None), schema.DATA_FILE, "")
         else:
             composer.get_event()
+            composer.depth = 1
             first_seen: dict[str, int] = {}
             while not composer.check_event(MappingEndEvent):
                 key_node = composer.compose_node(None, None)
+                self._note_anchors(composer)
                 key = self._top_level_key(key_node, first_seen)
                 value = composer.peek_event()
-                plain_list = isinstance(value, SequenceStartEvent) and value.tag in (
-                    None,
-                    "!",
-                    _SEQ,
-                )
+                plain_list = isinstance(value, SequenceStartEvent) and value.tag is None
                 if key is not None and plain_list and value.anchor is None:
                     composer.get_event()
+                    composer.depth = 2
                     index = 0
                     while not composer.check_event(SequenceEndEvent):
                         node = composer.compose_node(None, index)
@@ -402,12 +464,13 @@ class FileReader(_RecordChecks):
                         yield self._record(key, index, node)
                         index += 1
                     composer.get_event()
+                    composer.depth = 1
                     continue
                 node = composer.compose_node(None, None)
                 self._note_anchors(composer)
-                if key is None or node.tag == _NULL:
+                if key is None or (node.tag == _NULL and not _explicit(node)):
                     continue
-                if node.tag != _SEQ or id(node) in self._seen_anchored:
+                if node.tag != _SEQ or _explicit(node) or id(node) in self._seen_anchored:
                     self.read(node, schema.DATA_FILE.fields[key].spec, key)  # says what is wrong
                     continue
                 self._seen_anchored.add(id(node))
@@ -434,6 +497,8 @@ class FileReader(_RecordChecks):
         """The collection a top-level key names, or None (with a problem) if it names none."""
         if key_node.tag == _MERGE:
             self.problem(key_node, "", "merge keys (<<) are not supported here")
+            return None
+        if self._refused_node(key_node, ""):
             return None
         if key_node.tag != _STR or isinstance(key_node.value, list):
             hint = _yaml11_hint(key_node)
@@ -501,20 +566,7 @@ class FileReader(_RecordChecks):
 
     def read(self, node: Any, spec: schema.Spec, path: str) -> Any:
         """The plain value of node if it fits spec, else _INVALID (with problems noted)."""
-        # Only an anchored node can be met twice (through an alias): track just those.
-        if self._anchored and id(node) in self._anchored:
-            if id(node) in self._seen_anchored:
-                self.problem(
-                    node,
-                    path,
-                    "YAML aliases are not supported: this repeats the value anchored here; "
-                    "write it out in full",
-                )
-                return _INVALID
-            self._seen_anchored.add(id(node))
-        tag = node.tag
-        if tag not in _SCALAR_TAGS and tag not in (_SEQ, _MAP):
-            self.problem(node, path, f"the YAML tag {_short_tag(tag)} is not allowed")
+        if self._refused_node(node, path or "(document)"):
             return _INVALID
         if isinstance(spec, schema.Record):
             return self._read_record(node, spec, path)
@@ -529,6 +581,26 @@ class FileReader(_RecordChecks):
             return self._read_day(node, path)
         return self._read_whole(node, spec, path)
 
+    def _refused_node(self, node: Any, path: str) -> bool:
+        """Whether node repeats an anchored node or bears a tag, noting the problem if so."""
+        # Only an anchored node can be met twice (through an alias): track just those.
+        if self._anchored and id(node) in self._anchored:
+            if id(node) in self._seen_anchored:
+                self.problem(
+                    node,
+                    path,
+                    "YAML aliases are not supported: this repeats the value anchored here; "
+                    "write it out in full",
+                )
+                return True
+            self._seen_anchored.add(id(node))
+        tag = _explicit(node) or node.tag
+        if _explicit(node) or (tag not in _SCALAR_TAGS and tag not in (_SEQ, _MAP)):
+            # Data never needs a tag; one written in the file changes what the value is.
+            self.problem(node, path, f"the YAML tag {_short_tag(tag)} is not allowed")
+            return True
+        return False
+
     def _read_record(self, node: Any, spec: schema.Record, path: str) -> Any:
         if node.tag != _MAP:
             self.problem(
@@ -542,6 +614,9 @@ class FileReader(_RecordChecks):
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 self.problem(key_node, path, "merge keys (<<) are not supported here")
+                broken = True
+                continue
+            if self._refused_node(key_node, path):
                 broken = True
                 continue
             if key_node.tag != _STR or isinstance(key_node.value, list):
@@ -571,16 +646,24 @@ class FileReader(_RecordChecks):
                 self.problem(key_node, where, f"unknown field {key!r}{hint} (allowed: {allowed})")
                 broken = True
                 continue
-            if value_node.tag == _NULL:
+            if value_node.tag == _NULL and not _explicit(value_node):
                 if field.required:
                     self.problem(value_node, where, "must not be empty (null)")
+                    broken = True
                 result[key] = None
                 continue
             result[key] = self.read(value_node, field.spec, where)
-        for key, field in spec.fields.items():
-            if field.required and key not in first_seen:
-                self.problem(node, f"{path}.{key}" if path else key, "missing required field")
-                broken = True
+        missing = [k for k, f in spec.fields.items() if f.required and k not in first_seen]
+        if len(missing) == 1:
+            self.problem(
+                node, f"{path}.{missing[0]}" if path else missing[0], "missing required field"
+            )
+        elif missing:  # one line, not one per field: a file of empty records would flood
+            self.problem(
+                node, path or "(document)", f"missing required fields: {', '.join(missing)}"
+            )
+        broken = broken or bool(missing)
+        for key in spec.fields:
             result.setdefault(key, None)
         if broken or any(value is _INVALID for value in result.values()):
             return _INVALID
@@ -611,6 +694,10 @@ class FileReader(_RecordChecks):
             return _INVALID
         if len(value) > MAX_TEXT:
             self.problem(node, path, f"text of {len(value):,} characters: at most {MAX_TEXT:,}")
+            return _INVALID
+        unsafe = _UNSAFE.search(value) or (spec.is_name and _INVISIBLE.search(value))
+        if unsafe:
+            self.problem(node, path, _unsafe_message(unsafe.group(), spec.is_name))
             return _INVALID
         if spec.pattern and not re.fullmatch(spec.pattern, value):
             self.problem(
@@ -650,8 +737,11 @@ class FileReader(_RecordChecks):
             self.problem(
                 node,
                 path,
-                f"write the number plainly: YAML 1.1 reads {value!r} as {_yaml11_int(value)}",
+                f"write the number plainly: YAML 1.1 reads {clip(value)!r} as {_yaml11_int(value)}",
             )
+            return _INVALID
+        if len(value) > 20:  # no field needs more, and int() refuses past 4,300 digits
+            self.problem(node, path, f"{clip(value)} is outside {spec.minimum}..{spec.maximum}")
             return _INVALID
         number = int(value)
         if (spec.minimum is not None and number < spec.minimum) or (
@@ -828,29 +918,37 @@ def _line_and_column(text: str, position: int) -> tuple[int, int]:
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
-# Each pattern starts with a literal character, so the regex engine can skip
-# ahead to it instead of trying every position of a large file.
-_DEEP_INDENT = re.compile(rf"\n[ ]{{{4 * MAX_DEPTH},}}\S")
-_DEEP_DASHES = re.compile(rf"-[ \t]+(?:-[ \t]+){{{MAX_DEPTH - 1},}}")
-_FLOW = re.compile(r"[\[\]{}]")
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+
+# C1 controls (terminal commands such as CSI, U+009B) and the bidi embeddings,
+# overrides and isolates that display text in another order than it is stored
+# (Trojan Source): refused in all text. Escaped C0 controls are rendered inert.
+_UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that make two names look the same but differ: refused in
+# names. U+200C (zero-width non-joiner) is kept: Persian spelling needs it.
+_INVISIBLE = re.compile(
+    "[\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u180f\u200b\u200d-\u200f"
+    "\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
+)
 
 
-def _nesting_problem(text: str) -> tuple[int, int, str] | None:
-    """Where a file nests deeper than MAX_DEPTH, checked before the YAML parser sees it."""
-    message = f"nested more than {MAX_DEPTH} levels deep"
-    # "\n" + text lets the indentation pattern see the first line too; a match
-    # at index i of that string is the line starting at index i of text.
-    for found in (_DEEP_INDENT.search("\n" + text), _DEEP_DASHES.search(text)):
-        if found:
-            return (*_line_and_column(text, found.start()), message)
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return None
-    depth = 0
-    for bracket in _FLOW.finditer(text):
-        depth = depth + 1 if bracket.group() in "[{" else max(0, depth - 1)
-        if depth > MAX_DEPTH:
-            return (*_line_and_column(text, bracket.start()), message)
-    return None
+def _unsafe_message(character: str, in_name: bool) -> str:
+    code = f"U+{ord(character):04X}"
+    if "\x80" <= character <= "\x9f":
+        return f"{code} (a C1 control character) is not allowed in text"
+    what = f"{code} ({unicodedata.name(character, 'unnamed').lower()})"
+    if _UNSAFE.match(character):
+        return (
+            f"{what} is not allowed in text: it makes text display in another order than it reads"
+        )
+    return (
+        f"{what} is not allowed in a name: it is invisible, so names that look alike would differ"
+    )
+
+
+def _explicit(node: Any) -> str | None:
+    """The tag written in the file for node, if any (see _composer_class)."""
+    return getattr(node, "explicit", None)
 
 
 def _id_of(node: Any) -> list[str]:
@@ -898,7 +996,9 @@ def _yaml11_hint(node: Any) -> str:
     if node.tag == _BOOL:
         return f" (YAML 1.1 reads an unquoted {node.value} as true/false: put it in quotes)"
     if node.tag == _INT and not _PLAIN_INT.fullmatch(node.value):
-        return f" (YAML 1.1 reads {node.value} as {_yaml11_int(node.value)}: put it in quotes)"
+        return (
+            f" (YAML 1.1 reads {clip(node.value)} as {_yaml11_int(node.value)}: put it in quotes)"
+        )
     if node.tag in (_INT, _FLOAT, _TIMESTAMP, _NULL):
         return " (put it in quotes)"
     return ""
@@ -907,15 +1007,21 @@ def _yaml11_hint(node: Any) -> str:
 def _yaml11_int(value: str) -> str:
     import yaml
 
+    if len(value) > 40:  # int() refuses long numbers, and 1:2:3... in base 60 takes long
+        return "a number"
     try:
         return repr(yaml.load(value, Loader=yaml.CSafeLoader))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):
         return "a number"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean ...?)' naming the closest choice, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    # Imported here: start-up time matters, and hints are needed only for broken data.
+    from rapidfuzz import fuzz, process
+
+    pool = choices if isinstance(choices, (list, tuple)) else list(choices)
+    close = process.extractOne(word, pool, scorer=fuzz.ratio, processor=None, score_cutoff=60)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -6,10 +6,17 @@ Standard library only, so it costs nothing at start-up.
 from __future__ import annotations
 
 import os
+import posixpath
+import stat
 from pathlib import Path
 
 #: Environment variable that selects a dataset folder when --data is not given.
 DATA_ENV = "MEETINGS_DATA"
+#: Largest data file read, in bytes: far above a real one (a year of 10,000
+#: meetings is about 8 MB), far below what would exhaust memory.
+MAX_DATA_FILE = 256 * 1024**2
+#: Largest article text read, in bytes.
+MAX_ARTICLE = 16 * 1024**2
 
 
 def bundled_data_dir() -> Path:
@@ -34,10 +41,16 @@ def locate_dataset(explicit: str | os.PathLike[str] | None = None) -> Path:
 def dataset_files(root: Path) -> list[Path]:
     """Every file below root (data files and the articles), in a stable order.
 
-    Hidden files and folders are left out; linked folders are not followed.
+    Hidden files and folders are left out; linked folders are not followed. A
+    folder that cannot be listed is itself in the list, so that it is reported
+    rather than skipped (see `checks`).
     """
     found: list[Path] = []
-    for folder, subfolders, files in os.walk(root, followlinks=False):
+
+    def unlisted(error: OSError) -> None:
+        found.append(Path(error.filename))
+
+    for folder, subfolders, files in os.walk(root, onerror=unlisted, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         found.extend(Path(folder, name) for name in sorted(files) if not name.startswith("."))
     return found
@@ -48,6 +61,66 @@ def is_data_file(path: Path) -> bool:
     return path.name.endswith((".yaml", ".yml"))
 
 
-def data_files(root: Path) -> list[Path]:
-    """Every *.yaml / *.yml file below root, in a stable order; linked folders are not followed."""
-    return [path for path in dataset_files(root) if is_data_file(path)]
+class Refused(Exception):
+    """A dataset file that is not read; the message says why ("is a socket, not a regular file")."""
+
+
+def is_inside(root: Path, path: Path) -> bool:
+    """Whether path, its links followed, is a regular file inside root (nothing is opened)."""
+    try:
+        _regular_inside(root, path)
+    except (Refused, OSError):
+        return False
+    return True
+
+
+def read_inside(root: Path, relative: str, limit: int) -> bytes:
+    """The bytes of the regular file at relative (a path from data) inside root.
+
+    Raises Refused for a path that is absolute, climbs out of root, holds a NUL
+    or leads out of root through a link; for anything but a regular file (a
+    FIFO, device, socket or folder), which is never opened in a way that could
+    block; and for a file over limit bytes, before reading it. Raises OSError
+    when the file cannot be read (missing, a link loop, no permission).
+    """
+    if "\0" in relative:
+        raise Refused("contains a NUL character")
+    if os.path.isabs(relative) or relative.startswith("/"):
+        raise Refused("is an absolute path: give it relative to the dataset folder")
+    if posixpath.normpath(relative).split("/")[0] == "..":
+        raise Refused("climbs out of the dataset folder")
+    real = _regular_inside(root, root / relative)
+    # Non-blocking, so that a FIFO put in its place since the check cannot hang the
+    # open; not through a link, so that a link put there cannot lead elsewhere.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(real, flags | getattr(os, "O_CLOEXEC", 0)), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        _refuse_unless_regular(info)
+        if info.st_size > limit:
+            raise Refused(f"is {info.st_size:,} bytes: at most {limit:,}")
+        return handle.read(info.st_size)
+
+
+def _regular_inside(root: Path, path: Path) -> str:
+    """path's real path if it is a regular file inside root, else Refused or OSError."""
+    real = os.path.realpath(path, strict=True)
+    folder = os.path.realpath(root)
+    if os.path.commonpath([folder, real]) != folder:
+        raise Refused("is a link that leads out of the dataset folder")
+    _refuse_unless_regular(os.stat(real))
+    return real
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _refuse_unless_regular(info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "something else")
+        raise Refused(f"is {kind}, not a regular file")

@@ -106,7 +106,10 @@ def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selectio
 def meeting_texts(db: sqlite3.Connection, selection: Selection) -> Iterator[str]:
     """The stored JSON of the selected meetings, in date order, as read."""
     where, params = selection
-    sql = f"SELECT m.record FROM meetings m WHERE {where} ORDER BY {MEETING_ORDER}"
+    sql = (
+        f"SELECT verified(m.record, m.checksum) FROM meetings m WHERE {where}"
+        f" ORDER BY {MEETING_ORDER}"
+    )
     return (text for (text,) in db.execute(sql, params))
 
 
@@ -117,7 +120,9 @@ def select_meetings(db: sqlite3.Connection, wanted: MeetingFilter) -> list[dict[
 
 def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
     """The meeting with this id; NotFound (with a suggestion) if there is none."""
-    row = db.execute("SELECT record FROM meetings WHERE id = ?", (meeting_id.strip(),)).fetchone()
+    row = db.execute(
+        "SELECT verified(record, checksum) FROM meetings WHERE id = ?", (meeting_id.strip(),)
+    ).fetchone()
     if row is None:
         ids = _column(db, "SELECT id FROM meetings")
         raise NotFound(f"no meeting with id {meeting_id!r}{_suggest(meeting_id, ids)}")
@@ -128,7 +133,7 @@ def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
 def meetings_with(db: sqlite3.Connection, person_id: str) -> list[dict[str, Any]]:
     """Every meeting the person took part in, in date order."""
     sql = (
-        "SELECT m.record FROM meetings m WHERE m.rowid IN"
+        "SELECT verified(m.record, m.checksum) FROM meetings m WHERE m.rowid IN"
         f" (SELECT meeting FROM participants WHERE person = ?) ORDER BY {MEETING_ORDER}"
     )
     return [json.loads(text) for (text,) in db.execute(sql, (person_id,))]
@@ -136,7 +141,7 @@ def meetings_with(db: sqlite3.Connection, person_id: str) -> list[dict[str, Any]
 
 def context_records(db: sqlite3.Connection, person_id: str | None = None) -> list[dict[str, Any]]:
     """Context items (those that mention or quote a person, if given): dated first, by date."""
-    sql = "SELECT record FROM context c"
+    sql = "SELECT verified(c.record, c.checksum) FROM context c"
     params: tuple[str, ...] = ()
     if person_id is not None:
         sql += (
@@ -198,7 +203,7 @@ class StoredAliases:
             from .store import decode_person
 
             (value,) = self.db.execute(
-                "SELECT value FROM people WHERE id = ?", (person_id,)
+                "SELECT verified(value, checksum) FROM people WHERE id = ?", (person_id,)
             ).fetchone()
             self._people[person_id] = decode_person(value)
         return self._people[person_id]
@@ -242,7 +247,7 @@ def people_with_counts(db: sqlite3.Connection) -> list[PersonCount]:
     from .store import decode_person
 
     rows = db.execute(
-        "SELECT p.value, count(pa.meeting), count(pa.seat) FROM people p"
+        "SELECT verified(p.value, p.checksum), count(pa.meeting), count(pa.seat) FROM people p"
         " LEFT JOIN participants pa ON pa.person = p.id"
         " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name"
     )

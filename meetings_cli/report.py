@@ -44,7 +44,8 @@ def timeline(db: sqlite3.Connection, selection: Selection) -> Iterator[TimelineY
     where, params = selection
     rows = db.execute(
         f"""
-        SELECT CAST(substr(m.start, 1, 4) AS INTEGER), m.event, e.name, e.short_name, m.record
+        SELECT CAST(substr(m.start, 1, 4) AS INTEGER), m.event, e.name, e.short_name,
+          verified(m.record, m.checksum)
         FROM meetings m LEFT JOIN events e ON e.id = m.event
         WHERE {where} ORDER BY {MEETING_ORDER}
         """,

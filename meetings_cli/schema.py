@@ -24,6 +24,8 @@ class Text:
     ref: str | None = None
     #: Remember where this value stands in its file, for checks made after parsing.
     track: bool = False
+    #: A name people look up and compare: invisible characters are refused.
+    is_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ NAME_IN_SCRIPT = Record(
     "name in script",
     {
         "script": Field(Text("Script or language, e.g. Persian, Cyrillic (Russian).")),
-        "name": Field(Text("The name as written there.", track=True)),
+        "name": Field(Text("The name as written there.", track=True, is_name=True)),
         "basis": Field(
             Text(
                 "`curator` for names the articles do not print (public record); "
@@ -182,8 +184,8 @@ PERSON = Record(
     "person",
     {
         "id": _id("person"),
-        "name": Field(Text("Canonical name in Latin script.")),
-        "short_name": Field(Text("The name used in tables, usually the surname.")),
+        "name": Field(Text("Canonical name in Latin script.", is_name=True)),
+        "short_name": Field(Text("The name used in tables, usually the surname.", is_name=True)),
         "country": Field(Text("Country the person represented.")),
         "rank": _optional_text("Military rank as stated by the sources."),
         "role": Field(Text("Office at the time, as the sources describe it.")),
@@ -200,7 +202,7 @@ PERSON = Record(
         ),
         "spellings": Field(
             ListOf(
-                Text("A spelling of the name as a source prints it.", track=True),
+                Text("A spelling of the name as a source prints it.", track=True, is_name=True),
                 min_items=1,
                 unique=True,
             )
@@ -235,8 +237,8 @@ EVENT = Record(
     "event",
     {
         "id": _id("event"),
-        "name": Field(Text("Full name of the event.")),
-        "short_name": Field(Text("Short name for tables.")),
+        "name": Field(Text("Full name of the event.", is_name=True)),
+        "short_name": Field(Text("Short name for tables.", is_name=True)),
         "year": Field(Whole("Year the event was held.", minimum=1900, maximum=2100)),
         "location": Field(Text("City.")),
         "sources": Field(_refs("sources", "Sources that mention the event.", min_items=1)),

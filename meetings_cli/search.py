@@ -194,7 +194,8 @@ def _ranked(
         f" round(({mean}) / {len(expanded)}.0, 1) AS rank FROM {table} m {joins}"
         f" WHERE {where} ORDER BY rank DESC, m.start IS NULL, m.start, m.id"
         + (" LIMIT ?" if limit else "")
-        + f") SELECT r.record, hits.rank, hits.start, hits.id, '{kind}', {texts}"
+        + ") SELECT verified(r.record, r.checksum), hits.rank, hits.start, hits.id,"
+        f" '{kind}', {texts}"
         f" FROM hits JOIN {table} r ON r.rowid = hits.rowid"
         f" JOIN {index} s ON s.rowid = hits.rowid"
         " ORDER BY hits.rank DESC, hits.start IS NULL, hits.start, hits.id"

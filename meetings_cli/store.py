@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .model import ContextItem, Dataset, DateSpan, Meeting, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 11
+FORMAT = 12
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -56,7 +56,8 @@ CREATE TABLE files (
   digest TEXT, is_data INTEGER NOT NULL, ordinal INTEGER, unreadable INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE records (
   rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
-  id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB);
+  id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB,
+  checksum INTEGER);
 CREATE INDEX records_file ON records (file);
 CREATE INDEX records_id ON records (collection, id);
 CREATE TABLE refs (record INTEGER, line INTEGER, col INTEGER, path TEXT, collection TEXT,
@@ -70,20 +71,20 @@ CREATE TABLE problems (file TEXT, line INTEGER, col INTEGER, path TEXT, message 
 CREATE INDEX problems_file ON problems (file);
 
 CREATE TABLE sources (id TEXT PRIMARY KEY, file TEXT, outlet TEXT, title TEXT, published TEXT,
-  published_basis TEXT, published_how TEXT, notes TEXT, value BLOB);
+  published_basis TEXT, published_how TEXT, notes TEXT, value BLOB, checksum INTEGER);
 CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, country TEXT, rank TEXT,
-  role TEXT, notes TEXT, value BLOB);
+  role TEXT, notes TEXT, value BLOB, checksum INTEGER);
 CREATE INDEX people_country ON people (country);
 CREATE TABLE aliases (person TEXT, text TEXT, kind TEXT, plain TEXT, phonetic TEXT);
 CREATE INDEX aliases_plain ON aliases (plain);
 CREATE INDEX aliases_phonetic ON aliases (phonetic);
 CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, year INTEGER,
-  location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, value BLOB);
+  location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, value BLOB, checksum INTEGER);
 CREATE TABLE topics (id TEXT PRIMARY KEY, description TEXT);
 CREATE TABLE meetings (
   rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file TEXT, title TEXT, start TEXT,
   end TEXT, date_precision TEXT, date_basis TEXT, date_how TEXT, location TEXT, event TEXT,
-  kind TEXT, summary TEXT, notes TEXT, disputed INTEGER, record TEXT);
+  kind TEXT, summary TEXT, notes TEXT, disputed INTEGER, record TEXT, checksum INTEGER);
 CREATE INDEX meetings_order ON meetings (start, end, id);
 CREATE INDEX meetings_file ON meetings (file);
 CREATE INDEX meetings_event ON meetings (event);
@@ -113,7 +114,8 @@ CREATE TABLE quotes (meeting INTEGER, context TEXT, position INTEGER, speaker TE
 CREATE INDEX quotes_meeting ON quotes (meeting);
 CREATE INDEX quotes_speaker ON quotes (speaker);
 CREATE TABLE context (id TEXT PRIMARY KEY, file TEXT, title TEXT, kind TEXT, start TEXT,
-  end TEXT, date_basis TEXT, date_how TEXT, location TEXT, summary TEXT, record TEXT);
+  end TEXT, date_basis TEXT, date_how TEXT, location TEXT, summary TEXT, record TEXT,
+  checksum INTEGER);
 CREATE TABLE context_people (item TEXT, person TEXT);
 CREATE INDEX context_people_person ON context_people (person);
 CREATE TABLE context_sources (item TEXT, source TEXT);
@@ -158,7 +160,9 @@ def cache_dir() -> Path:
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "meetings"
 
 
@@ -167,6 +171,71 @@ def cache_file(root: Path) -> Path:
     name = str(root.resolve()).encode("utf-8", "surrogateescape")
     # Two cheap checksums make a 64-bit name; hashlib would cost start-up time.
     return cache_dir() / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+class CacheDamaged(Exception):
+    """A stored record no longer matches its checksum (a damaged disk block, a stray write)."""
+
+
+def checksum(value: str | bytes) -> int:
+    """The checksum stored beside a record's value, verified when the value is read."""
+    return zlib.crc32(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value)
+
+
+def _checked(encoded: Any) -> tuple[bytes, int]:
+    value = marshal.dumps(encoded)
+    return value, checksum(value)
+
+
+class _Verifier:
+    """The SQL function verified(value, checksum): the value, or an error if it is damaged.
+
+    Every query reads stored records through it, so a damaged row fails loudly
+    instead of printing something the dataset does not say.
+    """
+
+    def __init__(self) -> None:
+        self.rows = 0  # verified so far: none means nothing read from the cache was shown
+        self.damaged: str | None = None
+        self.cache: Path | None = None  # the cache file in use, if any
+
+    def __call__(self, value: str | bytes | None, expected: int | None) -> str | bytes | None:
+        if value is not None and checksum(value) != expected:
+            self.damaged = "a stored record does not match its checksum"
+            raise CacheDamaged(self.damaged)
+        self.rows += 1
+        return value
+
+
+#: The verifier of this process's connections (one dataset per process).
+VERIFIER = _Verifier()
+
+
+def damage_of(error: BaseException) -> str | None:
+    """Why a database error means the cache is damaged, or None if it does not."""
+    if isinstance(error, CacheDamaged):
+        return str(error)
+    if isinstance(error, sqlite3.OperationalError) and VERIFIER.damaged:
+        return VERIFIER.damaged  # raised by verified(): SQLite re-raises it as its own error
+    if isinstance(error, sqlite3.DatabaseError) and not isinstance(
+        error, (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError)
+    ):
+        return f"the database is damaged ({error})"
+    return None
+
+
+def discard_damaged_cache() -> bool:
+    """Remove the cache file in use, so that it is compiled afresh; True if there was one."""
+    target, VERIFIER.cache = VERIFIER.cache, None
+    VERIFIER.rows, VERIFIER.damaged = 0, None
+    if target is None:
+        return False
+    with contextlib.suppress(OSError):
+        os.unlink(target)
+    return True
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -178,14 +247,23 @@ def fingerprint(root: Path) -> dict[str, tuple[int, int, int, int, bool]]:
     ctime and inode change whenever content changes, even if the modification
     time is set back afterwards; a content hash covers edits within one tick.
     """
+    import stat
+
+    from .paths import is_inside
+
     entries = {}
     for path in dataset_files(root):
         try:
             info = path.stat()
-            stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         except OSError:
-            stat = (-1, 0, 0, 0)  # a dangling or looping link: the loader says what is wrong
-        entries[path.relative_to(root).as_posix()] = (*stat, is_data_file(path))
+            status = (-1, 0, 0, 0)  # a dangling or looping link: the loader says what is wrong
+        else:
+            status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            if not stat.S_ISREG(info.st_mode) or (path.is_symlink() and not is_inside(root, path)):
+                # Never read (a FIFO, a device, a folder that cannot be listed, a link out of
+                # the dataset): times negated, so that no build takes it for a file to hash.
+                status = (0, -info.st_mtime_ns, -info.st_ctime_ns, info.st_ino)
+        entries[path.relative_to(root).as_posix()] = (*status, is_data_file(path))
     return entries
 
 
@@ -199,12 +277,14 @@ def _code_version() -> str:
     return "|".join(parts)
 
 
-def _digest(path: Path) -> str:
+def _digest(root: Path, relative: str) -> str:
     import hashlib
 
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    from .paths import MAX_DATA_FILE, Refused, read_inside
+
+    try:  # read as the loader reads: never a FIFO, a device or past the size cap
+        return hashlib.sha256(read_inside(root, relative, MAX_DATA_FILE)).hexdigest()
+    except (OSError, Refused):
         return "unreadable"
 
 
@@ -219,7 +299,7 @@ def _changed(root: Path, db: sqlite3.Connection, current: dict[str, Any]) -> set
         now = current.get(relative)
         if now is None:
             continue
-        if tuple(stat) != now[:4] or (digest is not None and _digest(root / relative) != digest):
+        if tuple(stat) != now[:4] or (digest is not None and _digest(root, relative) != digest):
             changed.add(relative)
     return changed
 
@@ -229,6 +309,7 @@ def _changed(root: Path, db: sqlite3.Connection, current: dict[str, Any]) -> set
 
 def _connect(target: Path | str) -> sqlite3.Connection:
     db = sqlite3.connect(target, timeout=30, isolation_level=None)
+    db.create_function("verified", 2, VERIFIER, deterministic=True)
     db.execute("PRAGMA journal_mode = DELETE")
     db.execute(
         "PRAGMA synchronous = OFF" if target == ":memory:" else "PRAGMA synchronous = NORMAL"
@@ -248,13 +329,22 @@ def _usable(root: Path, meta: dict[str, str]) -> bool:
 
 
 def _raise_problems(root: Path, db: sqlite3.Connection) -> None:
+    from .errors import MAX_PROBLEMS
+
+    # Only the problems that are listed are read: a dataset can have millions.
     rows = db.execute(
-        "SELECT file, line, col, path, message FROM problems ORDER BY file, line, col, rank, rowid"
+        "SELECT file, line, col, path, message FROM problems"
+        " ORDER BY file, line, col, rank, rowid LIMIT ?",
+        (MAX_PROBLEMS,),
     ).fetchall()
     if rows:
+        (total,) = db.execute("SELECT count(*) FROM problems").fetchone()
         raise DataError(
-            Problem(_shown(root, file), line, col, path, message)
-            for file, line, col, path, message in rows
+            (
+                Problem(_shown(root, file), line, col, path, message)
+                for file, line, col, path, message in rows
+            ),
+            more=total - len(rows),
         )
 
 
@@ -265,23 +355,89 @@ def _shown(root: Path, relative: str) -> str:
 
 
 def open_dataset(
-    root: Path, *, use_cache: bool = True, progress: Progress | None = None
+    root: Path,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> sqlite3.Connection:
     """The compiled database of root, brought up to date; raises DataError if it is invalid.
 
     With use_cache False the database is compiled in memory and nothing is written.
+    A cache folder that is not the user's alone is not used: warn is told why, once.
     """
     _check_folder(root)
-    if not use_cache:
+    folder = _private_cache_folder(warn) if use_cache else None
+    if folder is None:
         db = _compile_in_memory(root, fingerprint(root), progress)
         _raise_problems(root, db)
         db.execute("PRAGMA query_only = ON")
         return db
-    target = cache_file(root)
+    target = folder / cache_file(root).name
     db_file = _open_current(root, target) or _compile_cached(root, target, progress)
     _raise_problems(root, db_file)
     db_file.execute("PRAGMA query_only = ON")
+    VERIFIER.rows, VERIFIER.damaged = 0, None  # what counts is what answers the question
     return db_file
+
+
+_warned: list[str] = []  # what this process has already said about its cache folder
+
+
+def _private_cache_folder(warn: Callable[[str], None] | None) -> Path | None:
+    """The cache folder, made if missing (0700), if it is the user's alone; else None."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Judge, and then use, the folder a link leads to: a link cannot be re-aimed later.
+        real = Path(os.path.realpath(folder))
+        reason = _not_private(real)
+    except OSError as error:
+        real, reason = folder, f"it cannot be made ({error.strerror})"
+    if reason is None:
+        return real
+    message = f"warning: not using the cache folder {folder}: {reason}; running without a cache"
+    if warn is not None and message not in _warned:
+        _warned.append(message)
+        warn(message)
+    return None
+
+
+def _not_private(folder: Path) -> str | None:
+    """Why another user could plant or swap files in folder, or None if they cannot.
+
+    The folder must be the user's and writable by no one else; each folder above it
+    must belong to the user or to root and, if others may write in it, be sticky
+    (as /tmp is), so that no one else can rename it away.
+    """
+    import stat
+
+    user = os.geteuid()
+    info = os.stat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    if info.st_uid != user:
+        return f"it belongs to another user (uid {info.st_uid})"
+    if info.st_mode & 0o022:
+        return f"other users can write in it (mode {stat.S_IMODE(info.st_mode):04o})"
+    for parent in folder.parents:
+        info = os.stat(parent)
+        if info.st_uid not in (0, user):
+            return f"{parent} belongs to another user (uid {info.st_uid})"
+        if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+            return f"other users can write in {parent}"
+    return None
+
+
+def _own_file(path: Path) -> bool:
+    """True if path is a regular file (not a link) of the user's, writable by no one else."""
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
 
 
 def _check_folder(root: Path) -> None:
@@ -292,8 +448,8 @@ def _check_folder(root: Path) -> None:
 
 
 def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
-    """The database at target if it exists and matches the dataset exactly, else None."""
-    if not target.is_file():
+    """The database at target if it is the user's and matches the dataset exactly, else None."""
+    if not _own_file(target):
         return None
     try:
         db = _connect(target)
@@ -301,6 +457,7 @@ def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
         if _usable(root, meta):
             current = fingerprint(root)
             if not _changed(root, db, current):
+                VERIFIER.cache = target
                 return db
         db.close()
     except sqlite3.Error:
@@ -312,16 +469,17 @@ def _compile_cached(root: Path, target: Path, progress: Progress | None) -> sqli
     """Bring the database at target up to date (in place), or build a new one; else in memory."""
     current = fingerprint(root)
     with contextlib.suppress(sqlite3.Error, OSError):
-        if target.is_file():
+        if _own_file(target):
             db = _connect(target)
             if _usable(root, _meta(db)):
                 compile_into(root, db, current, progress)
+                VERIFIER.cache = target
                 return db
             db.close()
     import tempfile
 
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # mkstemp: an unpredictable name, created with O_EXCL, readable by the user alone.
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".tmp")
         os.close(handle)
     except OSError:
@@ -338,6 +496,7 @@ def _compile_cached(root: Path, target: Path, progress: Progress | None) -> sqli
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         return _compile_in_memory(root, current, progress)
+    VERIFIER.cache = target
     return _connect(target)
 
 
@@ -451,7 +610,7 @@ class Forgotten(NamedTuple):
 def _forget_file(db: sqlite3.Connection, relative: str) -> Forgotten:
     """Delete the records of a data file (its query rows stay until derived again)."""
     rows = db.execute(
-        "SELECT collection, value FROM records WHERE file = ?", (relative,)
+        "SELECT collection, verified(value, checksum) FROM records WHERE file = ?", (relative,)
     ).fetchall()
     db.execute(
         "DELETE FROM refs WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
@@ -530,10 +689,11 @@ def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> bool:
     numbered = list(enumerate(parsed.records, first))
     db.executemany(
         "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
-        " value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " value, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (rowid, parsed.relative, read.collection, read.position, read.id, read.line,
-             read.column, read.id_line, read.id_column, read.record)  # encoded by parse_file
+             read.column, read.id_line, read.id_column, read.record,  # encoded by parse_file
+             None if read.record is None else checksum(read.record))
             for rowid, read in numbered
         ],
     )  # fmt: skip
@@ -573,7 +733,7 @@ def _write_files(
     rows = []
     for relative, (size, mtime, ctime, inode, is_data) in current.items():
         racy = max(mtime, ctime) >= built_ns - RACY_NS
-        digest = _digest(root / relative) if racy else None
+        digest = _digest(root, relative) if racy else None
         rows.append(
             (relative, size, mtime, ctime, inode, digest, int(is_data), order.get(relative),
              unreadable.get(relative, 0) or 0)
@@ -670,7 +830,8 @@ def _underive_meeting(db: sqlite3.Connection, meeting_id: str) -> None:
 
 #: Valid records of some collections, in dataset order: files in name order, then place.
 _RECORDS_IN_ORDER = """
-SELECT r.file, r.collection, r.value FROM records r JOIN files f ON f.path = r.file
+SELECT r.file, r.collection, verified(r.value, r.checksum)
+FROM records r JOIN files f ON f.path = r.file
 WHERE r.collection IN ({collections}) AND r.value IS NOT NULL {more}
 ORDER BY f.ordinal, r.position
 """
@@ -706,18 +867,18 @@ def _insert_dimensions(db: sqlite3.Connection, dimensions: Dataset) -> None:
     from .names import person_aliases
 
     db.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (s.id, s.file, s.outlet, s.title, s.published.isoformat() if s.published else None,
-             s.published_basis, s.published_how, s.notes, marshal.dumps(_encode_source(s)))
+             s.published_basis, s.published_how, s.notes, *_checked(_encode_source(s)))
             for s in dimensions.sources
         ],
     )  # fmt: skip
     db.executemany(
-        "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (p.id, p.name, p.short_name, p.country, p.rank, p.role, p.notes,
-             marshal.dumps(_encode_person(p)))
+             *_checked(_encode_person(p)))
             for p in dimensions.people
         ],
     )  # fmt: skip
@@ -726,10 +887,10 @@ def _insert_dimensions(db: sqlite3.Connection, dimensions: Dataset) -> None:
         [tuple(alias) for person in dimensions.people for alias in person_aliases(person)],
     )
     db.executemany(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (e.id, e.name, e.short_name, e.year, e.location, e.name_basis, e.name_how, e.notes,
-             marshal.dumps(_encode_event(e)))
+             *_checked(_encode_event(e)))
             for e in dimensions.events
         ],
     )  # fmt: skip
@@ -742,8 +903,8 @@ BATCH = 4000
 #: Where prepared rows go. Tables keyed by meeting get the meeting's row number first.
 _INSERTS = {
     "meetings": "INSERT INTO meetings (rowid, id, file, title, start, end, date_precision,"
-    " date_basis, date_how, location, event, kind, summary, notes, disputed, record)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    " date_basis, date_how, location, event, kind, summary, notes, disputed, record, checksum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "meeting_days": "INSERT INTO meeting_days VALUES (?, ?)",
     "meeting_years": "INSERT INTO meeting_years VALUES (?, ?)",
     "participants": "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -754,7 +915,8 @@ _INSERTS = {
     "search": "INSERT INTO search (rowid, title, summary, quotes, topics, participants, event,"
     " location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "context": "INSERT INTO context (rowid, id, file, title, kind, start, end, date_basis,"
-    " date_how, location, summary, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    " date_how, location, summary, record, checksum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "context_search": "INSERT INTO context_search (rowid, title, summary, quotes, topics,"
     " participants, event, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "context_people": "INSERT INTO context_people VALUES (?, ?)",
@@ -860,7 +1022,7 @@ def prepare_items(
         out["meetings"].append(
             (number, meeting.id, file, meeting.title, span.start.isoformat(), span.end.isoformat(),
              span.precision, span.basis, span.how, meeting.location, meeting.event, meeting.kind,
-             meeting.summary, meeting.notes, int(meeting.disputed), record)
+             meeting.summary, meeting.notes, int(meeting.disputed), record, checksum(record))
         )  # fmt: skip
         out["meeting_days"] += [(number, d.isoformat()) for d in span.candidates]
         out["meeting_years"] += [(number, y) for y in span.years]
@@ -942,7 +1104,7 @@ def _prepare_context(
     out["context"].append(
         (number, item.id, file, item.title, item.kind, span.start.isoformat() if span else None,
          span.end.isoformat() if span else None, span.basis if span else None,
-         span.how if span else None, item.location, item.summary, record)
+         span.how if span else None, item.location, item.summary, record, checksum(record))
     )  # fmt: skip
     out["context_people"] += [(item.id, p) for p in item.people]
     out["context_sources"] += [(item.id, s) for s in item.sources]
@@ -1148,5 +1310,5 @@ def decode_person(value: bytes) -> Person:
 
 def iter_people(db: sqlite3.Connection) -> Iterator[Person]:
     """Every person, in dataset order."""
-    for (value,) in db.execute("SELECT value FROM people ORDER BY rowid"):
+    for (value,) in db.execute("SELECT verified(value, checksum) FROM people ORDER BY rowid"):
         yield decode_person(value)

@@ -130,3 +130,100 @@ def test_bad_data_case(folder: Path, tmp_path: Path) -> None:
     for database in cached if result.returncode else ():
         with contextlib.closing(sqlite3.connect(database)) as db:
             assert db.execute("SELECT count(*) FROM meetings").fetchone() == (0,)
+
+
+# Files that are not plain files inside the dataset: named pipes, devices, sockets,
+# links out of it, files too big to read; and problems at scale.
+
+
+def fifo_article(root: Path) -> None:
+    os.mkfifo(root / "sources" / "pipe.txt")
+
+
+def fifo_data_file(root: Path) -> None:
+    os.mkfifo(root / "extra.yaml")
+
+
+def dev_zero_links(root: Path) -> None:
+    (root / "zero.yaml").symlink_to("/dev/zero")
+    (root / "sources" / "zero.txt").symlink_to("/dev/zero")
+
+
+def sockets(root: Path) -> None:
+    import socket
+
+    for name in ("socket.yaml", "sources/socket.txt"):
+        with socket.socket(socket.AF_UNIX) as listener:
+            listener.bind(str(root / name))  # the socket file stays when it is closed
+
+
+def links_out(root: Path) -> None:
+    outside = root.parent / "outside.yaml"
+    outside.write_text("topics:\n  - id: from-outside\n    description: Not ours.\n")
+    (root / "outside.yaml").symlink_to(outside)
+    (root / "sources" / "passwd.txt").symlink_to("/etc/passwd")
+
+
+def links_inside(root: Path) -> None:
+    (root / "sources" / "b.txt").symlink_to("a.txt")
+    (root / "shared").mkdir()
+    (root / "events.yaml").rename(root / "shared" / "events.data")  # not *.yaml: read once
+    (root / "events.yaml").symlink_to(Path("shared", "events.data"))
+
+
+def oversized_files(root: Path) -> None:
+    from meetings_cli.paths import MAX_ARTICLE, MAX_DATA_FILE
+
+    # Sparse: the sizes cost no disk and no time to make.
+    with open(root / "sources" / "a.txt", "r+b") as article:
+        article.truncate(MAX_ARTICLE + 1)
+    with open(root / "huge.yaml", "wb") as data:
+        data.truncate(MAX_DATA_FILE + 1)
+
+
+def misspelt_people(root: Path) -> None:
+    """3,000 meetings, each naming one of 3,000 people by a misspelt id."""
+    count = 3_000
+    people = [
+        f"  - {{id: person-{i:05d}-x, name: Person {i}, short_name: P{i}, country: Iran,"
+        f" role: Minister, spellings: [Amir Hatami]}}"
+        for i in range(count)
+    ]
+    (root / "more-people.yaml").write_text("people:\n" + "\n".join(people) + "\n")
+    meetings = [
+        f"  - {{id: m-{i:05d}, title: T, date: {{day: 2018-04-03, basis: stated, how: Said.}},"
+        f" location: Moscow, kind: bilateral-talks, topics: [defence-cooperation],"
+        f" participants: [{{person: persom-{i:05d}-x, role: Minister}}], summary: S,"
+        f" sources: [src-a]}}"
+        for i in range(count)
+    ]
+    (root / "more-meetings.yaml").write_text("meetings:\n" + "\n".join(meetings) + "\n")
+
+
+def unknown_participants(root: Path) -> None:
+    """One meeting with 40,000 participants, none of them in people.yaml."""
+    participants = [f"      - {{person: nobody-{i:05d}, role: R}}" for i in range(40_000)]
+    (root / "more-meetings.yaml").write_text(
+        "meetings:\n  - id: crowd\n    title: A crowd\n"
+        "    date: {day: 2018-04-03, basis: stated, how: Said.}\n"
+        "    location: Moscow\n    kind: bilateral-talks\n    topics: [defence-cooperation]\n"
+        "    summary: S\n    sources: [src-a]\n    participants:\n" + "\n".join(participants) + "\n"
+    )
+
+
+GENERATORS.update(
+    {
+        f.__name__: f
+        for f in (
+            fifo_article,
+            fifo_data_file,
+            dev_zero_links,
+            sockets,
+            links_out,
+            links_inside,
+            oversized_files,
+            misspelt_people,
+            unknown_participants,
+        )
+    }
+)

@@ -5,6 +5,8 @@ Everything here works on JSON-shaped dicts and the standard library alone.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -141,16 +143,26 @@ def search_csv_row(record: dict[str, Any]) -> dict[str, str]:
     }
 
 
+#: A spreadsheet takes a cell that begins with one of these for a formula
+#: (CSV injection): such text gets a leading apostrophe, as OWASP recommends.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> str:
+    """Text from the data as a CSV cell: one line, inert on a terminal, never a formula."""
+    if not isinstance(value, str):  # counts, years, scores: numbers stay numbers
+        return "" if value is None else str(value)
+    text = printable(value, one_line=True)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _cells(row: dict[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in row.items():
-        if value is None:
-            out[key] = ""
-        elif isinstance(value, list):
-            out[key] = "; ".join(printable(str(v), one_line=True) for v in value)
-        else:
-            out[key] = printable(str(value), one_line=True)
-    return out
+    # A list is one cell, its items joined with "; "; an item could start a cell of
+    # its own where ";" separates cells, so each item is made inert too.
+    return {
+        key: "; ".join(map(csv_text, value)) if isinstance(value, list) else csv_text(value)
+        for key, value in row.items()
+    }
 
 
 def _plain_row(columns: Sequence[str]) -> Callable[[dict[str, Any]], dict[str, str]]:
@@ -206,11 +218,10 @@ def write_records(
 ) -> None:
     """Write records as json (an array, or one object if single), jsonl or csv."""
     if fmt == "json":
-        value: Any = records[0] if single and records else list(records)
-        out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+        write_json(out, records[0] if single and records else list(records))
     elif fmt == "jsonl":
         for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json_text(out, json.dumps(record, ensure_ascii=False)) + "\n")
     elif fmt == "csv":
         import csv
 
@@ -244,7 +255,8 @@ def write_json_texts(out: TextIO, texts: Iterable[str]) -> int:
     for text in texts:
         # Stored records are indented at the top level; inside the array they sit one
         # level in. JSON strings hold no raw newlines: every newline starts a line.
-        out.write(("[\n  " if count == 0 else ",\n  ") + text.replace("\n", "\n  "))
+        text = json_text(out, text).replace("\n", "\n  ")
+        out.write(("[\n  " if count == 0 else ",\n  ") + text)
         count += 1
     out.write("\n]\n" if count else "[]\n")
     return count
@@ -286,8 +298,44 @@ def timeline_year_text(year: TimelineYear) -> str:
 
 
 def write_json(out: TextIO, value: Any) -> None:
-    """Any JSON value, readable (non-ASCII kept as is)."""
-    out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    """Any JSON value, readable (non-ASCII kept as is where out's encoding has it)."""
+    out.write(json_text(out, json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
+
+
+# Characters JSON allows raw in a string that a terminal would obey or that no
+# encoding can write: controls (json.dumps escapes them, a damaged cache might not),
+# C1, bidi overrides, lone surrogates (undecodable file names). Not newline: outside
+# strings it is layout, and inside them json.dumps has escaped it.
+_JSON_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ASCII_UNSAFE = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F])
+# For an output that cannot write every character: all but printable ASCII and newline.
+_JSON_NOT_ASCII = re.compile("[^\n\x20-\x7e]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if code > 0xFFFF:  # a UTF-16 surrogate pair, as JSON writes it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_text(out: TextIO, text: str) -> str:
+    """JSON text as written to out: the same value, inert on a terminal, and with
+    \\u escapes for what out's encoding lacks (PYTHONIOENCODING=ascii)."""
+    unsafe = _json_unsafe(getattr(out, "encoding", None) or "utf-8")
+    if unsafe is _JSON_UNSAFE and text.isascii():
+        # The usual case, five times faster than the pattern: in ASCII only controls can be unsafe.
+        ascii_bytes = text.encode("ascii")
+        if len(ascii_bytes.translate(None, _ASCII_UNSAFE)) == len(ascii_bytes):
+            return text
+    return unsafe.sub(_json_escape, text)
+
+
+@functools.cache
+def _json_unsafe(encoding: str) -> re.Pattern[str]:
+    every_character = codecs.lookup(encoding).name.startswith(("utf-", "gb18030"))
+    return _JSON_UNSAFE if every_character else _JSON_NOT_ASCII
 
 
 def write_empty(out: TextIO, fmt: str, collection: str) -> None:

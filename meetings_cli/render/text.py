@@ -17,6 +17,22 @@ def printable(text: str, *, one_line: bool = False) -> str:
     return " ".join(text.split()) if one_line else text
 
 
+# What `escaped` shows as an escape: _UNSAFE, newline (a file name must not start a
+# forged line of its own) and lone surrogates (undecodable bytes of a file name).
+_UNSAFE_IN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escaped(text: str) -> str:
+    """One line of a message, inert on a terminal: control characters, bidi overrides and
+    undecodable bytes shown as escapes (\\x1b, \\u202e), so a file name stays recognisable."""
+    return _UNSAFE_IN_LINE.sub(_escape, text)
+
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
