@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import schema
-from .errors import Problem
+from .errors import MAX_PROBLEMS, Problem
 from .load import clip, did_you_mean, normalise_for_quote_check
 from .paths import MAX_ARTICLE, Refused, read_inside
 
@@ -108,12 +108,16 @@ def _dangling_references(
         FROM refs JOIN records r ON r.rowid = refs.record
         WHERE {condition} AND refs.collection != 'file' AND NOT EXISTS (
           SELECT 1 FROM records t WHERE t.collection = refs.collection AND t.id = refs.target)
+        ORDER BY r.file, refs.line, refs.col
         """,
         params,
     )
     known: dict[str, list[str]] = {}  # the ids of each collection, listed once
     hints: dict[tuple[str, str], str] = {}  # a misspelt id is often used many times
-    for file, line, column, path, collection, target in rows:
+    for number, (file, line, column, path, collection, target) in enumerate(rows):
+        if number >= MAX_PROBLEMS:  # past what is ever listed: counted, not worth a hint
+            yield Problem(file, line, column, path, f"no such id {target!r}")
+            continue
         if collection not in known:
             known[collection] = [
                 i

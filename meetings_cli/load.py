@@ -594,8 +594,9 @@ class FileReader(_RecordChecks):
                 )
                 return True
             self._seen_anchored.add(id(node))
-        tag = _explicit(node) or node.tag
-        if _explicit(node) or (tag not in _SCALAR_TAGS and tag not in (_SEQ, _MAP)):
+        written = getattr(node, "explicit", None)  # see _explicit
+        tag = written or node.tag
+        if written or (tag not in _SCALAR_TAGS and tag not in (_SEQ, _MAP)):
             # Data never needs a tag; one written in the file changes what the value is.
             self.problem(node, path, f"the YAML tag {_short_tag(tag)} is not allowed")
             return True

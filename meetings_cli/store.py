@@ -643,18 +643,31 @@ class ParsedFile(NamedTuple):
 
 def parse_file(root: Path, relative: str) -> ParsedFile:
     """Parse and check one data file on its own (in this process or a worker)."""
+    import gc
+
     from .load import FileReader
 
     reader = FileReader(root / relative, relative)
     records = []
     problems: list[tuple[int, Problem]] = []
-    for read in reader.records():
-        value = (
-            None if read.record is None else marshal.dumps(ENCODERS[read.collection](read.record))
-        )
-        records.append(read._replace(record=value))
-        problems.extend((0, p) for p in read.problems)
-        problems.extend((2, p) for p in read.check_problems)
+    # Parsing makes no reference cycles, but many objects that stay alive (a file's
+    # records, one large record's nodes): each collection would walk them all again,
+    # which made a record of 40,000 participants three times slower.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for read in reader.records():
+            value = (
+                None
+                if read.record is None
+                else marshal.dumps(ENCODERS[read.collection](read.record))
+            )
+            records.append(read._replace(record=value))
+            problems.extend((0, p) for p in read.problems)
+            problems.extend((2, p) for p in read.check_problems)
+    finally:
+        if collecting:
+            gc.enable()
     if reader.unreadable:  # nothing in a file that cannot be parsed is judged
         records, problems = [], []
     problems.extend((0, p) for p in reader.problems)
