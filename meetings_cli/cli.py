@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .paths import DATA_ENV, locate_dataset
@@ -27,8 +28,84 @@ if TYPE_CHECKING:
     from .render.draw import View
     from .store import Progress
 
+
+class _Meetings(TyperGroup):
+    """The command group: its global options are also accepted after any command.
+
+    `meetings list --data X` reads X as `meetings --data X list` does; given in
+    both places, the one after the command wins (as in gh and kubectl).
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        shared = [p for p in self.params if p.name in _GLOBAL_OPTIONS]
+        for command in _leaves(self):
+            command.params.extend(_after_command(p) for p in shared)
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        import shlex
+
+        from typer._click.shell_completion import add_completion_class
+        from typer._completion_classes import BashComplete, completion_init
+
+        class QuotingBash(BashComplete):
+            # Bash inserts a completion as typed text: `Sergei Shoigu` unquoted would be
+            # two arguments. (zsh and fish quote what they insert themselves.)
+            def format_completion(self, item: Any) -> str:
+                return shlex.quote(item.value) if item.type == "plain" else str(item.value)
+
+        completion_init()
+        add_completion_class(QuotingBash, "bash")
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+#: Settings fields of the global options (parameter name: field).
+_GLOBAL_OPTIONS = {"data": "data", "color": "color", "no_cache": "cache"}
+
+
+def _leaves(group: TyperGroup) -> "Iterator[Any]":
+    for command in group.commands.values():
+        if isinstance(command, TyperGroup):
+            yield from _leaves(command)
+        else:
+            yield command
+
+
+def _after_command(option: Any) -> Any:
+    """A copy of a global option for a command's own options (no default, no env var)."""
+    import copy
+
+    after = copy.copy(option)
+    after.envvar, after.expose_value, after.show_default = None, False, False
+    after.callback = _override
+    after.help = f"{option.help} Also before the command; here, it wins."
+    return after
+
+
+def _override(ctx: typer.Context, param: Any, value: Any) -> Any:
+    """Put a global option given after the command into the Settings."""
+    from typer._click.core import ParameterSource
+
+    if ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+        return value
+    field = _GLOBAL_OPTIONS[param.name]
+    if field == "color":
+        value = ColorMode(value).value
+    elif field == "cache":
+        value = not value
+    # Tab completion parses without running the group's callback: no Settings then.
+    ctx.meta[f"meetings.{field}"] = value
+    if isinstance(ctx.obj, Settings):
+        ctx.obj = ctx.obj._replace(**{field: value})
+    return value
+
+
 app = typer.Typer(
     name="meetings",
+    cls=_Meetings,
+    add_completion=False,
     help=(
         "Query the curated record of the Iranian defence minister's meetings in Moscow, "
         "2018-2020. Every fact is traceable to a source article."
@@ -74,7 +151,7 @@ def _completion_db(ctx: typer.Context) -> "sqlite3.Connection | None":
     from .errors import DataError
     from .store import open_dataset
 
-    data = ctx.find_root().params.get("data")
+    data = ctx.meta.get("meetings.data", ctx.find_root().params.get("data"))
     try:
         return open_dataset(locate_dataset(data))
     except (DataError, OSError, sqlite3.Error):
@@ -102,13 +179,53 @@ complete_topics = _complete("topics")
 complete_people = _complete(
     "people", "SELECT short_name FROM people UNION ALL SELECT name FROM people"
 )
+complete_countries = _complete("countries", "SELECT DISTINCT country FROM people ORDER BY 1")
+complete_kinds = _complete("kinds", "SELECT DISTINCT kind FROM meetings ORDER BY 1")
+
+
+class Shell(str, Enum):
+    """Shells Tab completion is written for."""
+
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+    pwsh = "pwsh"
+
+
+def _show_completion(ctx: typer.Context, shell: Shell | None) -> None:
+    if shell is None or ctx.resilient_parsing:
+        return
+    from typer._completion_shared import get_completion_script
+
+    typer.echo(
+        get_completion_script(
+            prog_name="meetings", complete_var="_MEETINGS_COMPLETE", shell=Shell(shell).value
+        )
+    )
+    raise typer.Exit()
+
+
+def _install_completion(ctx: typer.Context, shell: Shell | None) -> None:
+    if shell is None or ctx.resilient_parsing:
+        return
+    from typer._completion_shared import install
+
+    name, path = install(shell=Shell(shell).value, prog_name="meetings")
+    _note(f"meetings: {name} completion installed in {path}; it works in a new terminal")
+    raise typer.Exit()
 
 
 FormatOption = Annotated[
     Optional[OutputFormat],
-    typer.Option("--format", "-f", help="table (default), json, jsonl or csv.", show_default=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default), json, jsonl or csv (--json: short for json).",
+        show_default=False,
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 YearOption = Annotated[
     Optional[list[int]],
     typer.Option("--year", "-y", help="Only this year (repeatable).", show_default=False),
@@ -128,7 +245,11 @@ ToOption = Annotated[
 CountryOption = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--country", "-c", help="A participant from this country (repeatable).", show_default=False
+        "--country",
+        "-c",
+        help="A participant from this country (repeatable).",
+        show_default=False,
+        autocompletion=complete_countries,
     ),
 ]
 EventOption = Annotated[
@@ -144,7 +265,11 @@ EventOption = Annotated[
 KindOption = Annotated[
     Optional[list[str]],
     typer.Option(
-        "--kind", "-k", help="Of this kind, e.g. bilateral-talks (repeatable).", show_default=False
+        "--kind",
+        "-k",
+        help="Of this kind, e.g. bilateral-talks (repeatable).",
+        show_default=False,
+        autocompletion=complete_kinds,
     ),
 ]
 TopicOption = Annotated[
@@ -167,13 +292,24 @@ PersonOption = Annotated[
         autocompletion=complete_people,
     ),
 ]
+# Text, not Path: Typer would turn '' into '.', which must be refused as no file name.
 SvgOption = Annotated[
-    Optional[Path],
-    typer.Option("--svg", metavar="FILE", help="Also save the table as SVG.", show_default=False),
+    Optional[str],
+    typer.Option(
+        "--svg",
+        metavar="FILE",
+        help="Also save the table as SVG, drawn as on a terminal (not - : stdout has the table).",
+        show_default=False,
+    ),
 ]
 HtmlOption = Annotated[
-    Optional[Path],
-    typer.Option("--html", metavar="FILE", help="Also save the table as HTML.", show_default=False),
+    Optional[str],
+    typer.Option(
+        "--html",
+        metavar="FILE",
+        help="Also save the table as HTML, drawn as on a terminal (not - : stdout has the table).",
+        show_default=False,
+    ),
 ]
 
 
@@ -215,6 +351,28 @@ def main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    show_completion: Annotated[
+        Optional[Shell],
+        typer.Option(
+            "--show-completion",
+            metavar="SHELL",
+            callback=_show_completion,
+            is_eager=True,
+            help="Print Tab completion for SHELL: bash, zsh, fish, powershell or pwsh.",
+            show_default=False,
+        ),
+    ] = None,
+    install_completion: Annotated[
+        Optional[Shell],
+        typer.Option(
+            "--install-completion",
+            metavar="SHELL",
+            callback=_install_completion,
+            is_eager=True,
+            help="Install Tab completion for SHELL (bash, zsh, fish, powershell or pwsh).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Query the meetings dataset."""
     ctx.obj = Settings(data=data, color=ColorMode(color).value, cache=not no_cache)
@@ -247,13 +405,28 @@ def _db(ctx: typer.Context) -> "sqlite3.Connection":
     settings: Settings = ctx.obj
     try:
         return open_dataset(
-            locate_dataset(settings.data),
-            use_cache=settings.cache,
-            progress=_progress(),
-            warn=_note,
+            _dataset_root(settings.data), use_cache=settings.cache, progress=_progress(), warn=_note
         )
     except DataError as error:
         _print_problems(error.lines())
+
+
+def _dataset_root(chosen: str | None) -> Path:
+    """The dataset folder to read; exits 2 if it is none. Says so when ./data is another."""
+    from .paths import checkout_data, dataset_problem
+
+    root = locate_dataset(chosen)
+    why = dataset_problem(root)
+    if why is not None:
+        _fail(f"{root}: {why}")
+    if chosen in (None, "") and not os.environ.get(DATA_ENV):
+        data = checkout_data(root)
+        if data is not None:  # a curator editing ./data would otherwise see no change
+            _note(
+                f"meetings: note: reading the bundled dataset {root}, not ./data"
+                " (which differs): give --data data to read it"
+            )
+    return root
 
 
 def _progress() -> "Progress | None":
@@ -272,15 +445,45 @@ def _print_problems(lines: list[str]) -> NoReturn:
 
 
 def _format(
-    fmt: OutputFormat | None, as_json: bool, svg: Path | None = None, html: Path | None = None
+    fmt: OutputFormat | None, as_json: bool, svg: str | None = None, html: str | None = None
 ) -> OutputFormat:
     """The output format the options ask for; exits 2 if they contradict each other."""
     if as_json and fmt not in (None, OutputFormat.json):
         _fail(f"--json and --format {fmt.value if fmt else ''} disagree: give one of them")
     output = OutputFormat.json if as_json else fmt or OutputFormat.table
-    if (svg or html) and output is not OutputFormat.table:
+    if (svg is not None or html is not None) and output is not OutputFormat.table:
         _fail("--svg and --html save table output: leave out --format/--json")
+    _check_writable(svg, "--svg")
+    _check_writable(html, "--html")
     return output
+
+
+def _check_writable(name: str | None, option: str) -> None:
+    """Exit 2 unless a file can be written at name: checked before anything is printed."""
+    if name is None:
+        return
+    if name in ("", "-"):
+        # Standard output has the table: the picture needs a file of its own.
+        _fail(f"{option} needs a file name, not {name!r}")
+    if os.path.isdir(name):
+        _fail(f"cannot write {name}: it is a folder")
+    try:
+        # Create it to learn whether it can be (permissions, name length, missing folder).
+        handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        handle = None
+    except OSError as error:
+        if error.errno == errno.ENOENT:
+            _fail(f"cannot write {name}: no such folder {os.path.dirname(name)}")
+        _fail(f"cannot write {name}: {error.strerror}")
+    if handle is not None:
+        os.close(handle)
+        os.unlink(name)
+        return
+    try:  # an existing file is replaced: it must be writable
+        os.close(os.open(name, os.O_WRONLY))
+    except OSError as error:
+        _fail(f"cannot write {name}: {error.strerror}")
 
 
 def _emit(
@@ -291,8 +494,8 @@ def _emit(
     records: Callable[[], Sequence[dict[str, Any]]],
     collection: str,
     title: str,
-    svg: Path | None = None,
-    html: Path | None = None,
+    svg: str | None = None,
+    html: str | None = None,
     single: bool = False,
 ) -> None:
     """Draw the view (a table), or write the records as json, jsonl or csv."""
@@ -535,27 +738,26 @@ def who(
 
     `meetings who -` resolves the names on standard input, one per line, and
     prints one line per name in input order: tab-separated query, status, id
-    and name, or with --json one `who --json` object per line (JSON Lines).
-    It exits 1 if any line did not resolve.
+    and name, or with --json or --format jsonl one `who --json` object per line
+    (JSON Lines). It exits 1 if any line did not resolve.
+
+    --format csv prints one row per meeting of the person found: the query,
+    the person's id and name, then the columns of `list --format csv`.
     """
     from .match import describe_failure
     from .query import person_index
 
     output = _format(fmt, as_json, svg, html)
-    if output not in (OutputFormat.table, OutputFormat.json):
-        _fail("who prints a table or --json (use `meetings list --person` for jsonl or csv)")
     db = _db(ctx)
     index = person_index(db)
     if name == ["-"]:
-        if svg or html:
+        if svg is not None or html is not None:
             _fail("--svg and --html save one person's view: leave them out with `who -`")
         resolved = _who_batch(db, index, output, explain)
         raise typer.Exit(EXIT_OK if resolved else EXIT_NOTHING)
     resolution, report = _who_report(db, index, " ".join(name), explain)
-    if output is OutputFormat.json:
-        from .render.formats import write_json
-
-        write_json(sys.stdout, report)
+    if output is not OutputFormat.table:
+        _write_who(output, [report])
     elif report["person"]:
         from .render import views
 
@@ -600,6 +802,17 @@ def _who_report(
     )
 
 
+def _write_who(output: OutputFormat, reports: list[dict[str, Any]]) -> None:
+    """`who` reports as json (one object), jsonl, or csv (a row per meeting)."""
+    from .render.formats import who_csv_rows, write_collection
+
+    if output is OutputFormat.csv:
+        rows = [row for report in reports for row in who_csv_rows(report)]
+        write_collection(sys.stdout, "csv", rows, "who")
+    else:
+        write_collection(sys.stdout, output.value, reports, "who", single=True)
+
+
 def _who_batch(
     db: "sqlite3.Connection", index: "StoredAliases", output: OutputFormat, explain: bool
 ) -> bool:
@@ -616,7 +829,9 @@ def _who_batch(
 
     try:
         lines = sys.stdin.readlines()
-    except UnicodeDecodeError:
+        # In the C locale Python keeps undecodable bytes as lone surrogates instead.
+        "".join(lines).encode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
         _fail(
             f"cannot read names from standard input: it is not {sys.stdin.encoding} text "
             "(the locale or PYTHONIOENCODING says which encoding to expect)"
@@ -624,16 +839,21 @@ def _who_batch(
     except OSError as error:
         _fail(f"cannot read names from standard input: {error}")
     every_one = True
+    csv_reports = []
     for line in lines:
         _, report = _who_report(db, index, line.rstrip("\r\n"), explain, meetings_of)
         person = report["person"]
         every_one = every_one and person is not None
-        if output is OutputFormat.json:
+        if output is OutputFormat.csv:
+            csv_reports.append(report)
+        elif output is not OutputFormat.table:  # json in a batch is JSON Lines
             write_records(sys.stdout, "jsonl", [report])
         else:
             cells = (report["query"], report["match"]["status"])
             cells += (person["id"], person["name"]) if person else ("", "")
             sys.stdout.write("\t".join(printable(c, one_line=True) for c in cells) + "\n")
+    if output is OutputFormat.csv:
+        _write_who(output, csv_reports)
     return every_one
 
 
@@ -694,7 +914,7 @@ def search(
     Every word must be found; each may be misspelt a little ("terorism") and
     names may be in any spelling. Takes the same filters as `list`.
     """
-    from .query import MeetingFilter
+    from .query import MeetingFilter, QueryError
     from .render import records, views
     from .search import search_meetings
 
@@ -704,7 +924,10 @@ def search(
     selection = _selection(db, wanted, output, "search")
     # Filters select meetings: context items are searched only when none is given.
     unfiltered = wanted == MeetingFilter()
-    hits = search_meetings(db, " ".join(text), selection, limit or None, context=unfiltered)
+    try:
+        hits = search_meetings(db, " ".join(text), selection, limit or None, context=unfiltered)
+    except QueryError as error:  # a query of common words only
+        _fail(str(error))
     if not hits:
         _print_empty(output, "search")
         _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)
@@ -815,15 +1038,22 @@ def graph(
     Takes the filters of `list`. Edges through a participant only some sources
     name are marked disputed (dashed in dot and mermaid).
     """
+    from .query import NotFound, QueryError, meeting_selection
     from .render import formats
     from .report import meeting_graph
 
     output = GraphFormat.json if as_json else fmt
     wanted = _filters(year, from_, to, country, event, kind, topic, person)
     db = _db(ctx)
-    selection = _selection(db, wanted, OutputFormat.table, "meetings")
-    graph_rec = meeting_graph(db, selection)
+    try:
+        graph_rec = meeting_graph(db, meeting_selection(db, wanted))
+    except QueryError as error:
+        _fail(str(error))
+    except NotFound as error:
+        formats.write_empty(sys.stdout, output.value, "graph")
+        _fail(str(error), EXIT_NOTHING)
     if not graph_rec["nodes"]:
+        formats.write_empty(sys.stdout, output.value, "graph")
         _fail("no meetings match", EXIT_NOTHING)
     if output is GraphFormat.json:
         formats.write_json(sys.stdout, graph_rec)
@@ -1000,7 +1230,7 @@ def validate(
     from .store import open_dataset
 
     settings: Settings = ctx.obj
-    root = locate_dataset(path or settings.data)
+    root = _dataset_root(path or settings.data)
     try:
         db = open_dataset(root, use_cache=settings.cache, progress=_progress(), warn=_note)
     except DataError as error:
@@ -1062,6 +1292,45 @@ def schema() -> None:
     from .schema import json_schema
 
     write_json(sys.stdout, json_schema())
+
+
+# --------------------------------------------------------------------------- cache
+
+cache_app = typer.Typer(
+    help="Where compiled datasets are kept, and removing them.", no_args_is_help=True
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("path")
+def cache_path(ctx: typer.Context) -> None:
+    """Print the cache folder, and the cache file of the dataset in use (if it has one)."""
+    from .store import cache_dir, cache_file
+
+    typer.echo(escaped_path(cache_dir()))
+    settings: Settings = ctx.obj
+    target = cache_file(locate_dataset(settings.data))
+    if target.is_file():
+        typer.echo(escaped_path(target))
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove this user's cache files; each dataset is compiled again when next read."""
+    from .store import clear_cache
+
+    cleared = clear_cache(warn=_note)
+    if cleared is None:
+        _fail("the cache folder is not cleared: it is not this user's alone")
+    folder, removed = cleared
+    _note(f"meetings: removed {removed} cache file{'s' * (removed != 1)} from {folder}")
+
+
+def escaped_path(path: Path) -> str:
+    """A path as printed on standard output: control and bidi characters escaped."""
+    from .render.text import escaped
+
+    return escaped(str(path))
 
 
 # --------------------------------------------------------------------------- entry point

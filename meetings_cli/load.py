@@ -925,10 +925,12 @@ _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 # overrides and isolates that display text in another order than it is stored
 # (Trojan Source): refused in all text. Escaped C0 controls are rendered inert.
 _UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
-# Invisible characters that make two names look the same but differ: refused in
-# names. U+200C (zero-width non-joiner) is kept: Persian spelling needs it.
+# Control and invisible characters that make two names look the same but differ,
+# or break a name's line: refused in names. U+200C (zero-width non-joiner) is kept:
+# Persian spelling needs it.
 _INVISIBLE = re.compile(
-    "[\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u180f\u200b\u200d-\u200f"
+    "[\x00-\x1f\x7f\u2028\u2029"
+    "\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u180f\u200b\u200d-\u200f"
     "\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
 )
 
@@ -937,6 +939,8 @@ def _unsafe_message(character: str, in_name: bool) -> str:
     code = f"U+{ord(character):04X}"
     if "\x80" <= character <= "\x9f":
         return f"{code} (a C1 control character) is not allowed in text"
+    if character < " " or character == "\x7f":  # written as a YAML escape (\e, \a, \n)
+        return f"{code} (a control character) is not allowed in a name: names are one line"
     what = f"{code} ({unicodedata.name(character, 'unnamed').lower()})"
     if _UNSAFE.match(character):
         return (

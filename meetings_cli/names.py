@@ -104,6 +104,16 @@ def fold(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
+def compact_key(text: str) -> str:
+    """An id or label with case, accents, script and punctuation folded away.
+
+    "Army 2020", "army2020" and "ARMY-2020" share a key; Cyrillic is transliterated
+    (Россия is "rossiya"), so another script's spelling is at least a near miss.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_SCRIPT)
+    return fold(text.translate(_TRANSLITERATE)).replace(" ", "")
+
+
 def plain_key(text: str) -> str:
     """The plain matching key of a name (see the module docstring)."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_SCRIPT)

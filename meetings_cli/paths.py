@@ -35,15 +35,26 @@ def locate_dataset(explicit: str | os.PathLike[str] | None = None) -> Path:
     if chosen is None:
         return bundled_data_dir()
     path = Path(chosen)
-    return path.parent if path.is_file() else path
+    try:
+        return path.parent if path.is_file() else path
+    except OSError:  # a name too long, say: dataset_problem says what is wrong with it
+        return path
+
+
+#: A sub-folder holding one of these is a project or a Python environment of its own,
+#: never part of a dataset.
+NOT_DATA_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "pyvenv.cfg")
+#: Sub-folders of these names hold tests, tooling or caches, never data.
+NOT_DATA_NAMES = frozenset(("tests", "test", "node_modules", "__pycache__"))
 
 
 def dataset_files(root: Path) -> list[Path]:
-    """Every file below root (data files and the articles), in a stable order.
+    """Every file of the dataset in root (data files and the articles), in a stable order.
 
-    Hidden files and folders are left out; linked folders are not followed. A
-    folder that cannot be listed is itself in the list, so that it is reported
-    rather than skipped (see `checks`).
+    The dataset is root and its sub-folders, except hidden ones, those named in
+    NOT_DATA_NAMES and those holding a NOT_DATA_MARKERS file; linked folders are
+    not followed. A folder that cannot be listed is itself in the list, so that
+    it is reported rather than skipped (see `checks`).
     """
     found: list[Path] = []
 
@@ -51,9 +62,74 @@ def dataset_files(root: Path) -> list[Path]:
         found.append(Path(error.filename))
 
     for folder, subfolders, files in os.walk(root, onerror=unlisted, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = sorted(d for d in subfolders if _part_of_dataset(Path(folder, d)))
         found.extend(Path(folder, name) for name in sorted(files) if not name.startswith("."))
     return found
+
+
+def _part_of_dataset(folder: Path) -> bool:
+    name = folder.name
+    return not (name.startswith(".") or name in NOT_DATA_NAMES or _is_project(folder))
+
+
+def _is_project(folder: Path) -> bool:
+    return any(os.path.lexists(folder / marker) for marker in NOT_DATA_MARKERS)
+
+
+def dataset_problem(root: Path) -> str | None:
+    """Why root cannot be read as a dataset folder, or None.
+
+    A folder with no data file of its own (or a project folder, with a
+    pyproject.toml) whose data/ holds data files gets "did you mean root/data?".
+    """
+    try:
+        os.fsencode(os.path.abspath(root)).decode("utf-8")
+        if not root.exists():
+            return "no such dataset folder"
+        if not root.is_dir():
+            return "not a folder"
+    except FileNotFoundError:  # abspath of a relative path needs the working folder
+        return "the current folder no longer exists: give the dataset folder's full path"
+    except UnicodeDecodeError:
+        return "the folder's name is not valid UTF-8: rename it"
+    except OSError as error:
+        return f"cannot be read: {error.strerror}"
+    data = root / "data"
+    if _holds_data(data) and (_is_project(root) or not _holds_data(root)):
+        return f"not a dataset folder (did you mean {data}?)"
+    return None
+
+
+def _holds_data(folder: Path) -> bool:
+    """Whether folder itself (not its sub-folders) holds a data file."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(is_data_file(Path(e.name)) and not e.name.startswith(".") for e in entries)
+    except OSError:
+        return False
+
+
+def checkout_data(root: Path) -> Path | None:
+    """./data, if the working folder is a checkout whose data/ is not the same as root.
+
+    Same means the same folder or the same data files, byte for byte: a curator
+    editing ./data must know when the tool reads another copy (an installed one).
+    """
+    import filecmp
+
+    try:
+        data = Path.cwd() / "data"
+        if not _holds_data(data) or os.path.samefile(data, root):
+            return None
+        ours = [p.relative_to(data) for p in dataset_files(data)]
+        theirs = [p.relative_to(root) for p in dataset_files(root)]
+        if ours == theirs and all(
+            filecmp.cmp(data / p, root / p, shallow=False) for p in ours if is_data_file(p)
+        ):
+            return None
+    except OSError:
+        return None
+    return data
 
 
 def is_data_file(path: Path) -> bool:

@@ -9,11 +9,20 @@ documented contract), in date order: earliest possible day, then latest, then id
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
 from .model import MEETING_KINDS, Person
+
+#: Short names of meeting kinds, for narrow table columns; --kind accepts them too.
+KIND_LABELS = {
+    "bilateral-talks": "talks",
+    "multilateral-talks": "multilateral",
+    "conference-address": "address",
+    "press-remarks": "remarks",
+    "visit": "visit",
+}
 
 #: The order of meetings everywhere.
 MEETING_ORDER = "m.start, m.end, m.id"
@@ -78,21 +87,19 @@ def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selectio
     if wanted.events:
         among("m.event IN (?)", (resolve_event(db, e) for e in wanted.events))
     if wanted.kinds:
-        among(
-            "m.kind IN (?)",
-            (_pick("kind", k.replace(" ", "-"), MEETING_KINDS) for k in wanted.kinds),
-        )
+        kinds = {kind: (kind, KIND_LABELS.get(kind, kind)) for kind in MEETING_KINDS}
+        among("m.kind IN (?)", (_pick("kind", k, kinds) for k in wanted.kinds))
     if wanted.topics:
         topics = _column(db, "SELECT id FROM topics ORDER BY rowid")
         among(
             "m.rowid IN (SELECT meeting FROM meeting_topics WHERE topic IN (?))",
-            (_pick("topic", t, topics) for t in wanted.topics),
+            (_pick("topic", t, dict.fromkeys(topics, ())) for t in wanted.topics),
         )
     if wanted.countries:
         countries = _column(db, "SELECT DISTINCT country FROM people ORDER BY country")
         among(
             "m.rowid IN (SELECT meeting FROM participants WHERE country IN (?))",
-            (_pick("country", c, countries) for c in wanted.countries),
+            (_pick("country", c, dict.fromkeys(countries, ())) for c in wanted.countries),
         )
     if wanted.people:
         index = person_index(db)
@@ -119,12 +126,15 @@ def select_meetings(db: sqlite3.Connection, wanted: MeetingFilter) -> list[dict[
 
 
 def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
-    """The meeting with this id; NotFound (with a suggestion) if there is none."""
-    row = db.execute(
-        "SELECT verified(record, checksum) FROM meetings WHERE id = ?", (meeting_id.strip(),)
-    ).fetchone()
+    """The meeting with this id, in any case; NotFound (with suggestions) if there is none."""
+    from .names import fold
+
+    sql = "SELECT verified(record, checksum) FROM meetings WHERE id = ?"
+    row = db.execute(sql, (meeting_id.strip(),)).fetchone()
+    if row is None:  # ids are lower-case words joined by hyphens: MCIS2018 RUSSIA is one
+        row = db.execute(sql, ("-".join(fold(meeting_id).split()),)).fetchone()
     if row is None:
-        ids = _column(db, "SELECT id FROM meetings")
+        ids = _column(db, "SELECT id FROM meetings ORDER BY rowid")
         raise NotFound(f"no meeting with id {meeting_id!r}{_suggest(meeting_id, ids)}")
     record: dict[str, Any] = json.loads(row[0])
     return record
@@ -154,16 +164,10 @@ def context_records(db: sqlite3.Connection, person_id: str | None = None) -> lis
 
 
 def resolve_event(db: sqlite3.Connection, text: str) -> str:
-    """The id of the event named by id, short name or full name (ignoring case)."""
-    from .names import fold
-
-    wanted = fold(text)
+    """The id of the event named by id, short name or full name (ignoring case and hyphens)."""
     rows = db.execute("SELECT id, short_name, name FROM events ORDER BY year, id").fetchall()
-    for event_id, short_name, name in rows:
-        if wanted in (fold(event_id), fold(short_name), fold(name)):
-            return str(event_id)
-    ids = [row[0] for row in rows]
-    raise QueryError(f"no event {text!r}{_suggest(text, ids)}; events: {', '.join(ids)}")
+    names = {str(event_id): (event_id, short, name) for event_id, short, name in rows}
+    return _pick("event", text, names, listing="events")
 
 
 #: The columns of an Alias, in its order.
@@ -266,19 +270,59 @@ def _column(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> lis
     return [row[0] for row in db.execute(sql, tuple(params))]
 
 
-def _pick(what: str, text: str, choices: Sequence[str]) -> str:
-    from .names import fold
+def _pick(
+    what: str, text: str, names: Mapping[str, Sequence[str]], listing: str | None = None
+) -> str:
+    """The value (a key of names) that text names: the value itself or one of its names.
 
-    for choice in choices:
-        if fold(choice) == fold(text):
+    Case, accents, punctuation and script are folded (names.compact_key); QueryError
+    with every close candidate and the full list otherwise.
+    """
+    from .names import compact_key
+
+    wanted = compact_key(text)
+    for choice, other_names in names.items():
+        if wanted in (compact_key(name) for name in (choice, *other_names)):
             return choice
-    raise QueryError(
-        f"no {what} {text!r}{_suggest(text, choices)}; {what} values: {', '.join(choices)}"
-    )
+    listed = f"{listing}: " if listing else f"{what} values: "
+    raise QueryError(f"no {what} {text!r}{_suggest(text, names)}; {listed}{', '.join(names)}")
 
 
-def _suggest(text: str, choices: Iterable[str]) -> str:
+#: At most this many suggestions are named.
+SUGGESTIONS = 8
+
+
+def _suggest(text: str, choices: Iterable[str] | Mapping[str, Sequence[str]]) -> str:
+    """ " (did you mean 'a' or 'b'?)": every choice text begins, else the closest few.
+
+    Choices (with other names, if a dict) are compared by names.compact_key, so
+    "mcis" suggests both MCIS events and Россия suggests Russia.
+    """
     import difflib
 
-    close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    from .names import compact_key
+
+    names = choices if isinstance(choices, Mapping) else dict.fromkeys(choices, ())
+    wanted = compact_key(text)
+    if not wanted:
+        return ""
+    keys = {choice: {compact_key(n) for n in (choice, *others)} for choice, others in names.items()}
+    close = [choice for choice, found in keys.items() if any(k.startswith(wanted) for k in found)]
+    if not close:
+        matcher = difflib.SequenceMatcher(b=wanted)
+        scores: dict[str, float] = {}
+        for choice, found in keys.items():
+            for key in found:
+                matcher.set_seq1(key)
+                if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                    scores[choice] = max(scores.get(choice, 0.0), matcher.ratio())
+        best = max(scores.values(), default=0.0)
+        # Within a whisker of the best: the candidates a reader could not tell apart.
+        close = [c for c, score in scores.items() if score >= 0.6 and best - score < 0.05]
+    if not close:
+        return ""
+    shown = [repr(choice) for choice in close[:SUGGESTIONS]]
+    if len(close) > SUGGESTIONS:
+        shown.append(f"{len(close) - SUGGESTIONS} more")
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+    return f" (did you mean {listed}?)"

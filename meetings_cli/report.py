@@ -90,17 +90,12 @@ def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any
     for first, second, meeting, disputed, years in rows:
         low, high = sorted((first, second))
         pairs.setdefault((low, high), []).append((meeting, bool(disputed), years))
-    edges = [
-        {
-            "source": a,
-            "target": b,
-            "weight": len(shared),
-            "years": sorted({int(y) for _, _, years in shared for y in years.split(",")}),
-            "meetings": [m for m, _, _ in shared],
-            "disputed": any(d for _, d, _ in shared),
-        }
-        for (a, b), shared in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
+    # Laid out from the most connected person: nodes by meetings in the graph, each
+    # edge from its better-connected end (layout tools place sources first).
+    degree: dict[str, int] = {}
+    for (a, b), shared in pairs.items():
+        degree[a] = degree.get(a, 0) + len(shared)
+        degree[b] = degree.get(b, 0) + len(shared)
     nodes = db.execute(
         f"""
         SELECT p.id, p.name, p.country, (SELECT count(*) FROM participants WHERE person = p.id)
@@ -108,9 +103,28 @@ def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any
         ORDER BY p.rowid
         """,
         params,
-    )
+    ).fetchall()
+    rank = {row[0]: n for n, row in enumerate(sorted(nodes, key=lambda r: -degree.get(r[0], 0)))}
+    edges = []
+    for pair, shared in sorted(
+        pairs.items(), key=lambda kv: (-len(kv[1]), sorted(rank[p] for p in kv[0]))
+    ):
+        source, target = sorted(pair, key=rank.__getitem__)
+        edges.append(
+            {
+                "source": source,
+                "target": target,
+                "weight": len(shared),
+                "years": sorted({int(y) for _, _, years in shared for y in years.split(",")}),
+                "meetings": [m for m, _, _ in shared],
+                "disputed": any(d for _, d, _ in shared),
+            }
+        )
     return {
-        "nodes": [{"id": i, "name": n, "country": c, "meetings": k} for i, n, c, k in nodes],
+        "nodes": [
+            {"id": i, "name": n, "country": c, "meetings": k}
+            for i, n, c, k in sorted(nodes, key=lambda r: rank[r[0]])
+        ],
         "edges": edges,
     }
 

@@ -18,7 +18,7 @@ import sqlite3
 from typing import Any, NamedTuple
 
 from .names import fold, phonetic_key, plain_key
-from .query import Selection
+from .query import QueryError, Selection
 
 #: Words too common to search for on their own.
 STOPWORDS = frozenset("a an and the of in on at to for with by from or is was".split())
@@ -61,10 +61,20 @@ class SearchHit(NamedTuple):
 
 
 def query_terms(text: str) -> list[str]:
-    """The words of a query that are searched for (folded, without stopwords)."""
-    words = [w for w in _WORD.findall(fold(text))]
+    """The words of a query that are searched for (folded, without stopwords).
+
+    Raises QueryError (a usage error) for a query with nothing to search for.
+    """
+    words = _WORD.findall(fold(text))
     kept = [w for w in words if w not in STOPWORDS]
-    return kept or words
+    if not words:
+        raise QueryError(f"nothing to search for in {text!r}: give a word")
+    if not kept:
+        raise QueryError(
+            f"{text!r} has only common words ({', '.join(dict.fromkeys(words))}),"
+            " which are not searched for: add a name, place or topic"
+        )
+    return kept
 
 
 def word_score(term: str, word: str, names: bool) -> float:
@@ -140,10 +150,9 @@ def search_meetings(
     """The meetings (among those selected) that hold every query word, best first.
 
     With context, context items are searched too and ranked among the meetings.
+    Raises QueryError for a query of only common words (see query_terms).
     """
     terms = query_terms(text)
-    if not terms:
-        return []
     expanded = [expand(vocabulary(db), term) for term in terms]
     if not all(expanded):
         return []

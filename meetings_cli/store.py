@@ -173,7 +173,130 @@ def cache_file(root: Path) -> Path:
     return cache_dir() / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
 
 
+#: A cache file unused for this long is removed when another one is written.
+UNUSED_DAYS = 90
+_DAY = 86_400.0
+
+
+def cache_files(folder: Path) -> list[Path]:
+    """The cache files in folder that this program made for this user (named as cache_file)."""
+    import re
+
+    ours = re.compile(r"[0-9a-f]{16}\.sqlite3")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [folder / n for n in names if ours.fullmatch(n) and _own_file(folder / n)]
+
+
+def prune_cache(folder: Path, keep: Path | None = None) -> int:
+    """Remove the cache files of dataset folders gone, or unused for UNUSED_DAYS; how many.
+
+    Run when a new cache file is written, not on every command: it opens each file.
+    """
+    removed = 0
+    now = time.time()
+    for path in cache_files(folder):
+        if path == keep:
+            continue
+        try:
+            unused = now - os.lstat(path).st_mtime > UNUSED_DAYS * _DAY
+            # A file that cannot be read now (being written) is left alone.
+            root = None if unused else _root_of(path)
+            if unused or (root is not None and not os.path.isdir(root)):
+                _remove(path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _root_of(path: Path) -> str | None:
+    """The dataset folder a cache file was built for; None if it cannot be read."""
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def clear_cache(warn: Callable[[str], None] | None = None) -> tuple[Path, int] | None:
+    """Remove every cache file of this user's: (folder, how many), or None if it is not theirs."""
+    folder = _private_cache_folder(warn)
+    if folder is None:
+        return None
+    removed = 0
+    for path in cache_files(folder):
+        with contextlib.suppress(OSError):
+            _remove(path)
+            removed += 1
+    return folder, removed
+
+
+def _remove(database: Path) -> None:
+    """Remove a cache file and its checksum."""
+    os.unlink(database)
+    with contextlib.suppress(OSError):
+        os.unlink(seal_file(database))
+
+
+def _mark_used(target: Path) -> None:
+    """Touch a cache file at most once a day, so that pruning sees it is in use."""
+    with contextlib.suppress(OSError):
+        if time.time() - os.lstat(target).st_mtime > _DAY:
+            os.utime(target)
+
+
 # --------------------------------------------------------------------------- integrity
+
+
+def seal_file(target: Path) -> Path:
+    """Where the checksum of the whole database file at target is kept."""
+    return target.with_name(target.name + ".crc32")
+
+
+def _file_sum(path: Path) -> str:
+    crc = size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+    return f"{crc:08x} {size}"
+
+
+def _seal(target: Path) -> None:
+    """Record the checksum of the database file as it is now (after a write)."""
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".seal-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(_file_sum(target))
+        os.replace(temporary, seal_file(target))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _sealed(target: Path) -> bool:
+    """Whether target is the user's and still has the checksum recorded when it was written.
+
+    Read on every use: a damaged disk block anywhere (an index, the search index,
+    a record) means a new compile, never a wrong answer.
+    """
+    seal = seal_file(target)
+    if not _own_file(target) or not _own_file(seal):
+        return False
+    try:
+        return seal.read_text(encoding="ascii") == _file_sum(target)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 class CacheDamaged(Exception):
@@ -203,7 +326,11 @@ class _Verifier:
         self.cache: Path | None = None  # the cache file in use, if any
 
     def __call__(self, value: str | bytes | None, expected: int | None) -> str | bytes | None:
-        if value is not None and checksum(value) != expected:
+        try:
+            sound = value is None or checksum(value) == expected
+        except (TypeError, UnicodeError):  # not even text or bytes any more
+            sound = False
+        if not sound:
             self.damaged = "a stored record does not match its checksum"
             raise CacheDamaged(self.damaged)
         self.rows += 1
@@ -220,6 +347,8 @@ def damage_of(error: BaseException) -> str | None:
         return str(error)
     if isinstance(error, sqlite3.OperationalError) and VERIFIER.damaged:
         return VERIFIER.damaged  # raised by verified(): SQLite re-raises it as its own error
+    if isinstance(error, sqlite3.OperationalError) and "decode to UTF-8" in str(error):
+        return "a stored text is not UTF-8 any more"
     if isinstance(error, sqlite3.DatabaseError) and not isinstance(
         error, (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError)
     ):
@@ -234,7 +363,7 @@ def discard_damaged_cache() -> bool:
     if target is None:
         return False
     with contextlib.suppress(OSError):
-        os.unlink(target)
+        _remove(target)
     return True
 
 
@@ -252,7 +381,11 @@ def fingerprint(root: Path) -> dict[str, tuple[int, int, int, int, bool]]:
     from .paths import is_inside
 
     entries = {}
+    badly_named = []
     for path in dataset_files(root):
+        if not _utf8(str(path)):  # the database, the messages and JSON all hold text
+            badly_named.append(path)
+            continue
         try:
             info = path.stat()
         except OSError:
@@ -264,7 +397,18 @@ def fingerprint(root: Path) -> dict[str, tuple[int, int, int, int, bool]]:
                 # the dataset): times negated, so that no build takes it for a file to hash.
                 status = (0, -info.st_mtime_ns, -info.st_ctime_ns, info.st_ino)
         entries[path.relative_to(root).as_posix()] = (*status, is_data_file(path))
+    if badly_named:
+        message = "the file name is not valid UTF-8: rename the file"
+        raise DataError(Problem(str(path), 0, 0, "", message) for path in badly_named)
     return entries
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
 
 
 def _code_version() -> str:
@@ -374,7 +518,11 @@ def open_dataset(
         db.execute("PRAGMA query_only = ON")
         return db
     target = folder / cache_file(root).name
-    db_file = _open_current(root, target) or _compile_cached(root, target, progress)
+    sound = _sealed(target)
+    if not sound and _own_file(seal_file(target)) and warn is not None:
+        warn(f"warning: the cache file {target} is damaged (its checksum changed); compiling again")
+    current = sound and _open_current(root, target)
+    db_file = current or _compile_cached(root, target, progress, in_place=sound)
     _raise_problems(root, db_file)
     db_file.execute("PRAGMA query_only = ON")
     VERIFIER.rows, VERIFIER.damaged = 0, None  # what counts is what answers the question
@@ -441,16 +589,15 @@ def _own_file(path: Path) -> bool:
 
 
 def _check_folder(root: Path) -> None:
-    if not root.exists():
-        raise DataError([Problem(str(root), 0, 0, "", "no such dataset folder")])
-    if not root.is_dir():
-        raise DataError([Problem(str(root), 0, 0, "", "not a folder")])
+    from .paths import dataset_problem
+
+    why = dataset_problem(root)
+    if why is not None:
+        raise DataError([Problem(str(root), 0, 0, "", why)])
 
 
 def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
-    """The database at target if it is the user's and matches the dataset exactly, else None."""
-    if not _own_file(target):
-        return None
+    """The (sound) database at target if it matches the dataset exactly, else None."""
     try:
         db = _connect(target)
         meta = _meta(db)
@@ -458,6 +605,7 @@ def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
             current = fingerprint(root)
             if not _changed(root, db, current):
                 VERIFIER.cache = target
+                _mark_used(target)
                 return db
         db.close()
     except sqlite3.Error:
@@ -465,14 +613,18 @@ def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
     return None
 
 
-def _compile_cached(root: Path, target: Path, progress: Progress | None) -> sqlite3.Connection:
-    """Bring the database at target up to date (in place), or build a new one; else in memory."""
+def _compile_cached(
+    root: Path, target: Path, progress: Progress | None, *, in_place: bool
+) -> sqlite3.Connection:
+    """Bring the (sound) database at target up to date in place if in_place, or build a new
+    one; in memory if the cache folder cannot be written."""
     current = fingerprint(root)
     with contextlib.suppress(sqlite3.Error, OSError):
-        if _own_file(target):
+        if in_place:
             db = _connect(target)
             if _usable(root, _meta(db)):
                 compile_into(root, db, current, progress)
+                _seal(target)
                 VERIFIER.cache = target
                 return db
             db.close()
@@ -492,10 +644,12 @@ def _compile_cached(root: Path, target: Path, progress: Progress | None) -> sqli
         compile_into(root, db, current, progress)
         db.close()
         os.replace(temporary, target)  # atomic: readers see the old file or the new one
+        _seal(target)
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         return _compile_in_memory(root, current, progress)
+    prune_cache(target.parent, keep=target)  # a new file: a rare moment, so check the others
     VERIFIER.cache = target
     return _connect(target)
 

@@ -155,8 +155,9 @@ def test_the_victims_own_folder_in_a_sticky_tmp_is_used_and_private(
     assert (code, out, err) == (0, warm, "")
     info = folder.stat()
     assert (info.st_uid, info.st_mode & 0o777) == (VICTIM, 0o700)
-    (database,) = folder.iterdir()
-    assert (database.stat().st_uid, database.stat().st_mode & 0o777) == (VICTIM, 0o600)
+    for made in folder.iterdir():  # the database and its checksum
+        assert (made.stat().st_uid, made.stat().st_mode & 0o777) == (VICTIM, 0o600)
+    assert len(list(folder.iterdir())) == 2
 
 
 @as_root
@@ -211,7 +212,7 @@ def test_the_cache_folder_is_made_private(
     monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
     assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
     assert folder.stat().st_mode & 0o777 == 0o700
-    assert [p.stat().st_mode & 0o777 for p in folder.iterdir()] == [0o600]
+    assert [p.stat().st_mode & 0o777 for p in folder.iterdir()] == [0o600, 0o600]
 
 
 def test_a_world_writable_cache_folder_is_not_used(
@@ -237,7 +238,7 @@ def damage(database: Path, old: bytes, new: bytes) -> None:
     database.write_bytes(content.replace(old, new))
 
 
-def test_a_damaged_record_is_noticed_and_the_cache_compiled_again(
+def test_a_damaged_block_anywhere_is_noticed_before_anything_is_answered(
     data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = data_copy.parent / "cache"
@@ -245,16 +246,41 @@ def test_a_damaged_record_is_noticed_and_the_cache_compiled_again(
     expected = truth(data_copy, capsys)
     assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
     database = folder / store.cache_file(data_copy).name
-    damaged = (b'"title": "Talks with Serbian', b'"title": "Talks with Sxrbian')
+    # A year in an index table, a title in a record: both answer questions.
+    for old, new in ((b"mcis2019-russia", b"mcis2019-rxssia"), (b"Serbian", b"Sxrbian")):
+        damage(database, old, new)
+        code, out, err = ask("--data", str(data_copy), "list", "--json", capsys=capsys)
+        assert (code, out) == (0, expected)
+        assert err == (
+            f"warning: the cache file {database} is damaged (its checksum changed); "
+            "compiling again\n"
+        )
+    assert ask("--data", str(data_copy), "list", "--json", capsys=capsys) == (0, expected, "")
+
+
+def test_a_record_damaged_while_answering_is_noticed(
+    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Damage after the file's checksum was verified: each record's own checksum catches it.
+    folder = data_copy.parent / "cache"
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
+    expected = truth(data_copy, capsys)
+    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
+    database = folder / store.cache_file(data_copy).name
+
+    def damage_after_the_seal() -> None:
+        damage(database, b'"title": "Talks with Serbian', b'"title": "Talks with Sxrbian')
+        store._seal(database)
+
     # Found before anything from the cache was used: answered from a fresh compile.
-    damage(database, *damaged)
+    damage_after_the_seal()
     code, out, err = ask(
         "--data", str(data_copy), "show", "mcis2018-serbia", "--json", capsys=capsys
     )
     assert code == 0 and json.loads(out)["title"].startswith("Talks with Serbian")
     assert err.startswith("meetings: warning: the cache was damaged")
     # Found half-way through a streamed answer: the answer is cut (not valid JSON) and fails.
-    damage(database, *damaged)
+    damage_after_the_seal()
     code, out, err = ask("--data", str(data_copy), "list", "--json", capsys=capsys)
     assert code == 2 and "Sxrbian" not in out
     with pytest.raises(json.JSONDecodeError):
@@ -277,6 +303,7 @@ def test_a_damaged_person_is_noticed(
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("UPDATE people SET checksum = checksum + 1")
         db.commit()
+    store._seal(database)
     code, out, err = ask("--data", str(data_copy), "who", "Shoigu", "--json", capsys=capsys)
     assert code == 0 and json.loads(out)["person"]["id"] == "sergei-shoigu"
     assert "the cache was damaged" in err
@@ -304,6 +331,7 @@ def test_a_damaged_record_read_by_an_update_makes_a_fresh_compile(
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("UPDATE records SET checksum = checksum + 1")
         db.commit()
+    store._seal(database)
     edit(data_copy / "meetings.yaml", "Talks with Serbian", "Talks with the Serbian")
     code, out, _ = ask("--data", str(data_copy), "list", "--json", capsys=capsys)
     assert code == 0 and out == truth(data_copy, capsys)

@@ -101,9 +101,12 @@ def test_who_person_without_meetings(cli: Invoke) -> None:
     assert "Meetings (0)" in result.stdout and "none recorded" in result.stdout
 
 
-def test_who_rejects_row_formats(cli: Invoke) -> None:
+def test_who_as_csv_is_one_row_per_meeting_with_the_person(cli: Invoke) -> None:
     result = cli("who", "Hatami", "--format", "csv")
-    assert result.exit_code == 2 and "list --person" in result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert result.exit_code == 0
+    assert header.startswith("query,person_id,person,id,title")
+    assert len(rows) == 8 and all(r.startswith("Hatami,amir-hatami,Amir Hatami,") for r in rows)
 
 
 # ----------------------------------------------------------------------------- people

@@ -266,7 +266,7 @@ def imported(stderr: str) -> set[str]:
         ("meetings show mcis2018-p", ["mcis2018-pakistan"]),
         ("meetings list --event army", ["army-2020"]),
         ("meetings who Sh", ["Shoigu"]),
-        ("meetings list --person Dast", ["Dastgir Khan"]),
+        ("meetings list --person Dast", ["'Dastgir Khan'"]),  # quoted: one word for the shell
         ("meetings list --topic astana", ["astana-process"]),
     ],
 )

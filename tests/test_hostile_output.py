@@ -122,7 +122,7 @@ def test_dataset_folder_names_are_escaped_on_stdout_and_stderr(tmp_path: Path) -
 
     missing = run([meetings_script(), "list"], tmp_path, env={"MEETINGS_DATA": str(root) + "x"})
     assert missing.returncode == 2
-    assert inert(missing.stderr) == f"{shown}x: no such dataset folder\n"
+    assert inert(missing.stderr) == f"meetings: {shown}x: no such dataset folder\n"
 
 
 ARGUMENTS = [
@@ -420,7 +420,9 @@ def test_deleted_working_folder_with_bundled_data_and_default_cache(tmp_path: Pa
 def test_deleted_working_folder_relative_data_is_a_clear_error(tmp_path: Path) -> None:
     result = run_in_deleted_folder(tmp_path, ["--data", "data", "list"])
     assert result.returncode == 2
-    assert inert(result.stderr) == "data: no such dataset folder\n"
+    assert inert(result.stderr) == (
+        "meetings: data: the current folder no longer exists: give the dataset folder's full path\n"
+    )
 
 
 def test_deleted_working_folder_reports_problems_with_absolute_names(tmp_path: Path) -> None:

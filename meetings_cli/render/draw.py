@@ -29,7 +29,9 @@ _UNCONSTRAINED = 100_000
 _MAX_LABEL_SHARE = 0.4
 
 
-def make_console(out: TextIO, color: str = "auto", *, record: bool = False) -> Console:
+def make_console(
+    out: TextIO, color: str = "auto", *, record: bool = False, width: int | None = None
+) -> Console:
     """The Rich console for out: auto lets Rich decide; always and never override it."""
     from rich.console import Console
 
@@ -38,7 +40,15 @@ def make_console(out: TextIO, color: str = "auto", *, record: bool = False) -> C
         overrides = {"force_terminal": True, "no_color": False}
     elif color == "never":
         overrides = {"color_system": None}
-    return Console(file=out, markup=False, highlight=False, emoji=False, record=record, **overrides)
+    return Console(
+        file=out,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        record=record,
+        width=width,
+        **overrides,
+    )
 
 
 def draw(
@@ -46,27 +56,46 @@ def draw(
     view: View,
     *,
     color: str = "auto",
-    svg: Path | None = None,
-    html: Path | None = None,
+    svg: str | Path | None = None,
+    html: str | Path | None = None,
     title: str = "meetings",
 ) -> None:
-    """Draw a view's blocks one under the other; also save it as SVG or HTML if asked."""
-    from rich.console import Group
+    """Draw a view's blocks one under the other; also save it as SVG or HTML if asked.
 
-    console = make_console(out, color, record=bool(svg or html))
-    blocks = view(console.is_terminal) if callable(view) else view
-    group = Group(*(renderable for block in blocks for renderable in _renderables(console, block)))
-    if console.is_terminal or console.record:
-        console.print(group)
+    The picture shows what a terminal shows (box lines, colour unless --color
+    never), at the width of out, whatever out is: out gets the same text as
+    without a picture.
+    """
+    console = make_console(out, color)
+    if console.is_terminal:
+        console.print(_group(console, view))
     else:
         # Off a terminal, drop the spaces Rich pads every line with.
         with console.capture() as capture:
-            console.print(group)
+            console.print(_group(console, view))
         out.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
-    if svg:
-        console.save_svg(str(svg), title=title, clear=False)
-    if html:
-        console.save_html(str(html), clear=False)
+    if svg or html:
+        import io
+
+        picture = make_console(
+            io.StringIO(),
+            "never" if color == "never" else "always",
+            record=True,
+            width=console.width,
+        )
+        picture.print(_group(picture, view))
+        if svg:
+            picture.save_svg(str(svg), title=title, clear=False)
+        if html:
+            picture.save_html(str(html), clear=False)
+
+
+def _group(console: Console, view: View) -> RenderableType:
+    """The view's blocks as one renderable, drawn as for a terminal if console is one."""
+    from rich.console import Group
+
+    blocks = view(console.is_terminal) if callable(view) else view
+    return Group(*(renderable for block in blocks for renderable in _renderables(console, block)))
 
 
 def _renderables(console: Console, block: Block) -> list[RenderableType]:

@@ -172,6 +172,18 @@ def _plain_row(columns: Sequence[str]) -> Callable[[dict[str, Any]], dict[str, s
     return to_row
 
 
+WHO_CSV_COLUMNS = ("query", "person_id", "person", *MEETING_CSV_COLUMNS)
+
+
+def who_csv_rows(report: dict[str, Any]) -> list[dict[str, str]]:
+    """`who` as CSV rows: one per meeting of the person a name resolved to (none if none)."""
+    person = report["person"]
+    if person is None:
+        return []
+    first = _cells({"query": report["query"], "person_id": person["id"], "person": person["name"]})
+    return [{**first, **meeting_csv_row(meeting)} for meeting in report["meetings"]]
+
+
 EVENT_CSV_COLUMNS = ("id", "name", "short_name", "year", "location", "meetings", "notes")
 
 
@@ -204,6 +216,7 @@ CSV_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], dict[st
     "sources": (SOURCE_CSV_COLUMNS, _plain_row(SOURCE_CSV_COLUMNS)),
     "stats": (STATS_CSV_COLUMNS, _plain_row(STATS_CSV_COLUMNS)),
     "audit": (AUDIT_CSV_COLUMNS, _plain_row(AUDIT_CSV_COLUMNS)),
+    "who": (WHO_CSV_COLUMNS, dict),
 }
 
 
@@ -338,12 +351,27 @@ def _json_unsafe(encoding: str) -> re.Pattern[str]:
     return _JSON_UNSAFE if every_character else _JSON_NOT_ASCII
 
 
+#: JSON of an empty result where it is not an empty array.
+EMPTY_JSON: dict[str, Any] = {
+    "stats": {"year": {}, "country": {}, "kind": {}, "topic": {}},
+    "graph": {"nodes": [], "edges": []},
+}
+
+
 def write_empty(out: TextIO, fmt: str, collection: str) -> None:
-    """Keep pipelines valid when nothing matched: an empty array for JSON, a header for CSV."""
+    """Keep pipelines valid when nothing matched: the empty value of the format.
+
+    JSON: an empty array, or the collection's object with nothing in it; CSV: the
+    header; JSON Lines: nothing; DOT and Mermaid: a graph with no nodes.
+    """
     if fmt == "json":
-        write_json(out, [])
+        write_json(out, EMPTY_JSON.get(collection, []))
     elif fmt == "csv":
         write_records(out, "csv", [], columns=CSV_LAYOUTS[collection][0])
+    elif fmt == "dot":
+        out.write(graph_dot(EMPTY_JSON["graph"]))
+    elif fmt == "mermaid":
+        out.write(graph_mermaid(EMPTY_JSON["graph"]))
 
 
 # --------------------------------------------------------------------------- graphs
@@ -358,6 +386,8 @@ def graph_dot(graph: dict[str, Any]) -> str:
     lines = [
         "graph meetings {",
         "  // who met whom; edge label: number of meetings (years); dashed: disputed",
+        "  // the most connected person first, at the left; thicker: more meetings",
+        "  rankdir=LR;",
         "  node [shape=box];",
     ]
     for person in graph["nodes"]:
@@ -393,4 +423,7 @@ def graph_mermaid(graph: dict[str, Any]) -> str:
         link = "-.-" if edge["disputed"] else "---"
         text = f"{edge['weight']}: {', '.join(map(str, edge['years']))}"
         lines.append(f'  {node(edge["source"])} {link}|"{text}"| {node(edge["target"])}')
+    # Line width shows the weight, as penwidth does in DOT.
+    for number, edge in enumerate(graph["edges"]):
+        lines.append(f"  linkStyle {number} stroke-width:{edge['weight']}px")
     return "\n".join(lines) + "\n"

@@ -17,9 +17,13 @@ def printable(text: str, *, one_line: bool = False) -> str:
     return " ".join(text.split()) if one_line else text
 
 
-# What `escaped` shows as an escape: _UNSAFE, newline (a file name must not start a
-# forged line of its own) and lone surrogates (undecodable bytes of a file name).
-_UNSAFE_IN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# What `escaped` shows as an escape: _UNSAFE, newline and the line and paragraph
+# separators (a file name must not start a forged line of its own), invisible and
+# direction marks, and lone surrogates (undecodable bytes of a file name).
+_UNSAFE_IN_LINE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\xad\u061c\u200b\u200d-\u200f\u2028-\u202e\u2060-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, NamedTuple
 
+from ..query import KIND_LABELS
 from .text import format_dates, human_dates, printable
 
 
@@ -85,16 +86,6 @@ def _text(text: str, style: str = "", indent: int = 0) -> TextBlock:
 
 def _one_line(text: str) -> str:
     return printable(text, one_line=True)
-
-
-#: Short names of meeting kinds for narrow table columns.
-KIND_LABELS = {
-    "bilateral-talks": "talks",
-    "multilateral-talks": "multilateral",
-    "conference-address": "address",
-    "press-remarks": "remarks",
-    "visit": "visit",
-}
 
 
 def _curator(basis: str) -> str:
@@ -223,7 +214,13 @@ def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
         )
         for item in items
     ]
-    return [TableBlock(columns, rows)]
+    dates = [cell_text(row[0]) for row in rows]
+    legend = [
+        "~ inferred date" if any(d.startswith("~") for d in dates) else "",
+        "a/b: somewhere from a to b" if any("/" in d for d in dates) else "",
+        "— no date given" if "—" in dates else "",
+    ]
+    return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
 
 
 # --------------------------------------------------------------------------- people
@@ -476,15 +473,16 @@ def timeline_view(
             blocks.append(_text(_one_line(title), "bold"))
             group_rows = [rows[meeting["id"]] for meeting in group["meetings"]]
             blocks.append(TableBlock(columns, group_rows, indent=2, grid=True))
-    separator = "; " if ascii_only else " · "
-    legend = separator.join(
-        (
-            "~ date inferred, not stated",
-            "? named by only some sources",
-            "disputed: sources disagree (meetings audit)",
-        )
+    # A legend for the marks this timeline shows, and only those.
+    shown = [cell_text(cell) for row in rows.values() for cell in row]
+    marks = (
+        ("~ date inferred, not stated", any(cell.startswith("~") for cell in shown[0::5])),
+        ("? named by only some sources", any("?" in cell for cell in shown[1::5])),
+        ("disputed: sources disagree (meetings audit)", any(shown[4::5])),
     )
-    blocks += [_text(""), _text(legend, "dim")]
+    legend = ("; " if ascii_only else " · ").join(text for text, used in marks if used)
+    if legend:
+        blocks += [_text(""), _text(legend, "dim")]
     return blocks
 
 
@@ -539,14 +537,14 @@ def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
 
 
 def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
-    """The `stats` view: one small table per dimension."""
-    return [
-        block
-        for dimension, counts in stats.items()
-        for block in _plain_table(
-            (f"By {dimension}", "Meetings"), [(v, str(n)) for v, n in counts.items()], wide=0
-        )
-    ]
+    """The `stats` view: a titled table per dimension, a blank line apart, counts at the right."""
+    blocks: list[Block] = []
+    for number, (dimension, counts) in enumerate(stats.items()):
+        blocks += [_text("")] if number else []
+        blocks.append(_text(f"Meetings by {dimension}", "bold"))
+        rows = [(value, str(count)) for value, count in counts.items()]
+        blocks += _plain_table((dimension.capitalize(), "Meetings"), rows, wide=0, right=1)
+    return blocks
 
 
 def audit_table(findings: Sequence[dict[str, Any]]) -> list[Block]:
