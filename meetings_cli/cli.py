@@ -1232,7 +1232,9 @@ def validate(
     settings: Settings = ctx.obj
     root = _dataset_root(path or settings.data)
     try:
-        db = open_dataset(root, use_cache=settings.cache, progress=_progress(), warn=_note)
+        db = open_dataset(
+            root, use_cache=settings.cache, progress=_progress(), warn=_note, verify=True
+        )
     except DataError as error:
         if as_json:
             listed = [p._asdict() for p in error.problems]

@@ -339,3 +339,25 @@ def test_a_damaged_record_read_by_an_update_makes_a_fresh_compile(
     with contextlib.closing(sqlite3.connect(database)) as db:  # the new database is sound
         rows = db.execute("SELECT value, checksum FROM records WHERE value IS NOT NULL")
         assert all(store.checksum(value) == expected for value, expected in rows)
+
+
+def test_a_large_cache_is_verified_whole_by_validate(
+    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Above VERIFY_WHOLE_BYTES a question checks the size and each record it reads;
+    # validate reads the whole file.
+    monkeypatch.setattr(store, "VERIFY_WHOLE_BYTES", 0)
+    folder = data_copy.parent / "cache"
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
+    expected = truth(data_copy, capsys)
+    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
+    database = folder / store.cache_file(data_copy).name
+    damage(database, b'"title": "Talks with Serbian', b'"title": "Talks with Sxrbian')
+    code, out, err = ask("validate", str(data_copy), capsys=capsys)
+    assert code == 0 and out.startswith("ok: ")
+    assert err.startswith(f"warning: the cache file {database} is damaged")
+    assert ask("--data", str(data_copy), "list", "--json", capsys=capsys) == (0, expected, "")
+    truncated = database.read_bytes()[:-4096]
+    database.write_bytes(truncated)  # a size that differs is noticed by every question
+    code, out, err = ask("--data", str(data_copy), "list", "--json", capsys=capsys)
+    assert (code, out) == (0, expected) and "is damaged" in err
