@@ -69,14 +69,17 @@ def test_the_curation_guide_works_after_a_plain_install(tmp_path: Path) -> None:
 def test_a_checkout_whose_data_is_the_bundled_data_gets_no_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from meetings_cli.paths import bundled_data_dir
+
+    bundled = bundled_data_dir()  # the repository's data/, or the installed copy of it
     monkeypatch.delenv("MEETINGS_DATA", raising=False)
-    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(bundled, tmp_path / "data")
     monkeypatch.chdir(tmp_path)
     assert ask(capsys, "list", "--year", "2019", "--json")[2] == ""
     edit(tmp_path / "data" / "meetings.yaml", "Talks with Serbian", "Talks with the Serbian")
     code, _, err = ask(capsys, "list", "--year", "2019", "--json")
     assert code == 0
-    assert err.startswith(f"meetings: note: reading the bundled dataset {DATA}, not ./data")
+    assert err.startswith(f"meetings: note: reading the bundled dataset {bundled}, not ./data")
     assert ask(capsys, "--data", "data", "list", "--year", "2019", "--json")[2] == ""
 
 
