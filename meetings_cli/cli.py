@@ -228,7 +228,9 @@ FormatOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 YearOption = Annotated[
     Optional[list[int]],
-    typer.Option("--year", "-y", help="Only this year (repeatable).", show_default=False),
+    typer.Option(
+        "--year", "-y", min=1, max=9999, help="Only this year (repeatable).", show_default=False
+    ),
 ]
 FromOption = Annotated[
     Optional[str],
@@ -421,10 +423,12 @@ def _dataset_root(chosen: str | None) -> Path:
         _fail(f"{root}: {why}")
     if chosen in (None, "") and not os.environ.get(DATA_ENV):
         data = checkout_data(root)
-        if data is not None:  # a curator editing ./data would otherwise see no change
+        if data is not None:  # a curator editing data/ would otherwise see no change
+            shown = os.path.relpath(data)
+            shown = shown if shown.startswith(".") else f"./{shown}"
             _note(
-                f"meetings: note: reading the bundled dataset {root}, not ./data"
-                " (which differs): give --data data to read it"
+                f"meetings: note: reading the bundled dataset {root}, not {shown}"
+                f" (which differs): give --data {shown} to read it"
             )
     return root
 
@@ -507,12 +511,40 @@ def _emit(
     from .render.draw import draw
 
     settings: Settings = ctx.obj
+    if svg or html:
+        title = _command_line(ctx)
     try:
         draw(sys.stdout, view, color=settings.color, svg=svg, html=html, title=title)
     except OSError as error:
         if error.filename is None:  # standard output itself: run() reports it
             raise
         _fail(f"cannot write {error.filename}: {error.strerror}")
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The command as a picture's title: its arguments and options, not where it is saved."""
+    import shlex
+
+    from typer.core import TyperArgument, TyperOption
+
+    words = ["meetings", ctx.info_name or ""]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if param.name in _NOT_IN_TITLES or value in (None, False, (), []) or value == param.default:
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if isinstance(param, TyperArgument):
+            words += [str(v) for v in values]
+        elif isinstance(param, TyperOption) and param.is_flag:
+            words.append(param.opts[0])
+        else:
+            for v in values:
+                words += [param.opts[0], str(getattr(v, "value", v))]
+    return shlex.join(words)
+
+
+#: Options a picture's title leaves out: where it is saved, which dataset, how drawn.
+_NOT_IN_TITLES = frozenset(("svg", "html", "data", "color", "no_cache"))
 
 
 def _parse_day(text: str | None, option: str, *, end: bool) -> date | None:
@@ -894,7 +926,8 @@ def search(
         list[str], typer.Argument(metavar="TEXT", help="Words to look for; typos are forgiven.")
     ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help="At most this many results (0: all).")
+        int,
+        typer.Option("--limit", "-n", min=0, max=2**31, help="At most this many results (0: all)."),
     ] = 20,
     year: YearOption = None,
     from_: FromOption = None,
@@ -1259,8 +1292,8 @@ def validate(
 @app.command()
 def export(
     ctx: typer.Context,
-    target: Annotated[
-        Path,
+    name: Annotated[
+        str,
         typer.Argument(
             metavar="FILE.db", help="Where to write the SQLite database.", show_default=False
         ),
@@ -1275,6 +1308,11 @@ def export(
 
     from .store import export as write_database
 
+    if name in ("", "-"):  # a database is a file, not a stream
+        _fail(f"export needs a file name, not {name!r}")
+    target = Path(name)
+    if target.is_dir():
+        _fail(f"cannot write {target}: it is a folder")
     if target.exists() and not force:
         _fail(f"{target} exists: give --force to replace it")
     if not target.parent.is_dir():
@@ -1282,7 +1320,9 @@ def export(
     db = _db(ctx)
     try:
         write_database(db, target)
-    except (OSError, sqlite3.Error) as error:
+    except OSError as error:
+        _fail(f"cannot write {target}: {error.strerror}")
+    except sqlite3.Error as error:
         _fail(f"cannot write {target}: {error}")
     _note(f"meetings: wrote {target}")
 

@@ -110,17 +110,22 @@ def _holds_data(folder: Path) -> bool:
 
 
 def checkout_data(root: Path) -> Path | None:
-    """./data, if the working folder is a checkout whose data/ is not the same as root.
+    """The checkout's data/, if the working folder is in a checkout whose data/ is not root.
 
-    Same means the same folder or the same data files, byte for byte: a curator
-    editing ./data must know when the tool reads another copy (an installed one).
+    The checkout is the working folder or the nearest folder above it with a
+    data/ (up to the project's root). Same means the same folder or the same
+    data files, byte for byte: a curator editing data/ must know when the tool
+    reads another copy (an installed one).
     """
     import filecmp
 
     try:
-        data = Path.cwd() / "data"
-        if not _holds_data(data) or os.path.samefile(data, root):
+        here = Path.cwd()
+        data = next((f / "data" for f in (here, *here.parents) if _holds_data(f / "data")), None)
+        if data is None or os.path.samefile(data, root):
             return None
+        if not (_is_project(data.parent) or data.parent == here):
+            return None  # a data/ far above, not of this checkout
         ours = [p.relative_to(data) for p in dataset_files(data)]
         theirs = [p.relative_to(root) for p in dataset_files(root)]
         if ours == theirs and all(

@@ -1333,6 +1333,9 @@ def export(db: sqlite3.Connection, target: Path) -> None:
         copy = sqlite3.connect(temporary)
         db.backup(copy)
         copy.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # an export is the user's file, as any other
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

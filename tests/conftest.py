@@ -48,8 +48,8 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Invoke:
     monkeypatch.delenv("MEETINGS_DATA", raising=False)
     runner = CliRunner()
 
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-        return runner.invoke(app, ["--data", str(DATA), *args], env=env)
+    def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+        return runner.invoke(app, ["--data", str(DATA), *args], env=env, input=input)
 
     return invoke
 

@@ -270,3 +270,49 @@ def test_timeline_legend_only_for_marks_shown(cli: Invoke) -> None:
     assert "~ date" not in out and "named by only some" not in out and "disputed" not in out
     full = cli("timeline").stdout
     assert "~ date inferred" in full and "? named by only some sources" in full
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--year", "99999999999999999999"],
+        ["timeline", "--year", "9223372036854775808"],
+        ["search", "refugees", "--limit", "99999999999999999999"],
+    ],
+)
+def test_numbers_too_large_are_usage_errors(cli: Invoke, argv: list[str]) -> None:
+    result = cli(*argv)
+    assert result.exit_code == 2 and "is not in the range" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["", "-", "a-folder"])
+def test_export_needs_a_file_it_can_write(cli: Invoke, tmp_path: Path, name: str) -> None:
+    (tmp_path / "a-folder").mkdir()
+    target = str(tmp_path / name) if name == "a-folder" else name
+    result = cli("export", target, "--force")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert ".tmp" not in result.stderr  # no temporary name leaks into the message
+
+
+def test_an_export_is_made_as_the_user_makes_files(cli: Invoke, tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        assert cli("export", str(tmp_path / "x.db")).exit_code == 0
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "x.db").stat().st_mode & 0o777 == 0o644
+
+
+def test_who_batch_csv_keeps_every_line_in_its_place(cli: Invoke) -> None:
+    result = cli("who", "-", "--format", "csv", input="Nobodyxyz\n\nShoygu\nVladimir Putin\n")
+    queries = [row.split(",", 3)[:3] for row in result.stdout.splitlines()[1:]]
+    assert queries[:2] == [["Nobodyxyz", "", ""], ["", "", ""]]
+    assert queries[2:5] == [["Shoygu", "sergei-shoigu", "Sergei Shoigu"]] * 3
+    assert queries[5:] == [["Vladimir Putin", "vladimir-putin", "Vladimir Putin"]]
+    assert result.exit_code == 1  # not every name was found
+
+
+def test_the_list_legend_explains_only_the_marks_shown(cli: Invoke) -> None:
+    assert "inferred" not in cli("list", "--year", "2019").stdout
+    everything = cli("list").stdout
+    assert "~ inferred date · a/b: somewhere from a to b · ? named by only" in everything

@@ -62,7 +62,7 @@ def test_the_curation_guide_works_after_a_plain_install(tmp_path: Path) -> None:
     assert "Talks with the Serbian" not in bundled.stdout
     assert bundled.stderr == (
         f"meetings: note: reading the bundled dataset {installed / 'meetings_cli' / '_data'},"
-        " not ./data (which differs): give --data data to read it\n"
+        " not ./data (which differs): give --data ./data to read it\n"
     )
 
 
@@ -285,3 +285,20 @@ def test_a_cache_folder_that_is_not_private_is_never_cleared(
     assert "not using the cache folder" in err
     assert err.endswith("meetings: the cache folder is not cleared: it is not this user's alone\n")
     assert store.cache_file(root).exists()
+
+
+def test_the_note_is_given_anywhere_inside_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from meetings_cli.paths import bundled_data_dir
+
+    monkeypatch.delenv("MEETINGS_DATA", raising=False)
+    (tmp_path / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    shutil.copytree(bundled_data_dir(), tmp_path / "data")
+    edit(tmp_path / "data" / "meetings.yaml", "Talks with Serbian", "Talks with the Serbian")
+    (tmp_path / "benchmarks").mkdir()
+    for folder, shown in ((tmp_path / "data", "."), (tmp_path / "benchmarks", "../data")):
+        monkeypatch.chdir(folder)
+        code, _, err = ask(capsys, "list", "--year", "2019", "--json")
+        assert code == 0
+        assert err.endswith(f"not {shown} (which differs): give --data {shown} to read it\n")

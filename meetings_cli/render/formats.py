@@ -176,12 +176,15 @@ WHO_CSV_COLUMNS = ("query", "person_id", "person", *MEETING_CSV_COLUMNS)
 
 
 def who_csv_rows(report: dict[str, Any]) -> list[dict[str, str]]:
-    """`who` as CSV rows: one per meeting of the person a name resolved to (none if none)."""
-    person = report["person"]
-    if person is None:
-        return []
+    """`who` as CSV rows: one per meeting of the person a name resolved to.
+
+    A name that resolved to no one, or a person with no meetings, keeps its place
+    in one row with the meeting columns (and the person's) empty.
+    """
+    person = report["person"] or {"id": "", "name": ""}
     first = _cells({"query": report["query"], "person_id": person["id"], "person": person["name"]})
-    return [{**first, **meeting_csv_row(meeting)} for meeting in report["meetings"]]
+    meetings = report["meetings"] if report["person"] else []
+    return [{**first, **meeting_csv_row(meeting)} for meeting in meetings] or [first]
 
 
 EVENT_CSV_COLUMNS = ("id", "name", "short_name", "year", "location", "meetings", "notes")

@@ -117,7 +117,16 @@ MEETING_COLUMNS = (
     Column("Kind"),
     Column("Participants", wrap=True),
 )
-MEETING_CAPTION = "~ inferred date · a/b: somewhere from a to b · ? named by only some sources"
+
+
+def _date_and_seat_legend(dates: Sequence[str], labels: Sequence[str]) -> str | None:
+    """The legend of the marks these dates and participant labels use, and only those."""
+    legend = [
+        "~ inferred date" if any(d.startswith("~") for d in dates) else "",
+        "a/b: somewhere from a to b" if any("/" in d for d in dates) else "",
+        "? named by only some sources" if any(label.endswith("?") for label in labels) else "",
+    ]
+    return " · ".join(filter(None, legend)) or None
 
 
 def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
@@ -132,7 +141,9 @@ def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
         )
         for meeting in meetings
     ]
-    return [TableBlock(MEETING_COLUMNS, rows, MEETING_CAPTION)]
+    dates = [cell_text(row[0]) for row in rows]
+    labels = [label for row in rows for label in cell_text(row[4]).split("\n")]
+    return [TableBlock(MEETING_COLUMNS, rows, _date_and_seat_legend(dates, labels))]
 
 
 def meeting_view(meeting: dict[str, Any]) -> list[Block]:
@@ -215,11 +226,7 @@ def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
         for item in items
     ]
     dates = [cell_text(row[0]) for row in rows]
-    legend = [
-        "~ inferred date" if any(d.startswith("~") for d in dates) else "",
-        "a/b: somewhere from a to b" if any("/" in d for d in dates) else "",
-        "— no date given" if "—" in dates else "",
-    ]
+    legend = [_date_and_seat_legend(dates, ()), "— no date given" if "—" in dates else ""]
     return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
 
 
