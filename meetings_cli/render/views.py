@@ -294,6 +294,7 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     blocks.append(_text(f"Meetings ({len(meetings)})", "bold"))
     if meetings:
         rows = []
+        labels: list[str] = []
         for meeting in meetings:
             event = meeting["event"]
             seats = {p["seat"] for p in meeting["participants"] if p["id"] == person["id"]}
@@ -309,8 +310,10 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
                 Span("\ntopics: " + (", ".join(meeting["topics"]) or "—")),
             )
             rows.append((format_dates(meeting), cell))
+            labels += [_participant_label(p) for p in others]
         columns = (Column("Date"), Column("Meeting", wrap=True))
-        blocks.append(TableBlock(columns, rows, indent=2))
+        legend = _date_and_seat_legend([cell_text(row[0]) for row in rows], labels)
+        blocks.append(TableBlock(columns, rows, legend, indent=2))
     else:
         blocks.append(_text("none recorded", indent=2))
     if report["counterparts"]:
@@ -335,7 +338,8 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
             for item in report["context"]
         ]
         headers = (Column("Date"), Column("ID"), Column("Title", wrap=True))
-        blocks.append(TableBlock(headers, mentions, indent=2))
+        legend = _date_and_seat_legend([row[0] for row in mentions], ())
+        blocks.append(TableBlock(headers, mentions, legend, indent=2))
     if _has_curator_mark(blocks):
         blocks.append(_text(CURATOR_MARK, "dim"))
     return blocks
@@ -417,7 +421,7 @@ def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
         score = f"{hit['search']['score']:g}"
         dates = format_dates(hit) if hit["date"] else "—"  # context items may be undated
         rows.append((score, dates, hit["id"], tuple(cell)))
-    return [TableBlock(columns, rows)]
+    return [TableBlock(columns, rows, _date_and_seat_legend([row[1] for row in rows], ()))]
 
 
 def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
@@ -512,14 +516,20 @@ def _timeline_row(
 
 
 def _plain_table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], *, wide: int, right: int = -1
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    wide: int,
+    right: int = -1,
+    caption: str | None = None,
 ) -> list[Block]:
     """A table of plain text whose column `wide` takes the spare width (`right`: a count)."""
     columns = tuple(
         Column(header, "right" if number == right else "left", wrap=number == wide)
         for number, header in enumerate(headers)
     )
-    return [TableBlock(columns, [tuple(printable(cell) for cell in row) for row in rows])]
+    cells = [tuple(printable(cell) for cell in row) for row in rows]
+    return [TableBlock(columns, cells, caption)]
 
 
 def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
@@ -540,7 +550,8 @@ def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
             published = "~" + published
         cited = "\n".join(r["meetings"]) or "—"
         rows.append((r["id"], r["outlet"] or "not named", published, cited))
-    return _plain_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=1)
+    legend = _date_and_seat_legend([row[2] for row in rows], ())
+    return _plain_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=1, caption=legend)
 
 
 def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
