@@ -1264,6 +1264,9 @@ def validate(
 
     settings: Settings = ctx.obj
     root = _dataset_root(path or settings.data)
+    if not (path or settings.data or os.environ.get(DATA_ENV)):
+        # Not named: say which copy, the checkout's or one installed with the package.
+        _note(f"meetings: validating the bundled dataset {root}")
     try:
         db = open_dataset(
             root, use_cache=settings.cache, progress=_progress(), warn=_note, verify=True

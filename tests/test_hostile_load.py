@@ -215,13 +215,16 @@ def test_zero_width_non_joiner_is_kept_in_persian_names(tmp_path: Path) -> None:
 
 
 def test_the_bundled_data_still_validates() -> None:
+    from meetings_cli.paths import bundled_data_dir
+
     result = subprocess.run(
         [sys.executable, "-m", "meetings_cli", "validate"],
         capture_output=True,
         text=True,
         env={k: v for k, v in os.environ.items() if k != "MEETINGS_DATA"},
     )
-    assert (result.returncode, result.stderr) == (0, "")
+    assert result.returncode == 0
+    assert result.stderr == f"meetings: validating the bundled dataset {bundled_data_dir()}\n"
 
 
 # --------------------------------------------------------------------------- many problems
