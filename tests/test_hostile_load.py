@@ -214,13 +214,14 @@ def test_zero_width_non_joiner_is_kept_in_persian_names(tmp_path: Path) -> None:
     assert read(tmp_path, text) == []
 
 
-def test_the_bundled_data_still_validates() -> None:
+def test_the_bundled_data_still_validates(tmp_path: Path) -> None:
     from meetings_cli.paths import bundled_data_dir
 
     result = subprocess.run(
         [sys.executable, "-m", "meetings_cli", "validate"],
         capture_output=True,
         text=True,
+        cwd=tmp_path,  # not the checkout: the same package as this test imported
         env={k: v for k, v in os.environ.items() if k != "MEETINGS_DATA"},
     )
     assert result.returncode == 0
