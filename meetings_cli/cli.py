@@ -174,6 +174,11 @@ def _complete(table: str, sql: str | None = None) -> Callable[[typer.Context, st
 
 
 complete_meeting_ids = _complete("meetings")
+complete_any_ids = _complete(
+    "ids",
+    "SELECT id FROM meetings UNION ALL SELECT id FROM context UNION ALL SELECT id FROM events"
+    " UNION ALL SELECT id FROM sources UNION ALL SELECT id FROM people",
+)
 complete_event_ids = _complete("events")
 complete_topics = _complete("topics")
 complete_people = _complete(
@@ -290,6 +295,17 @@ PersonOption = Annotated[
         "--person",
         "-p",
         help="With a participant of this name, in any spelling (repeatable).",
+        show_default=False,
+        autocompletion=complete_people,
+    ),
+]
+WithOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--with",
+        "-w",
+        metavar="PERSON",
+        help="With this participant too, in any spelling (repeatable: all of them).",
         show_default=False,
         autocompletion=complete_people,
     ),
@@ -568,6 +584,7 @@ def _filters(
     kind: list[str] | None,
     topic: list[str] | None,
     person: list[str] | None,
+    with_: list[str] | None,
 ) -> "MeetingFilter":
     """The filter options of `list` and friends as one value; exits 2 on a bad date."""
     from .query import MeetingFilter
@@ -581,6 +598,7 @@ def _filters(
         kinds=tuple(kind or ()),
         topics=tuple(topic or ()),
         people=tuple(person or ()),
+        together=tuple(with_ or ()),
     )
 
 
@@ -629,6 +647,7 @@ def list_meetings(
     kind: KindOption = None,
     topic: TopicOption = None,
     person: PersonOption = None,
+    with_: WithOption = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
@@ -645,7 +664,7 @@ def list_meetings(
     from .render import views
 
     output = _format(fmt, as_json, svg, html)
-    wanted = _filters(year, from_, to, country, event, kind, topic, person)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
     texts = _select(db, wanted, output, "meetings")
     if output is OutputFormat.json:
@@ -673,12 +692,12 @@ def list_meetings(
 @app.command()
 def show(
     ctx: typer.Context,
-    meeting_id: Annotated[
+    record_id: Annotated[
         str,
         typer.Argument(
             metavar="ID",
-            help="Meeting id, as `meetings list` shows it.",
-            autocompletion=complete_meeting_ids,
+            help="Id of a meeting, context item, event, source or person, as listed.",
+            autocompletion=complete_any_ids,
         ),
     ],
     svg: SvgOption = None,
@@ -686,27 +705,59 @@ def show(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one meeting in full: participants, summary, quotes, sources, disagreements."""
-    from .query import NotFound, find_meeting
-    from .render import views
+    """Show one record in full: a meeting, context item, event, source or person.
+
+    A meeting shows its participants, summary, quotes, sources and
+    disagreements. The JSON has a `record` key saying which kind it is.
+    """
+    from .query import NotFound, find_any
 
     output = _format(fmt, as_json, svg, html)
     db = _db(ctx)
     try:
-        record = find_meeting(db, meeting_id)
+        kind, found = find_any(db, record_id)
     except NotFound as error:
         _fail(str(error), EXIT_NOTHING)
+    record, collection = _any_record(db, kind, found)
+    from .render import views
+
     _emit(
         ctx,
         output,
-        view=lambda _terminal: views.meeting_view(record),
+        view=lambda _terminal: (
+            views.meeting_view(record) if kind == "meeting" else views.record_view(record)
+        ),
         records=lambda: [record],
-        collection="meetings",
-        title=f"meetings show {record['id']}",
+        collection=collection,
+        title=f"meetings show {found}",
         svg=svg,
         html=html,
         single=True,
     )
+
+
+def _any_record(db: "sqlite3.Connection", kind: str, record_id: str) -> tuple[dict[str, Any], str]:
+    """The `show` record of an id of this kind, `record` first; and its CSV collection."""
+    from .query import context_item, find_meeting, people_with_counts
+    from .render import records
+    from .report import citing, meeting_ids_at
+    from .store import read_dimensions
+
+    if kind == "meeting":
+        return {"record": kind, **find_meeting(db, record_id)}, "meetings"
+    if kind == "context":
+        return {"record": kind, **context_item(db, record_id)}, "context"
+    if kind == "person":
+        (count,) = people_with_counts(db, record_id)
+        person = records.person_record(count.person, count.meetings, count.disputed)
+        return {"record": kind, **person}, "people"
+    dims = read_dimensions(db)
+    if kind == "event":
+        meetings = meeting_ids_at(db, record_id)
+        event = records.event_record(dims, dims.event_by_id[record_id], meetings)
+        return {"record": kind, **event}, "events"
+    source = records.source_record(dims.source_by_id[record_id], *citing(db, record_id))
+    return {"record": kind, **source}, "sources"
 
 
 @app.command()
@@ -937,6 +988,7 @@ def search(
     kind: KindOption = None,
     topic: TopicOption = None,
     person: PersonOption = None,
+    with_: WithOption = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
@@ -952,7 +1004,7 @@ def search(
     from .search import search_meetings
 
     output = _format(fmt, as_json, svg, html)
-    wanted = _filters(year, from_, to, country, event, kind, topic, person)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
     selection = _selection(db, wanted, output, "search")
     # Filters select meetings: context items are searched only when none is given.
@@ -993,6 +1045,7 @@ def timeline(
     kind: KindOption = None,
     topic: TopicOption = None,
     person: PersonOption = None,
+    with_: WithOption = None,
     ascii_only: Annotated[
         bool,
         typer.Option("--ascii", help="Plain ASCII, no rules or dashes (the default when piped)."),
@@ -1013,7 +1066,7 @@ def timeline(
     from .report import timeline as group_by_year
 
     output = _format(fmt, as_json, svg, html)
-    wanted = _filters(year, from_, to, country, event, kind, topic, person)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
     groups = group_by_year(db, _selection(db, wanted, output, "timeline"))
     if output is OutputFormat.json:
@@ -1060,6 +1113,7 @@ def graph(
     kind: KindOption = None,
     topic: TopicOption = None,
     person: PersonOption = None,
+    with_: WithOption = None,
     fmt: Annotated[
         GraphFormat,
         typer.Option("--format", "-f", help="dot (Graphviz), mermaid or json."),
@@ -1076,7 +1130,7 @@ def graph(
     from .report import meeting_graph
 
     output = GraphFormat.json if as_json else fmt
-    wanted = _filters(year, from_, to, country, event, kind, topic, person)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
     try:
         graph_rec = meeting_graph(db, meeting_selection(db, wanted))
@@ -1173,6 +1227,7 @@ def stats(
     kind: KindOption = None,
     topic: TopicOption = None,
     person: PersonOption = None,
+    with_: WithOption = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
@@ -1187,7 +1242,7 @@ def stats(
     from .report import statistics
 
     output = _format(fmt, as_json, svg, html)
-    wanted = _filters(year, from_, to, country, event, kind, topic, person)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
     counts = statistics(db, _selection(db, wanted, output, "stats"))
     if not counts["kind"]:
@@ -1293,6 +1348,51 @@ def validate(
 
 
 @app.command()
+def pairs(
+    ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    with_: WithOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every pair of people who met: how many meetings, in which years, most first.
+
+    Takes the filters of `list` (they choose the meetings; every pair at them
+    is listed). Alternative readings of one seat did not meet each other; a
+    pair is disputed (? in the table) when either is named by only some sources.
+    """
+    from .render import views
+    from .report import meeting_pairs
+
+    output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
+    db = _db(ctx)
+    rows = meeting_pairs(db, _selection(db, wanted, output, "pairs"))
+    if not rows:
+        _print_empty(output, "pairs")
+        _fail("no pairs of people met in the meetings that match", EXIT_NOTHING)
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.pairs_table(rows),
+        records=lambda: rows,
+        collection="pairs",
+        title="meetings pairs",
+        svg=svg,
+        html=html,
+    )
+
+
+@app.command()
 def export(
     ctx: typer.Context,
     name: Annotated[
@@ -1328,6 +1428,74 @@ def export(
     except sqlite3.Error as error:
         _fail(f"cannot write {target}: {error}")
     _note(f"meetings: wrote {target}")
+
+
+SpeakerOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--speaker",
+        "-s",
+        metavar="NAME",
+        help="Only this speaker's quotes: a name in any spelling or script.",
+        show_default=False,
+        autocompletion=complete_people,
+    ),
+]
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    speaker: SpeakerOption = None,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    with_: WithOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every quote: its words, speaker, date, meeting or context item, and source.
+
+    Takes the filters of `list`; context items' quotes are listed only when
+    none is given (--speaker is not a filter of meetings). --format csv and
+    jsonl give one row per quote.
+    """
+    from .query import MeetingFilter, NotFound, person_index, resolve_person
+    from .render import views
+    from .report import quotes as quotes_of
+
+    output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
+    db = _db(ctx)
+    selection = _selection(db, wanted, output, "quotes")
+    speaker_id = None
+    if speaker is not None:
+        try:
+            speaker_id = resolve_person(person_index(db), speaker).id
+        except NotFound as error:
+            _print_empty(output, "quotes")
+            _fail(str(error), EXIT_NOTHING)
+    rows = quotes_of(db, selection, context=wanted == MeetingFilter(), speaker=speaker_id)
+    if not rows:
+        _print_empty(output, "quotes")
+        _fail("no quotes match", EXIT_NOTHING)
+    _emit(
+        ctx,
+        output,
+        view=lambda _terminal: views.quotes_table(rows),
+        records=lambda: rows,
+        collection="quotes",
+        title="meetings quotes",
+        svg=svg,
+        html=html,
+    )
 
 
 @app.command()

@@ -47,6 +47,7 @@ class MeetingFilter(NamedTuple):
     kinds: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    together: tuple[str, ...] = ()  # --with: every one of these people took part
 
 
 class Selection(NamedTuple):
@@ -107,6 +108,11 @@ def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selectio
             "m.rowid IN (SELECT meeting FROM participants WHERE person IN (?))",
             (resolve_person(index, name).id for name in wanted.people),
         )
+    if wanted.together:
+        index = person_index(db)
+        for name in dict.fromkeys(wanted.together):
+            parts.append("m.rowid IN (SELECT meeting FROM participants WHERE person = ?)")
+            params.append(resolve_person(index, name).id)
     return Selection(" AND ".join(parts) or "1", tuple(params))
 
 
@@ -137,6 +143,40 @@ def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
         ids = _column(db, "SELECT id FROM meetings ORDER BY rowid")
         raise NotFound(f"no meeting with id {meeting_id!r}{_suggest(meeting_id, ids)}")
     record: dict[str, Any] = json.loads(row[0])
+    return record
+
+
+#: What `show` finds by id, in the order an id is looked for: (kind, table).
+RECORD_KINDS = (
+    ("meeting", "meetings"),
+    ("context", "context"),
+    ("event", "events"),
+    ("source", "sources"),
+    ("person", "people"),
+)
+
+
+def find_any(db: sqlite3.Connection, text: str) -> tuple[str, str]:
+    """The kind and id of the record with this id, in any case; NotFound with suggestions."""
+    from .names import fold
+
+    for kind, table in RECORD_KINDS:
+        for wanted in (text.strip(), "-".join(fold(text).split())):
+            if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (wanted,)).fetchone():
+                return kind, wanted
+    close = _suggest(text, _column(db, "SELECT id FROM meetings ORDER BY rowid"))
+    if close:  # most ids asked for are meetings': name only those when some are near
+        raise NotFound(f"no meeting with id {text!r}{close}")
+    every = [i for _, table in RECORD_KINDS for i in ids(db, table)]
+    raise NotFound(
+        f"no meeting, context item, event, source or person with id {text!r}{_suggest(text, every)}"
+    )
+
+
+def context_item(db: sqlite3.Connection, item_id: str) -> dict[str, Any]:
+    """The context item with this id (which exists)."""
+    sql = "SELECT verified(record, checksum) FROM context WHERE id = ?"
+    record: dict[str, Any] = json.loads(db.execute(sql, (item_id,)).fetchone()[0])
     return record
 
 
@@ -246,14 +286,16 @@ class PersonCount(NamedTuple):
     disputed: int  # meetings where they are one of several readings of a seat
 
 
-def people_with_counts(db: sqlite3.Connection) -> list[PersonCount]:
-    """Everyone in the dataset with their number of meetings, most first, then by name."""
+def people_with_counts(db: sqlite3.Connection, person_id: str | None = None) -> list[PersonCount]:
+    """Everyone (or the person with this id) with their number of meetings, most first."""
     from .store import decode_person
 
     rows = db.execute(
         "SELECT verified(p.value, p.checksum), count(pa.meeting), count(pa.seat) FROM people p"
         " LEFT JOIN participants pa ON pa.person = p.id"
-        " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name"
+        + (" WHERE p.id = ?" if person_id else "")
+        + " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name",
+        (person_id,) if person_id else (),
     )
     return [PersonCount(decode_person(value), n, d) for value, n, d in rows]
 

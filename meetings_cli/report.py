@@ -68,10 +68,10 @@ def timeline(db: sqlite3.Connection, selection: Selection) -> Iterator[TimelineY
         yield year
 
 
-def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
-    """Who met whom as JSON: people as nodes, an edge per pair, weighted by meetings."""
-    where, params = selection
-    chosen = f"SELECT m.rowid FROM meetings m WHERE {where}"
+def _shared_meetings(
+    db: sqlite3.Connection, chosen: str, params: tuple[Any, ...]
+) -> dict[tuple[str, str], list[tuple[str, bool, str]]]:
+    """Each pair of people (ids in order) who met: (meeting id, disputed, years) per meeting."""
     # Alternative readings of one seat (one Kazakh minister or the other) did not meet.
     rows = db.execute(
         f"""
@@ -90,6 +90,56 @@ def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any
     for first, second, meeting, disputed, years in rows:
         low, high = sorted((first, second))
         pairs.setdefault((low, high), []).append((meeting, bool(disputed), years))
+    return pairs
+
+
+def _years(shared: list[tuple[str, bool, str]]) -> list[int]:
+    return sorted({int(y) for _, _, years in shared for y in years.split(",")})
+
+
+def meeting_pairs(db: sqlite3.Connection, selection: Selection) -> list[dict[str, Any]]:
+    """Every pair of people who met in the selected meetings, most meetings first.
+
+    Each pair is {person_a, name_a, country_a, person_b, name_b, country_b, count,
+    years, meetings, disputed}; the two are in name order, and disputed is true
+    when either is a disputed participant of one of the meetings.
+    """
+    where, params = selection
+    pairs = _shared_meetings(db, f"SELECT m.rowid FROM meetings m WHERE {where}", params)
+    wanted = sorted({p for pair in pairs for p in pair})
+    marks = ",".join("?" * len(wanted))
+    people = {
+        pid: (name, country)
+        for pid, name, country in db.execute(
+            f"SELECT id, name, country FROM people WHERE id IN ({marks})", wanted
+        )
+    }
+    found = []
+    for pair, shared in pairs.items():
+        a, b = sorted(pair, key=lambda p: (people[p][0], p))
+        found.append(
+            {
+                "person_a": a,
+                "name_a": people[a][0],
+                "country_a": people[a][1],
+                "person_b": b,
+                "name_b": people[b][0],
+                "country_b": people[b][1],
+                "count": len(shared),
+                "years": _years(shared),
+                "meetings": [m for m, _, _ in shared],
+                "disputed": any(d for _, d, _ in shared),
+            }
+        )
+    found.sort(key=lambda r: (-r["count"], r["name_a"], r["name_b"], r["person_a"], r["person_b"]))
+    return found
+
+
+def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any]:
+    """Who met whom as JSON: people as nodes, an edge per pair, weighted by meetings."""
+    where, params = selection
+    chosen = f"SELECT m.rowid FROM meetings m WHERE {where}"
+    pairs = _shared_meetings(db, chosen, params)
     # Laid out from the most connected person: nodes by meetings in the graph, each
     # edge from its better-connected end (layout tools place sources first).
     degree: dict[str, int] = {}
@@ -115,7 +165,7 @@ def meeting_graph(db: sqlite3.Connection, selection: Selection) -> dict[str, Any
                 "source": source,
                 "target": target,
                 "weight": len(shared),
-                "years": sorted({int(y) for _, _, years in shared for y in years.split(",")}),
+                "years": _years(shared),
                 "meetings": [m for m, _, _ in shared],
                 "disputed": any(d for _, d, _ in shared),
             }
@@ -245,3 +295,50 @@ def citing(db: sqlite3.Connection, source_id: str) -> tuple[list[str], list[str]
         )
     ]
     return meetings, context
+
+
+#: The fields of a quote's record a `quotes` row repeats (where and when it was said).
+_QUOTED_IN = ("id", "title", "date", "date_end", "date_precision", "date_basis", "date_candidates")
+
+
+def quotes(
+    db: sqlite3.Connection, selection: Selection, *, context: bool, speaker: str | None = None
+) -> list[dict[str, Any]]:
+    """Every quote of the selected meetings (and of the context items, if context), by date.
+
+    One flat row per quote, with the speaker's id (speaker: only theirs), the
+    meeting or context item it is in, and its source's outlet, title and date.
+    """
+    from .query import context_records, meeting_texts
+
+    where, params = selection
+    where += " AND m.rowid IN (SELECT meeting FROM quotes WHERE meeting IS NOT NULL"
+    where += " AND speaker = ?)" if speaker else ")"
+    texts = meeting_texts(db, Selection(where, (*params, speaker) if speaker else params))
+    quoted = [("meeting", json.loads(text)) for text in texts]
+    if context:
+        items = context_records(db, speaker) if speaker else context_records(db)
+        quoted += [("context", item) for item in items if item["quotes"]]
+        # Dated first, by date, as each list is ordered (sorted is stable).
+        quoted.sort(key=lambda kr: (kr[1]["date"] is None, kr[1]["date"] or "", kr[1]["date_end"]))
+    rows = []
+    for kind, record in quoted:
+        sources = {s["id"]: s for s in record["sources"]}
+        for quote in record["quotes"]:
+            if speaker and quote["speaker_id"] != speaker:
+                continue
+            source = sources.get(quote["source"], {})
+            rows.append(
+                {
+                    "record": kind,
+                    **{key: record.get(key) for key in _QUOTED_IN},
+                    "speaker": quote["speaker"],
+                    "speaker_id": quote["speaker_id"],
+                    "text": quote["text"],
+                    "source": quote["source"],
+                    "outlet": source.get("outlet"),
+                    "source_title": source.get("title"),
+                    "published": source.get("published"),
+                }
+            )
+    return rows

@@ -202,10 +202,47 @@ SOURCE_CSV_COLUMNS = (
 )
 
 
+QUOTE_CSV_COLUMNS = (
+    "record",
+    "id",
+    "title",
+    "date",
+    "date_end",
+    "date_precision",
+    "date_basis",
+    "speaker",
+    "speaker_id",
+    "text",
+    "source",
+    "outlet",
+    "source_title",
+    "published",
+)
+
+
 STATS_CSV_COLUMNS = ("dimension", "value", "count")
 
 
 AUDIT_CSV_COLUMNS = ("record", "id", "issue", "detail", "sources")
+
+
+PAIR_CSV_COLUMNS = (
+    "person_a",
+    "name_a",
+    "country_a",
+    "person_b",
+    "name_b",
+    "country_b",
+    "count",
+    "years",
+    "meetings",
+    "disputed",
+)
+
+
+def pair_csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """One CSV row from a `pairs` record; years and meeting ids are joined with '; '."""
+    return _cells({**record, "disputed": "true" if record["disputed"] else "false"})
 
 
 #: CSV columns and row builder of each kind of record.
@@ -215,11 +252,13 @@ CSV_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], dict[st
     "context": (CONTEXT_CSV_COLUMNS, context_csv_row),
     "people": (PEOPLE_CSV_COLUMNS, person_csv_row),
     "search": (SEARCH_CSV_COLUMNS, search_csv_row),
+    "quotes": (QUOTE_CSV_COLUMNS, _plain_row(QUOTE_CSV_COLUMNS)),
     "events": (EVENT_CSV_COLUMNS, _plain_row(EVENT_CSV_COLUMNS)),
     "sources": (SOURCE_CSV_COLUMNS, _plain_row(SOURCE_CSV_COLUMNS)),
     "stats": (STATS_CSV_COLUMNS, _plain_row(STATS_CSV_COLUMNS)),
     "audit": (AUDIT_CSV_COLUMNS, _plain_row(AUDIT_CSV_COLUMNS)),
     "who": (WHO_CSV_COLUMNS, dict),
+    "pairs": (PAIR_CSV_COLUMNS, pair_csv_row),
 }
 
 

@@ -230,6 +230,63 @@ def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
     return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
 
 
+def quotes_table(quotes: Iterable[dict[str, Any]]) -> list[Block]:
+    """The `quotes` table: each quote with its date, speaker, record and source."""
+    columns = (
+        Column("Date"),
+        Column("Speaker"),
+        Column("Quote", wrap=True),
+        Column("In / source"),
+    )
+    rows = [
+        (
+            format_dates(q) if q["date"] else "—",
+            _one_line(q["speaker"]),
+            f"“{_one_line(q['text'])}”",
+            f"{q['id']}\n{q['source']}",
+        )
+        for q in quotes
+    ]
+    dates = [cell_text(row[0]) for row in rows]
+    legend = [_date_and_seat_legend(dates, ()), "— no date given" if "—" in dates else ""]
+    return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
+
+
+def record_view(record: dict[str, Any]) -> list[Block]:
+    """The `show` view of a context item, event, source or person: a line per field."""
+    heading = "title" if "title" in record else "name"
+    fields = [
+        (key.replace("_", " ").capitalize(), _field_text(value))
+        for key, value in record.items()
+        if key not in ("id", "record", heading)
+    ]
+    title = _one_line(record[heading] or "")
+    return [
+        TextBlock((Span(record["id"], "bold"), Span(f"  {title}"))),
+        FieldsBlock(fields),
+    ]
+
+
+def _field_text(value: Any) -> str:
+    """A field of a record on one line: lists joined by '; ', linked records by name."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(_field_text(item) for item in value)
+    if isinstance(value, dict):
+        if "outlet" in value:
+            return _one_line(_source_line(value))
+        if "text" in value:  # a quote, or how a source describes someone
+            said = f"“{value['text']}”"
+            said += f" — {value['speaker']}" if value.get("speaker") else ""
+            return _one_line(said + (f" [{value['source']}]" if value.get("source") else ""))
+        if "name" in value:
+            script = f" ({value['script']})" if value.get("script") else ""
+            return _one_line(str(value["name"]) + script)
+        return _one_line(", ".join(f"{k}: {_field_text(v)}" for k, v in value.items()))
+    return _one_line(str(value))
+
+
 # --------------------------------------------------------------------------- people
 
 
@@ -563,6 +620,23 @@ def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
         rows = [(value, str(count)) for value, count in counts.items()]
         blocks += _plain_table((dimension.capitalize(), "Meetings"), rows, wide=0, right=1)
     return blocks
+
+
+def pairs_table(pairs: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `pairs` table: who met whom, how often and in which years."""
+    rows = [
+        (
+            f"{p['name_a']} ({p['country_a']})",
+            f"{p['name_b']} ({p['country_b']})",
+            str(p["count"]) + ("?" if p["disputed"] else ""),
+            ", ".join(map(str, p["years"])),
+        )
+        for p in pairs
+    ]
+    disputed = any(p["disputed"] for p in pairs)
+    legend = "? with a participant named by only some sources" if disputed else None
+    headers = ("Person", "Met", "Meetings", "Years")
+    return _plain_table(headers, rows, wide=1, right=2, caption=legend)
 
 
 def audit_table(findings: Sequence[dict[str, Any]]) -> list[Block]:
