@@ -231,6 +231,17 @@ def test_a_world_writable_cache_folder_is_not_used(
 # --------------------------------------------------------------------------- damage
 
 
+@pytest.fixture
+def database(
+    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The compiled cache of a copy of the dataset, in a private folder of the test's."""
+    folder = data_copy.parent / "cache"
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
+    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
+    return folder / store.cache_file(data_copy).name
+
+
 def damage(database: Path, old: bytes, new: bytes) -> None:
     """Overwrite bytes of the database file in place, as a bad disk block would."""
     content = database.read_bytes()
@@ -239,13 +250,9 @@ def damage(database: Path, old: bytes, new: bytes) -> None:
 
 
 def test_a_damaged_block_anywhere_is_noticed_before_anything_is_answered(
-    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    data_copy: Path, database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = data_copy.parent / "cache"
-    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
     expected = truth(data_copy, capsys)
-    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
-    database = folder / store.cache_file(data_copy).name
     # A year in an index table, a title in a record: both answer questions.
     for old, new in ((b"mcis2019-russia", b"mcis2019-rxssia"), (b"Serbian", b"Sxrbian")):
         damage(database, old, new)
@@ -259,14 +266,10 @@ def test_a_damaged_block_anywhere_is_noticed_before_anything_is_answered(
 
 
 def test_a_record_damaged_while_answering_is_noticed(
-    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    data_copy: Path, database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Damage after the file's checksum was verified: each record's own checksum catches it.
-    folder = data_copy.parent / "cache"
-    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
     expected = truth(data_copy, capsys)
-    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
-    database = folder / store.cache_file(data_copy).name
 
     def damage_after_the_seal() -> None:
         damage(database, b'"title": "Talks with Serbian', b'"title": "Talks with Sxrbian')
@@ -294,12 +297,8 @@ def test_a_record_damaged_while_answering_is_noticed(
 
 
 def test_a_damaged_person_is_noticed(
-    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    data_copy: Path, database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = data_copy.parent / "cache"
-    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
-    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
-    database = folder / store.cache_file(data_copy).name
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("UPDATE people SET checksum = checksum + 1")
         db.commit()
@@ -310,24 +309,16 @@ def test_a_damaged_person_is_noticed(
 
 
 def test_a_database_that_is_not_one_any_more_is_compiled_again(
-    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    data_copy: Path, database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = data_copy.parent / "cache"
-    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
     expected = truth(data_copy, capsys)
-    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
-    database = folder / store.cache_file(data_copy).name
     database.write_bytes(b"\0" * database.stat().st_size)
     assert ask("--data", str(data_copy), "list", "--json", capsys=capsys)[:2] == (0, expected)
 
 
 def test_a_damaged_record_read_by_an_update_makes_a_fresh_compile(
-    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    data_copy: Path, database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = data_copy.parent / "cache"
-    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
-    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
-    database = folder / store.cache_file(data_copy).name
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("UPDATE records SET checksum = checksum + 1")
         db.commit()
@@ -342,16 +333,15 @@ def test_a_damaged_record_read_by_an_update_makes_a_fresh_compile(
 
 
 def test_a_large_cache_is_verified_whole_by_validate(
-    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    data_copy: Path,
+    database: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Above VERIFY_WHOLE_BYTES a question checks the size and each record it reads;
     # validate reads the whole file.
     monkeypatch.setattr(store, "VERIFY_WHOLE_BYTES", 0)
-    folder = data_copy.parent / "cache"
-    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(folder))
     expected = truth(data_copy, capsys)
-    assert ask("--data", str(data_copy), "list", capsys=capsys)[0] == 0
-    database = folder / store.cache_file(data_copy).name
     damage(database, b'"title": "Talks with Serbian', b'"title": "Talks with Sxrbian')
     code, out, err = ask("validate", str(data_copy), capsys=capsys)
     assert code == 0 and out.startswith("ok: ")

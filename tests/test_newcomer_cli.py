@@ -7,13 +7,12 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import typer
 from conftest import DATA, Invoke
+from test_cli_reports import complete as run_completion
 
 from meetings_cli.cli import app
 
@@ -192,19 +191,7 @@ def test_a_timeline_picture_made_in_a_pipe_has_terminal_lines(cli: Invoke, tmp_p
 
 
 def complete(words: str, shell: str = "bash") -> str:
-    env = {k: v for k, v in os.environ.items() if k != "MEETINGS_DATA"}
-    env["_MEETINGS_COMPLETE"] = f"complete_{shell}"
-    if shell == "bash":
-        env.update(COMP_WORDS=words, COMP_CWORD=str(len(words.split(" ")) - 1))
-    else:
-        env["_TYPER_COMPLETE_ARGS"] = words
-    done = subprocess.run(
-        [sys.executable, "-m", "meetings_cli", "--data", str(DATA)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_completion(words, shell)
     assert done.returncode == 0, done.stderr[-500:]
     return done.stdout
 
