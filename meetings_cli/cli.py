@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from .match import Resolution
-    from .query import MeetingFilter, Selection, StoredAliases
+    from .query import MeetingFilter, Resolved, Selection, StoredAliases
     from .render.draw import View
     from .store import Progress
 
@@ -180,6 +180,7 @@ complete_any_ids = _complete(
     " UNION ALL SELECT id FROM sources UNION ALL SELECT id FROM people",
 )
 complete_event_ids = _complete("events")
+complete_source_ids = _complete("sources")
 complete_topics = _complete("topics")
 complete_people = _complete(
     "people", "SELECT short_name FROM people UNION ALL SELECT name FROM people"
@@ -309,6 +310,20 @@ WithOption = Annotated[
         show_default=False,
         autocompletion=complete_people,
     ),
+]
+SortOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--sort",
+        metavar="FIELD",
+        help="Order by this field: a column of --format csv (Tab completes them).",
+        show_default=False,
+        autocompletion=lambda ctx, incomplete: _sort_choices(ctx, incomplete),
+    ),
+]
+ReverseOption = Annotated[
+    bool,
+    typer.Option("--reverse", "-r", help="Turn the order round (with --sort, or the usual one)."),
 ]
 # Text, not Path: Typer would turn '' into '.', which must be refused as no file name.
 SvgOption = Annotated[
@@ -617,6 +632,41 @@ def _selection(
         _fail(str(error), EXIT_NOTHING)
 
 
+def _resolved(
+    db: "sqlite3.Connection", wanted: "MeetingFilter", output: OutputFormat, collection: str
+) -> "Resolved":
+    """The filter's values as the dataset has them; exits 2 on a bad value, 1 on an unknown
+    person."""
+    from .query import NotFound, QueryError, resolve_filter
+
+    try:
+        return resolve_filter(db, wanted)
+    except QueryError as error:
+        _fail(str(error))
+    except NotFound as error:
+        _print_empty(output, collection)
+        _fail(str(error), EXIT_NOTHING)
+
+
+def _linked(
+    db: "sqlite3.Connection", wanted: "MeetingFilter", output: OutputFormat, collection: str
+) -> "Callable[[str], set[str] | None]":
+    """For a kind of record (person, event, source, meeting, context), the ids of those the
+    filter keeps: those of (or at) the meetings it selects; None when nothing is filtered."""
+    from .query import MeetingFilter, context_ids, context_selection, linked_ids, selection_of
+
+    if wanted == MeetingFilter():
+        return lambda _kind: None
+    values = _resolved(db, wanted, output, collection)
+
+    def kept(kind: str) -> set[str]:
+        if kind == "context":
+            return context_ids(db, context_selection(values))
+        return linked_ids(db, kind, selection_of(values))
+
+    return kept
+
+
 def _select(
     db: "sqlite3.Connection", wanted: "MeetingFilter", output: OutputFormat, collection: str
 ) -> "Iterator[str]":
@@ -624,6 +674,70 @@ def _select(
     from .query import meeting_texts
 
     return meeting_texts(db, _selection(db, wanted, output, collection))
+
+
+#: The records each command with --sort lists (their fields are its CSV columns).
+SORTED_COLLECTIONS = {
+    "list": "meetings",
+    "context": "context",
+    "people": "people",
+    "events": "events",
+    "sources": "sources",
+    "audit": "audit",
+    "pairs": "pairs",
+    "quotes": "quotes",
+    "stats": "stats",
+}
+
+
+def _sort_choices(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete --sort with the fields of the command's records."""
+    from .render.formats import sort_fields
+
+    command = ctx.command.name or ""
+    if command == "search":
+        inside = ctx.params.get("where")
+        collection = (
+            "source_search" if str(getattr(inside, "value", inside)) == "sources" else "search"
+        )
+    else:
+        collection = SORTED_COLLECTIONS.get(command, "")
+    if not collection:
+        return []
+    return [field for field in sort_fields(collection) if field.startswith(incomplete)]
+
+
+class Sorting(NamedTuple):
+    """--sort and --reverse, checked."""
+
+    field: str | None
+    reverse: bool
+
+
+def _sorting(collection: str, field: str | None, reverse: bool) -> Sorting | None:
+    """The order asked for (None: the usual one); exits 2 for a field the records lack."""
+    if field is None and not reverse:
+        return None
+    from .render.formats import sort_fields
+
+    fields = sort_fields(collection)
+    if field is not None and field not in fields:
+        from .query import suggestion
+
+        hint = suggestion(field, fields)
+        _fail(f"cannot sort by {field!r}{hint}: the fields are {', '.join(fields)}")
+    return Sorting(field, reverse)
+
+
+def _sorted(
+    rows: "list[dict[str, Any]]", collection: str, sorting: Sorting | None
+) -> "list[dict[str, Any]]":
+    """The rows in the order asked for."""
+    if sorting is None:
+        return rows
+    from .render.formats import sorted_records
+
+    return sorted_records(rows, collection, *sorting)
 
 
 def _print_empty(output: OutputFormat, collection: str) -> None:
@@ -648,12 +762,14 @@ def list_meetings(
     topic: TopicOption = None,
     person: PersonOption = None,
     with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List meetings in date order, optionally filtered.
+    """List meetings in date order (or --sort FIELD), optionally filtered.
 
     Values of one option are alternatives (--year 2018 --year 2019); different
     options must all hold. A meeting known only to a range of days matches a
@@ -665,15 +781,16 @@ def list_meetings(
 
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
+    sorting = _sorting("meetings", sort, reverse)
     db = _db(ctx)
     texts = _select(db, wanted, output, "meetings")
-    if output is OutputFormat.json:
+    if output is OutputFormat.json and sorting is None:
         from .render.formats import write_json_texts
 
         if not write_json_texts(sys.stdout, texts):
             _fail("no meetings match", EXIT_NOTHING)
         return
-    rows = [json.loads(text) for text in texts]
+    rows = _sorted([json.loads(text) for text in texts], "meetings", sorting)
     if not rows:
         _print_empty(output, "meetings")
         _fail("no meetings match", EXIT_NOTHING)
@@ -708,7 +825,9 @@ def show(
     """Show one record in full: a meeting, context item, event, source or person.
 
     A meeting shows its participants, summary, quotes, sources and
-    disagreements. The JSON has a `record` key saying which kind it is.
+    disagreements; under each quote, the sentence of the article that holds it
+    (the quote highlighted, or between >>> and <<< when piped). The JSON has a
+    `record` key saying which kind it is. `meetings source ID` prints a whole article.
     """
     from .query import NotFound, find_any
 
@@ -720,12 +839,16 @@ def show(
         _fail(str(error), EXIT_NOTHING)
     record, collection = _any_record(db, kind, found)
     from .render import views
+    from .report import quote_passages
 
+    passages = quote_passages(db, record) if kind in ("meeting", "context") else None
     _emit(
         ctx,
         output,
-        view=lambda _terminal: (
-            views.meeting_view(record) if kind == "meeting" else views.record_view(record)
+        view=lambda terminal: (
+            views.meeting_view(record, passages, marks=not terminal)
+            if kind == "meeting"
+            else views.record_view(record, passages, marks=not terminal)
         ),
         records=lambda: [record],
         collection=collection,
@@ -761,22 +884,146 @@ def _any_record(db: "sqlite3.Connection", kind: str, record_id: str) -> tuple[di
 
 
 @app.command()
-def context(
+def source(
     ctx: typer.Context,
+    source_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Id of a source, as `meetings sources` lists them.",
+            autocompletion=complete_source_ids,
+        ),
+    ],
+    quoted: Annotated[
+        bool,
+        typer.Option("--quote", "-q", help="Highlight every passage the dataset quotes from it."),
+    ] = False,
+    meeting: Annotated[
+        Optional[str],
+        typer.Option(
+            "--meeting",
+            "-m",
+            metavar="ID",
+            help="Highlight only the passages this meeting (or context item) quotes from it.",
+            show_default=False,
+            autocompletion=complete_meeting_ids,
+        ),
+    ] = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List what the sources mention that is not a meeting in Moscow (summits, votes, remarks)."""
-    from .query import context_records
+    """Read a source article: its metadata and its text, as the dataset keeps it.
+
+    With --quote, every passage the dataset quotes from it is highlighted (on a
+    terminal) or set between >>> and <<< (piped); --meeting ID highlights only
+    that meeting's quotes. --json gives the record, its `text`, and `quotes`
+    with the character offsets of each highlighted passage (`spans`: start,
+    end exclusive, in Unicode characters, as jq's string slices count them).
+    --format csv gives one row per highlighted passage.
+    """
+    from .query import NotFound, find_id
+    from .render import records, views
+    from .report import article_text, citing, source_quotes
+    from .store import read_dimensions
+
+    output = _format(fmt, as_json, svg, html)
+    db = _db(ctx)
+    try:
+        found = find_id(db, "sources", source_id, "source")
+        within = None if meeting is None else _quoting_record(db, meeting)
+    except NotFound as error:
+        _fail(str(error), EXIT_NOTHING)
+    cited_by = citing(db, found)
+    if within is not None and within not in cited_by[0] + cited_by[1]:
+        listed = ", ".join(cited_by[0] + cited_by[1]) or "nothing"
+        _fail(f"{within} does not cite source {found} (cited by: {listed})", EXIT_NOTHING)
+    text = article_text(db, found) or ""
+    highlight = quoted or within is not None
+    passages = source_quotes(db, found, text, within) if highlight else []
+    source_record = records.source_record(read_dimensions(db).source_by_id[found], *cited_by)
+    record = {"record": "source", **source_record, "text": text, "quotes": passages}
+    if within is not None and not passages:
+        _note(f"meetings: {within} cites source {found} but quotes nothing from it")
+    rows = [
+        {"source": found, **{k: q[k] for k in q if k != "spans"}, **span}
+        for q in passages
+        for span in q["spans"]
+    ]
+    if output is OutputFormat.csv:
+        from .render.formats import write_collection
+
+        write_collection(sys.stdout, "csv", rows, "passages")
+        return
+    _emit(
+        ctx,
+        output,
+        view=lambda terminal: views.source_view(
+            record, passages, highlight=highlight, marks=not terminal
+        ),
+        records=lambda: [record],
+        collection="sources",
+        title=f"meetings source {found}",
+        svg=svg,
+        html=html,
+        single=True,
+    )
+
+
+def _quoting_record(db: "sqlite3.Connection", text: str) -> str:
+    """The id of the meeting, or else context item, that text names; NotFound otherwise."""
+    from .query import NotFound, find_id
+
+    try:
+        return find_id(db, "meetings", text, "meeting")
+    except NotFound:
+        try:
+            return find_id(db, "context", text, "context item")
+        except NotFound:
+            pass
+        raise
+
+
+@app.command()
+def context(
+    ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List what the sources mention that is not a meeting in Moscow (summits, votes, remarks).
+
+    Filters as `list` has them: a date filter keeps items whose dates overlap
+    it (undated items only when none is given); --person keeps those that name
+    or quote the person; --country, those naming someone from it.
+    """
+    from .query import MeetingFilter, context_records, context_selection
     from .render import views
 
     output = _format(fmt, as_json, svg, html)
-    rows = context_records(_db(ctx))
+    wanted = _filters(year, from_, to, country, None, None, topic, person, with_)
+    sorting = _sorting("context", sort, reverse)
+    db = _db(ctx)
+    values = _resolved(db, wanted, output, "context")
+    rows = _sorted(context_records(db, selection=context_selection(values)), "context", sorting)
     if not rows:
         _print_empty(output, "context")
-        _fail("the dataset has no context items", EXIT_NOTHING)
+        filtered = wanted != MeetingFilter()
+        _fail(
+            "no context items match" if filtered else "the dataset has no context items",
+            EXIT_NOTHING,
+        )
     _emit(
         ctx,
         output,
@@ -943,21 +1190,53 @@ def _who_batch(
 @app.command()
 def people(
     ctx: typer.Context,
+    country: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--country",
+            "-c",
+            help="Only people from this country (repeatable).",
+            show_default=False,
+            autocompletion=complete_countries,
+        ),
+    ] = None,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List everyone in the dataset with country, role and number of meetings."""
-    from .query import people_with_counts
+    """List everyone in the dataset with country, role and number of meetings.
+
+    --country is the person's own country. The other filters, as `list` has
+    them, keep the people who took part in a meeting they select (--with
+    Shoigu: everyone who met with Shoigu); the counts stay those of all meetings.
+    """
+    from .query import MeetingFilter, people_with_counts, selection_of
     from .render import records, views
 
     output = _format(fmt, as_json, svg, html)
-    everyone = people_with_counts(_db(ctx))
+    wanted = _filters(year, from_, to, None, event, kind, topic, None, with_)
+    sorting = _sorting("people", sort, reverse)
+    db = _db(ctx)
+    countries = _resolved(db, MeetingFilter(countries=tuple(country or ())), output, "people")
+    values = _resolved(db, wanted, output, "people")
+    selection = selection_of(values) if wanted != MeetingFilter() else None
+    everyone = people_with_counts(db, countries=countries.countries, selection=selection)
     if not everyone:
         _print_empty(output, "people")
-        _fail("the dataset has no people", EXIT_NOTHING)
+        filtered = selection is not None or country
+        _fail("no people match" if filtered else "the dataset has no people", EXIT_NOTHING)
     rows = [records.person_record(c.person, c.meetings, c.disputed) for c in everyone]
+    rows = _sorted(rows, "people", sorting)
     _emit(
         ctx,
         output,
@@ -970,12 +1249,39 @@ def people(
     )
 
 
+class SearchIn(str, Enum):
+    """What `search` looks in."""
+
+    meetings = "meetings"
+    sources = "sources"
+
+
 @app.command()
 def search(
     ctx: typer.Context,
     text: Annotated[
-        list[str], typer.Argument(metavar="TEXT", help="Words to look for; typos are forgiven.")
+        list[str],
+        typer.Argument(
+            metavar="QUERY",
+            help='Words to look for (typos are forgiven), "exact phrases", OR, -word, field:word.',
+        ),
     ],
+    exclude: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--not",
+            metavar="WORD",
+            help="Leave out what holds this word (repeatable); the same as -WORD.",
+            show_default=False,
+        ),
+    ] = None,
+    where: Annotated[
+        SearchIn,
+        typer.Option(
+            "--in",
+            help="meetings (and context items), or sources: the articles' own texts.",
+        ),
+    ] = SearchIn.meetings,
     limit: Annotated[
         int,
         typer.Option("--limit", "-n", min=0, max=2**31, help="At most this many results (0: all)."),
@@ -989,6 +1295,8 @@ def search(
     topic: TopicOption = None,
     person: PersonOption = None,
     with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
@@ -997,38 +1305,69 @@ def search(
     """Search summaries, titles, topics, quotes, events, places and names, best match first.
 
     Every word must be found; each may be misspelt a little ("terorism") and
-    names may be in any spelling. Takes the same filters as `list`.
+    names may be in any spelling. Operators: "exact phrase" (quote it for the
+    shell too: '"fight against terrorism"'); a OR b; -word or --not word to
+    leave out what holds it (put -word after --, as in `search -- syria
+    -terrorism`); field:word to look in one field only: person:, country:,
+    topic:, quote:, summary:, title:, event:, location:, notes:.
+
+    --in sources searches the source articles' texts instead (field prefixes do
+    not apply). Takes the filters of `list`: with --in sources they keep the
+    articles cited by the meetings they select.
     """
     from .query import MeetingFilter, QueryError
     from .render import records, views
-    from .search import search_meetings
+    from .search import search_meetings, search_sources
 
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
     selection = _selection(db, wanted, output, "search")
+    query = " ".join(text)
     # Filters select meetings: context items are searched only when none is given.
     unfiltered = wanted == MeetingFilter()
+    collection = "search" if where is SearchIn.meetings else "source_search"
+    sorting = _sorting(collection, sort, reverse)
     try:
-        hits = search_meetings(db, " ".join(text), selection, limit or None, context=unfiltered)
-    except QueryError as error:  # a query of common words only
+        if where is SearchIn.sources:
+            found = search_sources(
+                db, query, None if unfiltered else selection, limit or None, excluded=exclude or ()
+            )
+        else:
+            hits = search_meetings(
+                db, query, selection, limit or None, context=unfiltered, excluded=exclude or ()
+            )
+    except QueryError as error:
         _fail(str(error))
-    if not hits:
-        _print_empty(output, "search")
-        _fail(f"no meetings match {' '.join(text)!r}", EXIT_NOTHING)
-    if output is OutputFormat.json:
+    if where is SearchIn.sources:
+        from .store import read_dimensions
+
+        dims = read_dimensions(db)
+        rows = [records.source_search_record(dims.source_by_id[hit.source], hit) for hit in found]
+    elif output is OutputFormat.json and sorting is None:
         from .render.formats import write_json_texts
 
-        write_json_texts(sys.stdout, (records.search_text(hit) for hit in hits))
+        if not write_json_texts(sys.stdout, (records.search_text(hit) for hit in hits)):
+            _fail(f"no meetings match {query!r}", EXIT_NOTHING)
         return
-    rows = [records.search_record(hit) for hit in hits]
+    else:
+        rows = [records.search_record(hit) for hit in hits]
+    if not rows:
+        _print_empty(output, collection)
+        what = "meetings" if where is SearchIn.meetings else "articles"
+        _fail(f"no {what} match {query!r}", EXIT_NOTHING)
+    rows = _sorted(rows, collection, sorting)
     _emit(
         ctx,
         output,
-        view=lambda _terminal: views.search_table(rows),
+        view=lambda _terminal: (
+            views.search_table(rows)
+            if where is SearchIn.meetings
+            else views.source_search_table(rows)
+        ),
         records=lambda: rows,
-        collection="search",
-        title=f"meetings search {' '.join(text)}",
+        collection=collection,
+        title=f"meetings search {query}",
         svg=svg,
         html=html,
     )
@@ -1153,26 +1492,45 @@ def graph(
 @app.command()
 def events(
     ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the events (conferences, forums) with the meetings held at each."""
+    """List the events (conferences, forums) with the meetings held at each.
+
+    Filters as `list` has them keep the events of the meetings they select
+    (each event is still listed with all its meetings).
+    """
     from .render import records, views
     from .report import meeting_ids_at
     from .store import read_dimensions
 
     output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, None, kind, topic, person, with_)
+    sorting = _sorting("events", sort, reverse)
     db = _db(ctx)
+    kept = _linked(db, wanted, output, "events")("event")
     dims = read_dimensions(db)
     rows = [
         records.event_record(dims, e, meeting_ids_at(db, e.id))
         for e in sorted(dims.events, key=lambda e: (e.year, e.id))
+        if kept is None or e.id in kept
     ]
     if not rows:
         _print_empty(output, "events")
-        _fail("the dataset has no events", EXIT_NOTHING)
+        _fail("no events match" if kept is not None else "the dataset has no events", EXIT_NOTHING)
+    rows = _sorted(rows, "events", sorting)
     _emit(
         ctx,
         output,
@@ -1188,22 +1546,48 @@ def events(
 @app.command()
 def sources(
     ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the source articles: outlet, date, and the meetings that cite each."""
+    """List the source articles: outlet, date, and the meetings that cite each.
+
+    Filters as `list` has them keep the sources cited by the meetings they
+    select (each still listed with everything that cites it). `meetings source
+    ID` prints one article's text.
+    """
     from .render import records, views
     from .report import citing
     from .store import read_dimensions
 
     output = _format(fmt, as_json, svg, html)
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
+    sorting = _sorting("sources", sort, reverse)
     db = _db(ctx)
-    rows = [records.source_record(s, *citing(db, s.id)) for s in read_dimensions(db).sources]
+    kept = _linked(db, wanted, output, "sources")("source")
+    rows = [
+        records.source_record(s, *citing(db, s.id))
+        for s in read_dimensions(db).sources
+        if kept is None or s.id in kept
+    ]
     if not rows:
         _print_empty(output, "sources")
-        _fail("the dataset has no sources", EXIT_NOTHING)
+        _fail(
+            "no sources match" if kept is not None else "the dataset has no sources", EXIT_NOTHING
+        )
+    rows = _sorted(rows, "sources", sorting)
     _emit(
         ctx,
         output,
@@ -1228,6 +1612,8 @@ def stats(
     topic: TopicOption = None,
     person: PersonOption = None,
     with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
@@ -1244,7 +1630,15 @@ def stats(
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
+    sorting = _sorting("stats", sort, reverse)
     counts = statistics(db, _selection(db, wanted, output, "stats"))
+    if sorting is not None:
+        from .render.formats import sorted_records
+
+        for dimension, pairs in counts.items():
+            rows = [{"dimension": dimension, "value": v, "count": n} for v, n in pairs]
+            in_order = sorted_records(rows, "stats", *sorting)
+            counts[dimension] = [(row["value"], row["count"]) for row in in_order]
     if not counts["kind"]:
         _print_empty(output, "stats")
         _fail("no meetings match", EXIT_NOTHING)
@@ -1268,21 +1662,50 @@ def stats(
 @app.command()
 def audit(
     ctx: typer.Context,
+    year: YearOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    country: CountryOption = None,
+    event: EventOption = None,
+    kind: KindOption = None,
+    topic: TopicOption = None,
+    person: PersonOption = None,
+    with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List every place where sources disagree or a date is inferred rather than stated."""
+    """List every place where sources disagree or a date is inferred rather than stated.
+
+    Filters keep the findings about the records they keep elsewhere: the
+    meetings of `list`, the items of `context`, and the people, events and
+    sources of those meetings.
+    """
     from .render import records, views
     from .report import audit as find_uncertainties
 
     output = _format(fmt, as_json, svg, html)
-    rows = [records.finding_record(f) for f in find_uncertainties(_db(ctx))]
+    wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
+    sorting = _sorting("audit", sort, reverse)
+    db = _db(ctx)
+    kept = _linked(db, wanted, output, "audit")
+    findings = find_uncertainties(db)
+    by_kind = {kind: kept(kind) for kind in dict.fromkeys(f.record for f in findings)}
+    rows = [
+        records.finding_record(f)
+        for f in findings
+        if by_kind[f.record] is None or f.id in (by_kind[f.record] or ())
+    ]
     if not rows:
         _print_empty(output, "audit")
+        if any(ids is not None for ids in by_kind.values()):
+            _fail("no findings about the records that match", EXIT_NOTHING)
         _note("meetings: nothing to report: every date is stated and no sources disagree")
         return
+    rows = _sorted(rows, "audit", sorting)
     _emit(
         ctx,
         output,
@@ -1359,6 +1782,8 @@ def pairs(
     topic: TopicOption = None,
     person: PersonOption = None,
     with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
@@ -1376,7 +1801,8 @@ def pairs(
     output = _format(fmt, as_json, svg, html)
     wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
-    rows = meeting_pairs(db, _selection(db, wanted, output, "pairs"))
+    sorting = _sorting("pairs", sort, reverse)
+    rows = _sorted(meeting_pairs(db, _selection(db, wanted, output, "pairs")), "pairs", sorting)
     if not rows:
         _print_empty(output, "pairs")
         _fail("no pairs of people met in the meetings that match", EXIT_NOTHING)
@@ -1456,6 +1882,8 @@ def quotes(
     topic: TopicOption = None,
     person: PersonOption = None,
     with_: WithOption = None,
+    sort: SortOption = None,
+    reverse: ReverseOption = False,
     svg: SvgOption = None,
     html: HtmlOption = None,
     fmt: FormatOption = None,
@@ -1482,7 +1910,9 @@ def quotes(
         except NotFound as error:
             _print_empty(output, "quotes")
             _fail(str(error), EXIT_NOTHING)
+    sorting = _sorting("quotes", sort, reverse)
     rows = quotes_of(db, selection, context=wanted == MeetingFilter(), speaker=speaker_id)
+    rows = _sorted(rows, "quotes", sorting)
     if not rows:
         _print_empty(output, "quotes")
         _fail("no quotes match", EXIT_NOTHING)

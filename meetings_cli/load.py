@@ -101,6 +101,34 @@ def normalise_for_quote_check(text: str) -> str:
     return " ".join(text.split())
 
 
+def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where a quote occurs in text, as normalise_for_quote_check finds it: (start, end) each.
+
+    Offsets are of text itself (characters, end exclusive), so a reader can be
+    shown the passage exactly as the article has it.
+    """
+    folded: list[str] = []
+    origin: list[int] = []
+    after_space = True  # white space is collapsed, and dropped at the start
+    for index, char in enumerate(text):
+        for each in unicodedata.normalize("NFKC", char).translate(_QUOTE_FOLD):
+            if each.isspace():
+                if after_space:
+                    continue
+                each, after_space = " ", True
+            else:
+                after_space = False
+            folded.append(each)
+            origin.append(index)
+    haystack, needle = "".join(folded), normalise_for_quote_check(quote)
+    spans: list[tuple[int, int]] = []
+    at = haystack.find(needle) if needle else -1
+    while at != -1:
+        spans.append((origin[at], origin[at + len(needle) - 1] + 1))
+        at = haystack.find(needle, at + len(needle))
+    return spans
+
+
 _QUOTE_FOLD = str.maketrans(
     {
         "\u2018": "'",

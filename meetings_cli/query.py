@@ -57,63 +57,155 @@ class Selection(NamedTuple):
     params: tuple[Any, ...]
 
 
-def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selection:
-    """The one implementation of every meeting filter, as SQL over `meetings m`.
+class Resolved(NamedTuple):
+    """A filter's values checked against the dataset: ids as stored, dates as ISO days."""
+
+    years: tuple[int, ...]
+    first: str | None  # ISO day; with last, a window
+    last: str | None
+    events: tuple[str, ...]
+    kinds: tuple[str, ...]
+    topics: tuple[str, ...]
+    countries: tuple[str, ...]
+    people: tuple[str, ...]
+    together: tuple[str, ...]
+
+
+def resolve_filter(db: sqlite3.Connection, wanted: MeetingFilter) -> Resolved:
+    """Every value of a filter as the dataset has it.
 
     Raises QueryError for a value that names nothing the dataset knows (a usage
     error) and NotFound for a person no name matches.
     """
     if wanted.first and wanted.last and wanted.first > wanted.last:
         raise QueryError(f"--from {wanted.first} is after --to {wanted.last}")
-    parts: list[str] = []
-    params: list[Any] = []
+    window = bool(wanted.first or wanted.last)
+    kinds = {kind: (kind, KIND_LABELS.get(kind, kind)) for kind in MEETING_KINDS}
+    topics = (
+        dict.fromkeys(_column(db, "SELECT id FROM topics ORDER BY rowid"), ())
+        if wanted.topics
+        else {}
+    )
+    countries = (
+        dict.fromkeys(_column(db, "SELECT DISTINCT country FROM people ORDER BY country"), ())
+        if wanted.countries
+        else {}
+    )
+    index = person_index(db) if wanted.people or wanted.together else None
 
-    def among(sql: str, values: Iterable[Any]) -> None:
-        values = list(dict.fromkeys(values))
-        parts.append(sql.replace("(?)", "(" + ",".join("?" * len(values)) + ")"))
-        params.extend(values)
+    def person(name: str) -> str:
+        assert index is not None
+        return resolve_person(index, name).id
 
-    if wanted.years:
-        among("m.rowid IN (SELECT meeting FROM meeting_years WHERE year IN (?))", wanted.years)
-    if wanted.first or wanted.last:
-        first = (wanted.first or date.min).isoformat()
-        last = (wanted.last or date.max).isoformat()
+    def unique(values: Iterable[Any]) -> tuple[Any, ...]:
+        return tuple(dict.fromkeys(values))
+
+    return Resolved(
+        years=unique(wanted.years),
+        first=(wanted.first or date.min).isoformat() if window else None,
+        last=(wanted.last or date.max).isoformat() if window else None,
+        events=unique(resolve_event(db, e) for e in wanted.events),
+        kinds=unique(_pick("kind", k, kinds) for k in wanted.kinds),
+        topics=unique(_pick("topic", t, topics) for t in wanted.topics),
+        countries=unique(_pick("country", c, countries) for c in wanted.countries),
+        people=unique(person(name) for name in wanted.people),
+        together=unique(person(name) for name in wanted.together),
+    )
+
+
+class _Conditions:
+    """SQL conditions joined by AND, with their parameters."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, sql: str, *params: Any) -> None:
+        self.parts.append(sql)
+        self.params.extend(params)
+
+    def among(self, sql: str, values: Sequence[Any], repeat: int = 1) -> None:
+        """sql with each (?) a list of the values (repeat times over)."""
+        marks = "(" + ",".join("?" * len(values)) + ")"
+        self.add(sql.replace("(?)", marks), *(list(values) * repeat))
+
+    def selection(self) -> Selection:
+        return Selection(" AND ".join(self.parts) or "1", tuple(self.params))
+
+
+def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selection:
+    """The one implementation of every meeting filter, as SQL over `meetings m`.
+
+    Raises QueryError for a value that names nothing the dataset knows (a usage
+    error) and NotFound for a person no name matches.
+    """
+    return selection_of(resolve_filter(db, wanted))
+
+
+def selection_of(values: Resolved) -> Selection:
+    """A resolved filter as SQL over `meetings m`."""
+    where = _Conditions()
+    if values.years:
+        where.among(
+            "m.rowid IN (SELECT meeting FROM meeting_years WHERE year IN (?))", values.years
+        )
+    if values.first is not None:
         # A span overlaps the window; a meeting on one of some days, if one of them is in it.
-        parts.append(
+        where.add(
             "m.rowid IN (SELECT rowid FROM meetings WHERE start <= ? AND end >= ?"
             " AND date_precision != 'one-of'"
-            " UNION SELECT meeting FROM meeting_days WHERE day BETWEEN ? AND ?)"
+            " UNION SELECT meeting FROM meeting_days WHERE day BETWEEN ? AND ?)",
+            values.last, values.first, values.first, values.last,
+        )  # fmt: skip
+    if values.events:
+        where.among("m.event IN (?)", values.events)
+    if values.kinds:
+        where.among("m.kind IN (?)", values.kinds)
+    if values.topics:
+        where.among(
+            "m.rowid IN (SELECT meeting FROM meeting_topics WHERE topic IN (?))", values.topics
         )
-        params.extend((last, first, first, last))
-    if wanted.events:
-        among("m.event IN (?)", (resolve_event(db, e) for e in wanted.events))
-    if wanted.kinds:
-        kinds = {kind: (kind, KIND_LABELS.get(kind, kind)) for kind in MEETING_KINDS}
-        among("m.kind IN (?)", (_pick("kind", k, kinds) for k in wanted.kinds))
-    if wanted.topics:
-        topics = _column(db, "SELECT id FROM topics ORDER BY rowid")
-        among(
-            "m.rowid IN (SELECT meeting FROM meeting_topics WHERE topic IN (?))",
-            (_pick("topic", t, dict.fromkeys(topics, ())) for t in wanted.topics),
+    if values.countries:
+        where.among(
+            "m.rowid IN (SELECT meeting FROM participants WHERE country IN (?))", values.countries
         )
-    if wanted.countries:
-        countries = _column(db, "SELECT DISTINCT country FROM people ORDER BY country")
-        among(
-            "m.rowid IN (SELECT meeting FROM participants WHERE country IN (?))",
-            (_pick("country", c, dict.fromkeys(countries, ())) for c in wanted.countries),
+    if values.people:
+        where.among(
+            "m.rowid IN (SELECT meeting FROM participants WHERE person IN (?))", values.people
         )
-    if wanted.people:
-        index = person_index(db)
-        among(
-            "m.rowid IN (SELECT meeting FROM participants WHERE person IN (?))",
-            (resolve_person(index, name).id for name in wanted.people),
+    for person_id in values.together:
+        where.add("m.rowid IN (SELECT meeting FROM participants WHERE person = ?)", person_id)
+    return where.selection()
+
+
+def context_selection(values: Resolved) -> Selection:
+    """A resolved filter as SQL over `context c`: its dates, people, their countries and its
+    topics. An event or meeting kind matches no context item."""
+    where = _Conditions()
+    if values.events or values.kinds:
+        where.add("0")
+    if values.years:
+        years = " OR ".join("(c.start <= ? AND c.end >= ?)" for _ in values.years)
+        where.add(f"({years})", *(v for y in values.years for v in (f"{y}-12-31", f"{y}-01-01")))
+    if values.first is not None:
+        where.add("c.start <= ? AND c.end >= ?", values.last, values.first)
+    if values.topics:
+        where.among("c.id IN (SELECT item FROM context_topics WHERE topic IN (?))", values.topics)
+    if values.countries:
+        where.among(
+            "c.id IN (SELECT cp.item FROM context_people cp JOIN people p ON p.id = cp.person"
+            " WHERE p.country IN (?))",
+            values.countries,
         )
-    if wanted.together:
-        index = person_index(db)
-        for name in dict.fromkeys(wanted.together):
-            parts.append("m.rowid IN (SELECT meeting FROM participants WHERE person = ?)")
-            params.append(resolve_person(index, name).id)
-    return Selection(" AND ".join(parts) or "1", tuple(params))
+    mentions = (
+        "c.id IN (SELECT item FROM context_people WHERE person IN (?)"
+        " UNION SELECT context FROM quotes WHERE speaker IN (?) AND context IS NOT NULL)"
+    )
+    if values.people:
+        where.among(mentions, values.people, repeat=2)
+    for person_id in values.together:
+        where.among(mentions, (person_id,), repeat=2)
+    return where.selection()
 
 
 def meeting_texts(db: sqlite3.Connection, selection: Selection) -> Iterator[str]:
@@ -141,7 +233,7 @@ def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
         row = db.execute(sql, ("-".join(fold(meeting_id).split()),)).fetchone()
     if row is None:
         ids = _column(db, "SELECT id FROM meetings ORDER BY rowid")
-        raise NotFound(f"no meeting with id {meeting_id!r}{_suggest(meeting_id, ids)}")
+        raise NotFound(f"no meeting with id {meeting_id!r}{suggestion(meeting_id, ids)}")
     record: dict[str, Any] = json.loads(row[0])
     return record
 
@@ -164,13 +256,25 @@ def find_any(db: sqlite3.Connection, text: str) -> tuple[str, str]:
         for wanted in (text.strip(), "-".join(fold(text).split())):
             if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (wanted,)).fetchone():
                 return kind, wanted
-    close = _suggest(text, _column(db, "SELECT id FROM meetings ORDER BY rowid"))
+    close = suggestion(text, _column(db, "SELECT id FROM meetings ORDER BY rowid"))
     if close:  # most ids asked for are meetings': name only those when some are near
         raise NotFound(f"no meeting with id {text!r}{close}")
     every = [i for _, table in RECORD_KINDS for i in ids(db, table)]
-    raise NotFound(
-        f"no meeting, context item, event, source or person with id {text!r}{_suggest(text, every)}"
-    )
+    hint = suggestion(text, every)
+    raise NotFound(f"no meeting, context item, event, source or person with id {text!r}{hint}")
+
+
+def find_id(db: sqlite3.Connection, table: str, text: str, what: str) -> str:
+    """The id in table (as ids() allows) that text names, in any case; NotFound naming what
+    was looked for, with suggestions, if none."""
+    from .names import fold
+
+    if table not in ID_TABLES:  # table names are SQL, never user text
+        raise ValueError(table)
+    for wanted in (text.strip(), "-".join(fold(text).split())):
+        if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (wanted,)).fetchone():
+            return wanted
+    raise NotFound(f"no {what} with id {text!r}{suggestion(text, ids(db, table))}")
 
 
 def context_item(db: sqlite3.Connection, item_id: str) -> dict[str, Any]:
@@ -189,18 +293,46 @@ def meetings_with(db: sqlite3.Connection, person_id: str) -> list[dict[str, Any]
     return [json.loads(text) for (text,) in db.execute(sql, (person_id,))]
 
 
-def context_records(db: sqlite3.Connection, person_id: str | None = None) -> list[dict[str, Any]]:
-    """Context items (those that mention or quote a person, if given): dated first, by date."""
-    sql = "SELECT verified(c.record, c.checksum) FROM context c"
-    params: tuple[str, ...] = ()
+def context_records(
+    db: sqlite3.Connection, person_id: str | None = None, selection: Selection | None = None
+) -> list[dict[str, Any]]:
+    """Context items (those that mention or quote a person, if given; those a context_selection
+    selects, if given): dated first, by date."""
+    where, params = selection or Selection("1", ())
     if person_id is not None:
-        sql += (
-            " WHERE c.id IN (SELECT item FROM context_people WHERE person = ?"
+        where += (
+            " AND c.id IN (SELECT item FROM context_people WHERE person = ?"
             " UNION SELECT context FROM quotes WHERE speaker = ? AND context IS NOT NULL)"
         )
-        params = (person_id, person_id)
-    sql += " ORDER BY c.start IS NULL, c.start, c.id"
+        params = (*params, person_id, person_id)
+    sql = (
+        f"SELECT verified(c.record, c.checksum) FROM context c WHERE {where}"
+        " ORDER BY c.start IS NULL, c.start, c.id"
+    )
     return [json.loads(text) for (text,) in db.execute(sql, params)]
+
+
+#: What the meetings a selection keeps link to, by kind of record: SQL over `meetings m`.
+_LINKED = {
+    "person": "SELECT person FROM participants WHERE meeting IN (SELECT m.rowid FROM meetings m"
+    " WHERE {where})",
+    "event": "SELECT m.event FROM meetings m WHERE {where}",
+    "source": "SELECT source FROM meeting_sources WHERE meeting IN (SELECT m.rowid FROM"
+    " meetings m WHERE {where})",
+    "meeting": "SELECT m.id FROM meetings m WHERE {where}",
+}
+
+
+def linked_ids(db: sqlite3.Connection, kind: str, selection: Selection) -> set[str]:
+    """The ids of the people, events or sources of the selected meetings (or theirs)."""
+    where, params = selection
+    return {row[0] for row in db.execute(_LINKED[kind].format(where=where), params)}
+
+
+def context_ids(db: sqlite3.Connection, selection: Selection) -> set[str]:
+    """The ids of the context items a context_selection keeps."""
+    where, params = selection
+    return {row[0] for row in db.execute(f"SELECT c.id FROM context c WHERE {where}", params)}
 
 
 def resolve_event(db: sqlite3.Connection, text: str) -> str:
@@ -286,23 +418,41 @@ class PersonCount(NamedTuple):
     disputed: int  # meetings where they are one of several readings of a seat
 
 
-def people_with_counts(db: sqlite3.Connection, person_id: str | None = None) -> list[PersonCount]:
-    """Everyone (or the person with this id) with their number of meetings, most first."""
+def people_with_counts(
+    db: sqlite3.Connection,
+    person_id: str | None = None,
+    *,
+    countries: Sequence[str] = (),
+    selection: Selection | None = None,
+) -> list[PersonCount]:
+    """Everyone (or the person with this id; those of these countries; those at a selected
+    meeting) with their number of meetings in all, most first."""
     from .store import decode_person
 
+    where = _Conditions()
+    if person_id:
+        where.add("p.id = ?", person_id)
+    if countries:
+        where.among("p.country IN (?)", countries)
+    if selection is not None:
+        where.add(f"p.id IN ({_LINKED['person'].format(where=selection.where)})", *selection.params)
+    condition, params = where.selection()
     rows = db.execute(
         "SELECT verified(p.value, p.checksum), count(pa.meeting), count(pa.seat) FROM people p"
-        " LEFT JOIN participants pa ON pa.person = p.id"
-        + (" WHERE p.id = ?" if person_id else "")
-        + " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name",
-        (person_id,) if person_id else (),
+        f" LEFT JOIN participants pa ON pa.person = p.id WHERE {condition}"
+        " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name",
+        params,
     )
     return [PersonCount(decode_person(value), n, d) for value, n, d in rows]
 
 
+#: The tables whose records have ids.
+ID_TABLES = ("meetings", "events", "topics", "people", "sources", "context")
+
+
 def ids(db: sqlite3.Connection, table: str) -> list[str]:
     """Every id of a table (meetings, events, topics, people, sources, context), in order."""
-    if table not in ("meetings", "events", "topics", "people", "sources", "context"):
+    if table not in ID_TABLES:
         raise ValueError(table)
     order = "start, end, id" if table == "meetings" else "rowid"
     return _column(db, f"SELECT id FROM {table} ORDER BY {order}")
@@ -327,14 +477,14 @@ def _pick(
         if wanted in (compact_key(name) for name in (choice, *other_names)):
             return choice
     listed = f"{listing}: " if listing else f"{what} values: "
-    raise QueryError(f"no {what} {text!r}{_suggest(text, names)}; {listed}{', '.join(names)}")
+    raise QueryError(f"no {what} {text!r}{suggestion(text, names)}; {listed}{', '.join(names)}")
 
 
 #: At most this many suggestions are named.
 SUGGESTIONS = 8
 
 
-def _suggest(text: str, choices: Iterable[str] | Mapping[str, Sequence[str]]) -> str:
+def suggestion(text: str, choices: Iterable[str] | Mapping[str, Sequence[str]]) -> str:
     """ " (did you mean 'a' or 'b'?)": every choice text begins, else the closest few.
 
     Choices (with other names, if a dict) are compared by names.compact_key, so

@@ -7,6 +7,7 @@ Queries and plain values: no printing.
 # annotation into a ForwardRef at start-up.
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -342,3 +343,101 @@ def quotes(
                 }
             )
     return rows
+
+
+def article_text(db: sqlite3.Connection, source_id: str) -> str | None:
+    """The text of a source's article as the dataset keeps it (None for an unknown source)."""
+    sql = "SELECT verified(text, checksum) FROM articles WHERE source = ?"
+    row = db.execute(sql, (source_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def source_quotes(
+    db: sqlite3.Connection, source_id: str, text: str, within: str | None = None
+) -> list[dict[str, Any]]:
+    """The quotes taken from a source (only those of one meeting or context item, if within),
+    each with where it occurs in the article text: `spans` of character offsets.
+
+    In order of their first place in the text; a quote the text holds twice (a
+    repost that repeats itself) has two spans.
+    """
+    from .load import quote_spans
+
+    rows = db.execute(
+        "SELECT CASE WHEN q.meeting IS NULL THEN 'context' ELSE 'meeting' END,"
+        " coalesce(m.id, q.context), q.speaker, p.name, q.text FROM quotes q"
+        " LEFT JOIN meetings m ON m.rowid = q.meeting LEFT JOIN people p ON p.id = q.speaker"
+        " WHERE q.source = ? ORDER BY m.start, m.id, q.context, q.position",
+        (source_id,),
+    ).fetchall()
+    found = []
+    for kind, record_id, speaker_id, speaker, quote in rows:
+        if within is not None and record_id != within:
+            continue
+        spans = [{"start": start, "end": end} for start, end in quote_spans(text, quote)]
+        found.append(
+            {
+                "record": kind,
+                "id": record_id,
+                "speaker_id": speaker_id,
+                "speaker": speaker,
+                "text": quote,
+                "spans": spans,
+            }
+        )
+    found.sort(key=lambda q: q["spans"][0]["start"] if q["spans"] else len(text))
+    return found
+
+
+#: A sentence ends at one of these followed by white space, or at a line break.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*(?=\s)|\n")
+#: A passage longer than this is cut around the quote.
+PASSAGE_LIMIT = 600
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The sentence (or sentences) of text holding [start, end), and where that span is in it.
+
+    A passage longer than PASSAGE_LIMIT characters is cut around the span, with …
+    where it is cut.
+    """
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    after = _SENTENCE_END.search(text, max(end - 1, start))
+    if after is None:
+        right = len(text)
+    elif after.group() == "\n":  # a line break ends the sentence before it
+        right = after.start()
+    else:
+        right = after.end()
+    right = max(right, end)
+    while left < start and text[left].isspace():
+        left += 1
+    cut_left = cut_right = False
+    if right - left > PASSAGE_LIMIT:
+        spare = max(0, PASSAGE_LIMIT - (end - start)) // 2
+        cut_left, cut_right = start - spare > left, end + spare < right
+        left, right = max(left, start - spare), min(right, end + spare)
+    prefix = "…" if cut_left else ""
+    passage = prefix + text[left:right].strip() + ("…" if cut_right else "")
+    return passage, len(prefix) + start - left, len(prefix) + end - left
+
+
+def quote_passages(
+    db: sqlite3.Connection, record: dict[str, Any]
+) -> list[tuple[str, str, int, int] | None]:
+    """For each quote of a meeting or context record: its source, the sentence around it
+    in the article, and where the quote is in it (None where the text does not hold it)."""
+    from .load import quote_spans
+
+    texts: dict[str, str | None] = {}
+    passages: list[tuple[str, str, int, int] | None] = []
+    for quote in record.get("quotes") or []:
+        source = quote["source"]
+        if source not in texts:
+            texts[source] = article_text(db, source)
+        text = texts[source]
+        spans = quote_spans(text, quote["text"]) if text else []
+        passages.append((source, *sentence_around(text, *spans[0])) if text and spans else None)
+    return passages

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .model import ContextItem, Dataset, DateSpan, Meeting, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 12
+FORMAT = 13
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -120,6 +120,8 @@ CREATE TABLE context_people (item TEXT, person TEXT);
 CREATE INDEX context_people_person ON context_people (person);
 CREATE TABLE context_sources (item TEXT, source TEXT);
 CREATE INDEX context_sources_source ON context_sources (source);
+CREATE TABLE context_topics (item TEXT, topic TEXT);
+CREATE INDEX context_topics_topic ON context_topics (topic);
 CREATE VIRTUAL TABLE search USING fts5 (
   title, summary, quotes, topics, participants, event, location, notes,
   tokenize='unicode61 remove_diacritics 2');
@@ -129,13 +131,21 @@ CREATE VIRTUAL TABLE context_search USING fts5 (
   tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE context_search_vocabulary USING fts5vocab (context_search, 'col');
 CREATE TABLE search_words (word TEXT PRIMARY KEY, folded TEXT, phonetic TEXT);
+CREATE TABLE articles (rowid INTEGER PRIMARY KEY, source TEXT UNIQUE, text TEXT,
+  checksum INTEGER);
+CREATE VIRTUAL TABLE article_search USING fts5 (
+  text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE article_search_vocabulary USING fts5vocab (article_search, 'row');
+CREATE TABLE article_words (word TEXT PRIMARY KEY, folded TEXT);
 """
 
 #: The tables derived from valid records, emptied before a full derivation.
 DERIVED = (
     "sources", "people", "aliases", "events", "topics", "meetings", "meeting_days",
     "meeting_years", "participants", "meeting_topics", "meeting_sources", "disagreements",
-    "quotes", "context", "context_people", "context_sources", "search_words",
+    "quotes", "context", "context_people", "context_sources", "context_topics",
+    "search_words", "articles",
+    "article_words",
 )  # fmt: skip
 
 #: Columns of the search index, in order; a hit names the column it matched in.
@@ -741,6 +751,8 @@ def compile_into(
             else:
                 _derive_changes(db, forgotten)
             _list_words(db)
+            if dimensions_changed or articles_changed or meta.get("derived") != "1":
+                _store_articles(root, db)
         derived = "1" if valid else "0"
         db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
@@ -944,11 +956,37 @@ def _list_words(db: sqlite3.Connection) -> None:
     )
 
 
+def _store_articles(root: Path, db: sqlite3.Connection) -> None:
+    """Copy every source's article text (checked readable by now) into `articles`, indexed.
+
+    `source` and `search --in sources` then read the database, never the files.
+    """
+    from .names import fold
+    from .paths import MAX_ARTICLE, Refused, read_inside
+
+    db.execute("DELETE FROM articles")
+    db.execute("DELETE FROM article_search")
+    rows = db.execute("SELECT id, file FROM sources ORDER BY rowid").fetchall()
+    for number, (source_id, relative) in enumerate(rows, 1):
+        try:
+            text = read_inside(root, relative, MAX_ARTICLE).decode("utf-8-sig")
+        except (OSError, Refused, UnicodeError) as error:  # changed since it was checked
+            raise DataError([Problem(relative, 0, 0, "", f"cannot read it: {error}")]) from None
+        db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?)", (number, source_id, text, checksum(text))
+        )
+        db.execute("INSERT INTO article_search (rowid, text) VALUES (?, ?)", (number, text))
+    words = db.execute("SELECT term FROM article_search_vocabulary").fetchall()
+    db.execute("DELETE FROM article_words")
+    db.executemany("INSERT INTO article_words VALUES (?, ?)", [(w, fold(w)) for (w,) in words])
+
+
 def _clear_derived(db: sqlite3.Connection) -> None:
     for table in DERIVED:
         db.execute(f"DELETE FROM {table}")  # names from the constant above
     db.execute("DELETE FROM search")
     db.execute("DELETE FROM context_search")
+    db.execute("DELETE FROM article_search")
 
 
 def _derive_all(db: sqlite3.Connection) -> None:
@@ -985,7 +1023,13 @@ def _derive_changes(db: sqlite3.Connection, forgotten: dict[str, Forgotten]) -> 
     for value in gone:
         _underive_meeting(db, marshal.loads(value)[0])
     if context:
-        for table in ("context", "context_people", "context_sources", "context_search"):
+        for table in (
+            "context",
+            "context_people",
+            "context_sources",
+            "context_topics",
+            "context_search",
+        ):
             db.execute(f"DELETE FROM {table}")
         db.execute("DELETE FROM quotes WHERE context IS NOT NULL")
         fresh += _records(db, ("context",))
@@ -1099,6 +1143,7 @@ _INSERTS = {
     " participants, event, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "context_people": "INSERT INTO context_people VALUES (?, ?)",
     "context_sources": "INSERT INTO context_sources VALUES (?, ?)",
+    "context_topics": "INSERT INTO context_topics VALUES (?, ?)",
     "context_quotes": "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
 }
 _BY_MEETING = frozenset(
@@ -1286,6 +1331,7 @@ def _prepare_context(
     )  # fmt: skip
     out["context_people"] += [(item.id, p) for p in item.people]
     out["context_sources"] += [(item.id, s) for s in item.sources]
+    out["context_topics"] += [(item.id, t) for t in item.topics]
     out["context_quotes"] += [
         (item.id, n, q.speaker, q.speaker_as, q.text, q.source) for n, q in enumerate(item.quotes)
     ]

@@ -105,7 +105,12 @@ def test_an_empty_dot_graph_is_a_graph(cli: Invoke) -> None:
 # ----------------------------------------------------------------------------- item 6
 
 #: Arguments a command needs to run.
-ARGUMENTS = {"show": ["mcis2018-russia"], "who": ["Hatami"], "search": ["talks"]}
+ARGUMENTS = {
+    "show": ["mcis2018-russia"],
+    "who": ["Hatami"],
+    "search": ["talks"],
+    "source": ["mehr-mcis2018", "--quote"],
+}
 
 
 def _commands() -> dict[str, typer.core.TyperCommand]:

@@ -220,6 +220,20 @@ QUOTE_CSV_COLUMNS = (
 )
 
 
+SOURCE_SEARCH_CSV_COLUMNS = (*SOURCE_CSV_COLUMNS[:-2], "score", "matched")
+
+
+def source_search_csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """One CSV row from a source_search_record: the source, score and the words matched."""
+    matched = [m["matched"] for m in record["search"]["matches"]]
+    row = {key: record[key] for key in SOURCE_SEARCH_CSV_COLUMNS[:-2]}
+    return _cells({**row, "score": record["search"]["score"], "matched": matched})
+
+
+#: A passage of an article that a quote is (`source ID --format csv`), one row each.
+PASSAGE_CSV_COLUMNS = ("source", "record", "id", "speaker_id", "speaker", "text", "start", "end")
+
+
 STATS_CSV_COLUMNS = ("dimension", "value", "count")
 
 
@@ -259,7 +273,42 @@ CSV_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], dict[st
     "audit": (AUDIT_CSV_COLUMNS, _plain_row(AUDIT_CSV_COLUMNS)),
     "who": (WHO_CSV_COLUMNS, dict),
     "pairs": (PAIR_CSV_COLUMNS, pair_csv_row),
+    "passages": (PASSAGE_CSV_COLUMNS, _plain_row(PASSAGE_CSV_COLUMNS)),
+    "source_search": (SOURCE_SEARCH_CSV_COLUMNS, source_search_csv_row),
 }
+
+
+def sort_fields(collection: str) -> tuple[str, ...]:
+    """The fields a collection can be sorted by: its CSV columns."""
+    return CSV_LAYOUTS[collection][0]
+
+
+def sorted_records(
+    records: Sequence[dict[str, Any]], collection: str, field: str | None, reverse: bool
+) -> list[dict[str, Any]]:
+    """Records ordered by one of their fields (sort_fields), or kept in their order; reverse
+    turns the order round. Numbers sort as numbers, text ignoring case; records with the
+    field empty come last either way, and ties keep their order."""
+    if field is None:
+        return list(reversed(records)) if reverse else list(records)
+    to_row = CSV_LAYOUTS[collection][1]
+
+    def value(record: dict[str, Any]) -> Any:
+        raw = record.get(field)
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+            raw = to_row(record).get(field, "")
+            if raw.lstrip("-").isdigit():
+                raw = int(raw)
+        return raw
+
+    keyed = [(value(record), record) for record in records]
+    empty = [record for key, record in keyed if key in ("", None)]
+    full = [(key, record) for key, record in keyed if key not in ("", None)]
+    full.sort(
+        key=lambda kr: (1, kr[0].casefold(), kr[0]) if isinstance(kr[0], str) else (0, kr[0], ""),
+        reverse=reverse,
+    )
+    return [record for _, record in full] + empty
 
 
 def write_records(

@@ -13,7 +13,7 @@ from .text import snippet
 if TYPE_CHECKING:
     from ..match import Candidate, Resolution
     from ..report import Finding, TimelineYear
-    from ..search import SearchHit
+    from ..search import SearchHit, SourceHit
 
 
 def person_record(
@@ -78,6 +78,29 @@ def _search_fields(hit: SearchHit) -> dict[str, Any]:
             }
             for m in hit.matches
         ],
+    }
+
+
+def source_search_record(source: Source, hit: SourceHit) -> dict[str, Any]:
+    """A source with a `search` object, as search_record has it: where its article matched."""
+    return {
+        **source_fields(source),
+        "search": {
+            "record": "source",
+            "score": hit.score,
+            "matches": [
+                {
+                    "field": m.field,
+                    "term": m.term,
+                    "matched": m.matched,
+                    "score": m.score,
+                    "start": m.start,
+                    "end": m.end,
+                    "snippet": snippet(m.text, m.start, m.end)[0],
+                }
+                for m in hit.matches
+            ],
+        },
     }
 
 

@@ -146,8 +146,14 @@ def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
     return [TableBlock(MEETING_COLUMNS, rows, _date_and_seat_legend(dates, labels))]
 
 
-def meeting_view(meeting: dict[str, Any]) -> list[Block]:
-    """The `show` view: every field of one meeting."""
+def meeting_view(
+    meeting: dict[str, Any],
+    passages: Sequence[tuple[str, str, int, int] | None] | None = None,
+    *,
+    marks: bool = True,
+) -> list[Block]:
+    """The `show` view: every field of one meeting; with passages (report.quote_passages),
+    each quote in its article's sentence."""
     event = meeting["event"]
     dates = format_dates(meeting).lstrip("~")
     blocks: list[Block] = [
@@ -183,10 +189,7 @@ def meeting_view(meeting: dict[str, Any]) -> list[Block]:
     section("Participants", participants)
     section("Summary", [meeting["summary"]])
     if meeting["quotes"]:
-        section(
-            "Quotes",
-            [f"“{q['text']}” — {q['speaker']} [{q['source']}]" for q in meeting["quotes"]],
-        )
+        blocks += quote_blocks(meeting["quotes"], passages, marks=marks)
     if meeting["disagreements"]:
         lines: list[str | tuple[str, int]] = []
         for disagreement in meeting["disagreements"]:
@@ -252,19 +255,29 @@ def quotes_table(quotes: Iterable[dict[str, Any]]) -> list[Block]:
     return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
 
 
-def record_view(record: dict[str, Any]) -> list[Block]:
-    """The `show` view of a context item, event, source or person: a line per field."""
+def record_view(
+    record: dict[str, Any],
+    passages: Sequence[tuple[str, str, int, int] | None] | None = None,
+    *,
+    marks: bool = True,
+) -> list[Block]:
+    """The `show` view of a context item, event, source or person: a line per field; with
+    passages (report.quote_passages), each quote in its article's sentence."""
     heading = "title" if "title" in record else "name"
+    quoted = passages is not None and bool(record.get("quotes"))
     fields = [
         (key.replace("_", " ").capitalize(), _field_text(value))
         for key, value in record.items()
-        if key not in ("id", "record", heading)
+        if key not in ("id", "record", heading) and not (quoted and key == "quotes")
     ]
     title = _one_line(record[heading] or "")
-    return [
+    blocks: list[Block] = [
         TextBlock((Span(record["id"], "bold"), Span(f"  {title}"))),
         FieldsBlock(fields),
     ]
+    if quoted:
+        blocks += quote_blocks(record["quotes"], passages, marks=marks)
+    return blocks
 
 
 def _field_text(value: Any) -> str:
@@ -481,6 +494,27 @@ def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
     return [TableBlock(columns, rows, _date_and_seat_legend([row[1] for row in rows], ()))]
 
 
+def source_search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
+    """The `search --in sources` table: score, source, and a highlighted snippet per word."""
+    columns = (
+        Column("Score", justify="right"),
+        Column("Source"),
+        Column("Outlet"),
+        Column("Matched", wrap=True),
+    )
+    rows = []
+    for hit in hits:
+        cell: list[Span] = []
+        for number, match in enumerate(hit["search"]["matches"]):
+            if number:
+                cell.append(Span("\n"))
+            words = [rf"\b{re.escape(match['matched'])}\b"]
+            cell.extend(_highlighted(_one_line(match["snippet"]), words, "bold reverse"))
+        outlet = _one_line(hit["outlet"] or "not named")
+        rows.append((f"{hit['search']['score']:g}", hit["id"], outlet, tuple(cell)))
+    return [TableBlock(columns, rows)]
+
+
 def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
     """text in runs, those matching any pattern (merged where they touch) in style."""
     marks = sorted(
@@ -643,3 +677,95 @@ def audit_table(findings: Sequence[dict[str, Any]]) -> list[Block]:
     """The `audit` table: every disagreement and inferred date."""
     rows = [(f"{f['record']} {f['id']}\n{f['issue']}", f["detail"]) for f in findings]
     return _plain_table(("Where", "What"), rows, wide=1)
+
+
+# --------------------------------------------------------------------------- reading articles
+
+#: How a quoted passage is marked where there is no terminal to highlight it.
+QUOTE_OPEN, QUOTE_CLOSE = ">>> ", " <<<"
+QUOTE_STYLE = "bold reverse"
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]], marks: bool) -> list[Span]:
+    """text in runs, the spans (sorted, merged where they overlap) highlighted or marked."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    runs, position = [], 0
+    for start, end in merged:
+        quoted = printable(text[start:end])
+        runs += [
+            Span(printable(text[position:start])),
+            Span(QUOTE_OPEN + quoted + QUOTE_CLOSE) if marks else Span(quoted, QUOTE_STYLE),
+        ]
+        position = end
+    runs.append(Span(printable(text[position:])))
+    return [run for run in runs if run.text]
+
+
+def source_view(
+    record: dict[str, Any], quotes: Sequence[dict[str, Any]], *, highlight: bool, marks: bool
+) -> list[Block]:
+    """The `source` view: the article's metadata, then its text, quoted passages highlighted
+    (or, with marks, set between >>> and <<<) if highlight."""
+    published = record["published"] or "not given"
+    if record["published_basis"]:
+        published += f" ({record['published_basis']})"
+    fields: list[tuple[str, Cell]] = [
+        ("Outlet", _one_line(record["outlet"] or "not named")),
+        ("Published", published),
+        ("How dated", _one_line(record["published_how"] or "—")),
+        ("File", _one_line(record["file"])),
+        ("Cited by", ", ".join([*record["meetings"], *record["context"]]) or "—"),
+    ]
+    if record["notes"]:
+        fields.append(("Notes", _one_line(record["notes"])))
+    blocks: list[Block] = [
+        TextBlock((Span(record["id"], "bold"), Span(f"  {_one_line(record['title'] or '')}"))),
+        FieldsBlock(fields),
+    ]
+    if highlight:
+        found = sum(1 for q in quotes if q["spans"])
+        line = f"{found} quoted passage{'s' if found != 1 else ''} highlighted"
+        if marks:
+            line += f", each between {QUOTE_OPEN.strip()} and {QUOTE_CLOSE.strip()}"
+        missing = [q for q in quotes if not q["spans"]]
+        line += f"; {len(missing)} not found in the text" if missing else ""
+        blocks.append(_text(line, "dim"))
+    spans = [(s["start"], s["end"]) for q in quotes for s in q["spans"]] if highlight else []
+    blocks.append(RuleBlock("Article"))
+    # Trailing white space only is cut: the offsets of the spans stay those of the text.
+    blocks.append(TextBlock(tuple(_marked(record["text"].rstrip(), spans, marks))))
+    return blocks
+
+
+def quote_blocks(
+    quotes: Sequence[dict[str, Any]],
+    passages: Sequence[tuple[str, str, int, int] | None] | None,
+    *,
+    marks: bool,
+) -> list[Block]:
+    """A `Quotes` section: each quote, and under it the sentence of its article that holds
+    it, the quote highlighted (or marked, with marks)."""
+    blocks: list[Block] = [_text("Quotes", "bold")]
+    for number, quote in enumerate(quotes):
+        said = f"“{quote['text']}” — {quote['speaker']} [{quote['source']}]"
+        blocks.append(_text(_one_line(said), indent=2))
+        passage = passages[number] if passages else None
+        if passages is None:
+            continue
+        if passage is None:
+            blocks.append(_text("not found in the article's text", "dim", indent=4))
+            continue
+        _, text, start, end = passage
+        spans = (Span("in the article: ", "dim"), *_marked(_flat(text), [(start, end)], marks))
+        blocks.append(TextBlock(spans, indent=4))
+    return blocks
+
+
+def _flat(text: str) -> str:
+    """Text on one line, each character kept (so offsets into it stay right)."""
+    return re.sub(r"\s", " ", text)
