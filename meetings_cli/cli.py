@@ -2013,6 +2013,14 @@ def _status(argv: Sequence[str] | None) -> int:
             show(file=shown)
             for line in shown.getvalue().rstrip("\n").split("\n"):
                 _note(line)
+            ctx = getattr(error, "ctx", None)
+            option = str(getattr(error, "option_name", "") or "")
+            searching = ctx is not None and ctx.command.name == "search"
+            if searching and option.startswith("-") and not option.startswith("--"):
+                _note(
+                    "Hint: to leave out a word, put it after --"
+                    " (meetings search [OPTIONS] -- talks -Kazakhstan) or give --not WORD"
+                )
         else:
             _note(f"meetings: {error}")
         code = error.exit_code

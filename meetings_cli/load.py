@@ -107,6 +107,19 @@ def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
     Offsets are of text itself (characters, end exclusive), so a reader can be
     shown the passage exactly as the article has it.
     """
+    haystack, origin = _folded_with_origin(text)
+    needle = normalise_for_quote_check(quote)
+    spans: list[tuple[int, int]] = []
+    at = haystack.find(needle) if needle else -1
+    while at != -1:
+        spans.append((origin[at], origin[at + len(needle) - 1] + 1))
+        at = haystack.find(needle, at + len(needle))
+    return spans
+
+
+@functools.lru_cache(maxsize=4)  # one article's quotes are looked for one after another
+def _folded_with_origin(text: str) -> tuple[str, tuple[int, ...]]:
+    """text as normalise_for_quote_check has it, and where in text each character came from."""
     folded: list[str] = []
     origin: list[int] = []
     after_space = True  # white space is collapsed, and dropped at the start
@@ -120,13 +133,7 @@ def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
                 after_space = False
             folded.append(each)
             origin.append(index)
-    haystack, needle = "".join(folded), normalise_for_quote_check(quote)
-    spans: list[tuple[int, int]] = []
-    at = haystack.find(needle) if needle else -1
-    while at != -1:
-        spans.append((origin[at], origin[at + len(needle) - 1] + 1))
-        at = haystack.find(needle, at + len(needle))
-    return spans
+    return "".join(folded), tuple(origin)
 
 
 _QUOTE_FOLD = str.maketrans(
