@@ -721,6 +721,7 @@ def _sorting(collection: str, field: str | None, reverse: bool) -> Sorting | Non
     from .render.formats import sort_fields
 
     fields = sort_fields(collection)
+    field = field if field is None else field.strip().lower()
     if field is not None and field not in fields:
         from .query import suggestion
 
@@ -932,6 +933,9 @@ def source(
     db = _db(ctx)
     try:
         found = find_id(db, "sources", source_id, "source")
+    except NotFound as error:
+        _fail(str(error) + _sources_of_record(db, source_id), EXIT_NOTHING)
+    try:
         within = None if meeting is None else _quoting_record(db, meeting)
     except NotFound as error:
         _fail(str(error), EXIT_NOTHING)
@@ -955,6 +959,8 @@ def source(
         from .render.formats import write_collection
 
         write_collection(sys.stdout, "csv", rows, "passages")
+        if not highlight:
+            _note("meetings: no passages chosen: add --quote (all) or --meeting ID (one record's)")
         return
     _emit(
         ctx,
@@ -971,18 +977,33 @@ def source(
     )
 
 
-def _quoting_record(db: "sqlite3.Connection", text: str) -> str:
-    """The id of the meeting, or else context item, that text names; NotFound otherwise."""
-    from .query import NotFound, find_id
+def _sources_of_record(db: "sqlite3.Connection", text: str) -> str:
+    """ "; it is a meeting, whose sources are a, b" when text is another kind of record's id."""
+    from .query import NotFound, find_any
 
     try:
-        return find_id(db, "meetings", text, "meeting")
+        kind, record_id = find_any(db, text)
     except NotFound:
+        return ""
+    record, _ = _any_record(db, kind, record_id)
+    cited = [s["id"] if isinstance(s, dict) else s for s in record.get("sources") or []]
+    label = {"context": "context item"}.get(kind, kind)
+    if not cited:
+        return f"; {record_id} is a {label}"
+    return f"; {record_id} is a {label}, whose sources are {', '.join(cited)}"
+
+
+def _quoting_record(db: "sqlite3.Connection", text: str) -> str:
+    """The id of the meeting, or else context item, that text names; NotFound otherwise."""
+    from .query import NotFound, find_id, ids, suggestion
+
+    for table, what in (("meetings", "meeting"), ("context", "context item")):
         try:
-            return find_id(db, "context", text, "context item")
+            return find_id(db, table, text, what)
         except NotFound:
             pass
-        raise
+    hint = suggestion(text, [*ids(db, "meetings"), *ids(db, "context")])
+    raise NotFound(f"no meeting or context item with id {text!r}{hint}")
 
 
 @app.command()
@@ -1328,14 +1349,15 @@ def search(
     unfiltered = wanted == MeetingFilter()
     collection = "search" if where is SearchIn.meetings else "source_search"
     sorting = _sorting(collection, sort, reverse)
+    # In another order, the first N of every hit, not the best N put in that order.
+    best = limit or None if sorting is None else None
     try:
         if where is SearchIn.sources:
-            found = search_sources(
-                db, query, None if unfiltered else selection, limit or None, excluded=exclude or ()
-            )
+            chosen = None if unfiltered else selection
+            found = search_sources(db, query, chosen, best, excluded=exclude or ())
         else:
             hits = search_meetings(
-                db, query, selection, limit or None, context=unfiltered, excluded=exclude or ()
+                db, query, selection, best, context=unfiltered, excluded=exclude or ()
             )
     except QueryError as error:
         _fail(str(error))
@@ -1355,8 +1377,9 @@ def search(
     if not rows:
         _print_empty(output, collection)
         what = "meetings" if where is SearchIn.meetings else "articles"
-        _fail(f"no {what} match {query!r}", EXIT_NOTHING)
-    rows = _sorted(rows, collection, sorting)
+        either = " (for either of two words, write OR in capitals)" if " or " in query else ""
+        _fail(f"no {what} match {query!r}{either}", EXIT_NOTHING)
+    rows = _sorted(rows, collection, sorting)[: limit or None]
     _emit(
         ctx,
         output,
@@ -1857,12 +1880,12 @@ def export(
 
 
 SpeakerOption = Annotated[
-    Optional[str],
+    Optional[list[str]],
     typer.Option(
         "--speaker",
         "-s",
         metavar="NAME",
-        help="Only this speaker's quotes: a name in any spelling or script.",
+        help="Only this speaker's quotes: a name in any spelling or script (repeatable).",
         show_default=False,
         autocompletion=complete_people,
     ),
@@ -1903,15 +1926,14 @@ def quotes(
     wanted = _filters(year, from_, to, country, event, kind, topic, person, with_)
     db = _db(ctx)
     selection = _selection(db, wanted, output, "quotes")
-    speaker_id = None
-    if speaker is not None:
-        try:
-            speaker_id = resolve_person(person_index(db), speaker).id
-        except NotFound as error:
-            _print_empty(output, "quotes")
-            _fail(str(error), EXIT_NOTHING)
     sorting = _sorting("quotes", sort, reverse)
-    rows = quotes_of(db, selection, context=wanted == MeetingFilter(), speaker=speaker_id)
+    try:
+        index = person_index(db)
+        speakers = tuple(dict.fromkeys(resolve_person(index, s).id for s in speaker or ()))
+    except NotFound as error:
+        _print_empty(output, "quotes")
+        _fail(str(error), EXIT_NOTHING)
+    rows = quotes_of(db, selection, context=wanted == MeetingFilter(), speakers=speakers)
     rows = _sorted(rows, "quotes", sorting)
     if not rows:
         _print_empty(output, "quotes")

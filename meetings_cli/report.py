@@ -303,30 +303,35 @@ _QUOTED_IN = ("id", "title", "date", "date_end", "date_precision", "date_basis",
 
 
 def quotes(
-    db: sqlite3.Connection, selection: Selection, *, context: bool, speaker: str | None = None
+    db: sqlite3.Connection, selection: Selection, *, context: bool, speakers: tuple[str, ...] = ()
 ) -> list[dict[str, Any]]:
     """Every quote of the selected meetings (and of the context items, if context), by date.
 
-    One flat row per quote, with the speaker's id (speaker: only theirs), the
+    One flat row per quote, with the speaker's id (speakers: only theirs), the
     meeting or context item it is in, and its source's outlet, title and date.
     """
     from .query import context_records, meeting_texts
 
     where, params = selection
     where += " AND m.rowid IN (SELECT meeting FROM quotes WHERE meeting IS NOT NULL"
-    where += " AND speaker = ?)" if speaker else ")"
-    texts = meeting_texts(db, Selection(where, (*params, speaker) if speaker else params))
+    if speakers:
+        where += f" AND speaker IN ({', '.join('?' * len(speakers))})"
+        params = (*params, *speakers)
+    texts = meeting_texts(db, Selection(where + ")", params))
     quoted = [("meeting", json.loads(text)) for text in texts]
     if context:
-        items = context_records(db, speaker) if speaker else context_records(db)
-        quoted += [("context", item) for item in items if item["quotes"]]
+        items = [i for s in speakers for i in context_records(db, s)] or (
+            [] if speakers else context_records(db)
+        )
+        unique = {item["id"]: item for item in items}
+        quoted += [("context", item) for item in unique.values() if item["quotes"]]
         # Dated first, by date, as each list is ordered (sorted is stable).
         quoted.sort(key=lambda kr: (kr[1]["date"] is None, kr[1]["date"] or "", kr[1]["date_end"]))
     rows = []
     for kind, record in quoted:
         sources = {s["id"]: s for s in record["sources"]}
         for quote in record["quotes"]:
-            if speaker and quote["speaker_id"] != speaker:
+            if speakers and quote["speaker_id"] not in speakers:
                 continue
             source = sources.get(quote["source"], {})
             rows.append(
@@ -365,7 +370,8 @@ def source_quotes(
 
     rows = db.execute(
         "SELECT CASE WHEN q.meeting IS NULL THEN 'context' ELSE 'meeting' END,"
-        " coalesce(m.id, q.context), q.speaker, p.name, q.text FROM quotes q"
+        " coalesce(m.id, q.context), q.speaker, coalesce(p.name, q.speaker_as), q.text"
+        " FROM quotes q"
         " LEFT JOIN meetings m ON m.rowid = q.meeting LEFT JOIN people p ON p.id = q.speaker"
         " WHERE q.source = ? ORDER BY m.start, m.id, q.context, q.position",
         (source_id,),

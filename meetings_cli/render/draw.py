@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 #: A view, or a view that depends on whether it is drawn for a terminal.
+#: A view, or a function making it: given True where styles are drawn (a terminal that
+#: shows them), False where only text is (a pipe, a dumb terminal, --color never).
 View = Sequence[Block] | Callable[[bool], Sequence[Block]]
 
 #: Wide enough for any table to be measured at its natural width.
@@ -91,10 +93,12 @@ def draw(
 
 
 def _group(console: Console, view: View) -> RenderableType:
-    """The view's blocks as one renderable, drawn as for a terminal if console is one."""
+    """The view's blocks as one renderable, drawn as for a terminal if console is one that
+    shows styles."""
     from rich.console import Group
 
-    blocks = view(console.is_terminal) if callable(view) else view
+    styled = console.is_terminal and console.color_system is not None
+    blocks = view(styled) if callable(view) else view
     return Group(*(renderable for block in blocks for renderable in _renderables(console, block)))
 
 

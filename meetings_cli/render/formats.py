@@ -278,6 +278,9 @@ CSV_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], dict[st
 }
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def sort_fields(collection: str) -> tuple[str, ...]:
     """The fields a collection can be sorted by: its CSV columns."""
     return CSV_LAYOUTS[collection][0]
@@ -297,8 +300,8 @@ def sorted_records(
         raw = record.get(field)
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raw = to_row(record).get(field, "")
-            if raw.lstrip("-").isdigit():
-                raw = int(raw)
+            if _NUMBER.fullmatch(raw):  # a count or score the row spells out
+                raw = float(raw)
         return raw
 
     keyed = [(value(record), record) for record in records]

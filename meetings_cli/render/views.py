@@ -728,12 +728,12 @@ def source_view(
         FieldsBlock(fields),
     ]
     if highlight:
-        found = sum(1 for q in quotes if q["spans"])
-        line = f"{found} quoted passage{'s' if found != 1 else ''} highlighted"
-        if marks:
-            line += f", each between {QUOTE_OPEN.strip()} and {QUOTE_CLOSE.strip()}"
+        # Worded without the marks themselves, so that counting them counts passages.
+        places = sum(len(q["spans"]) for q in quotes)
+        line = f"Quoted: {len(quotes)} quote{'s' if len(quotes) != 1 else ''}"
+        line += f", at {places} place{'s' if places != 1 else ''} in the text"
         missing = [q for q in quotes if not q["spans"]]
-        line += f"; {len(missing)} not found in the text" if missing else ""
+        line += f"; {len(missing)} not found in it" if missing else ""
         blocks.append(_text(line, "dim"))
     spans = [(s["start"], s["end"]) for q in quotes for s in q["spans"]] if highlight else []
     blocks.append(RuleBlock("Article"))
