@@ -13,7 +13,7 @@ from .text import snippet
 if TYPE_CHECKING:
     from ..match import Candidate, Resolution
     from ..report import Finding, TimelineYear
-    from ..search import SearchHit, SourceHit
+    from ..search import FieldMatch, SearchHit, SourceHit
 
 
 def person_record(
@@ -68,39 +68,30 @@ def _search_fields(hit: SearchHit) -> dict[str, Any]:
     return {
         "record": hit.kind,
         "score": hit.score,
-        "matches": [
-            {
-                "field": m.field,
-                "term": m.term,
-                "matched": m.matched,
-                "score": m.score,
-                "snippet": snippet(m.text, m.start, m.end)[0],
-            }
-            for m in hit.matches
-        ],
+        "matches": [_match(m) for m in hit.matches],
     }
+
+
+def _match(match: FieldMatch, *, offsets: bool = False) -> dict[str, Any]:
+    """Where a query word matched, as JSON; with offsets, its place in the field's text."""
+    found: dict[str, Any] = {
+        "field": match.field,
+        "term": match.term,
+        "matched": match.matched,
+        "score": match.score,
+    }
+    if offsets:
+        found.update(start=match.start, end=match.end)
+    found["snippet"] = snippet(match.text, match.start, match.end)[0]
+    return found
 
 
 def source_search_record(source: Source, hit: SourceHit) -> dict[str, Any]:
     """A source with a `search` object, as search_record has it: where its article matched."""
+    matches = [_match(m, offsets=True) for m in hit.matches]
     return {
         **source_fields(source),
-        "search": {
-            "record": "source",
-            "score": hit.score,
-            "matches": [
-                {
-                    "field": m.field,
-                    "term": m.term,
-                    "matched": m.matched,
-                    "score": m.score,
-                    "start": m.start,
-                    "end": m.end,
-                    "snippet": snippet(m.text, m.start, m.end)[0],
-                }
-                for m in hit.matches
-            ],
-        },
+        "search": {"record": "source", "score": hit.score, "matches": matches},
     }
 
 

@@ -480,17 +480,9 @@ def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
         by_field: dict[str, list[dict[str, Any]]] = {}
         for match in hit["search"]["matches"]:
             by_field.setdefault(match["field"], []).append(match)
-        cell: list[Span] = []
-        for number, (field_name, matches) in enumerate(by_field.items()):
-            if number:
-                cell.append(Span("\n"))
-            cell.append(Span(f"{field_name}: ", "dim"))
-            snippet = _one_line(matches[0]["snippet"])
-            words = [rf"\b{re.escape(match['matched'])}\b" for match in matches]
-            cell.extend(_highlighted(snippet, words, "bold reverse"))
         score = f"{hit['search']['score']:g}"
         dates = format_dates(hit) if hit["date"] else "—"  # context items may be undated
-        rows.append((score, dates, hit["id"], tuple(cell)))
+        rows.append((score, dates, hit["id"], _snippets(by_field, labelled=True)))
     return [TableBlock(columns, rows, _date_and_seat_legend([row[1] for row in rows], ()))]
 
 
@@ -504,15 +496,26 @@ def source_search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
     )
     rows = []
     for hit in hits:
-        cell: list[Span] = []
-        for number, match in enumerate(hit["search"]["matches"]):
-            if number:
-                cell.append(Span("\n"))
-            words = [rf"\b{re.escape(match['matched'])}\b"]
-            cell.extend(_highlighted(_one_line(match["snippet"]), words, "bold reverse"))
+        # One text: a snippet per word matched, each around its own place in it.
+        lines = {str(n): [match] for n, match in enumerate(hit["search"]["matches"])}
         outlet = _one_line(hit["outlet"] or "not named")
-        rows.append((f"{hit['search']['score']:g}", hit["id"], outlet, tuple(cell)))
+        rows.append((f"{hit['search']['score']:g}", hit["id"], outlet, _snippets(lines)))
     return [TableBlock(columns, rows)]
+
+
+def _snippets(lines: dict[str, list[dict[str, Any]]], *, labelled: bool = False) -> Cell:
+    """A line per key (labelled with it, if labelled): the first match's snippet, every
+    match's words highlighted in it."""
+    cell: list[Span] = []
+    for number, (label, matches) in enumerate(lines.items()):
+        if number:
+            cell.append(Span("\n"))
+        if labelled:
+            cell.append(Span(f"{label}: ", "dim"))
+        snippet = _one_line(matches[0]["snippet"])
+        words = [rf"\b{re.escape(match['matched'])}\b" for match in matches]
+        cell.extend(_highlighted(snippet, words, "bold reverse"))
+    return tuple(cell)
 
 
 def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
