@@ -80,6 +80,22 @@ SCALE_BUDGETS = {
     10_000: {"warm": (0.15, None)},
 }
 LIST_JSON_VS_JQ = 5.0
+#: Budgets of issue 21, as ratios measured in the same run: the cache against the YAML
+#: it compiles, the first run against one process loading every data file with libyaml
+#: (garbage collection off), the run after one edit against a warm `show ID`.
+CACHE_VS_YAML = 3.0
+COMPILE_VS_LOAD = 1.0
+EDIT_VS_SHOW = 5.0
+#: One process loading every data file with libyaml's loader, gc off: the floor.
+YAML_FLOOR = """
+import gc, sys, time, yaml
+gc.disable()
+started = time.perf_counter()
+for name in sys.argv[1:]:
+    with open(name, encoding="utf-8") as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+print(time.perf_counter() - started)
+"""
 #: Warm runs on the bundled data, as ratios to B, and the most each may take.
 BUDGETS = {
     "list --year 2018 --json": 8.0,
@@ -196,6 +212,7 @@ def main() -> None:
                 verdicts.append(
                     verdict(label, "after one edit", seconds, memory, budgets["incremental"])
                 )
+            verdicts += ratio_budgets(label, root, base, env, cold, seconds, args.runs)
         copy = args.work / f"copy-{size}.json"
         with copy.open("w", encoding="utf-8") as handle:
             subprocess.run([*base, "list", "--json"], env=env, stdout=handle, check=True)
@@ -256,7 +273,7 @@ def main() -> None:
         median_b = statistics.median(bare_all) * 1000
         print(f"B (python -c pass), median over all pairs: {median_b:.1f} ms")
     if verdicts:
-        print("\nBudgets at scale (issue 12):")
+        print("\nBudgets at scale (issues 12 and 21):")
         print("\n".join(verdicts))
 
 
@@ -276,6 +293,50 @@ def verdict(
         f"{label:>8}  {question:<34} {seconds:6.2f} s {mib:6.0f} MiB  (budget {limit})"
         f"  {'OVER' if over else 'within budget'}"
     )
+
+
+def ratio_budgets(
+    label: str,
+    root: Path,
+    base: list[str],
+    env: dict[str, str],
+    cold: float,
+    edited: float,
+    runs: int,
+) -> list[str]:
+    """Issue 21's budgets, each a ratio of two figures measured here and now."""
+    files = sorted(str(p) for p in root.rglob("*.yaml"))
+    yaml_bytes = sum(Path(f).stat().st_size for f in files)
+    caches = list((Path(env["MEETINGS_CACHE_DIR"])).glob("*.sqlite3"))
+    cache_bytes = max((c.stat().st_size for c in caches), default=0)
+    floor_runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", YAML_FLOOR, *files],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    floor = min(floor_runs)
+    show = statistics.median(run_once([*base, "show", "syn-000123"], env)[0] for _ in range(runs))
+    lines = []
+    for what, ratio, budget, detail in (
+        ("cache size / YAML size", cache_bytes / yaml_bytes, CACHE_VS_YAML,
+         f"{cache_bytes / 2**20:.0f} MiB / {yaml_bytes / 2**20:.0f} MiB"),
+        ("first run / libyaml load (gc off)", cold / floor, COMPILE_VS_LOAD,
+         f"{cold:.2f} s / {floor:.2f} s"),
+        ("after one edit / warm show", edited / show, EDIT_VS_SHOW,
+         f"{edited:.2f} s / {show:.3f} s"),
+    ):  # fmt: skip
+        ok = "within budget" if ratio <= budget else "OVER"
+        lines.append(
+            f"{label:>8}  {what:<34} {ratio:6.2f} x  ({detail}; budget {budget:g} x)  {ok}"
+        )
+    return lines
 
 
 def edit_one_meeting(root: Path, command: list[str], env: dict[str, str]) -> tuple[float, int]:

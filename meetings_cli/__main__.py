@@ -1,5 +1,5 @@
 """`python -m meetings_cli` runs the `meetings` command."""
 
-from .cli import run
+from .app import run
 
 run()

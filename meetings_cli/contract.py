@@ -1,96 +1,77 @@
-"""The JSON contract of meetings and context items, built once when a dataset is compiled.
+"""The JSON of every dataset record: the documented output contract, in one place.
 
-The compiled database stores each meeting and context item in this shape (the
-`record` column), so every command prints the same object and `list --json`
-streams stored text instead of rebuilding it. Pure functions over records.
+Meetings and context items are built from their plain values (as the loader
+validated them): the compiled database stores each in this shape (the `record`
+column), so every command prints the same object. A field the schema declares
+and this module does not name is given as the data file gives it (null when
+left out), at every level (a meeting, a participant, a quote, a disagreement, a
+claim): a new field reaches the output without code here. People, events and sources are
+built from their records. Pure functions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .model import ContextItem, Dataset, DateSpan, Meeting, Participant, Quote, Source
+from . import schema
+from .model import Dataset, DateSpan, Event, NativeName, Person, Source, from_plain
+
+Plain = Mapping[str, Any]
 
 
-def meeting_countries(dataset: Dataset, meeting: Meeting) -> list[str]:
-    """Countries of the participants, in participant order, without repeats."""
-    seen: dict[str, None] = {}
-    for participant in meeting.participants:
-        seen.setdefault(dataset.person_by_id[participant.person].country, None)
-    return list(seen)
-
-
-def meeting_record(dataset: Dataset, meeting: Meeting) -> dict[str, Any]:
-    """A meeting as the documented JSON object."""
-    event = dataset.event_by_id.get(meeting.event) if meeting.event else None
-    return {
-        "id": meeting.id,
-        "title": meeting.title,
-        **span_fields(meeting.date),
-        "kind": meeting.kind,
-        "event": (
-            {
-                "id": event.id,
-                "name": event.name,
-                "short_name": event.short_name,
-                "year": event.year,
-                "name_basis": event.name_basis,
-            }
-            if event
-            else None
-        ),
-        "location": meeting.location,
-        "participants": [_participant(dataset, meeting, p) for p in meeting.participants],
-        "countries": meeting_countries(dataset, meeting),
-        "topics": list(meeting.topics),
-        "summary": meeting.summary,
-        "quotes": [_quote(dataset, q) for q in meeting.quotes],
-        "sources": [source_of(dataset, s) for s in meeting.sources],
-        "disputed": meeting.disputed,
-        "disagreements": [
-            {
-                "about": d.about,
-                "claims": [{"says": c.says, "sources": list(c.sources)} for c in d.claims],
-                "note": d.note,
-            }
-            for d in meeting.disagreements
-        ],
-        "notes": meeting.notes,
+def meeting_record(dataset: Dataset, meeting: Plain) -> dict[str, Any]:
+    """A meeting as the documented JSON object, from its plain value."""
+    sources: list[str] = meeting["sources"]
+    disagreements = meeting.get("disagreements") or []
+    event = dataset.event_by_id.get(meeting["event"]) if meeting.get("event") else None
+    participants = [_participant(dataset, sources, p) for p in meeting["participants"]]
+    record = {
+        "id": meeting["id"],
+        "title": meeting["title"],
+        **span_fields(from_plain(DateSpan, meeting["date"])),
+        "kind": meeting["kind"],
+        "event": _event_brief(event) if event else None,
+        "location": meeting["location"],
+        "participants": participants,
+        "countries": list(dict.fromkeys(p["country"] for p in participants)),
+        "topics": list(meeting["topics"]),
+        "summary": meeting["summary"],
+        "quotes": [_quote(dataset, q) for q in meeting.get("quotes") or ()],
+        "sources": [source_of(dataset, s) for s in sources],
+        "disputed": bool(disagreements),
+        "disagreements": [_disagreement(d) for d in disagreements],
+        "notes": meeting.get("notes"),
     }
+    return _with_rest(record, meeting, schema.MEETING)
 
 
-def context_record(dataset: Dataset, item: ContextItem) -> dict[str, Any]:
-    """A context item as a JSON object."""
-    span: dict[str, Any] = (
-        span_fields(item.date)
-        if item.date
-        else dict.fromkeys(
-            ("date", "date_end", "date_precision", "date_basis", "date_how", "date_candidates")
-        )
-    )
-    return {
-        "id": item.id,
-        "title": item.title,
-        "kind": item.kind,
-        **span,
-        "location": item.location,
-        "people": [
-            {
-                "id": pid,
-                "name": dataset.person_by_id[pid].name,
-                "country": dataset.person_by_id[pid].country,
-            }
-            for pid in item.people
-        ],
-        "topics": list(item.topics),
-        "summary": item.summary,
-        "quotes": [_quote(dataset, q) for q in item.quotes],
-        "sources": [source_of(dataset, s) for s in item.sources],
-        "notes": item.notes,
+_NO_DATE = dict.fromkeys(
+    ("date", "date_end", "date_precision", "date_basis", "date_how", "date_candidates")
+)
+
+
+def context_record(dataset: Dataset, item: Plain) -> dict[str, Any]:
+    """A context item as a JSON object, from its plain value."""
+    date = item.get("date")
+    record = {
+        "id": item["id"],
+        "title": item["title"],
+        "kind": item["kind"],
+        **(span_fields(from_plain(DateSpan, date)) if date else _NO_DATE),
+        "location": item.get("location"),
+        "people": [_person_brief(dataset.person_by_id[p]) for p in item.get("people") or ()],
+        "topics": list(item.get("topics") or ()),
+        "summary": item["summary"],
+        "quotes": [_quote(dataset, q) for q in item.get("quotes") or ()],
+        "sources": [source_of(dataset, s) for s in item["sources"]],
+        "notes": item.get("notes"),
     }
+    return _with_rest(record, item, schema.CONTEXT_ITEM)
 
 
 def span_fields(span: DateSpan) -> dict[str, Any]:
+    """A date span as the fields of a meeting or context record."""
     return {
         "date": span.start.isoformat(),
         "date_end": span.end.isoformat(),
@@ -101,28 +82,83 @@ def span_fields(span: DateSpan) -> dict[str, Any]:
     }
 
 
-def _participant(dataset: Dataset, meeting: Meeting, participant: Participant) -> dict[str, Any]:
-    person = dataset.person_by_id[participant.person]
+def _with_rest(record: dict[str, Any], plain: Plain, spec: schema.Record) -> dict[str, Any]:
+    """record, then each other field spec declares, as plain has it (None if left out)."""
+    for key in spec.fields:
+        if key not in _NAMED:
+            record[key] = plain.get(key)
+    return record
+
+
+#: Fields of data files this module writes out by name; any other is given as it is.
+_NAMED = frozenset(
+    ("id", "title", "date", "kind", "event", "location", "participants", "topics", "summary",
+     "quotes", "sources", "disagreements", "notes", "people", "person", "role", "seat",
+     "speaker", "speaker_as", "text", "source", "about", "claims", "note", "says")
+)  # fmt: skip
+
+
+def _event_brief(event: Event) -> dict[str, Any]:
     return {
+        "id": event.id,
+        "name": event.name,
+        "short_name": event.short_name,
+        "year": event.year,
+        "name_basis": event.name_basis,
+    }
+
+
+def _person_brief(person: Person) -> dict[str, Any]:
+    return {"id": person.id, "name": person.name, "country": person.country}
+
+
+def _participant(dataset: Dataset, sources: Sequence[str], participant: Plain) -> dict[str, Any]:
+    person = dataset.person_by_id[participant["person"]]
+    own = participant.get("sources") or []
+    record = {
         "id": person.id,
         "name": person.name,
         "short_name": person.short_name,
         "country": person.country,
-        "role": participant.role,
-        "attested_by": list(meeting.attested_by(participant)),
-        "disputed": bool(participant.sources),
-        "seat": participant.seat,
+        "role": participant["role"],
+        "attested_by": list(own or sources),
+        "disputed": bool(own),
+        "seat": participant.get("seat"),
     }
+    return _with_rest(record, participant, schema.PARTICIPANT)
 
 
-def _quote(dataset: Dataset, quote: Quote) -> dict[str, Any]:
-    return {
+def _quote(dataset: Dataset, quote: Plain) -> dict[str, Any]:
+    speaker = quote.get("speaker")
+    record = {
         # A speaker the source does not name is given as the source describes them.
-        "speaker": dataset.person_by_id[quote.speaker].name if quote.speaker else quote.speaker_as,
-        "speaker_id": quote.speaker,
-        "text": quote.text,
-        "source": quote.source,
+        "speaker": dataset.person_by_id[speaker].name if speaker else quote.get("speaker_as"),
+        "speaker_id": speaker,
+        "text": quote["text"],
+        "source": quote["source"],
     }
+    return _with_rest(record, quote, schema.QUOTE)
+
+
+def _item_spec(spec: schema.Record, key: str) -> schema.Record:
+    """The spec of the records listed in spec's field key."""
+    listed = spec.fields[key].spec
+    if not isinstance(listed, schema.ListOf) or not isinstance(listed.item, schema.Record):
+        raise TypeError(f"{spec.name}.{key} does not list records")
+    return listed.item
+
+
+def _disagreement(disagreement: Plain) -> dict[str, Any]:
+    claim = _item_spec(schema.DISAGREEMENT, "claims")
+    claims = [
+        _with_rest({"says": c["says"], "sources": list(c["sources"])}, c, claim)
+        for c in disagreement["claims"]
+    ]
+    record = {"about": disagreement["about"], "claims": claims, "note": disagreement.get("note")}
+    return _with_rest(record, disagreement, schema.DISAGREEMENT)
+
+
+# --------------------------------------------------------------------------- dimensions
 
 
 def source_of(dataset: Dataset, source_id: str) -> dict[str, Any]:
@@ -130,6 +166,7 @@ def source_of(dataset: Dataset, source_id: str) -> dict[str, Any]:
 
 
 def source_fields(source: Source) -> dict[str, Any]:
+    """A source as meeting records cite it."""
     return {
         "id": source.id,
         "outlet": source.outlet,
@@ -137,4 +174,65 @@ def source_fields(source: Source) -> dict[str, Any]:
         "published": source.published.isoformat() if source.published else None,
         "published_basis": source.published_basis,
         "file": source.file,
+    }
+
+
+def source_record(
+    source: Source, meetings: Sequence[str], context: Sequence[str]
+) -> dict[str, Any]:
+    """A source as JSON, with the ids of the meetings and context items that cite it."""
+    return {
+        **source_fields(source),
+        "published_how": source.published_how,
+        "meetings": list(meetings),
+        "context": list(context),
+        "notes": source.notes,
+    }
+
+
+def person_record(
+    person: Person, meetings: int | None = None, disputed: int | None = None
+) -> dict[str, Any]:
+    """A person as a JSON object (with their number of meetings, when given).
+
+    `disputed` counts the meetings where the person is one of several readings
+    of a seat (the sources disagree on who it was).
+    """
+    record: dict[str, Any] = {
+        "id": person.id,
+        "name": person.name,
+        "short_name": person.short_name,
+        "country": person.country,
+        "rank": person.rank,
+        "role": person.role,
+        "native_names": [_name(n) for n in person.native_names],
+        "other_names": [_name(n) for n in person.other_names],
+        "spellings": list(person.spellings),
+        "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
+        "curator_fields": list(person.curator_fields),
+        "notes": person.notes,
+    }
+    if meetings is not None:
+        record["meetings"] = meetings
+        record["disputed"] = disputed or 0
+    return record
+
+
+def _name(name: NativeName) -> dict[str, str]:
+    return {"script": name.script, "name": name.name, "basis": name.basis}
+
+
+def event_record(dataset: Dataset, event: Event, meetings: Sequence[str]) -> dict[str, Any]:
+    """An event as JSON, with the ids of the meetings held at it."""
+    return {
+        "id": event.id,
+        "name": event.name,
+        "short_name": event.short_name,
+        "year": event.year,
+        "location": event.location,
+        "name_basis": event.name_basis,
+        "name_how": event.name_how,
+        "meetings": list(meetings),
+        "sources": [source_of(dataset, s) for s in event.sources],
+        "notes": event.notes,
     }

@@ -42,3 +42,31 @@ class DataError(Exception):
         if hidden:
             shown.append(f"... and {hidden:,} more problems")
         return shown
+
+
+#: Exit statuses: answered, nothing found, usage or data error, a bug.
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class Failure(Exception):
+    """Something the person at the terminal can act on: a message and an exit status.
+
+    Raised anywhere below the command line; the one error boundary (`app`)
+    prints the message and exits with the status. Never a traceback.
+    """
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(Failure, ValueError):
+    """A command line that cannot be right: a bad value, options that disagree."""
+
+
+class NotFound(Failure, LookupError):
+    """Nothing in the dataset answers the question."""
+
+    exit_code = EXIT_NOTHING
+
+
+class CannotWrite(Failure):
+    """A file the command was asked to write cannot be written."""

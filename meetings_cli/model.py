@@ -8,11 +8,11 @@ frozen dataclasses, and several times cheaper to define at start-up.
 # No `from __future__ import annotations`: NamedTuple would compile each string
 # annotation into a ForwardRef at start-up, several milliseconds for this module.
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from types import MappingProxyType
-from typing import Literal, NamedTuple
+from types import MappingProxyType, UnionType
+from typing import Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
 DateBasis = Literal["stated", "inferred"]
 DatePrecision = Literal["day", "month", "range", "one-of"]
@@ -285,3 +285,129 @@ class Dataset:  # a dataclass: its look-ups by id are derived once
         object.__setattr__(
             self, "meeting_by_id", MappingProxyType({m.id: m for m in self.meetings})
         )
+
+
+#: The record type of each collection of a data file.
+RECORD_TYPES: Mapping[str, type[tuple[Any, ...]]] = MappingProxyType(
+    {
+        "sources": Source,
+        "people": Person,
+        "events": Event,
+        "topics": Topic,
+        "meetings": Meeting,
+        "context": ContextItem,
+    }
+)
+
+# --------------------------------------------------------------------------- plain values
+# A record and its plain value (what the loader validates and the store keeps as
+# JSON) convert field by field, by name, driven by the annotations above: a field
+# added to a record type needs no code here. Dates are ISO text, tuples lists,
+# nested records mappings; a date span has the shape data files give it.
+
+R = TypeVar("R")
+
+
+def from_plain(kind: type[R], value: Mapping[str, Any]) -> R:
+    """The record of type kind whose plain value is value (dates as ISO text or dates).
+
+    A key missing or null takes the field's default: () for a tuple, else None.
+    Keys that are not fields of kind are left out.
+    """
+    build = _BUILDERS.get(kind) or _builder(kind)
+    record: R = build(value)
+    return record
+
+
+def to_plain(value: Any) -> Any:
+    """The plain value of a record (or of any value a record holds): from_plain's inverse."""
+    if isinstance(value, DateSpan):
+        return _span_to_plain(value)
+    if isinstance(value, tuple):
+        fields = getattr(value, "_fields", None)
+        if fields is not None:
+            return {name: to_plain(item) for name, item in zip(fields, value, strict=True)}
+        return [to_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _span_from_plain(value: Mapping[str, Any]) -> DateSpan:
+    """A date span from a date as data files give it: `day`, `from` and `to`, or `one_of`."""
+    day, one_of = value.get("day"), value.get("one_of")
+    candidates: tuple[date, ...] = ()
+    if day is not None:
+        start = end = _day(day)
+    elif one_of:
+        candidates = tuple(_day(d) for d in one_of)
+        start, end = candidates[0], candidates[-1]
+    else:
+        start, end = _day(value["from"]), _day(value["to"])
+    return DateSpan(start, end, value["basis"], value["how"], candidates)
+
+
+def _span_to_plain(span: DateSpan) -> dict[str, Any]:
+    single = span.start == span.end and not span.candidates
+    ranged = not single and not span.candidates
+    return {
+        "day": span.start.isoformat() if single else None,
+        "from": span.start.isoformat() if ranged else None,
+        "to": span.end.isoformat() if ranged else None,
+        "one_of": [d.isoformat() for d in span.candidates] if span.candidates else None,
+        "weekday": None,
+        "basis": span.basis,
+        "how": span.how,
+    }
+
+
+_Convert = Callable[[Any], Any]
+_BUILDERS: dict[type[Any], _Convert] = {DateSpan: _span_from_plain}
+
+
+def _builder(kind: type[Any]) -> _Convert:
+    """How to build a record of type kind from its plain value, made once per type."""
+    defaults: dict[str, Any] = kind._field_defaults
+    fields: list[tuple[str, _Convert | None, Any]] = []
+    for name, annotation in kind.__annotations__.items():
+        convert = _converter(annotation)
+        empty = defaults.get(name, () if _is_tuple(annotation) else None)
+        fields.append((name, convert, empty))
+
+    def build(value: Mapping[str, Any]) -> Any:
+        args = []
+        for name, convert, empty in fields:
+            item = value.get(name)
+            if item is None:
+                args.append(empty)
+            else:
+                args.append(item if convert is None else convert(item))
+        return kind(*args)
+
+    _BUILDERS[kind] = build
+    return build
+
+
+def _is_tuple(annotation: Any) -> bool:
+    return get_origin(annotation) is tuple
+
+
+def _converter(annotation: Any) -> _Convert | None:
+    """How a plain value becomes a field's value; None when it is used as it is."""
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        (inner,) = [a for a in get_args(annotation) if a is not type(None)]
+        convert = _converter(inner)
+        return None if convert is None else (lambda v: None if v is None else convert(v))
+    if origin is tuple:
+        item = _converter(get_args(annotation)[0])
+        return tuple if item is None else (lambda v: tuple(item(x) for x in v))
+    if annotation is date:
+        return _day
+    if isinstance(annotation, type) and issubclass(annotation, tuple):
+        return lambda v: from_plain(annotation, v)
+    return None  # text, numbers, Literal choices

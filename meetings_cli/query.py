@@ -10,10 +10,12 @@ documented contract), in date order: earliest possible day, then latest, then id
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
 from typing import Any, NamedTuple
 
-from .model import MEETING_KINDS, Person
+__all__ = ["NotFound", "QueryError", "Selection"]
+
+from .errors import NotFound, UsageError
+from .model import Person
 
 #: Short names of meeting kinds, for narrow table columns; --kind accepts them too.
 KIND_LABELS = {
@@ -28,184 +30,15 @@ KIND_LABELS = {
 MEETING_ORDER = "m.start, m.end, m.id"
 
 
-class QueryError(ValueError):
-    """A filter value that cannot be right for this dataset (a usage error)."""
-
-
-class NotFound(LookupError):
-    """Nothing in the dataset answers the question."""
-
-
-class MeetingFilter(NamedTuple):
-    """What `list` and friends were asked for. Each option is OR within, AND across."""
-
-    years: tuple[int, ...] = ()
-    first: date | None = None
-    last: date | None = None
-    countries: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
-    together: tuple[str, ...] = ()  # --with: every one of these people took part
+#: A filter value that cannot be right for this dataset (a usage error).
+QueryError = UsageError
 
 
 class Selection(NamedTuple):
-    """A filter as SQL: `m.rowid IN (...)` conditions over the `meetings m` table."""
+    """Conditions as SQL (`m.rowid IN (...)` over `meetings m`, and the like) with parameters."""
 
     where: str
     params: tuple[Any, ...]
-
-
-class Resolved(NamedTuple):
-    """A filter's values checked against the dataset: ids as stored, dates as ISO days."""
-
-    years: tuple[int, ...]
-    first: str | None  # ISO day; with last, a window
-    last: str | None
-    events: tuple[str, ...]
-    kinds: tuple[str, ...]
-    topics: tuple[str, ...]
-    countries: tuple[str, ...]
-    people: tuple[str, ...]
-    together: tuple[str, ...]
-
-
-def resolve_filter(db: sqlite3.Connection, wanted: MeetingFilter) -> Resolved:
-    """Every value of a filter as the dataset has it.
-
-    Raises QueryError for a value that names nothing the dataset knows (a usage
-    error) and NotFound for a person no name matches.
-    """
-    if wanted.first and wanted.last and wanted.first > wanted.last:
-        raise QueryError(f"--from {wanted.first} is after --to {wanted.last}")
-    window = bool(wanted.first or wanted.last)
-    kinds = {kind: (kind, KIND_LABELS.get(kind, kind)) for kind in MEETING_KINDS}
-    topics = (
-        dict.fromkeys(_column(db, "SELECT id FROM topics ORDER BY rowid"), ())
-        if wanted.topics
-        else {}
-    )
-    countries = (
-        dict.fromkeys(_column(db, "SELECT DISTINCT country FROM people ORDER BY country"), ())
-        if wanted.countries
-        else {}
-    )
-    index = person_index(db) if wanted.people or wanted.together else None
-
-    def person(name: str) -> str:
-        assert index is not None
-        return resolve_person(index, name).id
-
-    def unique(values: Iterable[Any]) -> tuple[Any, ...]:
-        return tuple(dict.fromkeys(values))
-
-    return Resolved(
-        years=unique(wanted.years),
-        first=(wanted.first or date.min).isoformat() if window else None,
-        last=(wanted.last or date.max).isoformat() if window else None,
-        events=unique(resolve_event(db, e) for e in wanted.events),
-        kinds=unique(_pick("kind", k, kinds) for k in wanted.kinds),
-        topics=unique(_pick("topic", t, topics) for t in wanted.topics),
-        countries=unique(_pick("country", c, countries) for c in wanted.countries),
-        people=unique(person(name) for name in wanted.people),
-        together=unique(person(name) for name in wanted.together),
-    )
-
-
-class _Conditions:
-    """SQL conditions joined by AND, with their parameters."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.params: list[Any] = []
-
-    def add(self, sql: str, *params: Any) -> None:
-        self.parts.append(sql)
-        self.params.extend(params)
-
-    def among(self, sql: str, values: Sequence[Any], repeat: int = 1) -> None:
-        """sql with each (?) a list of the values (repeat times over)."""
-        marks = "(" + ",".join("?" * len(values)) + ")"
-        self.add(sql.replace("(?)", marks), *(list(values) * repeat))
-
-    def selection(self) -> Selection:
-        return Selection(" AND ".join(self.parts) or "1", tuple(self.params))
-
-
-def meeting_selection(db: sqlite3.Connection, wanted: MeetingFilter) -> Selection:
-    """The one implementation of every meeting filter, as SQL over `meetings m`.
-
-    Raises QueryError for a value that names nothing the dataset knows (a usage
-    error) and NotFound for a person no name matches.
-    """
-    return selection_of(resolve_filter(db, wanted))
-
-
-def selection_of(values: Resolved) -> Selection:
-    """A resolved filter as SQL over `meetings m`."""
-    where = _Conditions()
-    if values.years:
-        where.among(
-            "m.rowid IN (SELECT meeting FROM meeting_years WHERE year IN (?))", values.years
-        )
-    if values.first is not None:
-        # A span overlaps the window; a meeting on one of some days, if one of them is in it.
-        where.add(
-            "m.rowid IN (SELECT rowid FROM meetings WHERE start <= ? AND end >= ?"
-            " AND date_precision != 'one-of'"
-            " UNION SELECT meeting FROM meeting_days WHERE day BETWEEN ? AND ?)",
-            values.last, values.first, values.first, values.last,
-        )  # fmt: skip
-    if values.events:
-        where.among("m.event IN (?)", values.events)
-    if values.kinds:
-        where.among("m.kind IN (?)", values.kinds)
-    if values.topics:
-        where.among(
-            "m.rowid IN (SELECT meeting FROM meeting_topics WHERE topic IN (?))", values.topics
-        )
-    if values.countries:
-        where.among(
-            "m.rowid IN (SELECT meeting FROM participants WHERE country IN (?))", values.countries
-        )
-    if values.people:
-        where.among(
-            "m.rowid IN (SELECT meeting FROM participants WHERE person IN (?))", values.people
-        )
-    for person_id in values.together:
-        where.add("m.rowid IN (SELECT meeting FROM participants WHERE person = ?)", person_id)
-    return where.selection()
-
-
-def context_selection(values: Resolved) -> Selection:
-    """A resolved filter as SQL over `context c`: its dates, people, their countries and its
-    topics. An event or meeting kind matches no context item."""
-    where = _Conditions()
-    if values.events or values.kinds:
-        where.add("0")
-    if values.years:
-        years = " OR ".join("(c.start <= ? AND c.end >= ?)" for _ in values.years)
-        where.add(f"({years})", *(v for y in values.years for v in (f"{y}-12-31", f"{y}-01-01")))
-    if values.first is not None:
-        where.add("c.start <= ? AND c.end >= ?", values.last, values.first)
-    if values.topics:
-        where.among("c.id IN (SELECT item FROM context_topics WHERE topic IN (?))", values.topics)
-    if values.countries:
-        where.among(
-            "c.id IN (SELECT cp.item FROM context_people cp JOIN people p ON p.id = cp.person"
-            " WHERE p.country IN (?))",
-            values.countries,
-        )
-    mentions = (
-        "c.id IN (SELECT item FROM context_people WHERE person IN (?)"
-        " UNION SELECT context FROM quotes WHERE speaker IN (?) AND context IS NOT NULL)"
-    )
-    if values.people:
-        where.among(mentions, values.people, repeat=2)
-    for person_id in values.together:
-        where.among(mentions, (person_id,), repeat=2)
-    return where.selection()
 
 
 def meeting_texts(db: sqlite3.Connection, selection: Selection) -> Iterator[str]:
@@ -218,9 +51,9 @@ def meeting_texts(db: sqlite3.Connection, selection: Selection) -> Iterator[str]
     return (text for (text,) in db.execute(sql, params))
 
 
-def select_meetings(db: sqlite3.Connection, wanted: MeetingFilter) -> list[dict[str, Any]]:
-    """The meeting records that pass every filter, in date order."""
-    return [json.loads(text) for text in meeting_texts(db, meeting_selection(db, wanted))]
+def meeting_records(db: sqlite3.Connection, selection: Selection) -> list[dict[str, Any]]:
+    """The records of the selected meetings, in date order."""
+    return [json.loads(text) for text in meeting_texts(db, selection)]
 
 
 def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
@@ -312,34 +145,11 @@ def context_records(
     return [json.loads(text) for (text,) in db.execute(sql, params)]
 
 
-#: What the meetings a selection keeps link to, by kind of record: SQL over `meetings m`.
-_LINKED = {
-    "person": "SELECT person FROM participants WHERE meeting IN (SELECT m.rowid FROM meetings m"
-    " WHERE {where})",
-    "event": "SELECT m.event FROM meetings m WHERE {where}",
-    "source": "SELECT source FROM meeting_sources WHERE meeting IN (SELECT m.rowid FROM"
-    " meetings m WHERE {where})",
-    "meeting": "SELECT m.id FROM meetings m WHERE {where}",
-}
-
-
-def linked_ids(db: sqlite3.Connection, kind: str, selection: Selection) -> set[str]:
-    """The ids of the people, events or sources of the selected meetings (or theirs)."""
-    where, params = selection
-    return {row[0] for row in db.execute(_LINKED[kind].format(where=where), params)}
-
-
-def context_ids(db: sqlite3.Connection, selection: Selection) -> set[str]:
-    """The ids of the context items a context_selection keeps."""
-    where, params = selection
-    return {row[0] for row in db.execute(f"SELECT c.id FROM context c WHERE {where}", params)}
-
-
 def resolve_event(db: sqlite3.Connection, text: str) -> str:
     """The id of the event named by id, short name or full name (ignoring case and hyphens)."""
     rows = db.execute("SELECT id, short_name, name FROM events ORDER BY year, id").fetchall()
     names = {str(event_id): (event_id, short, name) for event_id, short, name in rows}
-    return _pick("event", text, names, listing="events")
+    return pick("event", text, names, listing="events")
 
 
 #: The columns of an Alias, in its order.
@@ -419,31 +229,30 @@ class PersonCount(NamedTuple):
 
 
 def people_with_counts(
-    db: sqlite3.Connection,
-    person_id: str | None = None,
-    *,
-    countries: Sequence[str] = (),
-    selection: Selection | None = None,
+    db: sqlite3.Connection, person_id: str | None = None, *, selection: Selection | None = None
 ) -> list[PersonCount]:
-    """Everyone (or the person with this id; those of these countries; those at a selected
-    meeting) with their number of meetings in all, most first."""
+    """Everyone (or the person with this id, or those a selection over `people p` keeps)
+    with their number of meetings in all, most first."""
     from .store import decode_person
 
-    where = _Conditions()
+    where, params = selection or Selection("1", ())
     if person_id:
-        where.add("p.id = ?", person_id)
-    if countries:
-        where.among("p.country IN (?)", countries)
-    if selection is not None:
-        where.add(f"p.id IN ({_LINKED['person'].format(where=selection.where)})", *selection.params)
-    condition, params = where.selection()
+        where, params = f"{where} AND p.id = ?", (*params, person_id)
     rows = db.execute(
         "SELECT verified(p.value, p.checksum), count(pa.meeting), count(pa.seat) FROM people p"
-        f" LEFT JOIN participants pa ON pa.person = p.id WHERE {condition}"
+        f" LEFT JOIN participants pa ON pa.person = p.id WHERE {where}"
         " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name",
         params,
     )
     return [PersonCount(decode_person(value), n, d) for value, n, d in rows]
+
+
+def table_counts(db: sqlite3.Connection) -> dict[str, int]:
+    """How many records each collection of the dataset holds."""
+    return {
+        table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("meetings", "people", "events", "sources", "topics", "context")
+    }
 
 
 #: The tables whose records have ids.
@@ -462,7 +271,7 @@ def _column(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> lis
     return [row[0] for row in db.execute(sql, tuple(params))]
 
 
-def _pick(
+def pick(
     what: str, text: str, names: Mapping[str, Sequence[str]], listing: str | None = None
 ) -> str:
     """The value (a key of names) that text names: the value itself or one of its names.

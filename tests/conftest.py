@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from meetings_cli.cli import app
+from meetings_cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

@@ -13,7 +13,7 @@ import pytest
 from conftest import DATA, edit, warm_run_imports
 
 from meetings_cli import store
-from meetings_cli.cli import main_status
+from meetings_cli.app import main_status
 from meetings_cli.errors import DataError
 
 

@@ -20,7 +20,7 @@ import pytest
 from conftest import DATA, edit
 
 from meetings_cli import store
-from meetings_cli.cli import main_status
+from meetings_cli.app import main_status
 
 ATTACKER, VICTIM = 40001, 40002
 as_root = pytest.mark.skipif(
@@ -30,7 +30,7 @@ as_root = pytest.mark.skipif(
 
 @pytest.fixture(autouse=True)
 def fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "_warned", [])
+    monkeypatch.setattr(store.cache, "_warned", [])
 
 
 def ask(*argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -272,8 +272,8 @@ def test_a_record_damaged_while_answering_is_noticed(
     expected = truth(data_copy, capsys)
 
     def damage_after_the_seal() -> None:
-        damage(database, b'"title": "Talks with Serbian', b'"title": "Talks with Sxrbian')
-        store._seal(database)
+        damage(database, b'"title":"Talks with Serbian', b'"title":"Talks with Sxrbian')
+        store.cache._seal(database)
 
     # Found before anything from the cache was used: answered from a fresh compile.
     damage_after_the_seal()
@@ -302,7 +302,7 @@ def test_a_damaged_person_is_noticed(
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("UPDATE people SET checksum = checksum + 1")
         db.commit()
-    store._seal(database)
+    store.cache._seal(database)
     code, out, err = ask("--data", str(data_copy), "who", "Shoigu", "--json", capsys=capsys)
     assert code == 0 and json.loads(out)["person"]["id"] == "sergei-shoigu"
     assert "the cache was damaged" in err
@@ -322,7 +322,7 @@ def test_a_damaged_record_read_by_an_update_makes_a_fresh_compile(
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("UPDATE records SET checksum = checksum + 1")
         db.commit()
-    store._seal(database)
+    store.cache._seal(database)
     edit(data_copy / "meetings.yaml", "Talks with Serbian", "Talks with the Serbian")
     code, out, _ = ask("--data", str(data_copy), "list", "--json", capsys=capsys)
     assert code == 0 and out == truth(data_copy, capsys)
@@ -340,9 +340,9 @@ def test_a_large_cache_is_verified_whole_by_validate(
 ) -> None:
     # Above VERIFY_WHOLE_BYTES a question checks the size and each record it reads;
     # validate reads the whole file.
-    monkeypatch.setattr(store, "VERIFY_WHOLE_BYTES", 0)
+    monkeypatch.setattr(store.cache, "VERIFY_WHOLE_BYTES", 0)
     expected = truth(data_copy, capsys)
-    damage(database, b'"title": "Talks with Serbian', b'"title": "Talks with Sxrbian')
+    damage(database, b'"title":"Talks with Serbian', b'"title":"Talks with Sxrbian')
     code, out, err = ask("validate", str(data_copy), capsys=capsys)
     assert code == 0 and out.startswith("ok: ")
     assert err.startswith(f"warning: the cache file {database} is damaged")

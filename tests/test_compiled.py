@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA
 
 from meetings_cli import store
-from meetings_cli.cli import main_status
+from meetings_cli.app import main_status
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = [
@@ -235,8 +235,8 @@ def test_compiling_in_worker_processes_gives_the_same_tables(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = full_compile(generated)
-    monkeypatch.setattr(store, "PARALLEL_BYTES", 0)  # parse files in workers
-    monkeypatch.setattr(store, "BATCH", 150)  # prepare query rows in workers, many batches
+    monkeypatch.setattr(store.compile, "PARALLEL_BYTES", 0)  # parse files in workers
+    monkeypatch.setattr(store.derive, "BATCH", 150)  # prepare query rows in workers, many batches
     assert full_compile(generated) == serial
 
 
@@ -268,46 +268,16 @@ def test_problems_after_one_edit_are_those_a_full_compile_finds(
     assert any(f"duplicate id {taken!r}" in line for line in found)
 
 
-@pytest.mark.parametrize("query", ["Shoygu", "terrorism Syria", "Kazakhstan", "Шойгу"])
-def test_search_json_spliced_from_stored_records_equals_the_record_dumped(query: str) -> None:
-    from meetings_cli.query import MeetingFilter, meeting_selection
-    from meetings_cli.render.records import search_record, search_text
-    from meetings_cli.search import search_meetings
-
-    db = store.open_dataset(DATA, use_cache=False)
-    hits = search_meetings(db, query, meeting_selection(db, MeetingFilter()))
-    assert hits
-    for hit in hits:
-        expected = json.dumps(search_record(hit), ensure_ascii=False, indent=2)
-        assert search_text(hit) == expected
-
-
-def test_timeline_json_filled_from_stored_records_equals_the_records_dumped(
-    generated: Path,
-) -> None:
-    from meetings_cli.query import MeetingFilter, meeting_selection
-    from meetings_cli.render.formats import timeline_year_text
-    from meetings_cli.render.records import timeline_record
-    from meetings_cli.report import timeline
-
-    for root in (DATA, generated):
-        db = store.open_dataset(root, use_cache=False)
-        years = list(timeline(db, meeting_selection(db, MeetingFilter())))
-        assert len(years) >= 3
-        for year, record in zip(years, timeline_record(years), strict=True):
-            assert timeline_year_text(year) == json.dumps(record, ensure_ascii=False, indent=2)
-
-
 @pytest.mark.parametrize("query", ["Shoygu", "terorism Syria", "Kazakhstan", "refugees", "Шойгу"])
 def test_where_a_hit_matched_is_the_same_by_expansions_as_by_scoring_every_word(
     query: str, generated: Path
 ) -> None:
     from meetings_cli import search
-    from meetings_cli.query import MeetingFilter, meeting_selection
+    from meetings_cli.filters import meeting_selection
 
     db = store.open_dataset(generated, use_cache=False)
     terms = search.query_terms(query)
-    hits = search.search_meetings(db, query, meeting_selection(db, MeetingFilter()), 50)
+    hits = search.search_meetings(db, query, meeting_selection(db), 50)
     assert hits
     columns = ", ".join(f"search.{column}" for column in store.SEARCH_COLUMNS)
     for hit in hits:

@@ -12,7 +12,7 @@ from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meetings_cli.cli import main_status
+from meetings_cli.app import main_status
 from meetings_cli.errors import DataError
 from meetings_cli.store import load_dataset
 

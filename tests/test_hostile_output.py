@@ -23,7 +23,7 @@ from conftest import DATA, edit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meetings_cli.cli import main_status
+from meetings_cli.app import main_status
 from meetings_cli.render.formats import csv_text
 
 BASE = Path(__file__).parent / "bad_data" / "_base"

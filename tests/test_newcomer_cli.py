@@ -14,7 +14,7 @@ import typer
 from conftest import DATA, Invoke
 from test_cli_reports import complete as run_completion
 
-from meetings_cli.cli import app
+from meetings_cli.app import app
 
 # ----------------------------------------------------------------------------- item 2
 
@@ -122,7 +122,7 @@ def _commands() -> dict[str, typer.core.TyperCommand]:
 def test_every_advertised_format_works(cli: Invoke, name: str) -> None:
     command = _commands()[name]
     help_text = cli(name, "--help").stdout
-    formats = [p for p in command.params if p.name == "fmt"]
+    formats = [p for p in command.params if p.name == "format"]
     if not formats:
         assert "--format" not in help_text
         return

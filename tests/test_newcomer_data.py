@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA, REPO, edit
 
 from meetings_cli import store
-from meetings_cli.cli import main_status
+from meetings_cli.app import main_status
 from meetings_cli.query import QueryError
 from meetings_cli.search import query_terms
 

@@ -9,18 +9,18 @@ import pytest
 from conftest import DATA
 
 from meetings_cli.dates import parse_partial_date
+from meetings_cli.filters import FILTERS, meeting_selection, resolve, selection
 from meetings_cli.model import DateSpan
 from meetings_cli.names import fold
 from meetings_cli.query import (
-    MeetingFilter,
     NotFound,
     QueryError,
     find_meeting,
+    meeting_records,
     meetings_with,
     people_with_counts,
     person_index,
     resolve_person,
-    select_meetings,
 )
 from meetings_cli.render.records import counterparts_of
 from meetings_cli.render.text import format_dates, human_dates, printable
@@ -126,16 +126,69 @@ def test_resolve_person_explains_failures(db: sqlite3.Connection) -> None:
         resolve_person(index, "Salami")
 
 
+def select_meetings(db: sqlite3.Connection, **given: tuple[object, ...]) -> list[str]:
+    return [m["id"] for m in meeting_records(db, meeting_selection(db, given))]
+
+
 def test_select_meetings_combines_options_with_and(db: sqlite3.Connection) -> None:
-    picked = select_meetings(db, MeetingFilter(countries=("Russia",), years=(2019,)))
-    assert [m["id"] for m in picked] == ["mcis2019-russia"]
+    assert select_meetings(db, country=("Russia",), year=(2019,)) == ["mcis2019-russia"]
+
+
+def test_values_of_one_option_are_alternatives(db: sqlite3.Connection) -> None:
+    each = [select_meetings(db, year=(year,), country=("Russia",)) for year in (2018, 2019)]
+    both = select_meetings(db, year=(2018, 2019), country=("Russia",))
+    assert each[0] and each[1]
+    assert both == each[0] + each[1]
+
+
+def test_with_needs_every_person_and_person_any(db: sqlite3.Connection) -> None:
+    anyone = select_meetings(db, person=("Shoigu", "Vulin"))
+    everyone = select_meetings(db, **{"with": ("Hatami", "Shoigu")})
+    assert set(everyone) < set(anyone)
+    assert select_meetings(db, **{"with": ("Shoigu", "Vulin")}) == []
 
 
 def test_select_meetings_rejects_unknown_values(db: sqlite3.Connection) -> None:
     with pytest.raises(QueryError):
-        select_meetings(db, MeetingFilter(topics=("weather",)))
+        select_meetings(db, topic=("weather",))
     with pytest.raises(NotFound):
-        select_meetings(db, MeetingFilter(people=("Mattis",)))
+        select_meetings(db, person=("Mattis",))
+    with pytest.raises(QueryError, match="is after --to"):
+        select_meetings(db, **{"from": ("2020",), "to": ("2019",)})
+
+
+def test_a_window_holds_one_of_the_candidate_days_not_one_on_each_side(
+    db: sqlite3.Connection,
+) -> None:
+    # A meeting on one of two days is in a window only if one of those days is.
+    one_of = db.execute(
+        "SELECT m.id, group_concat(d.day) FROM meetings m JOIN meeting_days d"
+        " ON d.meeting = m.rowid WHERE m.date_precision = 'one-of' GROUP BY m.id"
+    ).fetchone()
+    assert one_of is not None, "the bundled data has a meeting on one of some days"
+    days = sorted(one_of[1].split(","))
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    assert (last - first).days >= 2
+    middle = (first + (last - first) / 2).isoformat()
+    assert one_of[0] in select_meetings(db, **{"from": (days[0],), "to": (days[0],)})
+    assert one_of[0] not in select_meetings(db, **{"from": (middle,), "to": (middle,)})
+
+
+def test_every_filter_has_sql_for_some_table_and_options_of_its_own() -> None:
+    flags = [flag for f in FILTERS.values() for o in f.options for flag in o.flags]
+    names = [o.name for f in FILTERS.values() for o in f.options]
+    assert len(names) == len(set(names))
+    for row in FILTERS.values():
+        assert row.meetings or row.context or row.people, row.name
+    # --country is two filters: a participant's (list) and the person's own (people).
+    assert flags.count("--country") == 2
+
+
+def test_a_filter_without_sql_for_a_table_leaves_it_unfiltered(db: sqlite3.Connection) -> None:
+    resolved = resolve(db, {"nationality": ("Serbia",), "year": (2018,)})
+    assert selection(resolved, "people").where == "p.country IN (?)"
+    assert "meeting_years" in selection(resolved, "meetings").where
+    assert selection(resolve(db, {"event": ("VII MCIS",)}), "context").where == "0"
 
 
 def test_find_meeting(db: sqlite3.Connection) -> None:

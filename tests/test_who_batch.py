@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, Invoke
 from typer.testing import CliRunner
 
-from meetings_cli.cli import app
+from meetings_cli.app import app
 
 
 def batch(*args: str, names: str) -> tuple[int, str]:

@@ -10,12 +10,9 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from .text import printable
-
-if TYPE_CHECKING:
-    from ..report import TimelineYear
 
 # --------------------------------------------------------------------------- CSV, JSON, JSON Lines
 
@@ -353,60 +350,28 @@ def write_collection(
     write_records(out, fmt, records, columns=columns, to_row=to_row, single=single)
 
 
-def write_json_texts(out: TextIO, texts: Iterable[str]) -> int:
-    """A JSON array of records stored as indented JSON, as write_json prints it; the count.
+def write_json(out: TextIO, value: Any, *, pretty: bool = True) -> None:
+    """Any JSON value, indented if pretty, else on one line (non-ASCII kept as is where
+    out's encoding has it)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    out.write(json_text(out, text) + "\n")
 
-    Streams: each record is written as it is read, so memory does not grow with the output.
+
+def write_json_array(out: TextIO, records: Iterable[Any], *, pretty: bool = True) -> None:
+    """A JSON array of records: indented if pretty, else one record per line.
+
+    One line per record keeps grep and line tools useful on the output, and
+    uses the C encoder (Python's own runs whenever indent is set).
     """
+    if pretty:
+        write_json(out, list(records))
+        return
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     count = 0
-    for text in texts:
-        # Stored records are indented at the top level; inside the array they sit one
-        # level in. JSON strings hold no raw newlines: every newline starts a line.
-        text = json_text(out, text).replace("\n", "\n  ")
-        out.write(("[\n  " if count == 0 else ",\n  ") + text)
+    for record in records:
+        out.write(("[\n" if count == 0 else ",\n") + json_text(out, dumps(record)))
         count += 1
     out.write("\n]\n" if count else "[]\n")
-    return count
-
-
-#: Stands in a JSON skeleton for a record stored as indented JSON (see fill_stored).
-STORED = "\x00stored:"
-_STORED_DUMPED = json.dumps(STORED)[:-1]  # how it reads once dumped, without the closing quote
-
-
-def fill_stored(value: Any, texts: Sequence[str]) -> str:
-    """json.dumps(value, indent=2) where each string STORED + n is texts[n], dumped in place.
-
-    The texts are JSON already indented at the top level: each goes in re-indented
-    to where it stands, so the result is what dumping the parsed records would give.
-    """
-    lines = []
-    for line in json.dumps(value, ensure_ascii=False, indent=2).split("\n"):
-        body = line.lstrip(" ")
-        if body.startswith(_STORED_DUMPED):
-            indent = line[: len(line) - len(body)]
-            comma = "," if body.endswith(",") else ""
-            number = int(body[len(_STORED_DUMPED) : len(body) - len(comma) - 1])
-            line = indent + texts[number].replace("\n", "\n" + indent) + comma
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def timeline_year_text(year: TimelineYear) -> str:
-    """One year of the timeline as indented JSON, its meetings filled in from stored JSON."""
-    texts: list[str] = []
-    events = []
-    for event, meetings in year.events:
-        start = len(texts)
-        texts.extend(meetings)
-        places = [f"{STORED}{n}" for n in range(start, len(texts))]
-        events.append({"event": event, "meetings": places})
-    return fill_stored({"year": year.year, "events": events}, texts)
-
-
-def write_json(out: TextIO, value: Any) -> None:
-    """Any JSON value, readable (non-ASCII kept as is where out's encoding has it)."""
-    out.write(json_text(out, json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
 
 
 # Characters JSON allows raw in a string that a terminal would obey or that no

@@ -1,4 +1,8 @@
-"""The dataset as JSON-shaped dicts: the documented output contract."""
+"""Answers as JSON-shaped dicts: search hits, the timeline, counts, findings, `who`.
+
+The JSON of the dataset's own records (meetings, context items, people, events,
+sources) is in `contract`; its builders are re-exported here for the commands.
+"""
 
 from __future__ import annotations
 
@@ -6,46 +10,20 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..contract import source_fields, source_of
-from ..model import Dataset, Event, NativeName, Person, Source
+from ..contract import event_record, person_record, source_fields, source_record
+from ..model import Source
 from .text import snippet
+
+__all__ = [
+    "candidate_record", "counterparts_of", "event_record", "finding_record", "person_record",
+    "search_record", "source_record", "source_search_record", "stats_record", "stats_rows",
+    "timeline_record", "who_record",
+]  # fmt: skip
 
 if TYPE_CHECKING:
     from ..match import Candidate, Resolution
     from ..report import Finding, TimelineYear
     from ..search import FieldMatch, SearchHit, SourceHit
-
-
-def person_record(
-    person: Person, meetings: int | None = None, disputed: int | None = None
-) -> dict[str, Any]:
-    """A person as a JSON object (with their number of meetings, when given).
-
-    `disputed` counts the meetings where the person is one of several readings
-    of a seat (the sources disagree on who it was).
-    """
-    record: dict[str, Any] = {
-        "id": person.id,
-        "name": person.name,
-        "short_name": person.short_name,
-        "country": person.country,
-        "rank": person.rank,
-        "role": person.role,
-        "native_names": [_name(n) for n in person.native_names],
-        "other_names": [_name(n) for n in person.other_names],
-        "spellings": list(person.spellings),
-        "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
-        "curator_fields": list(person.curator_fields),
-        "notes": person.notes,
-    }
-    if meetings is not None:
-        record["meetings"] = meetings
-        record["disputed"] = disputed or 0
-    return record
-
-
-def _name(name: NativeName) -> dict[str, str]:
-    return {"script": name.script, "name": name.name, "basis": name.basis}
 
 
 def search_record(hit: SearchHit) -> dict[str, Any]:
@@ -55,13 +33,8 @@ def search_record(hit: SearchHit) -> dict[str, Any]:
 
 
 def search_text(hit: SearchHit) -> str:
-    """search_record as indented JSON, made from the stored meeting without parsing it.
-
-    The stored record is indented JSON ending in a line "}": the `search` object
-    goes in as its last key, as json.dumps(search_record(hit), indent=2) has it.
-    """
-    search = json.dumps(_search_fields(hit), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-    return f'{hit.record[:-2]},\n  "search": {search}\n}}'
+    """search_record as indented JSON."""
+    return json.dumps(search_record(hit), ensure_ascii=False, indent=2)
 
 
 def _search_fields(hit: SearchHit) -> dict[str, Any]:
@@ -107,35 +80,6 @@ def timeline_record(years: Iterable[TimelineYear]) -> list[dict[str, Any]]:
         }
         for year in years
     ]
-
-
-def event_record(dataset: Dataset, event: Event, meetings: Sequence[str]) -> dict[str, Any]:
-    """An event as JSON, with the ids of the meetings held at it."""
-    return {
-        "id": event.id,
-        "name": event.name,
-        "short_name": event.short_name,
-        "year": event.year,
-        "location": event.location,
-        "name_basis": event.name_basis,
-        "name_how": event.name_how,
-        "meetings": list(meetings),
-        "sources": [source_of(dataset, s) for s in event.sources],
-        "notes": event.notes,
-    }
-
-
-def source_record(
-    source: Source, meetings: Sequence[str], context: Sequence[str]
-) -> dict[str, Any]:
-    """A source as JSON, with the ids of the meetings and context items that cite it."""
-    return {
-        **source_fields(source),
-        "published_how": source.published_how,
-        "meetings": list(meetings),
-        "context": list(context),
-        "notes": source.notes,
-    }
 
 
 def stats_record(stats: dict[str, list[tuple[str, int]]]) -> dict[str, dict[str, int]]:

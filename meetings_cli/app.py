@@ -1,0 +1,368 @@
+"""The `meetings` app: the root Typer app, its global options, and the one error boundary.
+
+Commands live in `commands/`, one module per family, each a `typer.Typer()`
+added here. A command returns a `Result`; `Meetings.invoke` writes it with
+`emit` and turns the project's exceptions into messages and exit statuses.
+`run()`, the entry point, is the last line of defence: closed streams, Ctrl-C
+and bugs (exit 3, without a traceback).
+"""
+
+# No `from __future__ import annotations` here: Typer would then evaluate every
+# option's annotation from a string on each run, which costs start-up time.
+
+import contextlib
+import errno
+import io
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from enum import Enum
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .commands import data, lists, lookup, reports, search
+from .errors import EXIT_BUG, EXIT_NOTHING, EXIT_OK, EXIT_USAGE, DataError, Failure, NotFound
+from .paths import DATA_ENV
+from .shell.options import COLLECTION, COMMAND, OUTPUT, TAKES, Output, command_options
+from .shell.session import Settings, note
+
+
+class ColorMode(str, Enum):
+    """When tables are coloured."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class Shell(str, Enum):
+    """Shells Tab completion is written for."""
+
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+    pwsh = "pwsh"
+
+
+#: Settings fields of the global options (parameter name: field).
+_GLOBAL_OPTIONS = {"data": "data", "color": "color", "no_cache": "cache"}
+
+
+class Meetings(TyperGroup):
+    """The command group: shared options added to each command, results written, errors
+    turned into exit statuses.
+
+    Global options are also accepted after any command: `meetings list --data X`
+    reads X as `meetings --data X list` does; given in both places, the one after
+    the command wins (as in gh and kubectl).
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        shared = [p for p in self.params if p.name in _GLOBAL_OPTIONS]
+        for command in _leaves(self):
+            declared = getattr(command.callback, TAKES, None)
+            if declared is not None:
+                command.params.extend(command_options(declared))
+            command.params.extend(_after_command(p) for p in shared)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; write its result; the one place failures become exit statuses."""
+        from .shell.output import Result, emit
+
+        try:
+            result = super().invoke(ctx)
+            if not isinstance(result, Result):
+                return result
+            # Commands without shared options (schema, export, cache) write tables or notes.
+            output = ctx.meta.get(OUTPUT) or Output("table")
+            if output.svg or output.html:
+                from .shell.output import command_line
+
+                result = result._replace(title=command_line(ctx.meta[COMMAND]))
+            status = emit(result, output)
+        except Failure as failure:
+            status = _failed(ctx, failure)
+        except DataError as error:
+            for line in error.lines():
+                note(line)
+            status = EXIT_USAGE
+        if status != EXIT_OK:
+            raise typer.Exit(status)
+        return None
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        from .shell.typer_adapter import quoting_bash_completion
+
+        quoting_bash_completion()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+def _failed(ctx: typer.Context, failure: Failure) -> int:
+    """Say what failed; for nothing found, keep the output valid (its empty shape) first."""
+    if isinstance(failure, NotFound) and ctx.meta.get(COLLECTION):
+        from .shell.output import write_empty
+
+        write_empty(sys.stdout, ctx.meta[OUTPUT].format, ctx.meta[COLLECTION])
+    note(f"meetings: {failure}")
+    return failure.exit_code
+
+
+def _leaves(group: TyperGroup) -> Iterator[Any]:
+    for command in group.commands.values():
+        if isinstance(command, TyperGroup):
+            yield from _leaves(command)
+        else:
+            yield command
+
+
+def _after_command(option: Any) -> Any:
+    """A copy of a global option for a command's own options (no default, no env var)."""
+    import copy
+
+    after = copy.copy(option)
+    after.envvar, after.expose_value, after.show_default = None, False, False
+    after.callback = _override
+    after.help = f"{option.help} Also before the command; here, it wins."
+    return after
+
+
+def _override(ctx: typer.Context, param: Any, value: Any) -> Any:
+    """Put a global option given after the command into the Settings."""
+    from .shell.typer_adapter import given_on_command_line
+
+    if not given_on_command_line(ctx, param.name):
+        return value
+    field = _GLOBAL_OPTIONS[param.name]
+    if field == "color":
+        value = ColorMode(value).value
+    elif field == "cache":
+        value = not value
+    # Tab completion parses without running the group's callback: no Settings then.
+    ctx.meta[f"meetings.{field}"] = value
+    if isinstance(ctx.obj, Settings):
+        ctx.obj = ctx.obj._replace(**{field: value})
+    return value
+
+
+app = typer.Typer(
+    name="meetings",
+    cls=Meetings,
+    add_completion=False,
+    help=(
+        "Query the curated record of the Iranian defence minister's meetings in Moscow, "
+        "2018-2020. Every fact is traceable to a source article."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+for family in (lists, lookup, search, reports, data):
+    app.add_typer(family.app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"meetings {__version__}")
+        raise typer.Exit()
+
+
+def _show_completion(ctx: typer.Context, shell: Optional[Shell]) -> None:
+    if shell is None or ctx.resilient_parsing:
+        return
+    from .shell.typer_adapter import completion_script
+
+    typer.echo(completion_script(Shell(shell).value))
+    raise typer.Exit()
+
+
+def _install_completion(ctx: typer.Context, shell: Optional[Shell]) -> None:
+    if shell is None or ctx.resilient_parsing:
+        return
+    from .shell.typer_adapter import install_completion
+
+    name, path = install_completion(Shell(shell).value)
+    note(f"meetings: {name} completion installed in {path}; it works in a new terminal")
+    raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data: Annotated[
+        Optional[str],
+        typer.Option(
+            "--data",
+            envvar=DATA_ENV,
+            metavar="PATH",
+            help="Dataset folder to read instead of the bundled one.",
+            show_default=False,
+        ),
+    ] = None,
+    color: Annotated[
+        ColorMode,
+        typer.Option(
+            "--color",
+            help="Colour in tables: auto (on a terminal, unless NO_COLOR is set), always, never.",
+        ),
+    ] = "auto",  # type: ignore[assignment]
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Read the YAML files, neither using nor writing the cache."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    show_completion: Annotated[
+        Optional[Shell],
+        typer.Option(
+            "--show-completion",
+            metavar="SHELL",
+            callback=_show_completion,
+            is_eager=True,
+            help="Print Tab completion for SHELL: bash, zsh, fish, powershell or pwsh.",
+            show_default=False,
+        ),
+    ] = None,
+    install_completion: Annotated[
+        Optional[Shell],
+        typer.Option(
+            "--install-completion",
+            metavar="SHELL",
+            callback=_install_completion,
+            is_eager=True,
+            help="Install Tab completion for SHELL (bash, zsh, fish, powershell or pwsh).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Query the meetings dataset."""
+    ctx.obj = Settings(data=data, color=ColorMode(color).value, cache=not no_cache)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main_status(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on argv (default: sys.argv); the exit status.
+
+    A cache found damaged while answering is removed; the command runs again on a
+    fresh compile if nothing read from the damaged cache was used yet.
+    """
+    try:
+        return _status(argv)
+    except Exception as error:
+        store = sys.modules.get(f"{__package__}.store")
+        damage = store.damage_of(error) if store is not None else None
+        if store is None or damage is None:
+            raise
+        untouched = store.VERIFIER.rows == 0
+        if not store.discard_damaged_cache():
+            raise  # a database in memory cannot be damaged by a disk: a bug
+        if untouched:
+            note(f"meetings: warning: the cache was damaged ({damage}); compiling it again")
+            return _status(argv)
+        note(f"meetings: the cache was damaged ({damage}); it is removed: run the command again")
+        return EXIT_USAGE
+
+
+def _status(argv: Sequence[str] | None) -> int:
+    try:
+        code = app(args=argv, prog_name="meetings", standalone_mode=False)
+    except typer.TyperException as error:  # usage errors, printed as Typer would
+        show = getattr(error, "show", None)
+        if show is not None:
+            # Typer escapes some of the arguments it quotes, not all (bidi overrides).
+            shown = io.StringIO()
+            show(file=shown)
+            for line in shown.getvalue().rstrip("\n").split("\n"):
+                note(line)
+            ctx = getattr(error, "ctx", None)
+            option = str(getattr(error, "option_name", "") or "")
+            searching = ctx is not None and ctx.command.name == "search"
+            if searching and option.startswith("-") and not option.startswith("--"):
+                note(
+                    "Hint: to leave out a word, put it after --"
+                    " (meetings search [OPTIONS] -- talks -Kazakhstan) or give --not WORD"
+                )
+        else:
+            note(f"meetings: {error}")
+        code = error.exit_code
+    except typer.Abort:
+        note("Aborted!")
+        code = EXIT_NOTHING
+    return code if isinstance(code, int) else EXIT_OK
+
+
+#: Why writing the output can fail through no fault of the program: a full disk or
+#: quota, a file too large, a device error, a reader gone (where SIGPIPE is not default).
+_WRITE_FAILURES = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE")
+    if hasattr(errno, name)
+)
+
+
+def _cannot_write(error: OSError) -> None:
+    # Straight to the descriptor: sys.stderr may be the stream that failed.
+    with contextlib.suppress(OSError):
+        os.write(2, f"meetings: cannot write the output: {error.strerror}\n".encode())
+
+
+def run() -> NoReturn:
+    """The `meetings` entry point: run sys.argv and exit with its status."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        # When the reader goes away (`| head -1`), end quietly as cat and grep do,
+        # instead of a BrokenPipeError from whichever write noticed it.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for stream in (sys.stdout, sys.stderr):
+        # A character the output's encoding lacks (PYTHONIOENCODING=ascii, a Latin-1
+        # locale) is written as an escape, \u0634, as Python does on standard error.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        code = main_status()
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as error:  # the last line of defence against tracebacks
+        if isinstance(error, OSError) and error.errno in _WRITE_FAILURES:
+            _cannot_write(error)
+            code = EXIT_USAGE
+        elif os.environ.get("MEETINGS_DEBUG"):
+            raise
+        else:
+            code = _internal_error(error)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError as error:
+        _cannot_write(error)
+        code = code or EXIT_USAGE
+    # Leave without the interpreter's teardown: finalising the few hundred modules
+    # Typer loads takes longer than answering most questions (about 1.4 x a bare
+    # Python start; benchmarks/bench.py). Output is flushed above, every file and
+    # database is closed where it was opened, and nothing registers atexit work.
+    os._exit(code)
+
+
+def _internal_error(error: Exception) -> int:
+    """Say that a bug stopped the run, without a traceback; the exit status, 3."""
+    note(
+        f"meetings: internal error: {type(error).__name__}: {error} "
+        "(a bug: please report it; MEETINGS_DEBUG=1 shows the traceback)"
+    )
+    return EXIT_BUG

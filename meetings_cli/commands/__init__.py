@@ -1,0 +1,1 @@
+"""The commands, one module per family; each module owns a `typer.Typer()` the app adds."""

@@ -1,0 +1,231 @@
+"""Commands that list records: list, context, people, events, sources, pairs, quotes."""
+
+# No `from __future__ import annotations` here: Typer evaluates string annotations of
+# the functions it inspects on each run, which costs start-up time.
+
+from typing import Annotated, Optional
+
+import typer
+
+from ..shell.options import complete_people, request, takes
+from ..shell.output import Result, in_order
+from ..shell.session import database
+
+app = typer.Typer()
+
+
+@app.command("list")
+@takes("meetings", "meetings", sort=True)
+def list_meetings(ctx: typer.Context) -> Result:
+    """List meetings in date order (or --sort FIELD), optionally filtered.
+
+    Values of one option are alternatives (--year 2018 --year 2019); different
+    options must all hold. A meeting known only to a range of days matches a
+    date filter if any day of the range does.
+    """
+    from ..filters import meeting_selection
+    from ..query import meeting_records
+    from ..render import views
+
+    asked = request(ctx)
+    db = database(ctx)
+    rows = in_order(
+        meeting_records(db, meeting_selection(db, asked.given)), "meetings", asked.sorting
+    )
+    return Result(
+        "meetings",
+        rows,
+        view=lambda _terminal: views.meeting_table(rows),
+        empty="no meetings match",
+        title="meetings list",
+    )
+
+
+@app.command()
+# An event or a kind of meeting matches no context item: not offered here.
+@takes("context", "context", without=("event", "kind"), sort=True)
+def context(ctx: typer.Context) -> Result:
+    """List what the sources mention that is not a meeting in Moscow (summits, votes, remarks).
+
+    Filters as `list` has them: a date filter keeps items whose dates overlap
+    it (undated items only when none is given); --person keeps those that name
+    or quote the person; --country, those naming someone from it.
+    """
+    from ..filters import resolve, selection
+    from ..query import context_records
+    from ..render import views
+
+    asked = request(ctx)
+    db = database(ctx)
+    chosen = selection(resolve(db, asked.given), "context")
+    rows = in_order(context_records(db, selection=chosen), "context", asked.sorting)
+    return Result(
+        "context",
+        rows,
+        view=lambda _terminal: views.context_table(rows),
+        empty="no context items match" if asked.filtered else "the dataset has no context items",
+        title="meetings context",
+    )
+
+
+@app.command()
+# Its --country is the person's own (nationality), not a participant's.
+@takes("people", "people", without=("country", "person"), sort=True)
+def people(ctx: typer.Context) -> Result:
+    """List everyone in the dataset with country, role and number of meetings.
+
+    --country is the person's own country. The other filters, as `list` has
+    them, keep the people who took part in a meeting they select (--with
+    Shoigu: everyone who met with Shoigu); the counts stay those of all meetings.
+    """
+    from ..contract import person_record
+    from ..filters import people_selection, resolve
+    from ..query import people_with_counts
+    from ..render import views
+
+    asked = request(ctx)
+    db = database(ctx)
+    everyone = people_with_counts(db, selection=people_selection(resolve(db, asked.given)))
+    rows = [person_record(c.person, c.meetings, c.disputed) for c in everyone]
+    rows = in_order(rows, "people", asked.sorting)
+    return Result(
+        "people",
+        rows,
+        view=lambda _terminal: views.people_table(rows),
+        empty="no people match" if asked.filtered else "the dataset has no people",
+        title="meetings people",
+    )
+
+
+@app.command()
+@takes("events", "meetings", without=("event",), sort=True)
+def events(ctx: typer.Context) -> Result:
+    """List the events (conferences, forums) with the meetings held at each.
+
+    Filters as `list` has them keep the events of the meetings they select
+    (each event is still listed with all its meetings).
+    """
+    from ..contract import event_record
+    from ..filters import linked_ids, resolve
+    from ..render import views
+    from ..report import meeting_ids_at
+    from ..store import read_dimensions
+
+    asked = request(ctx)
+    db = database(ctx)
+    kept = linked_ids(db, resolve(db, asked.given), "event")
+    dims = read_dimensions(db)
+    rows = [
+        event_record(dims, e, meeting_ids_at(db, e.id))
+        for e in sorted(dims.events, key=lambda e: (e.year, e.id))
+        if kept is None or e.id in kept
+    ]
+    rows = in_order(rows, "events", asked.sorting)
+    return Result(
+        "events",
+        rows,
+        view=lambda _terminal: views.events_table(rows),
+        empty="no events match" if kept is not None else "the dataset has no events",
+        title="meetings events",
+    )
+
+
+@app.command()
+@takes("sources", "meetings", sort=True)
+def sources(ctx: typer.Context) -> Result:
+    """List the source articles: outlet, date, and the meetings that cite each.
+
+    Filters as `list` has them keep the sources cited by the meetings they
+    select (each still listed with everything that cites it). `meetings source
+    ID` prints one article's text.
+    """
+    from ..contract import source_record
+    from ..filters import linked_ids, resolve
+    from ..render import views
+    from ..report import citing
+    from ..store import read_dimensions
+
+    asked = request(ctx)
+    db = database(ctx)
+    kept = linked_ids(db, resolve(db, asked.given), "source")
+    rows = [
+        source_record(s, *citing(db, s.id))
+        for s in read_dimensions(db).sources
+        if kept is None or s.id in kept
+    ]
+    rows = in_order(rows, "sources", asked.sorting)
+    return Result(
+        "sources",
+        rows,
+        view=lambda _terminal: views.sources_table(rows),
+        empty="no sources match" if kept is not None else "the dataset has no sources",
+        title="meetings sources",
+    )
+
+
+@app.command()
+@takes("pairs", "meetings", sort=True)
+def pairs(ctx: typer.Context) -> Result:
+    """Every pair of people who met: how many meetings, in which years, most first.
+
+    Takes the filters of `list` (they choose the meetings; every pair at them
+    is listed). Alternative readings of one seat did not meet each other; a
+    pair is disputed (? in the table) when either is named by only some sources.
+    """
+    from ..filters import meeting_selection
+    from ..render import views
+    from ..report import meeting_pairs
+
+    asked = request(ctx)
+    db = database(ctx)
+    rows = in_order(meeting_pairs(db, meeting_selection(db, asked.given)), "pairs", asked.sorting)
+    return Result(
+        "pairs",
+        rows,
+        view=lambda _terminal: views.pairs_table(rows),
+        empty="no pairs of people met in the meetings that match",
+        title="meetings pairs",
+    )
+
+
+@app.command()
+@takes("quotes", "meetings", sort=True)
+def quotes(
+    ctx: typer.Context,
+    speaker: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--speaker",
+            "-s",
+            metavar="NAME",
+            help="Only this speaker's quotes: a name in any spelling or script (repeatable).",
+            show_default=False,
+            autocompletion=complete_people,
+        ),
+    ] = None,
+) -> Result:
+    """List every quote: its words, speaker, date, meeting or context item, and source.
+
+    Takes the filters of `list`; context items' quotes are listed only when
+    none is given (--speaker is not a filter of meetings). --format csv and
+    jsonl give one row per quote.
+    """
+    from ..filters import meeting_selection
+    from ..query import person_index, resolve_person
+    from ..render import views
+    from ..report import quotes as quotes_of
+
+    asked = request(ctx)
+    db = database(ctx)
+    chosen = meeting_selection(db, asked.given)
+    index = person_index(db)
+    speakers = tuple(dict.fromkeys(resolve_person(index, s).id for s in speaker or ()))
+    rows = quotes_of(db, chosen, context=not asked.filtered, speakers=speakers)
+    rows = in_order(rows, "quotes", asked.sorting)
+    return Result(
+        "quotes",
+        rows,
+        view=lambda _terminal: views.quotes_table(rows),
+        empty="no quotes match",
+        title="meetings quotes",
+    )

@@ -1,0 +1,134 @@
+"""Commands that report on many meetings at once: timeline, graph, stats, audit."""
+
+# No `from __future__ import annotations` here: Typer evaluates string annotations of
+# the functions it inspects on each run, which costs start-up time.
+
+from typing import Annotated
+
+import typer
+
+from ..shell.options import GRAPH_FORMATS, request, takes
+from ..shell.output import Result, in_order
+from ..shell.session import database
+
+app = typer.Typer()
+
+
+@app.command()
+@takes("timeline", "meetings")
+def timeline(
+    ctx: typer.Context,
+    ascii_only: Annotated[
+        bool,
+        typer.Option("--ascii", help="Plain ASCII, no rules or dashes (the default when piped)."),
+    ] = False,
+) -> Result:
+    """Meetings by year and event, one line each: date, counterpart, country, kind.
+
+    Takes the filters of `list`. Dates show their precision (3 Apr, 3–6 Apr)
+    and ~ marks an inferred date; records where sources disagree are marked.
+    """
+    from ..filters import meeting_selection
+    from ..render import records, views
+    from ..report import principal_ids
+    from ..report import timeline as group_by_year
+
+    asked = request(ctx)
+    db = database(ctx)
+    years = records.timeline_record(group_by_year(db, meeting_selection(db, asked.given)))
+    principals = principal_ids(db) if asked.output.format == "table" else frozenset()
+    return Result(
+        "timeline",
+        [m for y in years for e in y["events"] for m in e["meetings"]],
+        value=years if asked.output.format == "json" and years else None,
+        view=lambda terminal: views.timeline_view(
+            years, principals, ascii_only=ascii_only or not terminal
+        ),
+        empty="no meetings match",
+        title="meetings timeline",
+    )
+
+
+@app.command()
+@takes("graph", "meetings", formats=GRAPH_FORMATS, pictures=False)
+def graph(ctx: typer.Context) -> Result:
+    """Who met whom: people as nodes, an edge per pair weighted by meetings, with years.
+
+    Takes the filters of `list`. Edges through a participant only some sources
+    name are marked disputed (dashed in dot and mermaid).
+    """
+    from ..filters import meeting_selection
+    from ..report import meeting_graph
+
+    asked = request(ctx)
+    db = database(ctx)
+    found = meeting_graph(db, meeting_selection(db, asked.given))
+    return Result("graph", value=found if found["nodes"] else None, empty="no meetings match")
+
+
+@app.command()
+@takes("stats", "meetings", sort=True)
+def stats(ctx: typer.Context) -> Result:
+    """Count meetings by year, country, kind and topic (with the filters of `list`).
+
+    A meeting counts under every country among its participants and every
+    topic it has, so those columns add up to more than the number of meetings.
+    """
+    from ..filters import meeting_selection
+    from ..render import records, views
+    from ..report import statistics
+
+    asked = request(ctx)
+    db = database(ctx)
+    counts = statistics(db, meeting_selection(db, asked.given))
+    for dimension, pairs in counts.items():
+        rows = [{"dimension": dimension, "value": v, "count": n} for v, n in pairs]
+        counts[dimension] = [
+            (r["value"], r["count"]) for r in in_order(rows, "stats", asked.sorting)
+        ]
+    if not counts["kind"]:
+        return Result("stats", empty="no meetings match")
+    by_dimension = records.stats_record(counts)
+    return Result(
+        "stats",
+        records.stats_rows(counts),
+        value=by_dimension if asked.output.format == "json" else None,
+        view=lambda _terminal: views.stats_tables(by_dimension),
+        title="meetings stats",
+    )
+
+
+@app.command()
+@takes("audit", "meetings", sort=True)
+def audit(ctx: typer.Context) -> Result:
+    """List every place where sources disagree or a date is inferred rather than stated.
+
+    Filters keep the findings about the records they keep elsewhere: the
+    meetings of `list`, the items of `context`, and the people, events and
+    sources of those meetings.
+    """
+    from ..filters import linked_ids, resolve
+    from ..render import records, views
+    from ..report import audit as find_uncertainties
+
+    asked = request(ctx)
+    db = database(ctx)
+    resolved = resolve(db, asked.given)
+    findings = find_uncertainties(db)
+    kept = {kind: linked_ids(db, resolved, kind) for kind in {f.record for f in findings}}
+    rows = [
+        records.finding_record(f)
+        for f in findings
+        if kept[f.record] is None or f.id in (kept[f.record] or ())
+    ]
+    if not rows and not asked.filtered:
+        note = "meetings: nothing to report: every date is stated and no sources disagree"
+        return Result("audit", notes=(note,))
+    rows = in_order(rows, "audit", asked.sorting)
+    return Result(
+        "audit",
+        rows,
+        view=lambda _terminal: views.audit_table(rows),
+        empty="no findings about the records that match",
+        title="meetings audit",
+    )

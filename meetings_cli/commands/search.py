@@ -1,0 +1,106 @@
+"""The search command: meetings, context items and the articles' texts, best match first."""
+
+# No `from __future__ import annotations` here: Typer evaluates string annotations of
+# the functions it inspects on each run, which costs start-up time.
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..shell.options import request, takes
+from ..shell.output import Result, in_order
+from ..shell.session import database
+
+app = typer.Typer()
+
+
+class SearchIn(str, Enum):
+    """What `search` looks in."""
+
+    meetings = "meetings"
+    sources = "sources"
+
+
+@app.command()
+@takes("search", "meetings", sort=True)
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY",
+            help='Words to look for (typos are forgiven), "exact phrases", OR, -word, field:word.',
+        ),
+    ],
+    exclude: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--not",
+            metavar="WORD",
+            help="Leave out what holds this word (repeatable); the same as -WORD.",
+            show_default=False,
+        ),
+    ] = None,
+    where: Annotated[
+        SearchIn,
+        typer.Option(
+            "--in",
+            help="meetings (and context items), or sources: the articles' own texts.",
+        ),
+    ] = SearchIn.meetings,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", min=0, max=2**31, help="At most this many results (0: all)."),
+    ] = 20,
+) -> Result:
+    """Search summaries, titles, topics, quotes, events, places and names, best match first.
+
+    Every word must be found; each may be misspelt a little ("terorism") and
+    names may be in any spelling. Operators: "exact phrase" (quote it for the
+    shell too: '"fight against terrorism"'); a OR b; -word or --not word to
+    leave out what holds it (put -word after --, as in `search -- syria
+    -terrorism`); field:word to look in one field only: person:, country:,
+    topic:, quote:, summary:, title:, event:, location:, notes:.
+
+    --in sources searches the source articles' texts instead (field prefixes do
+    not apply). Takes the filters of `list`: with --in sources they keep the
+    articles cited by the meetings they select.
+    """
+    from ..filters import meeting_selection
+    from ..render import records, views
+    from ..search import search_meetings, search_sources
+
+    asked = request(ctx)
+    db = database(ctx)
+    chosen = meeting_selection(db, asked.given)
+    query = " ".join(text)
+    in_meetings = where is SearchIn.meetings
+    collection = "search" if in_meetings else "source_search"
+    # In another order, the first N of every hit, not the best N put in that order.
+    best = limit or None if asked.sorting is None else None
+    if in_meetings:
+        # Filters select meetings: context items are searched only when none is given.
+        hits = search_meetings(
+            db, query, chosen, best, context=not asked.filtered, excluded=exclude or ()
+        )
+        rows = [records.search_record(hit) for hit in hits]
+    else:
+        from ..store import read_dimensions
+
+        found = search_sources(
+            db, query, chosen if asked.filtered else None, best, excluded=exclude or ()
+        )
+        dims = read_dimensions(db)
+        rows = [records.source_search_record(dims.source_by_id[hit.source], hit) for hit in found]
+    rows = in_order(rows, collection, asked.sorting)[: limit or None]
+    either = " (for either of two words, write OR in capitals)" if " or " in query else ""
+    return Result(
+        collection,
+        rows,
+        view=lambda _terminal: (
+            views.search_table(rows) if in_meetings else views.source_search_table(rows)
+        ),
+        empty=f"no {'meetings' if in_meetings else 'articles'} match {query!r}{either}",
+        title=f"meetings search {query}",
+    )

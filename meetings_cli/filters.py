@@ -1,0 +1,400 @@
+"""Every filter once: its options, how its values are checked, and its SQL.
+
+A command names the filters it takes; the command line builds their options
+from this table (`shell.options`), and one loop (`selection`) turns the values
+given into SQL over `meetings m`, `context c` or `people p`. Adding a filter to
+every command is one row of FILTERS, its name in the commands' lists, and its
+test. Values of one option are alternatives; different filters must all hold.
+"""
+
+# Every command imports this table at start-up: what it needs from the query layer
+# (and so sqlite3 and json) is imported where a filter is resolved.
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    import sqlite3
+    from datetime import date
+
+    from .query import Selection
+
+
+class Option(NamedTuple):
+    """One command-line option of a filter."""
+
+    name: str  # the key its values are kept under
+    flags: tuple[str, ...]
+    metavar: str
+    help: str
+    kind: str = "text"  # "text", or "year": a whole number from 1 to 9999
+    completion: str | None = None  # SQL listing the values Tab offers
+
+
+class Condition(NamedTuple):
+    """A filter's SQL over one table.
+
+    Without `each`, `(?)` stands for the list of every value given. With
+    `each` ("OR" or "AND"), the SQL is repeated once per value and joined so,
+    each `?` bound by `bind(value)` (by default the value itself).
+    """
+
+    sql: str
+    each: str = ""
+    bind: Callable[[Any], tuple[Any, ...]] | None = None
+
+
+class Filter(NamedTuple):
+    """One filter: its options, how their values are checked, and its SQL per table.
+
+    A table without a condition is not narrowed by the filter.
+    """
+
+    name: str
+    options: tuple[Option, ...]
+    resolve: Callable[[sqlite3.Connection, Mapping[str, tuple[Any, ...]]], tuple[Any, ...]]
+    meetings: Condition | None = None
+    context: Condition | None = None
+    people: Condition | None = None
+
+
+#: Values given on the command line, by option name (only options given are in it).
+Given = Mapping[str, tuple[Any, ...]]
+#: Values checked against the dataset, by filter name (only filters given are in it).
+Resolved = Mapping[str, tuple[Any, ...]]
+
+
+class Window(NamedTuple):
+    """--from and --to as ISO days (an open end is the first or last day there is)."""
+
+    first: str
+    last: str
+
+
+def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _years(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
+    return _unique(given["year"])
+
+
+def _day(texts: tuple[str, ...] | None, option: str, *, end: bool) -> date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first (or, for end, last) day."""
+    if not texts:
+        return None
+    from .dates import parse_partial_date
+
+    text = texts[-1]
+    try:
+        return parse_partial_date(text, end=end)
+    except ValueError:
+        raise UsageError(
+            f"invalid value for {option}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        ) from None
+
+
+def _window(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
+    from datetime import date
+
+    first = _day(given.get("from"), "--from", end=False)
+    last = _day(given.get("to"), "--to", end=True)
+    if first and last and first > last:
+        raise UsageError(f"--from {first} is after --to {last}")
+    return (Window((first or date.min).isoformat(), (last or date.max).isoformat()),)
+
+
+def _events(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
+    from .query import resolve_event
+
+    return _unique(resolve_event(db, text) for text in given["event"])
+
+
+def _kinds(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
+    from .model import MEETING_KINDS
+    from .query import KIND_LABELS, pick
+
+    kinds = {kind: (kind, KIND_LABELS.get(kind, kind)) for kind in MEETING_KINDS}
+    return _unique(pick("kind", text, kinds) for text in given["kind"])
+
+
+def _topics(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
+    from .query import pick
+
+    topics = dict.fromkeys(_column(db, "SELECT id FROM topics ORDER BY rowid"), ())
+    return _unique(pick("topic", text, topics) for text in given["topic"])
+
+
+def _countries_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, ...]]:
+    def countries(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
+        from .query import pick
+
+        known = dict.fromkeys(_column(db, "SELECT DISTINCT country FROM people ORDER BY 1"), ())
+        return _unique(pick("country", text, known) for text in given[option])
+
+    return countries
+
+
+def _people_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, ...]]:
+    def people(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
+        from .query import person_index, resolve_person
+
+        index = person_index(db)
+        return _unique(resolve_person(index, name).id for name in given[option])
+
+    return people
+
+
+def _column(db: sqlite3.Connection, sql: str) -> list[str]:
+    return [row[0] for row in db.execute(sql)]
+
+
+_DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+_PEOPLE = "SELECT short_name FROM people UNION ALL SELECT name FROM people"
+_COUNTRIES = "SELECT DISTINCT country FROM people ORDER BY 1"
+# A context item mentions a person it names or quotes.
+_MENTIONS = (
+    "c.id IN (SELECT item FROM context_people WHERE person IN (?)"
+    " UNION SELECT context FROM quotes WHERE speaker IN (?) AND context IS NOT NULL)"
+)
+
+#: Every filter, in the order commands list their options.
+FILTERS: dict[str, Filter] = {
+    f.name: f
+    for f in (
+        Filter(
+            "year",
+            (Option("year", ("--year", "-y"), "YEAR", "Only this year (repeatable).", "year"),),
+            _years,
+            meetings=Condition("m.rowid IN (SELECT meeting FROM meeting_years WHERE year IN (?))"),
+            # A year is written as its first and last day (|| binds before <=).
+            context=Condition("(c.start <= ? || '-12-31' AND c.end >= ? || '-01-01')", "OR"),
+        ),
+        Filter(
+            "dates",
+            (
+                Option("from", ("--from",), "DATE", f"On or after this date ({_DATE_FORMS})."),
+                Option("to", ("--to",), "DATE", f"On or before this date ({_DATE_FORMS})."),
+            ),
+            _window,
+            # A span overlaps the window; a meeting on one of some days, if one of them is in it.
+            meetings=Condition(
+                "m.rowid IN (SELECT rowid FROM meetings WHERE start <= ? AND end >= ?"
+                " AND date_precision != 'one-of'"
+                " UNION SELECT meeting FROM meeting_days WHERE day BETWEEN ? AND ?)",
+                "AND",
+                lambda w: (w.last, w.first, w.first, w.last),
+            ),
+            context=Condition("c.start <= ? AND c.end >= ?", "AND", lambda w: (w.last, w.first)),
+        ),
+        Filter(
+            "country",
+            (
+                Option(
+                    "country",
+                    ("--country", "-c"),
+                    "TEXT",
+                    "A participant from this country (repeatable).",
+                    completion=_COUNTRIES,
+                ),
+            ),
+            _countries_of("country"),
+            meetings=Condition(
+                "m.rowid IN (SELECT meeting FROM participants WHERE country IN (?))"
+            ),
+            context=Condition(
+                "c.id IN (SELECT cp.item FROM context_people cp JOIN people p ON p.id = cp.person"
+                " WHERE p.country IN (?))"
+            ),
+        ),
+        Filter(
+            "nationality",
+            (
+                Option(
+                    "nationality",
+                    ("--country", "-c"),
+                    "TEXT",
+                    "Only people from this country (repeatable).",
+                    completion=_COUNTRIES,
+                ),
+            ),
+            _countries_of("nationality"),
+            people=Condition("p.country IN (?)"),
+        ),
+        Filter(
+            "event",
+            (
+                Option(
+                    "event",
+                    ("--event", "-e"),
+                    "TEXT",
+                    "At this event: id or name (repeatable).",
+                    completion="SELECT id FROM events ORDER BY rowid",
+                ),
+            ),
+            _events,
+            meetings=Condition("m.event IN (?)"),
+            context=Condition("0"),  # a context item is at no event
+        ),
+        Filter(
+            "kind",
+            (
+                Option(
+                    "kind",
+                    ("--kind", "-k"),
+                    "TEXT",
+                    "Of this kind, e.g. bilateral-talks (repeatable).",
+                    completion="SELECT DISTINCT kind FROM meetings ORDER BY 1",
+                ),
+            ),
+            _kinds,
+            meetings=Condition("m.kind IN (?)"),
+            context=Condition("0"),  # meeting kinds are not context kinds
+        ),
+        Filter(
+            "topic",
+            (
+                Option(
+                    "topic",
+                    ("--topic", "-t"),
+                    "TEXT",
+                    "Tagged with this topic (repeatable).",
+                    completion="SELECT id FROM topics ORDER BY rowid",
+                ),
+            ),
+            _topics,
+            meetings=Condition(
+                "m.rowid IN (SELECT meeting FROM meeting_topics WHERE topic IN (?))"
+            ),
+            context=Condition("c.id IN (SELECT item FROM context_topics WHERE topic IN (?))"),
+        ),
+        Filter(
+            "person",
+            (
+                Option(
+                    "person",
+                    ("--person", "-p"),
+                    "TEXT",
+                    "With a participant of this name, in any spelling (repeatable).",
+                    completion=_PEOPLE,
+                ),
+            ),
+            _people_of("person"),
+            meetings=Condition("m.rowid IN (SELECT meeting FROM participants WHERE person IN (?))"),
+            context=Condition(_MENTIONS),
+        ),
+        Filter(
+            "with",
+            (
+                Option(
+                    "with",
+                    ("--with", "-w"),
+                    "PERSON",
+                    "With this participant too, in any spelling (repeatable: all of them).",
+                    completion=_PEOPLE,
+                ),
+            ),
+            _people_of("with"),
+            meetings=Condition(
+                "m.rowid IN (SELECT meeting FROM participants WHERE person = ?)", "AND"
+            ),
+            context=Condition(_MENTIONS, "AND"),
+        ),
+    )
+}
+
+
+def filters_over(table: str, without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The filters a command listing a table takes: every one with SQL for it, in table
+    order. People are also kept by the meetings they took part in: the filters of
+    meetings apply to them too."""
+    tables = ("people", "meetings") if table == "people" else (table,)
+    return tuple(
+        name
+        for name, row in FILTERS.items()
+        if name not in without and any(getattr(row, t) is not None for t in tables)
+    )
+
+
+def resolve(db: sqlite3.Connection, given: Given) -> Resolved:
+    """Every filter given, its values as the dataset has them.
+
+    Raises UsageError for a value that names nothing the dataset knows, and
+    NotFound for a person no name matches.
+    """
+    resolved: dict[str, tuple[Any, ...]] = {}
+    for name, row in FILTERS.items():
+        if any(given.get(option.name) for option in row.options):
+            resolved[name] = row.resolve(db, given)
+    return resolved
+
+
+def selection(resolved: Resolved, table: str) -> Selection:
+    """The resolved filters as SQL over `meetings m`, `context c` or `people p`."""
+    from .query import Selection
+
+    parts: list[str] = []
+    params: list[Any] = []
+    for name, values in resolved.items():
+        condition: Condition | None = getattr(FILTERS[name], table)
+        if condition is None or not values:
+            continue
+        if not condition.each:
+            marks = "(" + ",".join("?" * len(values)) + ")"
+            parts.append(condition.sql.replace("(?)", marks))
+            params += list(values) * condition.sql.count("(?)")
+            continue
+        parts.append("(" + f" {condition.each} ".join([condition.sql] * len(values)) + ")")
+        count = condition.sql.count("?")
+        for value in values:
+            params += condition.bind(value) if condition.bind else (value,) * count
+    return Selection(" AND ".join(parts) or "1", tuple(params))
+
+
+def meeting_selection(db: sqlite3.Connection, given: Given | None = None) -> Selection:
+    """The meetings the filters given keep, as SQL over `meetings m`."""
+    return selection(resolve(db, given or {}), "meetings")
+
+
+#: What the meetings a selection keeps link to, by kind of record: SQL over `meetings m`.
+_LINKED = {
+    "person": "SELECT person FROM participants WHERE meeting IN (SELECT m.rowid FROM meetings m"
+    " WHERE {where})",
+    "event": "SELECT m.event FROM meetings m WHERE {where}",
+    "source": "SELECT source FROM meeting_sources WHERE meeting IN (SELECT m.rowid FROM"
+    " meetings m WHERE {where})",
+    "meeting": "SELECT m.id FROM meetings m WHERE {where}",
+    "context": "SELECT c.id FROM context c WHERE {where}",
+}
+
+
+def linked_sql(kind: str, chosen: Selection) -> str:
+    """SQL listing the ids of the records of a kind that a selection keeps (or links to)."""
+    return _LINKED[kind].format(where=chosen.where)
+
+
+def linked_ids(db: sqlite3.Connection, resolved: Resolved, kind: str) -> set[str] | None:
+    """The ids of the people, events, sources, meetings or context items that the filters
+    keep (those of, or at, the meetings they select); None when nothing is filtered."""
+    if not resolved:
+        return None
+    chosen = selection(resolved, "context" if kind == "context" else "meetings")
+    return {row[0] for row in db.execute(linked_sql(kind, chosen), chosen.params)}
+
+
+def people_selection(resolved: Resolved) -> Selection:
+    """The filters as SQL over `people p`: the person's own (--country of `people`), and a
+    part in a meeting that the others keep."""
+    from .query import Selection
+
+    own = selection(resolved, "people")
+    at_meetings = {n: v for n, v in resolved.items() if FILTERS[n].meetings is not None}
+    if not at_meetings:
+        return own
+    chosen = selection(at_meetings, "meetings")
+    return Selection(
+        f"{own.where} AND p.id IN ({linked_sql('person', chosen)})", own.params + chosen.params
+    )

@@ -1,0 +1,320 @@
+"""Validated plain values to typed records, and the checks within one record.
+
+`RecordChecks` is mixed into the reader (`load.FileReader`): it words its
+problems with the reader's `problem_at` and finds positions with `position`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple, cast
+
+from .model import (
+    WEEKDAYS,
+    Claim,
+    ContextItem,
+    DateBasis,
+    DateSpan,
+    Disagreement,
+    Event,
+    Meeting,
+    NativeName,
+    Participant,
+    Person,
+    Quote,
+    Source,
+    StatedAs,
+    Topic,
+)
+
+
+class Reference(NamedTuple):
+    """A value that names a record of another collection, and where it stands."""
+
+    line: int
+    column: int
+    path: str
+    collection: str
+    target: str
+
+
+class TextClaim(NamedTuple):
+    """Words that must appear verbatim in one of some sources (all sources when empty)."""
+
+    line: int
+    column: int
+    path: str
+    words: str
+    sources: tuple[str, ...]
+    where: str  # how a problem names the sources
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record as read from a file, before it becomes a typed record."""
+
+    file: str
+    path: str
+    value: dict[str, Any]
+
+
+class RecordChecks:
+    """Checks within one record: repeated participants, seats, cited sources, speakers."""
+
+    def _check(self: Any, collection: str, entry: Entry) -> None:
+        if collection == "meetings":
+            self._check_meeting(entry)
+        elif collection == "context":
+            cited = set(entry.value["sources"])
+            for index, quote in enumerate(entry.value["quotes"] or ()):
+                where = f"{entry.path}.quotes[{index}]"
+                self._require_cited(f"{where}.source", [quote["source"]], cited)
+                self._check_speaker(where, quote)
+
+    def _check_meeting(self: Any, entry: Entry) -> None:
+        raw, at = entry.value, entry.path
+        cited = set(raw["sources"])
+        people: set[str] = set()
+        for index, participant in enumerate(raw["participants"]):
+            person = participant["person"]
+            if person in people:
+                self.problem_at(f"{at}.participants[{index}].person", f"{person!r} is listed twice")
+            people.add(person)
+        seats: dict[str, list[int]] = {}
+        for index, participant in enumerate(raw["participants"]):
+            self._require_cited(
+                f"{at}.participants[{index}].sources[]", participant["sources"], cited
+            )
+            if participant["seat"] is not None:
+                seats.setdefault(participant["seat"], []).append(index)
+        for seat, indexes in seats.items():
+            # A seat says sources disagree on who filled it: two readings or more,
+            # each named by only some of the sources.
+            if len(indexes) < 2:
+                self.problem_at(
+                    f"{at}.participants[{indexes[0]}].seat",
+                    f"seat {seat!r} has one participant: alternatives need two or more",
+                )
+            for index in indexes:
+                if not raw["participants"][index]["sources"]:
+                    self.problem_at(
+                        f"{at}.participants[{index}].seat",
+                        "an alternative reading must list the sources that name it",
+                    )
+        for index, quote in enumerate(raw["quotes"] or ()):
+            where = f"{at}.quotes[{index}]"
+            self._require_cited(f"{where}.source", [quote["source"]], cited)
+            self._check_speaker(where, quote)
+            if quote["speaker"] is not None and quote["speaker"] not in people:
+                self.problem_at(
+                    f"{where}.speaker", f"{quote['speaker']!r} is not a participant of this meeting"
+                )
+        for index, disagreement in enumerate(raw["disagreements"] or ()):
+            for claim_index, claim in enumerate(disagreement["claims"]):
+                self._require_cited(
+                    f"{at}.disagreements[{index}].claims[{claim_index}].sources[]",
+                    claim["sources"],
+                    cited,
+                )
+
+    def _check_speaker(self: Any, where: str, quote: dict[str, Any]) -> None:
+        if (quote["speaker"] is None) == (quote["speaker_as"] is None):
+            self.problem_at(
+                where,
+                "give `speaker` (a person's id) or, for a speaker the source does not "
+                "name, `speaker_as` (its words for them), not both",
+            )
+
+    def _require_cited(self: Any, path: str, sources: list[str] | None, cited: set[str]) -> None:
+        """Every one of sources must be among the record's own (cited) sources."""
+        for position, source in enumerate(sources or ()):
+            if source not in cited:
+                # A path ending in [] names a list: point at the offending item.
+                where = f"{path[:-2]}[{position}]" if path.endswith("[]") else path
+                self.problem_at(where, f"source {source!r} is not in this record's `sources`")
+
+    def _claims(self: Any, collection: str, entry: Entry) -> Iterator[TextClaim]:
+        """What the record says is verbatim in its sources (checked against their texts)."""
+
+        def claim(path: str, words: str, sources: tuple[str, ...], where: str) -> TextClaim:
+            line, column = self.position(path)
+            return TextClaim(line, column, path, words, sources, where)
+
+        raw, at = entry.value, entry.path
+        if collection in ("meetings", "context"):
+            for index, quote in enumerate(raw["quotes"] or ()):
+                source = quote["source"]
+                yield claim(f"{at}.quotes[{index}].text", quote["text"], (source,), source)
+                if quote["speaker_as"] is not None:
+                    path = f"{at}.quotes[{index}].speaker_as"
+                    yield claim(path, quote["speaker_as"], (source,), source)
+        elif collection == "people":
+            for index, stated in enumerate(raw["stated_as"] or ()):
+                source = stated["source"]
+                yield claim(f"{at}.stated_as[{index}].text", stated["text"], (source,), source)
+            for field in ("native_names", "other_names"):
+                for index, name in enumerate(raw[field] or ()):
+                    if name["basis"] == "stated":
+                        where = "any source (or mark it `basis: curator`)"
+                        yield claim(f"{at}.{field}[{index}].name", name["name"], (), where)
+            for index, spelling in enumerate(raw["spellings"]):
+                yield claim(f"{at}.spellings[{index}]", spelling, (), "any source")
+
+    # -- records
+
+    def _date(self: Any, entry: Entry, raw: dict[str, Any] | None) -> DateSpan | None:
+        if raw is None:
+            return None
+        path = f"{entry.path}.date"
+        day, first, last, one_of = raw["day"], raw["from"], raw["to"], raw["one_of"]
+        basis = cast(DateBasis, raw["basis"])
+        given = [day is not None, first is not None or last is not None, one_of is not None]
+        if sum(given) > 1:
+            self.problem_at(path, "give one of `day`, `from`/`to` or `one_of`")
+            return None
+        if day is not None:
+            span = DateSpan(day, day, basis, raw["how"])
+        elif one_of is not None:
+            if list(one_of) != sorted(one_of):
+                self.problem_at(f"{path}.one_of", "list the days in order")
+                return None
+            span = DateSpan(one_of[0], one_of[-1], basis, raw["how"], tuple(one_of))
+        elif first is None or last is None:
+            self.problem_at(path, "needs `day`, both `from` and `to`, or `one_of`")
+            return None
+        elif first > last:
+            self.problem_at(path, f"`from` ({first}) is after `to` ({last})")
+            return None
+        else:
+            span = DateSpan(first, last, basis, raw["how"])
+        weekday = raw["weekday"]
+        if weekday is not None:
+            if span.precision not in ("day", "one-of"):
+                self.problem_at(f"{path}.weekday", "a weekday needs a day or `one_of`")
+                return None
+            days = span.candidates or (span.start,)
+            wrong = [d.isoformat() for d in days if WEEKDAYS[d.weekday()] != weekday]
+            if wrong:
+                self.problem_at(f"{path}.weekday", f"{', '.join(wrong)} is not a {weekday}")
+                return None
+        return span
+
+    def _meeting(self: Any, entry: Entry) -> Meeting | None:
+        raw = entry.value
+        span = self._date(entry, raw["date"])
+        if span is None:
+            return None
+        return Meeting(
+            id=raw["id"],
+            title=raw["title"],
+            date=span,
+            location=raw["location"],
+            event=raw["event"],
+            kind=raw["kind"],
+            participants=tuple(
+                Participant(p["person"], p["role"], tuple(p["sources"] or ()), p["seat"])
+                for p in raw["participants"]
+            ),
+            topics=tuple(raw["topics"]),
+            summary=raw["summary"],
+            quotes=_quotes(raw["quotes"]),
+            sources=tuple(raw["sources"]),
+            disagreements=tuple(
+                Disagreement(
+                    d["about"],
+                    tuple(Claim(c["says"], tuple(c["sources"])) for c in d["claims"]),
+                    d["note"],
+                )
+                for d in raw["disagreements"] or ()
+            ),
+            notes=raw["notes"],
+        )
+
+    def _context_item(self: Any, entry: Entry) -> ContextItem | None:
+        raw = entry.value
+        span = self._date(entry, raw["date"])
+        if raw["date"] is not None and span is None:
+            return None
+        return ContextItem(
+            id=raw["id"],
+            title=raw["title"],
+            kind=raw["kind"],
+            date=span,
+            location=raw["location"],
+            people=tuple(raw["people"] or ()),
+            topics=tuple(raw["topics"] or ()),
+            summary=raw["summary"],
+            quotes=_quotes(raw["quotes"]),
+            sources=tuple(raw["sources"]),
+            notes=raw["notes"],
+        )
+
+
+def _quotes(raw: list[dict[str, Any]] | None) -> tuple[Quote, ...]:
+    return tuple(Quote(q["speaker"], q["text"], q["source"], q["speaker_as"]) for q in raw or ())
+
+
+def _source(entry: Entry) -> Source:
+    raw = entry.value
+    return Source(
+        id=raw["id"],
+        file=raw["file"],
+        outlet=raw["outlet"],
+        title=raw["title"],
+        published=raw["published"],
+        published_basis=raw["published_basis"],
+        published_how=raw["published_how"],
+        notes=raw["notes"],
+    )
+
+
+def _person(entry: Entry) -> Person:
+    raw = entry.value
+    return Person(
+        id=raw["id"],
+        name=raw["name"],
+        short_name=raw["short_name"],
+        country=raw["country"],
+        rank=raw["rank"],
+        role=raw["role"],
+        native_names=_names(raw["native_names"]),
+        spellings=tuple(raw["spellings"]),
+        stated_as=tuple(StatedAs(s["text"], s["source"]) for s in raw["stated_as"] or ()),
+        notes=raw["notes"],
+        other_names=_names(raw["other_names"]),
+        curator_fields=tuple(raw["curator_fields"] or ()),
+    )
+
+
+def _names(raw: list[dict[str, Any]] | None) -> tuple[NativeName, ...]:
+    return tuple(NativeName(n["script"], n["name"], n["basis"]) for n in raw or ())
+
+
+def _event(entry: Entry) -> Event:
+    raw = entry.value
+    return Event(
+        id=raw["id"],
+        name=raw["name"],
+        short_name=raw["short_name"],
+        year=raw["year"],
+        location=raw["location"],
+        sources=tuple(raw["sources"]),
+        notes=raw["notes"],
+        name_basis=raw["name_basis"] or "stated",
+        name_how=raw["name_how"],
+    )
+
+
+def _topic(entry: Entry) -> Topic:
+    return Topic(entry.value["id"], entry.value["description"])
+
+
+BUILDERS: dict[str, Any] = {
+    "sources": lambda _reader, entry: _source(entry),
+    "people": lambda _reader, entry: _person(entry),
+    "events": lambda _reader, entry: _event(entry),
+    "topics": lambda _reader, entry: _topic(entry),
+    "meetings": lambda reader, entry: reader._meeting(entry),
+    "context": lambda reader, entry: reader._context_item(entry),
+}

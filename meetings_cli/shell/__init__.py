@@ -1,0 +1,1 @@
+"""The command line's shell: options declared once, the session, and the one printer."""

@@ -1,0 +1,70 @@
+"""The one place that reaches into Typer's private modules.
+
+Typer 0.28 vendors Click as `typer._click` and keeps its completion machinery
+in `typer._completion_*`; nothing public offers what is used here (a range
+type for options built from the filter table, where an option's value came
+from, and bash completion that quotes what it inserts). Typer is pinned below
+0.29 in pyproject.toml; if these names move, only this module changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def int_range(low: int, high: int) -> Any:
+    """Click's IntRange, for options built outside a function signature."""
+    from typer._click.types import IntRange
+
+    return IntRange(low, high)
+
+
+def given_on_command_line(ctx: Any, name: str) -> bool:
+    """True if the parameter name got its value from the command line itself."""
+    from typer._click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+
+
+def quoting_bash_completion() -> None:
+    """Register bash completion that quotes what it inserts.
+
+    Bash inserts a completion as typed text: `Sergei Shoigu` unquoted would be
+    two arguments (zsh and fish quote what they insert themselves).
+    """
+    import shlex
+
+    from typer._click.shell_completion import add_completion_class
+    from typer._completion_classes import BashComplete, completion_init
+
+    class QuotingBash(BashComplete):
+        def format_completion(self, item: Any) -> str:
+            return shlex.quote(item.value) if item.type == "plain" else str(item.value)
+
+    completion_init()
+    add_completion_class(QuotingBash, "bash")
+
+
+def completion_script(shell: str) -> str:
+    """The Tab completion script of `meetings` for a shell."""
+    from typer._completion_shared import get_completion_script
+
+    return get_completion_script(
+        prog_name="meetings", complete_var="_MEETINGS_COMPLETE", shell=shell
+    )
+
+
+def install_completion(shell: str) -> tuple[str, Any]:
+    """Install Tab completion for a shell: its name and the file written."""
+    from typer._completion_shared import install
+
+    name, path = install(shell=shell, prog_name="meetings")
+    return name, path
+
+
+def choice(values: tuple[str, ...]) -> Any:
+    """Typer's choice type (Click's Choice, as Typer adapts it), for options built outside
+    a function signature."""
+    from typer._types import TyperChoice
+
+    return TyperChoice(values)

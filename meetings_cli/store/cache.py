@@ -1,0 +1,297 @@
+"""Where compiled databases live, whose they are, and whether they are still sound.
+
+A cache file is used only if it and its folder are the user's alone, and only
+while the whole file still has the checksum recorded when it was written (kept
+beside it, in NAME.sqlite3.crc32). Each stored record also has a checksum of its
+own, verified by the SQL function verified(value, checksum) whenever it is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+CACHE_ENV = "MEETINGS_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where compiled databases live."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "meetings"
+
+
+def cache_file(root: Path) -> Path:
+    """The database of a dataset folder (the folder is also recorded inside and checked)."""
+    name = str(root.resolve()).encode("utf-8", "surrogateescape")
+    # Two cheap checksums make a 64-bit name; hashlib would cost start-up time.
+    return cache_dir() / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
+
+
+#: A cache file unused for this long is removed when another one is written.
+UNUSED_DAYS = 90
+_DAY = 86_400.0
+
+
+def cache_files(folder: Path) -> list[Path]:
+    """The cache files in folder that this program made for this user (named as cache_file)."""
+    import re
+
+    ours = re.compile(r"[0-9a-f]{16}\.sqlite3")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [folder / n for n in names if ours.fullmatch(n) and _own_file(folder / n)]
+
+
+def prune_cache(folder: Path, keep: Path | None = None) -> int:
+    """Remove the cache files of dataset folders gone, or unused for UNUSED_DAYS; how many.
+
+    Run when a new cache file is written, not on every command: it opens each file.
+    """
+    removed = 0
+    now = time.time()
+    for path in cache_files(folder):
+        if path == keep:
+            continue
+        try:
+            unused = now - os.lstat(path).st_mtime > UNUSED_DAYS * _DAY
+            # A file that cannot be read now (being written) is left alone.
+            root = None if unused else _root_of(path)
+            if unused or (root is not None and not os.path.isdir(root)):
+                _remove(path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _root_of(path: Path) -> str | None:
+    """The dataset folder a cache file was built for; None if it cannot be read."""
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def clear_cache(warn: Callable[[str], None] | None = None) -> tuple[Path, int] | None:
+    """Remove every cache file of this user's: (folder, how many), or None if it is not theirs."""
+    folder = _private_cache_folder(warn)
+    if folder is None:
+        return None
+    removed = 0
+    for path in cache_files(folder):
+        with contextlib.suppress(OSError):
+            _remove(path)
+            removed += 1
+    return folder, removed
+
+
+def _remove(database: Path) -> None:
+    """Remove a cache file and its checksum."""
+    os.unlink(database)
+    with contextlib.suppress(OSError):
+        os.unlink(seal_file(database))
+
+
+def _mark_used(target: Path) -> None:
+    """Touch a cache file at most once a day, so that pruning sees it is in use."""
+    with contextlib.suppress(OSError):
+        if time.time() - os.lstat(target).st_mtime > _DAY:
+            os.utime(target)
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def seal_file(target: Path) -> Path:
+    """Where the checksum of the whole database file at target is kept."""
+    return target.with_name(target.name + ".crc32")
+
+
+def _file_sum(path: Path) -> str:
+    crc = size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+    return f"{crc:08x} {size}"
+
+
+def _seal(target: Path) -> None:
+    """Record the checksum of the database file as it is now (after a write)."""
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".seal-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(_file_sum(target))
+        os.replace(temporary, seal_file(target))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+#: Databases up to this size are verified whole on every use (about 0.05 s at the
+#: limit); larger ones by their size and each record's own checksum, and whole by
+#: `validate` (0.45 s for the 670 MB of 100,000 meetings).
+VERIFY_WHOLE_BYTES = 128 * 1024**2
+
+
+def _sealed(target: Path, *, whole: bool = False) -> bool:
+    """Whether target is the user's and still has the checksum recorded when it was written.
+
+    Checked on every use: a damaged disk block anywhere (an index, the search
+    index, a record) means a new compile, never a wrong answer.
+    """
+    seal = seal_file(target)
+    if not _own_file(target) or not _own_file(seal):
+        return False
+    try:
+        recorded = seal.read_text(encoding="ascii")
+        if not whole and os.lstat(target).st_size > VERIFY_WHOLE_BYTES:
+            return recorded.endswith(f" {os.lstat(target).st_size}")
+        return recorded == _file_sum(target)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+class CacheDamaged(Exception):
+    """A stored record no longer matches its checksum (a damaged disk block, a stray write)."""
+
+
+def checksum(value: str | bytes) -> int:
+    """The checksum stored beside a record's value, verified when the value is read."""
+    return zlib.crc32(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value)
+
+
+class _Verifier:
+    """The SQL function verified(value, checksum): the value, or an error if it is damaged.
+
+    Every query reads stored records through it, so a damaged row fails loudly
+    instead of printing something the dataset does not say.
+    """
+
+    def __init__(self) -> None:
+        self.rows = 0  # verified so far: none means nothing read from the cache was shown
+        self.damaged: str | None = None
+        self.cache: Path | None = None  # the cache file in use, if any
+
+    def __call__(self, value: str | bytes | None, expected: int | None) -> str | bytes | None:
+        try:
+            sound = value is None or checksum(value) == expected
+        except (TypeError, UnicodeError):  # not even text or bytes any more
+            sound = False
+        if not sound:
+            self.damaged = "a stored record does not match its checksum"
+            raise CacheDamaged(self.damaged)
+        self.rows += 1
+        return value
+
+
+#: The verifier of this process's connections (one dataset per process).
+VERIFIER = _Verifier()
+
+
+def damage_of(error: BaseException) -> str | None:
+    """Why a database error means the cache is damaged, or None if it does not."""
+    if isinstance(error, CacheDamaged):
+        return str(error)
+    if isinstance(error, sqlite3.OperationalError) and VERIFIER.damaged:
+        return VERIFIER.damaged  # raised by verified(): SQLite re-raises it as its own error
+    if isinstance(error, sqlite3.OperationalError) and "decode to UTF-8" in str(error):
+        return "a stored text is not UTF-8 any more"
+    if isinstance(error, sqlite3.DatabaseError) and not isinstance(
+        error, (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError)
+    ):
+        return f"the database is damaged ({error})"
+    return None
+
+
+def discard_damaged_cache() -> bool:
+    """Remove the cache file in use, so that it is compiled afresh; True if there was one."""
+    target, VERIFIER.cache = VERIFIER.cache, None
+    VERIFIER.rows, VERIFIER.damaged = 0, None
+    if target is None:
+        return False
+    with contextlib.suppress(OSError):
+        _remove(target)
+    return True
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+_warned: list[str] = []  # what this process has already said about its cache folder
+
+
+def _private_cache_folder(warn: Callable[[str], None] | None) -> Path | None:
+    """The cache folder, made if missing (0700), if it is the user's alone; else None."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Judge, and then use, the folder a link leads to: a link cannot be re-aimed later.
+        real = Path(os.path.realpath(folder))
+        reason = _not_private(real)
+    except OSError as error:
+        real, reason = folder, f"it cannot be made ({error.strerror})"
+    if reason is None:
+        return real
+    message = f"warning: not using the cache folder {folder}: {reason}; running without a cache"
+    if warn is not None and message not in _warned:
+        _warned.append(message)
+        warn(message)
+    return None
+
+
+def _not_private(folder: Path) -> str | None:
+    """Why another user could plant or swap files in folder, or None if they cannot.
+
+    The folder must be the user's and writable by no one else; each folder above it
+    must belong to the user or to root and, if others may write in it, be sticky
+    (as /tmp is), so that no one else can rename it away.
+    """
+    import stat
+
+    user = os.geteuid()
+    info = os.stat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    if info.st_uid != user:
+        return f"it belongs to another user (uid {info.st_uid})"
+    if info.st_mode & 0o022:
+        return f"other users can write in it (mode {stat.S_IMODE(info.st_mode):04o})"
+    for parent in folder.parents:
+        info = os.stat(parent)
+        if info.st_uid not in (0, user):
+            return f"{parent} belongs to another user (uid {info.st_uid})"
+        if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+            return f"other users can write in {parent}"
+    return None
+
+
+def _own_file(path: Path) -> bool:
+    """True if path is a regular file (not a link) of the user's, writable by no one else."""
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022

@@ -1,0 +1,406 @@
+"""Compiling a dataset folder into its database, one changed data file at a time.
+
+Each data file of the dataset has a fingerprint (path, size, modification and
+change time, inode, and a content hash for files modified within two seconds of
+the compile): a compile parses again only the data files whose fingerprint
+changed (in worker processes when there are megabytes of them), stores what each
+holds (`records`, `refs`, `claims`, `problems`), runs the cross-record checks,
+and derives the query tables again if the dataset is valid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..errors import DataError, Problem
+from ..paths import dataset_files, is_data_file
+from .cache import checksum
+from .derive import Forgotten, clear_derived, derive_all, derive_changes, list_words, store_articles
+from .tables import DIMENSIONS, FORMAT, dumps, stored_value
+
+if TYPE_CHECKING:
+    from ..load import RecordRead
+
+#: Files modified this recently (ns) before a build are also checked by content.
+RACY_NS = 2_000_000_000
+
+#: Source files whose code decides what the database holds (patterns relative to the
+#: package): editing one makes every database compiled before it out of date.
+_SHAPING_MODULES = (
+    "model.py",
+    "schema.py",
+    "load.py",
+    "load/*.py",
+    "compose.py",  # the loader's parts (problems' wording is stored too)
+    "recordbuild.py",
+    "wording.py",
+    "checks.py",
+    "contract.py",
+    "names.py",
+    "store/*.py",
+)
+
+Fingerprint = dict[str, tuple[int, int, int, int, bool]]
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def fingerprint(root: Path) -> Fingerprint:
+    """{relative path: (size, mtime_ns, ctime_ns, inode, is data file)} of every dataset file.
+
+    ctime and inode change whenever content changes, even if the modification
+    time is set back afterwards; a content hash covers edits within one tick.
+    """
+    import stat
+
+    from ..paths import is_inside
+
+    entries = {}
+    badly_named = []
+    for path in dataset_files(root):
+        if not _utf8(str(path)):  # the database, the messages and JSON all hold text
+            badly_named.append(path)
+            continue
+        try:
+            info = path.stat()
+        except OSError:
+            status = (-1, 0, 0, 0)  # a dangling or looping link: the loader says what is wrong
+        else:
+            status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            if not stat.S_ISREG(info.st_mode) or (path.is_symlink() and not is_inside(root, path)):
+                # Never read (a FIFO, a device, a folder that cannot be listed, a link out of
+                # the dataset): times negated, so that no build takes it for a file to hash.
+                status = (0, -info.st_mtime_ns, -info.st_ctime_ns, info.st_ino)
+        entries[path.relative_to(root).as_posix()] = (*status, is_data_file(path))
+    if badly_named:
+        message = "the file name is not valid UTF-8: rename the file"
+        raise DataError(Problem(str(path), 0, 0, "", message) for path in badly_named)
+    return entries
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
+
+
+def code_version() -> str:
+    """FORMAT and the size and time of each module that shapes the database."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [str(FORMAT)]
+    for pattern in _SHAPING_MODULES:
+        for path in sorted(package.glob(pattern)):
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                parts.append(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _digest(root: Path, relative: str) -> str:
+    import hashlib
+
+    from ..paths import MAX_DATA_FILE, Refused, read_inside
+
+    try:  # read as the loader reads: never a FIFO, a device or past the size cap
+        return hashlib.sha256(read_inside(root, relative, MAX_DATA_FILE)).hexdigest()
+    except (OSError, Refused):
+        return "unreadable"
+
+
+def changed_files(root: Path, db: sqlite3.Connection, current: dict[str, Any]) -> set[str]:
+    """Relative paths of files added, removed or changed since the database was built."""
+    stored = {
+        row[0]: row[1:]
+        for row in db.execute("SELECT path, size, mtime_ns, ctime_ns, inode, digest FROM files")
+    }
+    changed = set(stored).symmetric_difference(current)
+    for relative, (*stat, digest) in stored.items():
+        now = current.get(relative)
+        if now is None:
+            continue
+        if tuple(stat) != now[:4] or (digest is not None and _digest(root, relative) != digest):
+            changed.add(relative)
+    return changed
+
+
+# --------------------------------------------------------------------------- compiling
+
+
+class Progress:
+    """Told what a compile is doing; the default tells no one."""
+
+    def start(self, files: int) -> None:
+        """A compile that reads this many changed data files begins."""
+
+    def file_read(self, name: str, records: int) -> None:
+        """One more data file has been read, holding this many records."""
+
+    def stage(self, what: str) -> None:
+        """A stage other than reading files has begun (checks, indexing)."""
+
+    def finish(self) -> None:
+        """The compile is done."""
+
+
+def compile_into(
+    root: Path,
+    db: sqlite3.Connection,
+    current: Fingerprint,
+    progress: Progress | None = None,
+) -> None:
+    """Re-read the changed data files of root into db, check, and derive the query tables."""
+    progress = progress or Progress()
+    built_ns = time.time_ns()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        changed = changed_files(root, db, current)
+        order = {
+            path: number for number, path in enumerate(sorted(p for p in current if current[p][4]))
+        }
+        data_changed = sorted(p for p in changed if p in order or _was_data(db, p))
+        forgotten = {relative: _forget_file(db, relative) for relative in data_changed}
+        to_read = [p for p in data_changed if p in order]
+        dimensions_changed = _read_files(root, db, to_read, current, progress)
+        dimensions_changed |= any(f.dimensions for f in forgotten.values())
+        _write_files(root, db, current, order, built_ns)
+        articles_changed = bool(changed.difference(data_changed))
+        valid = _check(root, db, to_read, quick=not (dimensions_changed or articles_changed))
+        if valid:
+            progress.stage("indexing")
+            _derive(root, db, forgotten, everything=dimensions_changed, articles=articles_changed)
+        else:  # nothing of a broken dataset is ever served
+            clear_derived(db)
+        db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [
+                ("format", str(FORMAT)),
+                ("code", code_version()),
+                ("root", str(root.resolve())),
+                ("derived", "1" if valid else "0"),
+            ],
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    finally:
+        progress.finish()
+
+
+def _read_files(
+    root: Path, db: sqlite3.Connection, files: list[str], current: Fingerprint, progress: Progress
+) -> bool:
+    """Parse and store files; True if one holds records others refer to (or is unreadable)."""
+    progress.start(len(files))
+    dimensions = False
+    for parsed in _parse_files(root, files, [current[p][0] for p in files]):
+        dimensions |= _store_parsed(db, parsed)
+        progress.file_read(parsed.relative, len(parsed.records))
+    progress.stage("checking references and quotes")
+    return dimensions
+
+
+def _check(root: Path, db: sqlite3.Connection, files: list[str], *, quick: bool) -> bool:
+    """Run the cross-record checks and store their problems; True if there are none at all.
+
+    After a valid compile, if only meetings and context changed (no records others
+    refer to, no article: quick), the only new problems are about the changed files.
+    """
+    from .. import checks
+
+    db.execute("DELETE FROM problems WHERE stage = 'checks'")
+    quick = quick and read_meta(db).get("derived") == "1"
+    problems = list(checks.cross_record_problems(root, db, files if quick else None))
+    db.executemany(
+        "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'checks', ?)",
+        [(p.file, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
+    )
+    return db.execute("SELECT 1 FROM problems LIMIT 1").fetchone() is None
+
+
+def _derive(
+    root: Path,
+    db: sqlite3.Connection,
+    forgotten: dict[str, Forgotten],
+    *,
+    everything: bool,
+    articles: bool,
+) -> None:
+    """Derive the query tables of a valid dataset: all of them, or what the changes need."""
+    derived = read_meta(db).get("derived") == "1"
+    if everything or not derived:
+        derive_all(db)
+    else:
+        derive_changes(db, forgotten)
+    list_words(db)
+    if everything or articles or not derived:
+        store_articles(root, db)
+
+
+def read_meta(db: sqlite3.Connection) -> dict[str, str]:
+    """The `meta` table (format, code version, dataset folder, derived), empty if unreadable."""
+    try:
+        return dict(db.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.Error:
+        return {}
+
+
+def _was_data(db: sqlite3.Connection, relative: str) -> bool:
+    row = db.execute("SELECT is_data FROM files WHERE path = ?", (relative,)).fetchone()
+    return bool(row and row[0])
+
+
+def _forget_file(db: sqlite3.Connection, relative: str) -> Forgotten:
+    """Delete the records of a data file (its query rows stay until derived again)."""
+    rows = db.execute(
+        "SELECT collection, verified(value, checksum) FROM records WHERE file = ?", (relative,)
+    ).fetchall()
+    db.execute(
+        "DELETE FROM refs WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
+    )
+    db.execute(
+        "DELETE FROM claims WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
+    )
+    db.execute("DELETE FROM records WHERE file = ?", (relative,))
+    db.execute("DELETE FROM problems WHERE file = ? AND stage = 'read'", (relative,))
+    return Forgotten(
+        any(collection in DIMENSIONS for collection, _ in rows),
+        any(collection == "context" for collection, _ in rows),
+        [value for collection, value in rows if collection == "meetings" and value is not None],
+    )
+
+
+#: Below this many bytes of changed data files, parsing in other processes costs more
+#: (starting them) than it saves.
+PARALLEL_BYTES = 4_000_000
+
+
+class ParsedFile(NamedTuple):
+    """What one data file holds, ready to store: records with their values as JSON, problems."""
+
+    relative: str
+    records: list[RecordRead]  # `value` as JSON for the `records.value` column, no `record`
+    problems: list[tuple[int, Problem]]  # (rank, problem)
+    unreadable: bool
+
+
+def parse_file(root: Path, relative: str) -> ParsedFile:
+    """Parse and check one data file on its own (in this process or a worker)."""
+    import gc
+
+    from ..load import FileReader
+
+    reader = FileReader(root / relative, relative)
+    records = []
+    problems: list[tuple[int, Problem]] = []
+    # Parsing makes no reference cycles, but many objects that stay alive (a file's
+    # records, one large record's nodes): each collection would walk them all again,
+    # which made a record of 40,000 participants three times slower.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for read in reader.records():
+            # The record itself stays here: its plain value, as JSON, is what is stored.
+            value = None if read.record is None else stored_value(read.value)
+            records.append(read._replace(record=None, value=value))
+            problems.extend((0, p) for p in read.problems)
+            problems.extend((2, p) for p in read.check_problems)
+    finally:
+        if collecting:
+            gc.enable()
+    if reader.unreadable:  # nothing in a file that cannot be parsed is judged
+        records, problems = [], []
+    problems.extend((0, p) for p in reader.problems)
+    return ParsedFile(relative, records, problems, reader.unreadable)
+
+
+def _parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[ParsedFile]:
+    """Every file parsed, in order; several at once in worker processes when it pays."""
+    workers = min(os.cpu_count() or 1, len(files))
+    if workers < 2 or sum(sizes) < PARALLEL_BYTES:
+        yield from (parse_file(root, relative) for relative in files)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # spawn, not fork: a forked child would inherit this process's open database.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: list[Future[ParsedFile]] = []
+        queue = iter(files)
+        for relative in queue:
+            pending.append(pool.submit(parse_file, root, relative))
+            if len(pending) > workers:  # a bounded window: results are stored in order
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> bool:
+    """Store one parsed file; True if it holds records of a dimension (or is unreadable)."""
+    (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()
+    numbered = list(enumerate(parsed.records, first))
+    db.executemany(
+        "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
+        " value, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (rowid, parsed.relative, read.collection, read.position, read.id, read.line,
+             read.column, read.id_line, read.id_column, read.value,  # JSON, by parse_file
+             None if read.value is None else checksum(read.value))
+            for rowid, read in numbered
+        ],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+        [(rowid, *ref) for rowid, read in numbered for ref in read.references],
+    )
+    db.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (rowid, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
+            for rowid, read in numbered
+            for c in read.claims
+        ],
+    )
+    db.executemany(
+        "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'read', ?)",
+        [(parsed.relative, p.line, p.column, p.path, p.message, r) for r, p in parsed.problems],
+    )
+    db.execute(
+        "INSERT OR REPLACE INTO files (path, is_data, unreadable) VALUES (?, 1, ?)",
+        (parsed.relative, int(parsed.unreadable)),
+    )
+    # References into a file that cannot be parsed cannot be judged: check everything again.
+    return parsed.unreadable or any(read.collection in DIMENSIONS for read in parsed.records)
+
+
+def _write_files(
+    root: Path,
+    db: sqlite3.Connection,
+    current: Fingerprint,
+    order: dict[str, int],
+    built_ns: int,
+) -> None:
+    unreadable = dict(db.execute("SELECT path, unreadable FROM files").fetchall())
+    db.execute("DELETE FROM files")
+    rows = []
+    for relative, (size, mtime, ctime, inode, is_data) in current.items():
+        racy = max(mtime, ctime) >= built_ns - RACY_NS
+        digest = _digest(root, relative) if racy else None
+        rows.append(
+            (relative, size, mtime, ctime, inode, digest, int(is_data), order.get(relative),
+             unreadable.get(relative, 0) or 0)
+        )  # fmt: skip
+    db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+# --------------------------------------------------------------------------- deriving

@@ -1,0 +1,440 @@
+"""The SQL layout of the compiled database, and its rows made from plain values.
+
+Every record is stored as its validated plain value (the mapping the loader
+checked against `schema`), as compact JSON: `records.value` for every record,
+`value` in `people`, `events` and `sources`. Meetings and context items are
+also stored as the documented JSON object (`record`, built by `contract`) with
+columns and link tables for what queries need. Records are rebuilt from plain
+values by `model.from_plain`, field by field by name: no field is written out
+here, so none can be left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .cache import checksum
+
+if TYPE_CHECKING:
+    from ..model import Dataset, Person
+
+#: Bump when the layout of the database changes.
+FORMAT = 14
+#: Collections whose records other records' stored JSON depends on.
+DIMENSIONS = ("sources", "people", "events", "topics")
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+  path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
+  digest TEXT, is_data INTEGER NOT NULL, ordinal INTEGER, unreadable INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE records (
+  rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
+  id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB,
+  checksum INTEGER);
+CREATE INDEX records_file ON records (file);
+CREATE INDEX records_id ON records (collection, id);
+CREATE TABLE refs (record INTEGER, line INTEGER, col INTEGER, path TEXT, collection TEXT,
+  target TEXT);
+CREATE INDEX refs_record ON refs (record);
+CREATE TABLE claims (record INTEGER, line INTEGER, col INTEGER, path TEXT, words TEXT,
+  sources TEXT, place TEXT);
+CREATE INDEX claims_record ON claims (record);
+CREATE TABLE problems (file TEXT, line INTEGER, col INTEGER, path TEXT, message TEXT,
+  stage TEXT NOT NULL, rank INTEGER NOT NULL);
+CREATE INDEX problems_file ON problems (file);
+
+CREATE TABLE sources (id TEXT PRIMARY KEY, file TEXT, outlet TEXT, title TEXT, published TEXT,
+  published_basis TEXT, published_how TEXT, notes TEXT, value BLOB, checksum INTEGER);
+CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, country TEXT, rank TEXT,
+  role TEXT, notes TEXT, value BLOB, checksum INTEGER);
+CREATE INDEX people_country ON people (country);
+CREATE TABLE aliases (person TEXT, text TEXT, kind TEXT, plain TEXT, phonetic TEXT);
+CREATE INDEX aliases_plain ON aliases (plain);
+CREATE INDEX aliases_phonetic ON aliases (phonetic);
+CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, year INTEGER,
+  location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, value BLOB, checksum INTEGER);
+CREATE TABLE topics (id TEXT PRIMARY KEY, description TEXT);
+CREATE TABLE meetings (
+  rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file TEXT, title TEXT, start TEXT,
+  end TEXT, date_precision TEXT, date_basis TEXT, date_how TEXT, location TEXT, event TEXT,
+  kind TEXT, summary TEXT, notes TEXT, disputed INTEGER, record TEXT, checksum INTEGER);
+CREATE INDEX meetings_order ON meetings (start, end, id);
+CREATE INDEX meetings_file ON meetings (file);
+CREATE INDEX meetings_event ON meetings (event);
+CREATE INDEX meetings_kind ON meetings (kind);
+CREATE TABLE meeting_days (meeting INTEGER, day TEXT);
+CREATE INDEX meeting_days_day ON meeting_days (day);
+CREATE INDEX meeting_days_meeting ON meeting_days (meeting);
+CREATE TABLE meeting_years (meeting INTEGER, year INTEGER);
+CREATE INDEX meeting_years_year ON meeting_years (year, meeting);
+CREATE INDEX meeting_years_meeting ON meeting_years (meeting);
+CREATE TABLE participants (meeting INTEGER, position INTEGER, person TEXT, role TEXT,
+  seat TEXT, disputed INTEGER, country TEXT);
+CREATE INDEX participants_person ON participants (person, meeting);
+CREATE INDEX participants_meeting ON participants (meeting);
+CREATE INDEX participants_country ON participants (country, meeting);
+CREATE TABLE meeting_topics (meeting INTEGER, topic TEXT);
+CREATE INDEX meeting_topics_topic ON meeting_topics (topic, meeting);
+CREATE INDEX meeting_topics_meeting ON meeting_topics (meeting);
+CREATE TABLE meeting_sources (meeting INTEGER, source TEXT);
+CREATE INDEX meeting_sources_source ON meeting_sources (source, meeting);
+CREATE INDEX meeting_sources_meeting ON meeting_sources (meeting);
+CREATE TABLE disagreements (meeting INTEGER, position INTEGER, about TEXT, claims TEXT,
+  note TEXT);
+CREATE INDEX disagreements_meeting ON disagreements (meeting);
+CREATE TABLE quotes (meeting INTEGER, context TEXT, position INTEGER, speaker TEXT,
+  speaker_as TEXT, text TEXT, source TEXT);
+CREATE INDEX quotes_meeting ON quotes (meeting);
+CREATE INDEX quotes_speaker ON quotes (speaker);
+CREATE TABLE context (id TEXT PRIMARY KEY, file TEXT, title TEXT, kind TEXT, start TEXT,
+  end TEXT, date_basis TEXT, date_how TEXT, location TEXT, summary TEXT, record TEXT,
+  checksum INTEGER);
+CREATE TABLE context_people (item TEXT, person TEXT);
+CREATE INDEX context_people_person ON context_people (person);
+CREATE TABLE context_sources (item TEXT, source TEXT);
+CREATE INDEX context_sources_source ON context_sources (source);
+CREATE TABLE context_topics (item TEXT, topic TEXT);
+CREATE INDEX context_topics_topic ON context_topics (topic);
+CREATE VIRTUAL TABLE search USING fts5 (
+  title, summary, quotes, topics, participants, event, location, notes,
+  tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab (search, 'col');
+CREATE VIRTUAL TABLE context_search USING fts5 (
+  title, summary, quotes, topics, participants, event, location, notes,
+  tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE context_search_vocabulary USING fts5vocab (context_search, 'col');
+CREATE TABLE search_words (word TEXT PRIMARY KEY, folded TEXT, phonetic TEXT);
+CREATE TABLE articles (rowid INTEGER PRIMARY KEY, source TEXT UNIQUE, text TEXT,
+  checksum INTEGER);
+CREATE VIRTUAL TABLE article_search USING fts5 (
+  text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE article_search_vocabulary USING fts5vocab (article_search, 'row');
+CREATE TABLE article_words (word TEXT PRIMARY KEY, folded TEXT);
+"""
+
+#: The tables derived from valid records, emptied before a full derivation.
+DERIVED = (
+    "sources", "people", "aliases", "events", "topics", "meetings", "meeting_days",
+    "meeting_years", "participants", "meeting_topics", "meeting_sources", "disagreements",
+    "quotes", "context", "context_people", "context_sources", "context_topics",
+    "search_words", "articles",
+    "article_words",
+)  # fmt: skip
+
+#: Columns of the search index, in order; a hit names the column it matched in.
+SEARCH_COLUMNS = (
+    "title", "summary", "quotes", "topics", "participants", "event", "location", "notes",
+)  # fmt: skip
+
+
+def dumps(value: Any) -> str:
+    """A plain value as compact JSON (dates as ISO text): what the database stores."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
+
+
+def stored_value(value: Any) -> str:
+    """A validated plain value as `records.value` keeps it: compact JSON, without the
+    fields that are null (left out in the data file), which read back as None."""
+    return dumps(_without_nulls(value))
+
+
+def _without_nulls(value: Any) -> Any:
+    if type(value) is dict:
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if type(value) is list:
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def _iso(value: Any) -> str:
+    from datetime import date
+
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a plain value")
+
+
+# --------------------------------------------------------------------------- reading values
+
+#: Valid records of some collections, in dataset order: files in name order, then place.
+_RECORDS_IN_ORDER = """
+SELECT r.file, r.collection, verified(r.value, r.checksum)
+FROM records r JOIN files f ON f.path = r.file
+WHERE r.collection IN ({collections}) AND r.value IS NOT NULL {more}
+ORDER BY f.ordinal, r.position
+"""
+
+
+def stored_records(
+    db: sqlite3.Connection, collections: Iterable[str], more: str = "", params: Iterable[Any] = ()
+) -> Iterator[tuple[str, str, str]]:
+    """(file, collection, plain value as JSON) of valid records, read as they are used."""
+    from ..model import RECORD_TYPES
+
+    wanted = ", ".join(f"'{name}'" for name in collections if name in RECORD_TYPES)
+    sql = _RECORDS_IN_ORDER.format(collections=wanted, more=more)
+    return iter(db.execute(sql, tuple(params)))
+
+
+def dimensions_of(values: Iterable[tuple[str, str]]) -> Dataset:
+    """Sources, people, events and topics from (collection, stored value), as a Dataset."""
+    from ..model import RECORD_TYPES, Dataset, from_plain
+
+    found: dict[str, list[Any]] = {name: [] for name in DIMENSIONS}
+    for collection, value in values:
+        found[collection].append(from_plain(RECORD_TYPES[collection], json.loads(value)))
+    return Dataset(
+        sources=tuple(found["sources"]),
+        people=tuple(found["people"]),
+        events=tuple(found["events"]),
+        topics=tuple(found["topics"]),
+        meetings=(),
+        context=(),
+    )
+
+
+def dimension_values(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(collection, stored value) of every source, person, event and topic, in order."""
+    return [(collection, value) for _, collection, value in stored_records(db, DIMENSIONS)]
+
+
+def read_dimensions(db: sqlite3.Connection) -> Dataset:
+    """Sources, people, events and topics (no meetings or context) as a Dataset."""
+    return dimensions_of(dimension_values(db))
+
+
+def dataset_of(db: sqlite3.Connection) -> Dataset:
+    """The whole dataset held by a compiled database, as records."""
+    from ..model import ContextItem, Dataset, Meeting, from_plain
+
+    dims = read_dimensions(db)
+    kinds = {"meetings": Meeting, "context": ContextItem}
+    items: dict[str, list[Any]] = {"meetings": [], "context": []}
+    for _, collection, value in stored_records(db, items):
+        items[collection].append(from_plain(kinds[collection], json.loads(value)))
+    return Dataset(
+        dims.sources,
+        dims.people,
+        dims.events,
+        dims.topics,
+        tuple(items["meetings"]),
+        tuple(items["context"]),
+    )
+
+
+def decode_person(value: str | bytes) -> Person:
+    """A person from its stored value (`people.value`)."""
+    from ..model import Person, from_plain
+
+    return from_plain(Person, json.loads(value))
+
+
+def iter_people(db: sqlite3.Connection) -> Iterator[Person]:
+    """Every person, in dataset order."""
+    for (value,) in db.execute("SELECT verified(value, checksum) FROM people ORDER BY rowid"):
+        yield decode_person(value)
+
+
+# --------------------------------------------------------------------------- rows from values
+
+
+def insert_dimensions(db: sqlite3.Connection, values: list[tuple[str, str]]) -> None:
+    """Insert the rows of sources, people (and their aliases), events and topics."""
+    from ..model import RECORD_TYPES, from_plain
+    from ..names import person_aliases
+
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in (*DIMENSIONS, "aliases")}
+    for collection, value in values:
+        record: Any = from_plain(RECORD_TYPES[collection], json.loads(value))
+        if collection == "sources":
+            published = record.published.isoformat() if record.published else None
+            rows[collection].append(
+                (record.id, record.file, record.outlet, record.title, published,
+                 record.published_basis, record.published_how, record.notes)
+            )  # fmt: skip
+        elif collection == "people":
+            rows[collection].append(
+                (record.id, record.name, record.short_name, record.country, record.rank,
+                 record.role, record.notes)
+            )  # fmt: skip
+            rows["aliases"] += [tuple(alias) for alias in person_aliases(record)]
+        elif collection == "events":
+            rows[collection].append(
+                (record.id, record.name, record.short_name, record.year, record.location,
+                 record.name_basis, record.name_how, record.notes)
+            )  # fmt: skip
+        if collection != "topics":
+            rows[collection][-1] += (value, checksum(value))
+        else:
+            rows[collection].append(tuple(record))
+    for table, table_rows in rows.items():
+        if table_rows:
+            marks = ", ".join("?" * len(table_rows[0]))
+            db.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)
+
+
+#: Where prepared rows go. Tables keyed by meeting get the meeting's row number first.
+INSERTS = {
+    "meetings": "INSERT INTO meetings (rowid, id, file, title, start, end, date_precision,"
+    " date_basis, date_how, location, event, kind, summary, notes, disputed, record, checksum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "meeting_days": "INSERT INTO meeting_days VALUES (?, ?)",
+    "meeting_years": "INSERT INTO meeting_years VALUES (?, ?)",
+    "participants": "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "meeting_topics": "INSERT INTO meeting_topics VALUES (?, ?)",
+    "meeting_sources": "INSERT INTO meeting_sources VALUES (?, ?)",
+    "disagreements": "INSERT INTO disagreements VALUES (?, ?, ?, ?, ?)",
+    "meeting_quotes": "INSERT INTO quotes VALUES (?, NULL, ?, ?, ?, ?, ?)",
+    "search": "INSERT INTO search (rowid, title, summary, quotes, topics, participants, event,"
+    " location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "context": "INSERT INTO context (rowid, id, file, title, kind, start, end, date_basis,"
+    " date_how, location, summary, record, checksum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "context_search": "INSERT INTO context_search (rowid, title, summary, quotes, topics,"
+    " participants, event, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "context_people": "INSERT INTO context_people VALUES (?, ?)",
+    "context_sources": "INSERT INTO context_sources VALUES (?, ?)",
+    "context_topics": "INSERT INTO context_topics VALUES (?, ?)",
+    "context_quotes": "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+}
+#: The prepared tables whose rows start with a meeting's place in its batch.
+BY_MEETING = frozenset(
+    ("meetings", "meeting_days", "meeting_years", "participants", "meeting_topics",
+     "meeting_sources", "disagreements", "meeting_quotes", "search")
+)  # fmt: skip
+
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def prepare_items(dimensions: list[tuple[str, str]], values: list[tuple[str, str, str]]) -> Rows:
+    """The query rows of a batch of meetings and context items, by table.
+
+    dimensions are (collection, stored value) of every source, person, event and
+    topic; values (file, collection, stored value) of the batch. Rows of tables
+    keyed by meeting start with the meeting's place in the batch; those of
+    `context` and `context_search` with the item's place. Run in workers too.
+    """
+    dataset = dimensions_of(dimensions)
+    out: Rows = {table: [] for table in INSERTS}
+    meetings = items = 0
+    for file, collection, value in values:
+        if collection == "context":
+            _prepare_context(out, items, file, json.loads(value), dataset)
+            items += 1
+        else:
+            _prepare_meeting(out, meetings, file, json.loads(value), dataset)
+            meetings += 1
+    return out
+
+
+def _prepare_meeting(
+    out: Rows, number: int, file: str, meeting: dict[str, Any], dataset: Dataset
+) -> None:
+    from ..contract import meeting_record
+    from ..model import DateSpan, from_plain
+
+    record = meeting_record(dataset, meeting)
+    text = dumps(record)
+    out["meetings"].append(
+        (number, record["id"], file, record["title"], record["date"], record["date_end"],
+         record["date_precision"], record["date_basis"], record["date_how"], record["location"],
+         meeting.get("event"), record["kind"], record["summary"], record["notes"],
+         int(record["disputed"]), text, checksum(text))
+    )  # fmt: skip
+    out["meeting_days"] += [(number, day) for day in record["date_candidates"] or ()]
+    years = from_plain(DateSpan, meeting["date"]).years
+    out["meeting_years"] += [(number, year) for year in years]
+    shown = record["participants"]  # in the same order, with each person's country
+    out["participants"] += [
+        (number, n, p["person"], p["role"], p.get("seat"), int(bool(p.get("sources"))),
+         shown[n]["country"])
+        for n, p in enumerate(meeting["participants"])
+    ]  # fmt: skip
+    out["meeting_topics"] += [(number, topic) for topic in meeting["topics"]]
+    out["meeting_sources"] += [(number, source) for source in meeting["sources"]]
+    out["disagreements"] += [
+        (number, n, d["about"], dumps([[c["says"], c["sources"]] for c in d["claims"]]),
+         d.get("note"))
+        for n, d in enumerate(meeting.get("disagreements") or ())
+    ]  # fmt: skip
+    out["meeting_quotes"] += [(number, *row) for row in _quote_rows(meeting)]
+    out["search"].append((number, *searchable_texts(meeting, dataset)))
+
+
+def _quote_rows(record: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (n, q.get("speaker"), q.get("speaker_as"), q["text"], q["source"])
+        for n, q in enumerate(record.get("quotes") or ())
+    ]
+
+
+def _prepare_context(
+    out: Rows, number: int, file: str, item: dict[str, Any], dataset: Dataset
+) -> None:
+    from ..contract import context_record
+
+    record = context_record(dataset, item)
+    text = dumps(record)
+    out["context"].append(
+        (number, record["id"], file, record["title"], record["kind"], record["date"],
+         record["date_end"], record["date_basis"], record["date_how"], record["location"],
+         record["summary"], text, checksum(text))
+    )  # fmt: skip
+    item_id = record["id"]
+    out["context_people"] += [(item_id, person) for person in item.get("people") or ()]
+    out["context_sources"] += [(item_id, source) for source in item["sources"]]
+    out["context_topics"] += [(item_id, topic) for topic in item.get("topics") or ()]
+    out["context_quotes"] += [(item_id, *row) for row in _quote_rows(item)]
+    out["context_search"].append((number, *context_texts(item, dataset)))
+
+
+def searchable_texts(meeting: dict[str, Any], dataset: Dataset) -> tuple[str, ...]:
+    """The texts of a meeting that search looks in, one per SEARCH_COLUMNS entry."""
+    names = []
+    for participant in meeting["participants"]:
+        person = dataset.person_by_id[participant["person"]]
+        names.append(_names_of(person))
+        names.append(f"{person.country}, {participant['role']}")
+    event_id = meeting.get("event")
+    event = dataset.event_by_id.get(event_id) if event_id else None
+    return (
+        meeting["title"],
+        meeting["summary"],
+        "\n".join(q["text"] for q in meeting.get("quotes") or ()),
+        ", ".join(meeting["topics"]),
+        "\n".join(names),
+        f"{event.name} ({event.short_name})" if event else "",
+        meeting["location"],
+        meeting.get("notes") or "",
+    )
+
+
+def context_texts(item: dict[str, Any], dataset: Dataset) -> tuple[str, ...]:
+    """The texts of a context item that search looks in, one per SEARCH_COLUMNS entry."""
+    names = []
+    for person_id in item.get("people") or ():
+        person = dataset.person_by_id[person_id]
+        names.append(_names_of(person))
+        names.append(person.country)
+    return (
+        item["title"],
+        item["summary"],
+        "\n".join(q["text"] for q in item.get("quotes") or ()),
+        ", ".join(item.get("topics") or ()),
+        "\n".join(names),
+        "",
+        item.get("location") or "",
+        item.get("notes") or "",
+    )
+
+
+@functools.lru_cache(maxsize=4096)  # a person takes part in many meetings
+def _names_of(person: Person) -> str:
+    from ..names import aliases_of
+
+    return ", ".join(dict.fromkeys(text for text, _ in aliases_of(person)))

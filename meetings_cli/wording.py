@@ -1,0 +1,188 @@
+"""How problems word values, and how quotes are found in articles: for the loader and checks."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import schema
+
+YAML_TAG = "tag:yaml.org,2002:"
+_YAML = YAML_TAG
+_NULL, _MAP, _SEQ = (f"{_YAML}{t}" for t in ("null", "map", "seq"))
+_INT, _TIMESTAMP, _BOOL, _FLOAT = (f"{_YAML}{t}" for t in ("int", "timestamp", "bool", "float"))
+PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+
+
+def normalise_for_quote_check(text: str) -> str:
+    """Fold quote marks, dashes and white space so a quote can be found in its source."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_QUOTE_FOLD)
+    return " ".join(text.split())
+
+
+def quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where a quote occurs in text, as normalise_for_quote_check finds it: (start, end) each.
+
+    Offsets are of text itself (characters, end exclusive), so a reader can be
+    shown the passage exactly as the article has it.
+    """
+    haystack, origin = _folded_with_origin(text)
+    needle = normalise_for_quote_check(quote)
+    spans: list[tuple[int, int]] = []
+    at = haystack.find(needle) if needle else -1
+    while at != -1:
+        spans.append((origin[at], origin[at + len(needle) - 1] + 1))
+        at = haystack.find(needle, at + len(needle))
+    return spans
+
+
+@functools.lru_cache(maxsize=4)  # one article's quotes are looked for one after another
+def _folded_with_origin(text: str) -> tuple[str, tuple[int, ...]]:
+    """text as normalise_for_quote_check has it, and where in text each character came from."""
+    folded: list[str] = []
+    origin: list[int] = []
+    after_space = True  # white space is collapsed, and dropped at the start
+    for index, char in enumerate(text):
+        for each in unicodedata.normalize("NFKC", char).translate(_QUOTE_FOLD):
+            if each.isspace():
+                if after_space:
+                    continue
+                each, after_space = " ", True
+            else:
+                after_space = False
+            folded.append(each)
+            origin.append(index)
+    return "".join(folded), tuple(origin)
+
+
+_QUOTE_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
+
+
+def display_path(path: Path) -> str:
+    """A data file as problems name it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):  # OSError: the current folder was deleted
+        return str(path)
+
+
+def line_and_column(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+# C1 controls (terminal commands such as CSI, U+009B) and the bidi embeddings,
+# overrides and isolates that display text in another order than it is stored
+# (Trojan Source): refused in all text. Escaped C0 controls are rendered inert.
+UNSAFE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control and invisible characters that make two names look the same but differ,
+# or break a name's line: refused in names. U+200C (zero-width non-joiner) is kept:
+# Persian spelling needs it.
+INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f\u2028\u2029"
+    "\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u180f\u200b\u200d-\u200f"
+    "\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
+)
+
+
+def unsafe_message(character: str, in_name: bool) -> str:
+    code = f"U+{ord(character):04X}"
+    if "\x80" <= character <= "\x9f":
+        return f"{code} (a C1 control character) is not allowed in text"
+    if character < " " or character == "\x7f":  # written as a YAML escape (\e, \a, \n)
+        return f"{code} (a control character) is not allowed in a name: names are one line"
+    what = f"{code} ({unicodedata.name(character, 'unnamed').lower()})"
+    if UNSAFE.match(character):
+        return (
+            f"{what} is not allowed in text: it makes text display in another order than it reads"
+        )
+    return (
+        f"{what} is not allowed in a name: it is invisible, so names that look alike would differ"
+    )
+
+
+def short_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+
+
+def describe(node: Any) -> str:
+    tag = node.tag
+    if tag == _MAP:
+        return "a mapping"
+    if tag == _SEQ:
+        return "a list"
+    kinds = {
+        "str": "text",
+        "int": "a number",
+        "float": "a number",
+        "bool": "a boolean",
+        "null": "nothing (null)",
+        "timestamp": "a date",
+    }
+    kind = kinds.get(tag[len(_YAML) :], short_tag(tag))
+    return f"{kind} {clip(node.value)!r}" if node.value else kind
+
+
+def expected(spec: schema.Spec) -> str:
+    if isinstance(spec, schema.Text):
+        return "text"
+    if isinstance(spec, schema.Day):
+        return "a date YYYY-MM-DD"
+    return "a whole number"
+
+
+def yaml11_hint(node: Any) -> str:
+    if node.tag == _BOOL:
+        return f" (YAML 1.1 reads an unquoted {node.value} as true/false: put it in quotes)"
+    if node.tag == _INT and not PLAIN_INT.fullmatch(node.value):
+        return f" (YAML 1.1 reads {clip(node.value)} as {yaml11_int(node.value)}: put it in quotes)"
+    if node.tag in (_INT, _FLOAT, _TIMESTAMP, _NULL):
+        return " (put it in quotes)"
+    return ""
+
+
+def yaml11_int(value: str) -> str:
+    import yaml
+
+    if len(value) > 40:  # int() refuses long numbers, and 1:2:3... in base 60 takes long
+        return "a number"
+    try:
+        return repr(yaml.load(value, Loader=yaml.CSafeLoader))
+    except (yaml.YAMLError, ValueError):
+        return "a number"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean ...?)' naming the closest choice, or ''."""
+    # Imported here: start-up time matters, and hints are needed only for broken data.
+    from rapidfuzz import fuzz, process
+
+    pool = choices if isinstance(choices, (list, tuple)) else list(choices)
+    close = process.extractOne(word, pool, scorer=fuzz.ratio, processor=None, score_cutoff=60)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """text cut to limit characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
