@@ -32,11 +32,6 @@ def search_record(hit: SearchHit) -> dict[str, Any]:
     return {**json.loads(hit.record), "search": _search_fields(hit)}
 
 
-def search_text(hit: SearchHit) -> str:
-    """search_record as indented JSON."""
-    return json.dumps(search_record(hit), ensure_ascii=False, indent=2)
-
-
 def _search_fields(hit: SearchHit) -> dict[str, Any]:
     return {
         "record": hit.kind,
