@@ -11,13 +11,45 @@ built from their records. Pure functions.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from . import schema
 from .model import Dataset, DateSpan, Event, NativeName, Person, Source, from_plain
 
 Plain = Mapping[str, Any]
+
+#: JSON of one record on one line, as the database stores it and piped output writes it.
+compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class StoredRecords(Sequence[dict[str, Any]]):
+    """Records as the database keeps them: their compact JSON (the `record` column).
+
+    A command that looks into a record reads its value (decoded once); the JSON
+    writers write the text as it is, since `compact` of the value is that text.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self._values: list[dict[str, Any]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> StoredRecords: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | StoredRecords:
+        if isinstance(index, slice):
+            return StoredRecords(self.texts[index])
+        if self._values is None:
+            self._values = [json.loads(text) for text in self.texts]
+        return self._values[index]
 
 
 def meeting_record(dataset: Dataset, meeting: Plain) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 __all__ = ["NotFound", "QueryError", "Selection"]
 
+from .contract import StoredRecords
 from .errors import NotFound, UsageError
 from .model import Person
 
@@ -51,9 +52,9 @@ def meeting_texts(db: sqlite3.Connection, selection: Selection) -> Iterator[str]
     return (text for (text,) in db.execute(sql, params))
 
 
-def meeting_records(db: sqlite3.Connection, selection: Selection) -> list[dict[str, Any]]:
+def meeting_records(db: sqlite3.Connection, selection: Selection) -> StoredRecords:
     """The records of the selected meetings, in date order."""
-    return [json.loads(text) for text in meeting_texts(db, selection)]
+    return StoredRecords(list(meeting_texts(db, selection)))
 
 
 def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:

@@ -77,7 +77,7 @@ RECORDS = [{"id": "a", "n": 1}, {"id": "b", "n": 2}]
 @pytest.mark.parametrize(
     ("stream", "expected"),
     [
-        (io.StringIO(), '[\n{"id": "a", "n": 1},\n{"id": "b", "n": 2}\n]\n'),
+        (io.StringIO(), '[\n{"id":"a","n":1},\n{"id":"b","n":2}\n]\n'),
         (Terminal(), json.dumps(RECORDS, indent=2) + "\n"),
     ],
 )
@@ -88,6 +88,28 @@ def test_json_is_one_record_per_line_when_piped_and_indented_on_a_terminal(
     status = output.emit(output.Result("meetings", RECORDS), Output("json"))
     assert (status, stream.getvalue()) == (0, expected)
     assert json.loads(stream.getvalue()) == RECORDS
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_stored_records_are_written_as_their_decoded_values_would_be(
+    monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Piped JSON of records read from the database is their stored text, unparsed:
+    byte for byte what writing the decoded values gives."""
+    from meetings_cli.contract import StoredRecords
+    from meetings_cli.paths import bundled_data_dir
+    from meetings_cli.query import Selection, meeting_records
+    from meetings_cli.store import open_dataset
+
+    stored = meeting_records(open_dataset(bundled_data_dir(), use_cache=False), Selection("1", ()))
+    assert isinstance(stored, StoredRecords) and len(stored) > 1
+    written = []
+    for records in (stored, [dict(record) for record in stored]):
+        stream = io.StringIO()
+        monkeypatch.setattr("sys.stdout", stream)
+        output.emit(output.Result("meetings", records), Output(fmt))
+        written.append(stream.getvalue())
+    assert written[0] == written[1]
 
 
 def test_every_format_a_command_offers_has_a_writer() -> None:

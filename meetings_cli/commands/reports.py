@@ -3,7 +3,7 @@
 # No `from __future__ import annotations` here: Typer evaluates string annotations of
 # the functions it inspects on each run, which costs start-up time.
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -82,7 +82,9 @@ def stats(ctx: typer.Context) -> Result:
     db = database(ctx)
     counts = statistics(db, meeting_selection(db, asked.given))
     for dimension, pairs in counts.items():
-        rows = [{"dimension": dimension, "value": v, "count": n} for v, n in pairs]
+        rows: list[dict[str, Any]] = [
+            {"dimension": dimension, "value": v, "count": n} for v, n in pairs
+        ]
         counts[dimension] = [
             (r["value"], r["count"]) for r in in_order(rows, "stats", asked.sorting)
         ]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
+from ..contract import StoredRecords, compact
 from .text import printable
 
 # --------------------------------------------------------------------------- CSV, JSON, JSON Lines
@@ -324,8 +325,8 @@ def write_records(
     if fmt == "json":
         write_json(out, records[0] if single and records else list(records))
     elif fmt == "jsonl":
-        for record in records:
-            out.write(json_text(out, json.dumps(record, ensure_ascii=False)) + "\n")
+        for text in compact_texts(records):
+            out.write(json_text(out, text) + "\n")
     elif fmt == "csv":
         import csv
 
@@ -353,7 +354,7 @@ def write_collection(
 def write_json(out: TextIO, value: Any, *, pretty: bool = True) -> None:
     """Any JSON value, indented if pretty, else on one line (non-ASCII kept as is where
     out's encoding has it)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    text = json.dumps(value, ensure_ascii=False, indent=2) if pretty else compact(value)
     out.write(json_text(out, text) + "\n")
 
 
@@ -361,17 +362,24 @@ def write_json_array(out: TextIO, records: Iterable[Any], *, pretty: bool = True
     """A JSON array of records: indented if pretty, else one record per line.
 
     One line per record keeps grep and line tools useful on the output, and
-    uses the C encoder (Python's own runs whenever indent is set).
+    uses the C encoder (Python's own runs whenever indent is set); records read
+    from the database are written as stored, without decoding them.
     """
     if pretty:
         write_json(out, list(records))
         return
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
     count = 0
-    for record in records:
-        out.write(("[\n" if count == 0 else ",\n") + json_text(out, dumps(record)))
+    for text in compact_texts(records):
+        out.write(("[\n" if count == 0 else ",\n") + json_text(out, text))
         count += 1
     out.write("\n]\n" if count else "[]\n")
+
+
+def compact_texts(records: Iterable[Any]) -> Iterable[str]:
+    """Each record as compact JSON: as stored, for records read from the database."""
+    if isinstance(records, StoredRecords):
+        return records.texts
+    return map(compact, records)
 
 
 # Characters JSON allows raw in a string that a terminal would obey or that no

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, TypeVar
 
 from ..errors import EXIT_NOTHING, EXIT_OK, CannotWrite, UsageError
 from .options import Output, Sorting
 
 if TYPE_CHECKING:
     from ..render.draw import View
+
+Rows = TypeVar("Rows", bound=Sequence[dict[str, Any]])
 
 
 class Result(NamedTuple):
@@ -168,9 +170,7 @@ def command_line(ctx: Any) -> str:
     return shlex.join(words)
 
 
-def in_order(
-    rows: list[dict[str, Any]], collection: str, sorting: Sorting | None
-) -> list[dict[str, Any]]:
+def in_order(rows: Rows, collection: str, sorting: Sorting | None) -> Rows | list[dict[str, Any]]:
     """The rows in the order asked for (--sort, --reverse), or as they are."""
     if sorting is None:
         return rows
