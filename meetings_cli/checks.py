@@ -21,13 +21,13 @@ from .paths import MAX_ARTICLE, Refused, read_inside
 
 
 def cross_record_problems(
-    root: Path, db: sqlite3.Connection, within: Sequence[str] | None = None
+    root: Path, db: sqlite3.Connection, within: Sequence[int] | None = None
 ) -> Iterator[tuple[int, Problem]]:
     """Every problem that only shows when records are looked at together, with its rank.
 
     At one place, problems are listed by rank: structure (0), ids and references
-    (1), checks within a record (2), texts (3). With `within` (data files), only
-    problems that involve a record of those files: enough when the rest of the
+    (1), checks within a record (2), texts (3). With `within` (rowids of records),
+    only problems that involve those records: enough when the rest of the
     dataset, the records others refer to and the articles are as they were
     when it last validated.
     """
@@ -48,11 +48,11 @@ def cross_record_problems(
         yield 3, problem
 
 
-def _only(within: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
-    """An SQL condition on `r.file` (true when within is None), and its parameters."""
+def _only(within: Sequence[int] | None) -> tuple[str, tuple[str, ...]]:
+    """An SQL condition on the records `r` (true when within is None), and its parameters."""
     if within is None:
         return "1", ()
-    return f"r.file IN ({', '.join('?' * len(within))})", tuple(within)
+    return "r.rowid IN (SELECT value FROM json_each(?))", (json.dumps(list(within)),)
 
 
 def _unlisted_folders(root: Path, db: sqlite3.Connection) -> Iterator[Problem]:

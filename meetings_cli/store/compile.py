@@ -2,19 +2,25 @@
 
 Each data file of the dataset has a fingerprint (path, size, modification and
 change time, inode, and a content hash for files modified within two seconds of
-the compile): a compile parses again only the data files whose fingerprint
+the compile): a compile reads again only the data files whose fingerprint
 changed (in worker processes when there are megabytes of them), stores what each
 holds (`records`, `refs`, `claims`, `problems`), runs the cross-record checks,
 and derives the query tables again if the dataset is valid.
+
+Within a changed file of meetings and context items, a record whose text is
+unchanged (the digest of its piece of the file, `records.piece`) is kept: only
+its lines and its index are moved, and only the records whose text changed are
+parsed, checked and derived again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -25,7 +31,7 @@ from .derive import Forgotten, clear_derived, derive_all, derive_changes, list_w
 from .tables import DIMENSIONS, FORMAT, dumps, stored_value
 
 if TYPE_CHECKING:
-    from ..load import RecordRead
+    from ..load import FileReader, RecordRead
 
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -167,16 +173,28 @@ def compile_into(
             path: number for number, path in enumerate(sorted(p for p in current if current[p][4]))
         }
         data_changed = sorted(p for p in changed if p in order or _was_data(db, p))
-        forgotten = {relative: _forget_file(db, relative) for relative in data_changed}
-        to_read = [p for p in data_changed if p in order]
-        dimensions_changed = _read_files(root, db, to_read, current, progress)
+        stored: dict[str, range] = {}  # the rowids each changed file's records were given
+        forgotten: dict[str, Forgotten] = {}
+        for relative in data_changed:
+            updated = _update_file(root, db, relative, stored) if relative in order else None
+            forgotten[relative] = updated or _forget_file(db, relative)
+        to_read = [p for p in data_changed if p in order and p not in stored]
+        dimensions_changed = _read_files(root, db, to_read, current, progress, stored)
         dimensions_changed |= any(f.dimensions for f in forgotten.values())
         _write_files(root, db, current, order, built_ns)
         articles_changed = bool(changed.difference(data_changed))
-        valid = _check(root, db, to_read, quick=not (dimensions_changed or articles_changed))
+        quick = not (dimensions_changed or articles_changed)
+        valid = _check(root, db, [i for rowids in stored.values() for i in rowids], quick=quick)
         if valid:
             progress.stage("indexing")
-            _derive(root, db, forgotten, everything=dimensions_changed, articles=articles_changed)
+            _derive(
+                root,
+                db,
+                forgotten,
+                stored,
+                everything=dimensions_changed,
+                articles=articles_changed,
+            )
         else:  # nothing of a broken dataset is ever served
             clear_derived(db)
         db.executemany(
@@ -197,29 +215,100 @@ def compile_into(
 
 
 def _read_files(
-    root: Path, db: sqlite3.Connection, files: list[str], current: Fingerprint, progress: Progress
+    root: Path,
+    db: sqlite3.Connection,
+    files: list[str],
+    current: Fingerprint,
+    progress: Progress,
+    stored: dict[str, range],
 ) -> bool:
-    """Parse and store files; True if one holds records others refer to (or is unreadable)."""
+    """Parse and store files (their rowids into stored); True if one holds records others
+    refer to (or is unreadable)."""
     progress.start(len(files))
     dimensions = False
     for parsed in _parse_files(root, files, [current[p][0] for p in files]):
-        dimensions |= _store_parsed(db, parsed)
+        stored[parsed.relative] = _store_parsed(db, parsed)
+        dimensions |= _dimensions_in(parsed)
         progress.file_read(parsed.relative, len(parsed.records))
     progress.stage("checking references and quotes")
     return dimensions
 
 
-def _check(root: Path, db: sqlite3.Connection, files: list[str], *, quick: bool) -> bool:
+def _update_file(
+    root: Path, db: sqlite3.Connection, relative: str, stored: dict[str, range]
+) -> Forgotten | None:
+    """Read again only the records of a changed data file whose text changed; what was
+    deleted. None when the file must be read whole: no record's text is the same, or it
+    held records others refer to (their order and lines matter to the checks)."""
+    from ..load import FileReader
+
+    rows = db.execute(
+        "SELECT rowid, collection, piece, piece_line, position FROM records WHERE file = ?",
+        (relative,),
+    ).fetchall()
+    if any(collection in DIMENSIONS for _, collection, *_ in rows):
+        return None
+    unchanged: dict[bytes, list[tuple[int, int, int]]] = {}
+    for rowid, _, digest, line, position in rows:
+        if digest is not None:
+            unchanged.setdefault(digest, []).append((rowid, line, position))
+    reader = FileReader(root / relative, relative)
+    held: dict[tuple[str, int], tuple[int, int, int]] = {}  # piece -> (rowid, lines moved, was)
+    for piece in reader.pieces() or ():
+        if piece.plain and unchanged.get(piece.digest):
+            rowid, line, position = unchanged[piece.digest].pop(0)
+            held[(piece.collection, piece.position)] = (rowid, piece.line - line, position)
+    if not held:
+        return None
+    kept = {rowid for rowid, _, _ in held.values()}
+    forgotten = _forget_records(db, relative, [row[0] for row in rows if row[0] not in kept])
+    parsed = read_file(reader, relative, skip=held.keys())
+    if parsed.unreadable:  # a piece that split cleanly but does not parse: nothing is kept
+        gone = _forget_records(db, relative, sorted(kept))
+        forgotten = Forgotten(True, True, forgotten.meetings + gone.meetings)
+    else:
+        _move_records(db, held)
+    stored[relative] = _store_parsed(db, parsed)
+    return forgotten._replace(dimensions=forgotten.dimensions or _dimensions_in(parsed))
+
+
+def _move_records(
+    db: sqlite3.Connection, held: dict[tuple[str, int], tuple[int, int, int]]
+) -> None:
+    """Give kept records their new place: lines moved, index in the collection's list."""
+    moved = [
+        (lines, position, f"{collection}[{was}]", rowid)
+        for (collection, position), (rowid, lines, was) in held.items()
+        if lines or position != was
+    ]
+    if not moved:
+        return
+    db.executemany(
+        "UPDATE records SET line = line + ?1, id_line = id_line + ?1,"
+        " piece_line = piece_line + ?1, position = ?2 WHERE rowid = ?4",
+        moved,
+    )
+    for table in ("refs", "claims"):  # paths begin with the record's own `collection[index]`
+        db.executemany(
+            f"UPDATE {table} SET line = line + ?1,"
+            " path = substr(?3, 1, instr(?3, '[')) || ?2 || substr(path, length(?3))"
+            " WHERE record = ?4",
+            moved,
+        )
+
+
+def _check(root: Path, db: sqlite3.Connection, records: list[int], *, quick: bool) -> bool:
     """Run the cross-record checks and store their problems; True if there are none at all.
 
     After a valid compile, if only meetings and context changed (no records others
-    refer to, no article: quick), the only new problems are about the changed files.
+    refer to, no article: quick), the only new problems are about the records stored
+    again (by rowid).
     """
     from .. import checks
 
     db.execute("DELETE FROM problems WHERE stage = 'checks'")
     quick = quick and read_meta(db).get("derived") == "1"
-    problems = list(checks.cross_record_problems(root, db, files if quick else None))
+    problems = list(checks.cross_record_problems(root, db, records if quick else None))
     db.executemany(
         "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'checks', ?)",
         [(p.file, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
@@ -231,6 +320,7 @@ def _derive(
     root: Path,
     db: sqlite3.Connection,
     forgotten: dict[str, Forgotten],
+    stored: dict[str, range],
     *,
     everything: bool,
     articles: bool,
@@ -240,7 +330,7 @@ def _derive(
     if everything or not derived:
         derive_all(db)
     else:
-        derive_changes(db, forgotten)
+        derive_changes(db, forgotten, stored)
     list_words(db)
     if everything or articles or not derived:
         store_articles(root, db)
@@ -261,16 +351,22 @@ def _was_data(db: sqlite3.Connection, relative: str) -> bool:
 
 def _forget_file(db: sqlite3.Connection, relative: str) -> Forgotten:
     """Delete the records of a data file (its query rows stay until derived again)."""
+    rowids = [
+        rowid for (rowid,) in db.execute("SELECT rowid FROM records WHERE file = ?", (relative,))
+    ]
+    return _forget_records(db, relative, rowids)
+
+
+def _forget_records(db: sqlite3.Connection, relative: str, rowids: list[int]) -> Forgotten:
+    """Delete some records of a data file, and the file's problems found in reading it."""
+    chosen = "IN (SELECT value FROM json_each(?))"
+    listed = json.dumps(rowids)
     rows = db.execute(
-        "SELECT collection, verified(value, checksum) FROM records WHERE file = ?", (relative,)
+        f"SELECT collection, verified(value, checksum) FROM records WHERE rowid {chosen}",
+        (listed,),
     ).fetchall()
-    db.execute(
-        "DELETE FROM refs WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
-    )
-    db.execute(
-        "DELETE FROM claims WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (relative,)
-    )
-    db.execute("DELETE FROM records WHERE file = ?", (relative,))
+    for table, column in (("refs", "record"), ("claims", "record"), ("records", "rowid")):
+        db.execute(f"DELETE FROM {table} WHERE {column} {chosen}", (listed,))
     db.execute("DELETE FROM problems WHERE file = ? AND stage = 'read'", (relative,))
     return Forgotten(
         any(collection in DIMENSIONS for collection, _ in rows),
@@ -291,15 +387,22 @@ class ParsedFile(NamedTuple):
     records: list[RecordRead]  # `value` as JSON for the `records.value` column, no `record`
     problems: list[tuple[int, Problem]]  # (rank, problem)
     unreadable: bool
+    pieces: list[tuple[bytes | None, int]]  # of each record: `records.piece`, `piece_line`
 
 
 def parse_file(root: Path, relative: str) -> ParsedFile:
     """Parse and check one data file on its own (in this process or a worker)."""
-    import gc
-
     from ..load import FileReader
 
-    reader = FileReader(root / relative, relative)
+    return read_file(FileReader(root / relative, relative), relative)
+
+
+def read_file(
+    reader: FileReader, relative: str, skip: Collection[tuple[str, int]] = ()
+) -> ParsedFile:
+    """The records of reader's file but those in skip (see `FileReader.records`), to store."""
+    import gc
+
     records = []
     problems: list[tuple[int, Problem]] = []
     # Parsing makes no reference cycles, but many objects that stay alive (a file's
@@ -308,7 +411,7 @@ def parse_file(root: Path, relative: str) -> ParsedFile:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for read in reader.records():
+        for read in reader.records(skip=skip):
             # The record itself stays here: its plain value, as JSON, is what is stored.
             value = None if read.record is None else stored_value(read.value)
             records.append(read._replace(record=None, value=value))
@@ -320,7 +423,23 @@ def parse_file(root: Path, relative: str) -> ParsedFile:
     if reader.unreadable:  # nothing in a file that cannot be parsed is judged
         records, problems = [], []
     problems.extend((0, p) for p in reader.problems)
-    return ParsedFile(relative, records, problems, reader.unreadable)
+    return ParsedFile(relative, records, problems, reader.unreadable, piece_marks(reader, records))
+
+
+def piece_marks(reader: FileReader, reads: list[RecordRead]) -> list[tuple[bytes | None, int]]:
+    """(`records.piece`, `records.piece_line`) of each read: the digest of its text if a
+    later compile may keep the read for the same text (`load.reusable`), and where it began."""
+    from ..load import reusable
+
+    pieces = {(p.collection, p.position): p for p in reader.pieces() or ()}
+    marks: list[tuple[bytes | None, int]] = []
+    for read in reads:
+        piece = pieces.get((read.collection, read.position))
+        if piece is None:
+            marks.append((None, 0))
+        else:
+            marks.append((piece.digest if reusable(piece, read) else None, piece.line))
+    return marks
 
 
 def _parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[ParsedFile]:
@@ -345,18 +464,18 @@ def _parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[Par
             yield future.result()
 
 
-def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> bool:
-    """Store one parsed file; True if it holds records of a dimension (or is unreadable)."""
+def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
+    """Store one parsed file's records (and file-level problems); the rowids they were given."""
     (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()
     numbered = list(enumerate(parsed.records, first))
     db.executemany(
         "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
-        " value, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " value, checksum, piece, piece_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (rowid, parsed.relative, read.collection, read.position, read.id, read.line,
              read.column, read.id_line, read.id_column, read.value,  # JSON, by parse_file
-             None if read.value is None else checksum(read.value))
-            for rowid, read in numbered
+             None if read.value is None else checksum(read.value), *piece)
+            for (rowid, read), piece in zip(numbered, parsed.pieces, strict=True)
         ],
     )  # fmt: skip
     db.executemany(
@@ -379,7 +498,12 @@ def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> bool:
         "INSERT OR REPLACE INTO files (path, is_data, unreadable) VALUES (?, 1, ?)",
         (parsed.relative, int(parsed.unreadable)),
     )
-    # References into a file that cannot be parsed cannot be judged: check everything again.
+    return range(first, first + len(numbered))
+
+
+def _dimensions_in(parsed: ParsedFile) -> bool:
+    """Whether a parsed file holds records of a dimension, or cannot be parsed (references
+    into it cannot be judged): then everything must be checked and derived again."""
     return parsed.unreadable or any(read.collection in DIMENSIONS for read in parsed.records)
 
 

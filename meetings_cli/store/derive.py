@@ -49,11 +49,15 @@ def derive_all(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES ('derived', '1')")
 
 
-def derive_changes(db: sqlite3.Connection, forgotten: dict[str, Forgotten]) -> None:
+def derive_changes(
+    db: sqlite3.Connection, forgotten: dict[str, Forgotten], stored: dict[str, range]
+) -> None:
     """Bring the query rows up to date after some files of meetings and context changed.
 
-    A meeting whose stored value is unchanged keeps its rows; the others are
-    removed or derived again. Context items, few, are all derived again in order.
+    forgotten: what each changed file held that was deleted; stored: the rowids of
+    `records` each one was given again. A meeting whose stored value is unchanged
+    keeps its rows; the others are removed or derived again. Context items, few,
+    are all derived again in order.
     """
     from collections import Counter
 
@@ -62,7 +66,13 @@ def derive_changes(db: sqlite3.Connection, forgotten: dict[str, Forgotten]) -> N
     context = False
     for relative, before in forgotten.items():
         remaining = Counter(before.meetings)
-        rows = stored_records(db, ("meetings", "context"), "AND r.file = ?", (relative,))
+        given = stored.get(relative, range(0))
+        rows = stored_records(
+            db,
+            ("meetings", "context"),
+            "AND r.file = ? AND r.rowid >= ? AND r.rowid < ?",
+            (relative, given.start, given.stop),
+        )
         for row in rows:
             if row[1] == "context":
                 context = True

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..model import Dataset, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 14
+FORMAT = 15
 #: Collections whose records other records' stored JSON depends on.
 DIMENSIONS = ("sources", "people", "events", "topics")
 
@@ -35,7 +35,7 @@ CREATE TABLE files (
 CREATE TABLE records (
   rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
   id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB,
-  checksum INTEGER);
+  checksum INTEGER, piece BLOB, piece_line INTEGER);
 CREATE INDEX records_file ON records (file);
 CREATE INDEX records_id ON records (collection, id);
 CREATE TABLE refs (record INTEGER, line INTEGER, col INTEGER, path TEXT, collection TEXT,
