@@ -13,13 +13,17 @@ words of the best expansion it holds. Ties go to the earlier meeting.
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
+import json
 import re
 import sqlite3
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .names import fold, phonetic_key, plain_key
 from .query import QueryError, Selection
+
+if TYPE_CHECKING:
+    from .model import Person
 
 #: Words too common to search for on their own.
 STOPWORDS = frozenset("a an and the of in on at to for with by from or is was".split())
@@ -283,10 +287,28 @@ def search_meetings(
         every = Selection("1", ())
         hits += _ranked(db, "context", "context_search", merged, every, limit, left_out)
         hits.sort(key=lambda hit: (-hit[1], hit[2] is None, hit[2] or "", hit[3]))
+    texts = _texts_of(db)
     return [
-        SearchHit(record, score, _where_matched(list(fields), parsed.clauses, expanded), kind)
-        for record, score, _, _, kind, *fields in (hits[:limit] if limit else hits)
+        SearchHit(
+            record, score, _where_matched(texts(kind, record), parsed.clauses, expanded), kind
+        )
+        for record, score, _, _, kind in (hits[:limit] if limit else hits)
     ]
+
+
+def _texts_of(db: sqlite3.Connection) -> Callable[[str, str], list[str]]:
+    """The texts a hit was indexed by, from its kind and its record's JSON: the index keeps
+    no copy of them (people are read once, at the first hit)."""
+    from .store.tables import iter_people, search_texts
+
+    people: dict[str, Person] = {}
+
+    def texts(kind: str, record: str) -> list[str]:
+        if not people:
+            people.update((person.id, person) for person in iter_people(db))
+        return list(search_texts(kind, json.loads(record), people))
+
+    return texts
 
 
 class SourceHit(NamedTuple):
@@ -375,28 +397,23 @@ def _ranked(
     limit: int | None,
     excluded: str | None = None,
 ) -> list[tuple[Any, ...]]:
-    """(record, score, start, id, kind, *indexed texts) of the rows of table (meetings or
-    context) whose index row holds an expansion of every clause and none of excluded (an
-    FTS5 query), best first."""
-    from .store import SEARCH_COLUMNS
-
+    """(record, score, start, id, kind) of the rows of table (meetings or context) whose
+    index row holds an expansion of every clause and none of excluded (an FTS5 query), best
+    first."""
     ctes, joins, mean, params = _levels(index, expanded)
     where, filter_params = selection
     if excluded:
         where += f" AND m.rowid NOT IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)"
         filter_params = (*filter_params, excluded)
-    texts = ", ".join(f"s.{column}" for column in SEARCH_COLUMNS)
     kind = "meeting" if table == "meetings" else "context"
-    # Ranked on the index's columns alone; records and texts are read for the hits kept.
+    # Ranked on the index's columns alone; records are read for the hits kept.
     sql = (
         f"WITH {ctes}, hits AS (SELECT m.rowid, m.start, m.id,"
         f" round(({mean}) / {len(expanded)}.0, 1) AS rank FROM {table} m {joins}"
         f" WHERE {where} ORDER BY rank DESC, m.start IS NULL, m.start, m.id"
         + (" LIMIT ?" if limit else "")
         + ") SELECT verified(r.record, r.checksum), hits.rank, hits.start, hits.id,"
-        f" '{kind}', {texts}"
-        f" FROM hits JOIN {table} r ON r.rowid = hits.rowid"
-        f" JOIN {index} s ON s.rowid = hits.rowid"
+        f" '{kind}' FROM hits JOIN {table} r ON r.rowid = hits.rowid"
         " ORDER BY hits.rank DESC, hits.start IS NULL, hits.start, hits.id"
     )
     return db.execute(sql, (*params, *filter_params, *([limit] if limit else []))).fetchall()

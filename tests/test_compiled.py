@@ -140,20 +140,39 @@ ORDERED = ("sources", "people", "aliases", "events", "topics", "context")
 def tables(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     """Every query table's rows, meetings named by id; sorted unless their order matters."""
     ids = dict(db.execute("SELECT rowid, id FROM meetings"))
-    found = {}
-    for table in (*store.DERIVED, "search", "context_search"):
+    found: dict[str, list[tuple[object, ...]]] = {
+        index: index_rows(db, index, dict(db.execute(f"SELECT rowid, id FROM {table}")))
+        for index, table in (("search", "meetings"), ("context_search", "context"))
+    }
+    for table in store.DERIVED:
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
         rows = []
         for rowid, *row in db.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid"):
             values = dict(zip(columns, row, strict=True))
-            if table in ("meetings", "search"):
+            if table == "meetings":
                 values["rowid"] = ids[rowid]
             if values.get("meeting") is not None:
                 values["meeting"] = ids[values["meeting"]]
             values.pop("file", None)  # a renamed file is the one difference allowed
+            if table == "meetings":  # as text: packed, it depends on the dictionary
+                values["record"] = store.VERIFIER.text_of(values.pop("record"))
+                values.pop("checksum")
             rows.append(tuple(sorted((k, repr(v)) for k, v in values.items())))
         found[table] = rows if table in ORDERED else sorted(rows)
     return found
+
+
+def index_rows(db: sqlite3.Connection, index: str, ids: dict[int, str]) -> list[tuple[object, ...]]:
+    """What a search index holds (it keeps no copy of its texts): every word, where, in which
+    row (named by the id of its meeting or context item)."""
+    db.execute("PRAGMA query_only = OFF")  # for a table in memory, of this connection's own
+    db.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{index}_instances"
+        f" USING fts5vocab(main, {index}, instance)"
+    )
+    db.execute("PRAGMA query_only = ON")
+    rows = db.execute(f"SELECT doc, term, col, offset FROM temp.{index}_instances")
+    return sorted((ids.get(doc, f"no row {doc}"), *rest) for doc, *rest in rows)
 
 
 def full_compile(root: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -318,14 +337,9 @@ def test_where_a_hit_matched_is_the_same_by_expansions_as_by_scoring_every_word(
     terms = search.query_terms(query)
     hits = search.search_meetings(db, query, meeting_selection(db), 50)
     assert hits
-    columns = ", ".join(f"search.{column}" for column in store.SEARCH_COLUMNS)
+    texts = search._texts_of(db)  # as the index was made
     for hit in hits:
-        meeting_id = json.loads(hit.record)["id"]
-        fields = db.execute(
-            f"SELECT {columns} FROM search JOIN meetings m ON m.rowid = search.rowid"
-            " WHERE m.id = ?",
-            (meeting_id,),
-        ).fetchone()
+        fields = texts("meeting", hit.record)
         assert hit.matches == tuple(search._best_match(term, list(fields)) for term in terms)
 
 

@@ -466,28 +466,35 @@ def _parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[Par
 
 def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
     """Store one parsed file's records (and file-level problems); the rowids they were given."""
+    from .tables import value_packer
+
     (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()
     numbered = list(enumerate(parsed.records, first))
+    texts = [read.value for read in parsed.records]  # JSON, by parse_file
+    pack = value_packer(db, [text for text in texts if text is not None])
+    values: list[str | bytes | None] = list(texts)
+    if pack is not None:  # the values of a large dataset (see `tables`)
+        values = [None if text is None else pack(text) for text in texts]
     db.executemany(
         "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
         " value, checksum, piece, piece_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (rowid, parsed.relative, read.collection, read.position, read.id, read.line,
-             read.column, read.id_line, read.id_column, read.value,  # JSON, by parse_file
-             None if read.value is None else checksum(read.value), *piece)
-            for (rowid, read), piece in zip(numbered, parsed.pieces, strict=True)
+             read.column, read.id_line, read.id_column, value,
+             None if value is None else checksum(value), *piece)
+            for (rowid, read), value, piece in zip(numbered, values, parsed.pieces, strict=True)
         ],
     )  # fmt: skip
     db.executemany(
-        "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
-        [(rowid, *ref) for rowid, read in numbered for ref in read.references],
+        "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(rowid, n, *ref) for rowid, read in numbered for n, ref in enumerate(read.references)],
     )
     db.executemany(
-        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (rowid, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
+            (rowid, n, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
             for rowid, read in numbered
-            for c in read.claims
+            for n, c in enumerate(read.claims)
         ],
     )
     db.executemany(

@@ -11,22 +11,28 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import DataError, Problem
-from .cache import checksum
+from .cache import VERIFIER, checksum
 from .tables import (
-    BY_MEETING,
     DERIVED,
     INSERTS,
+    SEARCH_COLUMNS,
     Rows,
     dimension_values,
+    dimensions_of,
     insert_dimensions,
     prepare_items,
+    record_dictionary,
+    search_texts,
     stored_records,
 )
+
+if TYPE_CHECKING:
+    from ..model import Person
 
 #: How many meetings and context items one batch prepares (in a worker, when it pays).
 BATCH = 4000
@@ -37,7 +43,7 @@ class Forgotten(NamedTuple):
 
     dimensions: bool  # records others refer to
     context: bool  # context items
-    meetings: list[str]  # the stored value of each meeting
+    meetings: list[str | bytes]  # the stored value of each meeting (as verified() read it)
 
 
 def derive_all(db: sqlite3.Connection) -> None:
@@ -64,8 +70,9 @@ def derive_changes(
     fresh: list[tuple[str, str, str]] = []
     gone: list[str] = []
     context = False
+    VERIFIER.learn(db)  # the forgotten values were read before: some may still be packed
     for relative, before in forgotten.items():
-        remaining = Counter(before.meetings)
+        remaining = Counter(VERIFIER.text_of(value) for value in before.meetings)
         given = stored.get(relative, range(0))
         rows = stored_records(
             db,
@@ -82,39 +89,57 @@ def derive_changes(
                 fresh.append(row)
         gone += list(remaining.elements())
         context |= before.context
+    dimensions = dimension_values(db)  # as when the rows were derived: none changed since
+    people = dimensions_of(dimensions).person_by_id
     for value in gone:
-        _underive_meeting(db, json.loads(value)["id"])
+        _underive_meeting(db, json.loads(value)["id"], people)
     if context:
-        for table in (
-            "context", "context_people", "context_sources", "context_topics", "context_search",
-        ):  # fmt: skip
+        for table in ("context", "context_people", "context_sources", "context_topics"):
             db.execute(f"DELETE FROM {table}")  # names from the tuple above
+        _empty_index(db, "context_search")
         db.execute("DELETE FROM quotes WHERE context IS NOT NULL")
         fresh += stored_records(db, ("context",))
-    _derive_items(db, dimension_values(db), fresh)
+    _derive_items(db, dimensions, fresh)
 
 
 def clear_derived(db: sqlite3.Connection) -> None:
     """Empty every query table (nothing of an invalid dataset is served)."""
     for table in DERIVED:
         db.execute(f"DELETE FROM {table}")  # names from the constant
-    db.execute("DELETE FROM search")
-    db.execute("DELETE FROM context_search")
-    db.execute("DELETE FROM article_search")
+    for index in ("search", "context_search", "article_search"):
+        _empty_index(db, index)
 
 
-def _underive_meeting(db: sqlite3.Connection, meeting_id: str) -> None:
-    """Remove the query rows of one meeting."""
-    row = db.execute("SELECT rowid FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+def _empty_index(db: sqlite3.Connection, index: str) -> None:
+    """Empty a search index that keeps no copy of its texts (contentless, or reading them
+    from `articles`), which DELETE cannot: it would read the texts to take out."""
+    db.execute(f"INSERT INTO {index} ({index}) VALUES ('delete-all')")  # a name of ours
+
+
+def _underive_meeting(
+    db: sqlite3.Connection, meeting_id: str, people: Mapping[str, Person]
+) -> None:
+    """Remove the query rows of one meeting (people: every person, by id)."""
+    row = db.execute(
+        "SELECT rowid, verified(record, checksum) FROM meetings WHERE id = ?", (meeting_id,)
+    ).fetchone()
     if row is None:
         return
+    rowid, record = row
     for table in (
         "meeting_days", "meeting_years", "participants", "meeting_topics", "meeting_sources",
         "disagreements", "quotes",
     ):  # fmt: skip
-        db.execute(f"DELETE FROM {table} WHERE meeting = ?", row)
-    db.execute("DELETE FROM search WHERE rowid = ?", row)
-    db.execute("DELETE FROM meetings WHERE rowid = ?", row)
+        db.execute(f"DELETE FROM {table} WHERE meeting = ?", (rowid,))
+    # The index keeps no texts: it is told the ones it indexed (made again from the record
+    # and the same people), to take their words out.
+    texts = search_texts("meeting", json.loads(record), people)
+    columns, marks = ", ".join(SEARCH_COLUMNS), ", ?" * len(SEARCH_COLUMNS)
+    db.execute(
+        f"INSERT INTO search (search, rowid, {columns}) VALUES ('delete', ?{marks})",
+        (rowid, *texts),
+    )
+    db.execute("DELETE FROM meetings WHERE rowid = ?", (rowid,))
 
 
 def _derive_items(
@@ -127,19 +152,40 @@ def _derive_items(
 
     remaining = iter(values)
     batches = iter(lambda: list(itertools.islice(remaining, BATCH)), [])
-    for prepared in _prepare_batches(dimensions, batches):
-        (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM meetings").fetchone()
-        (item,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM context").fetchone()
+    batch = next(batches, [])
+    if not batch:
+        return
+    # Made (if new) from the first batch, before any batch is prepared with it.
+    dictionary = record_dictionary(db, dimensions, batch)
+    numbered = _numbered(db, itertools.chain([batch], batches))
+    for prepared in _prepare_batches(dimensions, numbered, dictionary):
         for table, rows in prepared.items():
-            if table in BY_MEETING:
-                rows = [(first + row[0], *row[1:]) for row in rows]
-            elif table in ("context", "context_search"):
-                rows = [(item + row[0], *row[1:]) for row in rows]
             db.executemany(INSERTS[table], rows)
 
 
+Batch = tuple[list[tuple[str, str, str]], tuple[int, int]]
+
+
+def _numbered(
+    db: sqlite3.Connection, batches: Iterable[list[tuple[str, str, str]]]
+) -> Iterator[Batch]:
+    """Each batch with the row numbers its first meeting and first context item are given:
+    the next free ones, after those of the batches before it."""
+    (meeting,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM meetings").fetchone()
+    (item,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM context").fetchone()
+    for batch in batches:
+        yield batch, (meeting, item)
+        items = sum(1 for _, collection, _ in batch if collection == "context")
+        meeting, item = meeting + len(batch) - items, item + items
+
+
+def _prepare(dimensions: list[tuple[str, str]], batch: Batch, dictionary: bytes | None) -> Rows:
+    values, first = batch
+    return prepare_items(dimensions, values, dictionary, first)
+
+
 def _prepare_batches(
-    dimensions: list[tuple[str, str]], batches: Iterator[list[tuple[str, str, str]]]
+    dimensions: list[tuple[str, str]], batches: Iterator[Batch], dictionary: bytes | None
 ) -> Iterator[Rows]:
     """Each batch's rows by table, in order; two batches at once in workers when it pays."""
     first = next(batches, None)
@@ -148,10 +194,10 @@ def _prepare_batches(
     second = next(batches, None)
     workers = min(os.cpu_count() or 1, 4)
     if second is None or workers < 2:
-        yield prepare_items(dimensions, first)
+        yield _prepare(dimensions, first, dictionary)
         if second is not None:
-            yield prepare_items(dimensions, second)
-        yield from (prepare_items(dimensions, batch) for batch in batches)
+            yield _prepare(dimensions, second, dictionary)
+        yield from (_prepare(dimensions, batch, dictionary) for batch in batches)
         return
     import itertools
     import multiprocessing
@@ -162,7 +208,7 @@ def _prepare_batches(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: list[Future[Rows]] = []
         for batch in itertools.chain([first, second], batches):
-            pending.append(pool.submit(prepare_items, dimensions, batch))
+            pending.append(pool.submit(_prepare, dimensions, batch, dictionary))
             if len(pending) > workers:  # a bounded window, results in order
                 yield pending.pop(0).result()
         for future in pending:
@@ -200,7 +246,7 @@ def store_articles(root: Path, db: sqlite3.Connection) -> None:
     from ..paths import MAX_ARTICLE, Refused, read_inside
 
     db.execute("DELETE FROM articles")
-    db.execute("DELETE FROM article_search")
+    _empty_index(db, "article_search")  # its texts are those of `articles`
     rows = db.execute("SELECT id, file FROM sources ORDER BY rowid").fetchall()
     for number, (source_id, relative) in enumerate(rows, 1):
         try:

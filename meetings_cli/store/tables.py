@@ -7,6 +7,14 @@ also stored as the documented JSON object (`record`, built by `contract`) with
 columns and link tables for what queries need. Records are rebuilt from plain
 values by `model.from_plain`, field by field by name: no field is written out
 here, so none can be left out.
+
+In a large dataset, `records.value` and `meetings.record` are stored packed, each
+with a dictionary sampled from its own kind of text (`dictionaries`: "values",
+"records"), made once the database has enough of that text and kept as long as
+the database; verified() reads them as text. The search indexes keep no copy of
+the texts they index: those of meetings and context items are contentless FTS5
+(`search_texts` makes a row's texts again from its record, for a hit or for the
+row to take out), `article_search` reads its texts from `articles`.
 """
 
 from __future__ import annotations
@@ -14,20 +22,25 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .cache import checksum
+from .cache import DICTIONARY_BYTES, VERIFIER, Packer, checksum, dictionary_id
 
 if TYPE_CHECKING:
     from ..model import Dataset, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 15
+FORMAT = 16
 #: Collections whose records other records' stored JSON depends on.
 DIMENSIONS = ("sources", "people", "events", "topics")
 
-SCHEMA = """
+#: The options of a search index that keeps no copy of its texts (they are made again from
+#: the record: `search_texts`), and nothing ranks by column sizes.
+CONTENTLESS = "content='', columnsize=0, "
+
+SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
   path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
@@ -38,12 +51,10 @@ CREATE TABLE records (
   checksum INTEGER, piece BLOB, piece_line INTEGER);
 CREATE INDEX records_file ON records (file);
 CREATE INDEX records_id ON records (collection, id);
-CREATE TABLE refs (record INTEGER, line INTEGER, col INTEGER, path TEXT, collection TEXT,
-  target TEXT);
-CREATE INDEX refs_record ON refs (record);
-CREATE TABLE claims (record INTEGER, line INTEGER, col INTEGER, path TEXT, words TEXT,
-  sources TEXT, place TEXT);
-CREATE INDEX claims_record ON claims (record);
+CREATE TABLE refs (record INTEGER, n INTEGER, line INTEGER, col INTEGER, path TEXT,
+  collection TEXT, target TEXT, PRIMARY KEY (record, n)) WITHOUT ROWID;
+CREATE TABLE claims (record INTEGER, n INTEGER, line INTEGER, col INTEGER, path TEXT,
+  words TEXT, sources TEXT, place TEXT, PRIMARY KEY (record, n)) WITHOUT ROWID;
 CREATE TABLE problems (file TEXT, line INTEGER, col INTEGER, path TEXT, message TEXT,
   stage TEXT NOT NULL, rank INTEGER NOT NULL);
 CREATE INDEX problems_file ON problems (file);
@@ -60,11 +71,10 @@ CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, year INTEG
   location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, value BLOB, checksum INTEGER);
 CREATE TABLE topics (id TEXT PRIMARY KEY, description TEXT);
 CREATE TABLE meetings (
-  rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file TEXT, title TEXT, start TEXT,
-  end TEXT, date_precision TEXT, date_basis TEXT, date_how TEXT, location TEXT, event TEXT,
-  kind TEXT, summary TEXT, notes TEXT, disputed INTEGER, record TEXT, checksum INTEGER);
+  rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file TEXT, start TEXT, end TEXT,
+  date_precision TEXT, date_basis TEXT, date_how TEXT, location TEXT, event TEXT, kind TEXT,
+  disputed INTEGER, record BLOB, checksum INTEGER);
 CREATE INDEX meetings_order ON meetings (start, end, id);
-CREATE INDEX meetings_file ON meetings (file);
 CREATE INDEX meetings_event ON meetings (event);
 CREATE INDEX meetings_kind ON meetings (kind);
 CREATE TABLE meeting_days (meeting INTEGER, day TEXT);
@@ -102,19 +112,20 @@ CREATE TABLE context_topics (item TEXT, topic TEXT);
 CREATE INDEX context_topics_topic ON context_topics (topic);
 CREATE VIRTUAL TABLE search USING fts5 (
   title, summary, quotes, topics, participants, event, location, notes,
-  tokenize='unicode61 remove_diacritics 2');
+  {CONTENTLESS}tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab (search, 'col');
 CREATE VIRTUAL TABLE context_search USING fts5 (
   title, summary, quotes, topics, participants, event, location, notes,
-  tokenize='unicode61 remove_diacritics 2');
+  {CONTENTLESS}tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE context_search_vocabulary USING fts5vocab (context_search, 'col');
 CREATE TABLE search_words (word TEXT PRIMARY KEY, folded TEXT, phonetic TEXT);
 CREATE TABLE articles (rowid INTEGER PRIMARY KEY, source TEXT UNIQUE, text TEXT,
   checksum INTEGER);
 CREATE VIRTUAL TABLE article_search USING fts5 (
-  text, tokenize='unicode61 remove_diacritics 2');
+  text, content='articles', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE article_search_vocabulary USING fts5vocab (article_search, 'row');
 CREATE TABLE article_words (word TEXT PRIMARY KEY, folded TEXT);
+CREATE TABLE dictionaries (name TEXT PRIMARY KEY, id INTEGER NOT NULL, zdict BLOB NOT NULL);
 """
 
 #: The tables derived from valid records, emptied before a full derivation.
@@ -122,8 +133,7 @@ DERIVED = (
     "sources", "people", "aliases", "events", "topics", "meetings", "meeting_days",
     "meeting_years", "participants", "meeting_topics", "meeting_sources", "disagreements",
     "quotes", "context", "context_people", "context_sources", "context_topics",
-    "search_words", "articles",
-    "article_words",
+    "search_words", "articles", "article_words",
 )  # fmt: skip
 
 #: Columns of the search index, in order; a hit names the column it matched in.
@@ -134,29 +144,35 @@ SEARCH_COLUMNS = (
 
 def dumps(value: Any) -> str:
     """A plain value as compact JSON (dates as ISO text): what the database stores."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    return _encode(value)
 
 
 def stored_value(value: Any) -> str:
     """A validated plain value as `records.value` keeps it: compact JSON, without the
     fields that are null (left out in the data file), which read back as None."""
-    return dumps(_without_nulls(value))
+    return _encode(_without_nulls(value))
 
 
 def _without_nulls(value: Any) -> Any:
+    """value without null fields, its days as ISO text: done in the walk that drops the
+    nulls, a value is stored in 30% less time than by the encoder's call back for days."""
     if type(value) is dict:
         return {key: _without_nulls(item) for key, item in value.items() if item is not None}
     if type(value) is list:
         return [_without_nulls(item) for item in value]
+    if type(value) is date:
+        return value.isoformat()
     return value
 
 
 def _iso(value: Any) -> str:
-    from datetime import date
-
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not a plain value")
+
+
+#: One encoder for every value (json.dumps with options makes one for each call).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso).encode
 
 
 # --------------------------------------------------------------------------- reading values
@@ -176,6 +192,7 @@ def stored_records(
     """(file, collection, plain value as JSON) of valid records, read as they are used."""
     from ..model import RECORD_TYPES
 
+    VERIFIER.learn(db)  # values may be packed
     wanted = ", ".join(f"'{name}'" for name in collections if name in RECORD_TYPES)
     sql = _RECORDS_IN_ORDER.format(collections=wanted, more=more)
     return iter(db.execute(sql, tuple(params)))
@@ -240,6 +257,72 @@ def iter_people(db: sqlite3.Connection) -> Iterator[Person]:
         yield decode_person(value)
 
 
+# --------------------------------------------------------------------------- dictionaries
+
+#: How much text of one kind a database holds before a dictionary is sampled from it: a
+#: dictionary of less would mostly hold the very texts it packs, and a small dataset
+#: stays plain text, as readable in the file as before.
+MIN_SAMPLE = 2 * DICTIONARY_BYTES
+#: How many meetings the dictionary of their records is sampled from.
+SAMPLE_MEETINGS = 256
+
+
+def dictionary(
+    db: sqlite3.Connection, name: str, texts: Callable[[], Sequence[str]]
+) -> bytes | None:
+    """The database's dictionary for one kind of text ("values", "records"); if there is
+    none yet, made from texts (asked for only then) when they are enough.
+
+    Made once: values packed with it stay readable as long as the database.
+    """
+    row = db.execute("SELECT zdict FROM dictionaries WHERE name = ?", (name,)).fetchone()
+    zdict = bytes(row[0]) if row else sample_dictionary(texts())
+    if zdict is not None:
+        if row is None:
+            db.execute(
+                "INSERT INTO dictionaries VALUES (?, ?, ?)", (name, dictionary_id(zdict), zdict)
+            )
+        VERIFIER.learn(db)
+    return zdict
+
+
+def sample_dictionary(texts: Sequence[str]) -> bytes | None:
+    """A dictionary for texts like these: an even sample of them, DICTIONARY_BYTES long
+    (deflate finds strings of the end of it in fewer bits); None if they are too few."""
+    total = sum(len(text) for text in texts)
+    if total < MIN_SAMPLE:
+        return None
+    sample = "".join(texts[:: total // DICTIONARY_BYTES]).encode("utf-8")
+    return sample[-DICTIONARY_BYTES:]
+
+
+def value_packer(db: sqlite3.Connection, values: Sequence[str]) -> Packer | None:
+    """What records' values are packed with: the "values" dictionary, made if there is none
+    yet from values (those of a data file about to be stored) and those stored so far (all
+    text, and less than MIN_SAMPLE: else there would be a dictionary); None if none."""
+
+    def texts() -> list[str]:
+        rows = db.execute("SELECT value FROM records WHERE typeof(value) = 'text'")
+        return [value for (value,) in rows] + list(values)
+
+    zdict = dictionary(db, "values", texts)
+    return None if zdict is None else Packer(zdict)
+
+
+def record_dictionary(
+    db: sqlite3.Connection, dimensions: list[tuple[str, str]], values: list[tuple[str, str, str]]
+) -> bytes | None:
+    """What meetings' records are packed with (for `prepare_items`): the "records"
+    dictionary, sampled from the records of the meetings among values if there is none yet."""
+
+    def records() -> list[str]:
+        meetings = [value for value in values if value[1] == "meetings"]
+        sample = meetings[:: max(1, len(meetings) // SAMPLE_MEETINGS)]
+        return [row[-2] for row in prepare_items(dimensions, sample)["meetings"]]
+
+    return dictionary(db, "records", records)
+
+
 # --------------------------------------------------------------------------- rows from values
 
 
@@ -280,9 +363,9 @@ def insert_dimensions(db: sqlite3.Connection, values: list[tuple[str, str]]) -> 
 
 #: Where prepared rows go. Tables keyed by meeting get the meeting's row number first.
 INSERTS = {
-    "meetings": "INSERT INTO meetings (rowid, id, file, title, start, end, date_precision,"
-    " date_basis, date_how, location, event, kind, summary, notes, disputed, record, checksum)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "meetings": "INSERT INTO meetings (rowid, id, file, start, end, date_precision, date_basis,"
+    " date_how, location, event, kind, disputed, record, checksum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "meeting_days": "INSERT INTO meeting_days VALUES (?, ?)",
     "meeting_years": "INSERT INTO meeting_years VALUES (?, ?)",
     "participants": "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -302,49 +385,58 @@ INSERTS = {
     "context_topics": "INSERT INTO context_topics VALUES (?, ?)",
     "context_quotes": "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
 }
-#: The prepared tables whose rows start with a meeting's place in its batch.
-BY_MEETING = frozenset(
-    ("meetings", "meeting_days", "meeting_years", "participants", "meeting_topics",
-     "meeting_sources", "disagreements", "meeting_quotes", "search")
-)  # fmt: skip
-
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
-def prepare_items(dimensions: list[tuple[str, str]], values: list[tuple[str, str, str]]) -> Rows:
+def prepare_items(
+    dimensions: list[tuple[str, str]],
+    values: list[tuple[str, str, str]],
+    dictionary: bytes | None = None,
+    first: tuple[int, int] = (0, 0),
+) -> Rows:
     """The query rows of a batch of meetings and context items, by table.
 
     dimensions are (collection, stored value) of every source, person, event and
-    topic; values (file, collection, stored value) of the batch. Rows of tables
-    keyed by meeting start with the meeting's place in the batch; those of
-    `context` and `context_search` with the item's place. Run in workers too.
+    topic; values (file, collection, stored value) of the batch; dictionary what
+    meetings' records are packed with (`record_dictionary`), if anything; first
+    the row numbers of the batch's first meeting and first context item (rows
+    are numbered here, in workers, not by the one process that inserts them all).
+    Run in workers too.
     """
     dataset = dimensions_of(dimensions)
+    pack = None if dictionary is None else Packer(dictionary)
     out: Rows = {table: [] for table in INSERTS}
-    meetings = items = 0
+    meetings, items = first
     for file, collection, value in values:
         if collection == "context":
             _prepare_context(out, items, file, json.loads(value), dataset)
             items += 1
         else:
-            _prepare_meeting(out, meetings, file, json.loads(value), dataset)
+            _prepare_meeting(out, (meetings, file), json.loads(value), dataset, pack)
             meetings += 1
     return out
 
 
 def _prepare_meeting(
-    out: Rows, number: int, file: str, meeting: dict[str, Any], dataset: Dataset
+    out: Rows,
+    place: tuple[int, str],
+    meeting: dict[str, Any],
+    dataset: Dataset,
+    pack: Packer | None,
 ) -> None:
     from ..contract import meeting_record
     from ..model import DateSpan, from_plain
 
+    number, file = place
     record = meeting_record(dataset, meeting)
     text = dumps(record)
+    stored = text if pack is None else pack(text)
+    # The columns queries (and filters: see the README) filter and sort by; the long texts
+    # are the record's alone (and the export's, which writes them out from it).
     out["meetings"].append(
-        (number, record["id"], file, record["title"], record["date"], record["date_end"],
-         record["date_precision"], record["date_basis"], record["date_how"], record["location"],
-         meeting.get("event"), record["kind"], record["summary"], record["notes"],
-         int(record["disputed"]), text, checksum(text))
+        (number, record["id"], file, record["date"], record["date_end"], record["date_precision"],
+         record["date_basis"], record["date_how"], record["location"], meeting.get("event"),
+         record["kind"], int(record["disputed"]), stored, checksum(stored))
     )  # fmt: skip
     out["meeting_days"] += [(number, day) for day in record["date_candidates"] or ()]
     years = from_plain(DateSpan, meeting["date"]).years
@@ -363,7 +455,7 @@ def _prepare_meeting(
         for n, d in enumerate(meeting.get("disagreements") or ())
     ]  # fmt: skip
     out["meeting_quotes"] += [(number, *row) for row in _quote_rows(meeting)]
-    out["search"].append((number, *searchable_texts(meeting, dataset)))
+    out["search"].append((number, *search_texts("meeting", record, dataset.person_by_id)))
 
 
 def _quote_rows(record: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -390,46 +482,36 @@ def _prepare_context(
     out["context_sources"] += [(item_id, source) for source in item["sources"]]
     out["context_topics"] += [(item_id, topic) for topic in item.get("topics") or ()]
     out["context_quotes"] += [(item_id, *row) for row in _quote_rows(item)]
-    out["context_search"].append((number, *context_texts(item, dataset)))
+    out["context_search"].append((number, *search_texts("context", record, dataset.person_by_id)))
 
 
-def searchable_texts(meeting: dict[str, Any], dataset: Dataset) -> tuple[str, ...]:
-    """The texts of a meeting that search looks in, one per SEARCH_COLUMNS entry."""
+def search_texts(
+    kind: str, record: Mapping[str, Any], people: Mapping[str, Person]
+) -> tuple[str, ...]:
+    """The texts a meeting or context item (kind) is searched by, one per SEARCH_COLUMNS
+    entry: from its record (as `contract` writes it) and the people it names (by id).
+
+    What its row of the search index was made from: the index keeps no copy of them,
+    so a hit's texts are made again, as is the row to take out of the index.
+    """
     names = []
-    for participant in meeting["participants"]:
-        person = dataset.person_by_id[participant["person"]]
-        names.append(_names_of(person))
-        names.append(f"{person.country}, {participant['role']}")
-    event_id = meeting.get("event")
-    event = dataset.event_by_id.get(event_id) if event_id else None
+    if kind == "meeting":
+        for participant in record["participants"]:
+            names.append(_names_of(people[participant["id"]]))
+            names.append(f"{participant['country']}, {participant['role']}")
+    else:
+        for person in record["people"]:
+            names += [_names_of(people[person["id"]]), person["country"]]
+    event = record.get("event")
     return (
-        meeting["title"],
-        meeting["summary"],
-        "\n".join(q["text"] for q in meeting.get("quotes") or ()),
-        ", ".join(meeting["topics"]),
+        record["title"],
+        record["summary"],
+        "\n".join(q["text"] for q in record["quotes"]),
+        ", ".join(record["topics"]),
         "\n".join(names),
-        f"{event.name} ({event.short_name})" if event else "",
-        meeting["location"],
-        meeting.get("notes") or "",
-    )
-
-
-def context_texts(item: dict[str, Any], dataset: Dataset) -> tuple[str, ...]:
-    """The texts of a context item that search looks in, one per SEARCH_COLUMNS entry."""
-    names = []
-    for person_id in item.get("people") or ():
-        person = dataset.person_by_id[person_id]
-        names.append(_names_of(person))
-        names.append(person.country)
-    return (
-        item["title"],
-        item["summary"],
-        "\n".join(q["text"] for q in item.get("quotes") or ()),
-        ", ".join(item.get("topics") or ()),
-        "\n".join(names),
-        "",
-        item.get("location") or "",
-        item.get("notes") or "",
+        f"{event['name']} ({event['short_name']})" if event else "",
+        record["location"] or "",
+        record["notes"] or "",
     )
 
 
