@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository's dataset, scratch copies of it, and a CLI runner."""
+"""Shared fixtures: the repository's dataset, scratch copies of it, a synthetic dataset, a CLI
+runner, and random damage to a data file's text."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from meetings_cli.app import app
@@ -30,6 +32,34 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+def generate(root: Path, meetings: int) -> Path:
+    """Write benchmarks/make_dataset.py's synthetic dataset of so many meetings to root."""
+    script = REPO / "benchmarks" / "make_dataset.py"
+    command = [sys.executable, str(script), str(root), "--meetings", str(meetings)]
+    subprocess.run(command, check=True, capture_output=True)
+    return root
+
+
+def damage(
+    draw: st.DrawFn, text: str, inserts: st.SearchStrategy[str], times: st.SearchStrategy[int]
+) -> str:
+    """text with random edits: an insert drawn from inserts, a cut, a doubled line, random text."""
+    for _ in range(draw(times)):
+        where = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "duplicate-line", "text"]))
+        if action == "insert":
+            text = text[:where] + draw(inserts) + text[where:]
+        elif action == "delete":
+            text = text[:where] + text[where + draw(st.integers(1, 40)) :]
+        elif action == "duplicate-line":
+            start = text.rfind("\n", 0, where) + 1
+            end = text.find("\n", where) + 1 or len(text)
+            text = text[:end] + text[start:end] + text[end:]
+        else:
+            text = text[:where] + draw(st.text(max_size=8)) + text[where:]
+    return text
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

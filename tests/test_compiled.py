@@ -6,12 +6,10 @@ import json
 import random
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, generate
 
 from meetings_cli import store
 from meetings_cli.app import main_status
@@ -74,19 +72,7 @@ def test_cached_and_in_memory_compiles_answer_the_same(
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("generated") / "data"
-    subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "make_dataset.py"),
-            str(root),
-            "--meetings",
-            "1000",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return root
+    return generate(tmp_path_factory.mktemp("generated") / "data", 1000)
 
 
 @pytest.mark.parametrize(

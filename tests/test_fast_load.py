@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA
+from conftest import DATA, damage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bad_data import CASES, build
@@ -224,21 +224,7 @@ DAMAGE = st.sampled_from(
 @st.composite
 def damaged(draw: st.DrawFn) -> str:
     name = draw(st.sampled_from(sorted(p.name for p in DATA.glob("*.yaml"))))
-    text = (DATA / name).read_text(encoding="utf-8")
-    for _ in range(draw(st.integers(0, 4))):
-        where = draw(st.integers(0, len(text)))
-        action = draw(st.sampled_from(["insert", "delete", "duplicate-line", "text"]))
-        if action == "insert":
-            text = text[:where] + draw(DAMAGE) + text[where:]
-        elif action == "delete":
-            text = text[:where] + text[where + draw(st.integers(1, 40)) :]
-        elif action == "duplicate-line":
-            start = text.rfind("\n", 0, where) + 1
-            end = text.find("\n", where) + 1 or len(text)
-            text = text[:end] + text[start:end] + text[end:]
-        else:
-            text = text[:where] + draw(st.text(max_size=8)) + text[where:]
-    return text
+    return damage(draw, (DATA / name).read_text(encoding="utf-8"), DAMAGE, st.integers(0, 4))
 
 
 @settings(

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, damage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -53,21 +53,7 @@ DAMAGE = st.sampled_from([*":-[]{}&*!|>'\"#%@`?,\n\t \\", "NO", "0123", "<<", "-
 @st.composite
 def damaged(draw: st.DrawFn) -> tuple[str, str]:
     name = draw(st.sampled_from(["meetings.yaml", "people.yaml", "sources.yaml", "events.yaml"]))
-    text = (DATA / name).read_text(encoding="utf-8")
-    for _ in range(draw(st.integers(1, 4))):
-        where = draw(st.integers(0, len(text)))
-        action = draw(st.sampled_from(["insert", "delete", "duplicate-line", "text"]))
-        if action == "insert":
-            text = text[:where] + draw(DAMAGE) + text[where:]
-        elif action == "delete":
-            text = text[:where] + text[where + draw(st.integers(1, 40)) :]
-        elif action == "duplicate-line":
-            start = text.rfind("\n", 0, where) + 1
-            end = text.find("\n", where) + 1 or len(text)
-            text = text[:end] + text[start:end] + text[end:]
-        else:
-            text = text[:where] + draw(st.text(max_size=8)) + text[where:]
-    return name, text
+    return name, damage(draw, (DATA / name).read_text(encoding="utf-8"), DAMAGE, st.integers(1, 4))
 
 
 PROBLEM_LINE = re.compile(r"^[^\n]+?(:\d+:\d+)?: .+$")

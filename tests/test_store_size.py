@@ -9,32 +9,33 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DATA, edit
+from conftest import DATA, edit, generate
 
 from meetings_cli import search, store
 from meetings_cli.filters import meeting_selection
 from meetings_cli.load import FileReader
 from meetings_cli.query import Selection, meeting_texts
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def generate(root: Path, meetings: int) -> Path:
-    script = REPO / "benchmarks" / "make_dataset.py"
-    command = [sys.executable, str(script), str(root), "--meetings", str(meetings)]
-    subprocess.run(command, check=True, capture_output=True)
-    return root
-
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate(tmp_path_factory.mktemp("generated") / "data", 300)
+
+
+@pytest.fixture
+def compiled_copy(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """A copy of the generated dataset compiled to a cache of its own: the copy and the cache."""
+    root = tmp_path / "data"
+    shutil.copytree(generated, root)
+    monkeypatch.setenv(store.CACHE_ENV, str(tmp_path / "cache"))
+    store.open_dataset(root).close()
+    return root, tmp_path / "cache" / store.cache_file(root).name
 
 
 @pytest.fixture
@@ -126,13 +127,9 @@ def test_an_export_of_a_packed_database_holds_text_and_every_documented_column(
 
 
 def test_an_edit_read_by_a_new_process_updates_the_packed_cache_in_place(
-    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    compiled_copy: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "data"
-    shutil.copytree(generated, root)
-    monkeypatch.setenv(store.CACHE_ENV, str(tmp_path / "cache"))
-    store.open_dataset(root).close()
-    target = tmp_path / "cache" / store.cache_file(root).name
+    root, target = compiled_copy
     inode = target.stat().st_ino
     # As a new process: no dictionary known, no cache file in use. The compile reads the
     # records it replaces before the store reads the dictionaries (see cache._Verifier).
@@ -152,13 +149,9 @@ def test_an_edit_read_by_a_new_process_updates_the_packed_cache_in_place(
 
 
 def test_a_damaged_packed_value_or_dictionary_is_noticed(
-    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    compiled_copy: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "data"
-    shutil.copytree(generated, root)
-    monkeypatch.setenv(store.CACHE_ENV, str(tmp_path / "cache"))
-    store.open_dataset(root).close()
-    target = tmp_path / "cache" / store.cache_file(root).name
+    _, target = compiled_copy
     for name in ("damaged", "_learnt_from"):  # as they were, after the test
         monkeypatch.setattr(store.VERIFIER, name, getattr(store.VERIFIER, name))
     with sqlite3.connect(target) as db:

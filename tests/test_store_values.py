@@ -7,14 +7,12 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import pytest
-from conftest import DATA, edit
+from conftest import DATA, edit, generate
 from typer.testing import CliRunner
 
 from meetings_cli import schema, store
@@ -27,19 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("generated") / "data"
-    subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "make_dataset.py"),
-            str(root),
-            "--meetings",
-            "300",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return root
+    return generate(tmp_path_factory.mktemp("generated") / "data", 300)
 
 
 def reads(root: Path) -> Iterator[Any]:

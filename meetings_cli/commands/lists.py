@@ -3,15 +3,42 @@
 # No `from __future__ import annotations` here: Typer evaluates string annotations of
 # the functions it inspects on each run, which costs start-up time.
 
-from typing import Annotated, Optional
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from ..shell.options import complete_people, request, takes
+from ..shell.options import Request, complete_people, request, takes
 from ..shell.output import Result, in_order
 from ..shell.session import database
 
+if TYPE_CHECKING:
+    from ..render.views import Block
+
 app = typer.Typer()
+
+
+def sorted_table(
+    collection: str,
+    rows: Sequence[dict[str, Any]],
+    asked: Request,
+    table: "Callable[[Sequence[dict[str, Any]]], list[Block]]",
+    empty: str,
+    title: str = "",
+) -> Result:
+    """The rows in the order asked for (--sort, --reverse), with table(rows) as their view.
+
+    One collection names both the sort fields and the output columns, so the two
+    cannot drift apart; the title (of pictures) is `meetings COLLECTION` unless given.
+    """
+    rows = in_order(rows, collection, asked.sorting)
+    return Result(
+        collection,
+        rows,
+        view=lambda _terminal: table(rows),
+        empty=empty,
+        title=title or f"meetings {collection}",
+    )
 
 
 @app.command("list")
@@ -29,15 +56,9 @@ def list_meetings(ctx: typer.Context) -> Result:
 
     asked = request(ctx)
     db = database(ctx)
-    rows = in_order(
-        meeting_records(db, meeting_selection(db, asked.given)), "meetings", asked.sorting
-    )
-    return Result(
-        "meetings",
-        rows,
-        view=lambda _terminal: views.meeting_table(rows),
-        empty="no meetings match",
-        title="meetings list",
+    rows = meeting_records(db, meeting_selection(db, asked.given))
+    return sorted_table(
+        "meetings", rows, asked, views.meeting_table, "no meetings match", title="meetings list"
     )
 
 
@@ -58,14 +79,9 @@ def context(ctx: typer.Context) -> Result:
     asked = request(ctx)
     db = database(ctx)
     chosen = selection(resolve(db, asked.given), "context")
-    rows = in_order(context_records(db, selection=chosen), "context", asked.sorting)
-    return Result(
-        "context",
-        rows,
-        view=lambda _terminal: views.context_table(rows),
-        empty="no context items match" if asked.filtered else "the dataset has no context items",
-        title="meetings context",
-    )
+    rows = context_records(db, selection=chosen)
+    empty = "no context items match" if asked.filtered else "the dataset has no context items"
+    return sorted_table("context", rows, asked, views.context_table, empty)
 
 
 @app.command()
@@ -87,14 +103,8 @@ def people(ctx: typer.Context) -> Result:
     db = database(ctx)
     everyone = people_with_counts(db, selection=people_selection(resolve(db, asked.given)))
     rows = [person_record(c.person, c.meetings, c.disputed) for c in everyone]
-    rows = in_order(rows, "people", asked.sorting)
-    return Result(
-        "people",
-        rows,
-        view=lambda _terminal: views.people_table(rows),
-        empty="no people match" if asked.filtered else "the dataset has no people",
-        title="meetings people",
-    )
+    empty = "no people match" if asked.filtered else "the dataset has no people"
+    return sorted_table("people", rows, asked, views.people_table, empty)
 
 
 @app.command()
@@ -120,14 +130,8 @@ def events(ctx: typer.Context) -> Result:
         for e in sorted(dims.events, key=lambda e: (e.year, e.id))
         if kept is None or e.id in kept
     ]
-    rows = in_order(rows, "events", asked.sorting)
-    return Result(
-        "events",
-        rows,
-        view=lambda _terminal: views.events_table(rows),
-        empty="no events match" if kept is not None else "the dataset has no events",
-        title="meetings events",
-    )
+    empty = "no events match" if kept is not None else "the dataset has no events"
+    return sorted_table("events", rows, asked, views.events_table, empty)
 
 
 @app.command()
@@ -153,14 +157,8 @@ def sources(ctx: typer.Context) -> Result:
         for s in read_dimensions(db).sources
         if kept is None or s.id in kept
     ]
-    rows = in_order(rows, "sources", asked.sorting)
-    return Result(
-        "sources",
-        rows,
-        view=lambda _terminal: views.sources_table(rows),
-        empty="no sources match" if kept is not None else "the dataset has no sources",
-        title="meetings sources",
-    )
+    empty = "no sources match" if kept is not None else "the dataset has no sources"
+    return sorted_table("sources", rows, asked, views.sources_table, empty)
 
 
 @app.command()
@@ -178,14 +176,9 @@ def pairs(ctx: typer.Context) -> Result:
 
     asked = request(ctx)
     db = database(ctx)
-    rows = in_order(meeting_pairs(db, meeting_selection(db, asked.given)), "pairs", asked.sorting)
-    return Result(
-        "pairs",
-        rows,
-        view=lambda _terminal: views.pairs_table(rows),
-        empty="no pairs of people met in the meetings that match",
-        title="meetings pairs",
-    )
+    rows = meeting_pairs(db, meeting_selection(db, asked.given))
+    empty = "no pairs of people met in the meetings that match"
+    return sorted_table("pairs", rows, asked, views.pairs_table, empty)
 
 
 @app.command()
@@ -221,11 +214,4 @@ def quotes(
     index = person_index(db)
     speakers = tuple(dict.fromkeys(resolve_person(index, s).id for s in speaker or ()))
     rows = quotes_of(db, chosen, context=not asked.filtered, speakers=speakers)
-    rows = in_order(rows, "quotes", asked.sorting)
-    return Result(
-        "quotes",
-        rows,
-        view=lambda _terminal: views.quotes_table(rows),
-        empty="no quotes match",
-        title="meetings quotes",
-    )
+    return sorted_table("quotes", rows, asked, views.quotes_table, "no quotes match")

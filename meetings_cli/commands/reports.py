@@ -10,6 +10,7 @@ import typer
 from ..shell.options import GRAPH_FORMATS, request, takes
 from ..shell.output import Result, in_order
 from ..shell.session import database
+from .lists import sorted_table
 
 app = typer.Typer()
 
@@ -126,11 +127,5 @@ def audit(ctx: typer.Context) -> Result:
     if not rows and not asked.filtered:
         note = "meetings: nothing to report: every date is stated and no sources disagree"
         return Result("audit", notes=(note,))
-    rows = in_order(rows, "audit", asked.sorting)
-    return Result(
-        "audit",
-        rows,
-        view=lambda _terminal: views.audit_table(rows),
-        empty="no findings about the records that match",
-        title="meetings audit",
-    )
+    empty = "no findings about the records that match"
+    return sorted_table("audit", rows, asked, views.audit_table, empty)
