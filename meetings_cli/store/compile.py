@@ -16,6 +16,7 @@ parsed, checked and derived again.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sqlite3
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import DataError, Problem
 from ..paths import dataset_files, is_data_file
-from .cache import checksum
+from .cache import VERIFIER, checksum
 from .derive import Forgotten, clear_derived, derive_all, derive_changes, list_words, store_articles
 from .tables import DIMENSIONS, FORMAT, dumps, stored_value
 
@@ -168,6 +169,7 @@ def compile_into(
     built_ns = time.time_ns()
     db.execute("BEGIN IMMEDIATE")
     try:
+        VERIFIER.learn(db)  # records about to be forgotten are read first, and may be packed
         changed = changed_files(root, db, current)
         order = {
             path: number for number, path in enumerate(sorted(p for p in current if current[p][4]))
@@ -381,13 +383,19 @@ PARALLEL_BYTES = 4_000_000
 
 
 class ParsedFile(NamedTuple):
-    """What one data file holds, ready to store: records with their values as JSON, problems."""
+    """What one data file holds, as rows to store: plain tuples only, so that a worker's
+    result crosses to this process at the cost of its bytes (a tuple of named tuples and
+    Problems took four times as long to pickle and unpickle)."""
 
     relative: str
-    records: list[RecordRead]  # `value` as JSON for the `records.value` column, no `record`
-    problems: list[tuple[int, Problem]]  # (rank, problem)
+    #: Of each record: collection, position, id, line, col, id_line, id_col, the plain
+    #: value as JSON (None if invalid), `piece` and `piece_line` (see `piece_marks`).
+    records: list[tuple[Any, ...]]
+    refs: list[tuple[Any, ...]]  # `refs` rows, with the record's index in records
+    claims: list[tuple[Any, ...]]  # `claims` rows, likewise
+    problems: list[tuple[str, int, int, str, str, int]]  # `problems` rows (stage 'read')
     unreadable: bool
-    pieces: list[tuple[bytes | None, int]]  # of each record: `records.piece`, `piece_line`
+    dimensions: bool  # holds records of a dimension (see `_dimensions_in`)
 
 
 def parse_file(root: Path, relative: str) -> ParsedFile:
@@ -403,7 +411,7 @@ def read_file(
     """The records of reader's file but those in skip (see `FileReader.records`), to store."""
     import gc
 
-    records = []
+    reads = []
     problems: list[tuple[int, Problem]] = []
     # Parsing makes no reference cycles, but many objects that stay alive (a file's
     # records, one large record's nodes): each collection would walk them all again,
@@ -414,16 +422,32 @@ def read_file(
         for read in reader.records(skip=skip):
             # The record itself stays here: its plain value, as JSON, is what is stored.
             value = None if read.record is None else stored_value(read.value)
-            records.append(read._replace(record=None, value=value))
+            reads.append(read._replace(record=None, value=value))
             problems.extend((0, p) for p in read.problems)
             problems.extend((2, p) for p in read.check_problems)
     finally:
         if collecting:
             gc.enable()
     if reader.unreadable:  # nothing in a file that cannot be parsed is judged
-        records, problems = [], []
+        reads, problems = [], []
     problems.extend((0, p) for p in reader.problems)
-    return ParsedFile(relative, records, problems, reader.unreadable, piece_marks(reader, records))
+    return ParsedFile(
+        relative,
+        [
+            (read.collection, read.position, read.id, read.line, read.column, read.id_line,
+             read.id_column, read.value, *piece)
+            for read, piece in zip(reads, piece_marks(reader, reads), strict=True)
+        ],
+        [(i, n, *ref) for i, read in enumerate(reads) for n, ref in enumerate(read.references)],
+        [
+            (i, n, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
+            for i, read in enumerate(reads)
+            for n, c in enumerate(read.claims)
+        ],
+        [(relative, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
+        reader.unreadable,
+        reader.unreadable or any(read.collection in DIMENSIONS for read in reads),
+    )  # fmt: skip
 
 
 def piece_marks(reader: FileReader, reads: list[RecordRead]) -> list[tuple[bytes | None, int]]:
@@ -469,49 +493,37 @@ def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
     from .tables import value_packer
 
     (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()
-    numbered = list(enumerate(parsed.records, first))
-    texts = [read.value for read in parsed.records]  # JSON, by parse_file
+    texts = [row[7] for row in parsed.records]
     pack = value_packer(db, [text for text in texts if text is not None])
-    values: list[str | bytes | None] = list(texts)
-    if pack is not None:  # the values of a large dataset (see `tables`)
-        values = [None if text is None else pack(text) for text in texts]
+    values = texts if pack is None else [None if text is None else pack(text) for text in texts]
     db.executemany(
         "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
         " value, checksum, piece, piece_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (rowid, parsed.relative, read.collection, read.position, read.id, read.line,
-             read.column, read.id_line, read.id_column, value,
-             None if value is None else checksum(value), *piece)
-            for (rowid, read), value, piece in zip(numbered, values, parsed.pieces, strict=True)
+            (rowid, parsed.relative, *row[:7], value,
+             None if value is None else checksum(value), *row[8:])
+            for rowid, row, value in zip(itertools.count(first), parsed.records, values)
         ],
     )  # fmt: skip
-    db.executemany(
-        "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(rowid, n, *ref) for rowid, read in numbered for n, ref in enumerate(read.references)],
-    )
-    db.executemany(
-        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (rowid, n, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
-            for rowid, read in numbered
-            for n, c in enumerate(read.claims)
-        ],
-    )
-    db.executemany(
-        "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'read', ?)",
-        [(parsed.relative, p.line, p.column, p.path, p.message, r) for r, p in parsed.problems],
-    )
+    for table, rows in (("refs", parsed.refs), ("claims", parsed.claims)):
+        if rows:  # each row's record by its index in the file, numbered from first here
+            marks = ", ?" * (len(rows[0]) - 1)
+            db.executemany(
+                f"INSERT INTO {table} VALUES (?{marks})",  # a name of ours
+                [(first + index, *rest) for index, *rest in rows],
+            )
+    db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'read', ?)", parsed.problems)
     db.execute(
         "INSERT OR REPLACE INTO files (path, is_data, unreadable) VALUES (?, 1, ?)",
         (parsed.relative, int(parsed.unreadable)),
     )
-    return range(first, first + len(numbered))
+    return range(first, first + len(parsed.records))
 
 
 def _dimensions_in(parsed: ParsedFile) -> bool:
     """Whether a parsed file holds records of a dimension, or cannot be parsed (references
     into it cannot be judged): then everything must be checked and derived again."""
-    return parsed.unreadable or any(read.collection in DIMENSIONS for read in parsed.records)
+    return parsed.dimensions
 
 
 def _write_files(

@@ -70,7 +70,6 @@ def derive_changes(
     fresh: list[tuple[str, str, str]] = []
     gone: list[str] = []
     context = False
-    VERIFIER.learn(db)  # the forgotten values were read before: some may still be packed
     for relative, before in forgotten.items():
         remaining = Counter(VERIFIER.text_of(value) for value in before.meetings)
         given = stored.get(relative, range(0))
