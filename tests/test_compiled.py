@@ -7,6 +7,7 @@ import random
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DATA, generate
@@ -279,9 +280,72 @@ def test_compiling_in_worker_processes_gives_the_same_tables(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = full_compile(generated)
-    monkeypatch.setattr(store.compile, "PARALLEL_BYTES", 0)  # parse files in workers
+    monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)  # read and derive in workers
     monkeypatch.setattr(store.derive, "BATCH", 150)  # prepare query rows in workers, many batches
     assert full_compile(generated) == serial
+
+
+def derived_from_records(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the times meetings' rows are derived from `records`, after reading."""
+    calls: list[int] = []
+    derive_items = store.derive._derive_items
+
+    def counted(*args: Any) -> None:
+        calls.append(1)
+        derive_items(*args)
+
+    monkeypatch.setattr(store.derive, "_derive_items", counted)
+    return calls
+
+
+def test_a_first_build_in_workers_derives_as_it_reads_and_gives_the_same_tables(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = full_compile(generated)
+    monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)
+    derived = derived_from_records(monkeypatch)
+    assert full_compile(generated) == serial
+    assert not derived  # every row was made as its file was read
+
+
+def test_a_file_holding_records_others_refer_to_found_late_is_derived_the_usual_way(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(generated, root)
+    # Flow style at the top: no `topics:` line for the first look to see, so it is read
+    # with the meetings' files, after their rows were made without its topic.
+    (root / "synthetic" / "more-topics.yaml").write_text(
+        '{"topics": [{"id": "extra-topic", "description": "A topic read late."}]}\n',
+        encoding="utf-8",
+    )
+    serial = full_compile(root)
+    monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)
+    derived = derived_from_records(monkeypatch)
+    assert full_compile(root) == serial
+    assert derived
+
+
+def test_a_first_build_in_workers_finds_the_problems_a_serial_one_finds(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meetings_cli.errors import DataError
+
+    root = tmp_path / "data"
+    shutil.copytree(generated, root)
+    for path in (root / "synthetic").glob("meetings-*.yaml"):  # so the sample meets one too
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("person: syn-person-00", "person: syn-persn-00"), "utf-8")
+
+    def problems() -> list[str]:
+        with pytest.raises(DataError) as caught:
+            store.open_dataset(root, use_cache=False)
+        return [str(p) for p in caught.value.problems]
+
+    serial = problems()
+    monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)
+    assert problems() == serial
+    assert any("no person with id 'syn-persn-0" in line for line in serial)
 
 
 def test_problems_after_one_edit_are_those_a_full_compile_finds(

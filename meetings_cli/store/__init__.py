@@ -37,10 +37,11 @@ from .cache import (
     prune_cache,
     seal_file,
 )
-from .compile import PARALLEL_BYTES, ParsedFile, Progress, compile_into, fingerprint, parse_file
+from .compile import compile_into, fingerprint
 from .derive import BATCH
 from .export import EXPORTED, export
 from .opening import load_dataset, open_dataset
+from .reading import PARALLEL_BYTES, ParsedFile, Progress, parse_file
 from .tables import (
     DERIVED,
     DIMENSIONS,

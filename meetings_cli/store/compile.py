@@ -16,23 +16,18 @@ parsed, checked and derived again.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
-import os
 import sqlite3
 import time
-from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 from ..errors import DataError, Problem
 from ..paths import dataset_files, is_data_file
-from .cache import VERIFIER, checksum
+from .cache import VERIFIER
 from .derive import Forgotten, clear_derived, derive_all, derive_changes, list_words, store_articles
-from .tables import DIMENSIONS, FORMAT, dumps, stored_value
-
-if TYPE_CHECKING:
-    from ..load import FileReader, RecordRead
+from .reading import Progress, parse_files, read_and_derive, read_file, store_parsed, worth_workers
+from .tables import DIMENSIONS, FORMAT
 
 #: Files modified this recently (ns) before a build are also checked by content.
 RACY_NS = 2_000_000_000
@@ -142,22 +137,6 @@ def changed_files(root: Path, db: sqlite3.Connection, current: dict[str, Any]) -
 # --------------------------------------------------------------------------- compiling
 
 
-class Progress:
-    """Told what a compile is doing; the default tells no one."""
-
-    def start(self, files: int) -> None:
-        """A compile that reads this many changed data files begins."""
-
-    def file_read(self, name: str, records: int) -> None:
-        """One more data file has been read, holding this many records."""
-
-    def stage(self, what: str) -> None:
-        """A stage other than reading files has begun (checks, indexing)."""
-
-    def finish(self) -> None:
-        """The compile is done."""
-
-
 def compile_into(
     root: Path,
     db: sqlite3.Connection,
@@ -181,7 +160,16 @@ def compile_into(
             updated = _update_file(root, db, relative, stored) if relative in order else None
             forgotten[relative] = updated or _forget_file(db, relative)
         to_read = [p for p in data_changed if p in order and p not in stored]
-        dimensions_changed = _read_files(root, db, to_read, current, progress, stored)
+        first_build = not _holds_records(db)
+        prepared = False
+        if first_build and worth_workers([current[p][0] for p in to_read]):
+            progress.start(len(to_read))
+            fresh, prepared = read_and_derive(root, db, to_read, progress)
+            stored.update(fresh)
+            progress.stage("checking references and quotes")
+            dimensions_changed = True
+        else:
+            dimensions_changed = _read_files(root, db, to_read, current, progress, stored)
         dimensions_changed |= any(f.dimensions for f in forgotten.values())
         _write_files(root, db, current, order, built_ns)
         articles_changed = bool(changed.difference(data_changed))
@@ -196,6 +184,7 @@ def compile_into(
                 stored,
                 everything=dimensions_changed,
                 articles=articles_changed,
+                prepared=prepared,
             )
         else:  # nothing of a broken dataset is ever served
             clear_derived(db)
@@ -228,9 +217,9 @@ def _read_files(
     refer to (or is unreadable)."""
     progress.start(len(files))
     dimensions = False
-    for parsed in _parse_files(root, files, [current[p][0] for p in files]):
-        stored[parsed.relative] = _store_parsed(db, parsed)
-        dimensions |= _dimensions_in(parsed)
+    for parsed in parse_files(root, files, [current[p][0] for p in files]):
+        stored[parsed.relative] = store_parsed(db, parsed)
+        dimensions |= parsed.dimensions
         progress.file_read(parsed.relative, len(parsed.records))
     progress.stage("checking references and quotes")
     return dimensions
@@ -270,8 +259,8 @@ def _update_file(
         forgotten = Forgotten(True, True, forgotten.meetings + gone.meetings)
     else:
         _move_records(db, held)
-    stored[relative] = _store_parsed(db, parsed)
-    return forgotten._replace(dimensions=forgotten.dimensions or _dimensions_in(parsed))
+    stored[relative] = store_parsed(db, parsed)
+    return forgotten._replace(dimensions=forgotten.dimensions or parsed.dimensions)
 
 
 def _move_records(
@@ -326,11 +315,13 @@ def _derive(
     *,
     everything: bool,
     articles: bool,
+    prepared: bool,
 ) -> None:
-    """Derive the query tables of a valid dataset: all of them, or what the changes need."""
+    """Derive the query tables of a valid dataset: all of them, or what the changes need
+    (prepared: the rows of meetings and context items are in, made as they were read)."""
     derived = read_meta(db).get("derived") == "1"
     if everything or not derived:
-        derive_all(db)
+        derive_all(db, prepared=prepared)
     else:
         derive_changes(db, forgotten, stored)
     list_words(db)
@@ -344,6 +335,10 @@ def read_meta(db: sqlite3.Connection) -> dict[str, str]:
         return dict(db.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.Error:
         return {}
+
+
+def _holds_records(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
 
 
 def _was_data(db: sqlite3.Connection, relative: str) -> bool:
@@ -375,155 +370,6 @@ def _forget_records(db: sqlite3.Connection, relative: str, rowids: list[int]) ->
         any(collection == "context" for collection, _ in rows),
         [value for collection, value in rows if collection == "meetings" and value is not None],
     )
-
-
-#: Below this many bytes of changed data files, parsing in other processes costs more
-#: (starting them) than it saves.
-PARALLEL_BYTES = 4_000_000
-
-
-class ParsedFile(NamedTuple):
-    """What one data file holds, as rows to store: plain tuples only, so that a worker's
-    result crosses to this process at the cost of its bytes (a tuple of named tuples and
-    Problems took four times as long to pickle and unpickle)."""
-
-    relative: str
-    #: Of each record: collection, position, id, line, col, id_line, id_col, the plain
-    #: value as JSON (None if invalid), `piece` and `piece_line` (see `piece_marks`).
-    records: list[tuple[Any, ...]]
-    refs: list[tuple[Any, ...]]  # `refs` rows, with the record's index in records
-    claims: list[tuple[Any, ...]]  # `claims` rows, likewise
-    problems: list[tuple[str, int, int, str, str, int]]  # `problems` rows (stage 'read')
-    unreadable: bool
-    dimensions: bool  # holds records of a dimension (see `_dimensions_in`)
-
-
-def parse_file(root: Path, relative: str) -> ParsedFile:
-    """Parse and check one data file on its own (in this process or a worker)."""
-    from ..load import FileReader
-
-    return read_file(FileReader(root / relative, relative), relative)
-
-
-def read_file(
-    reader: FileReader, relative: str, skip: Collection[tuple[str, int]] = ()
-) -> ParsedFile:
-    """The records of reader's file but those in skip (see `FileReader.records`), to store."""
-    import gc
-
-    reads = []
-    problems: list[tuple[int, Problem]] = []
-    # Parsing makes no reference cycles, but many objects that stay alive (a file's
-    # records, one large record's nodes): each collection would walk them all again,
-    # which made a record of 40,000 participants three times slower.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for read in reader.records(skip=skip):
-            # The record itself stays here: its plain value, as JSON, is what is stored.
-            value = None if read.record is None else stored_value(read.value)
-            reads.append(read._replace(record=None, value=value))
-            problems.extend((0, p) for p in read.problems)
-            problems.extend((2, p) for p in read.check_problems)
-    finally:
-        if collecting:
-            gc.enable()
-    if reader.unreadable:  # nothing in a file that cannot be parsed is judged
-        reads, problems = [], []
-    problems.extend((0, p) for p in reader.problems)
-    return ParsedFile(
-        relative,
-        [
-            (read.collection, read.position, read.id, read.line, read.column, read.id_line,
-             read.id_column, read.value, *piece)
-            for read, piece in zip(reads, piece_marks(reader, reads), strict=True)
-        ],
-        [(i, n, *ref) for i, read in enumerate(reads) for n, ref in enumerate(read.references)],
-        [
-            (i, n, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
-            for i, read in enumerate(reads)
-            for n, c in enumerate(read.claims)
-        ],
-        [(relative, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
-        reader.unreadable,
-        reader.unreadable or any(read.collection in DIMENSIONS for read in reads),
-    )  # fmt: skip
-
-
-def piece_marks(reader: FileReader, reads: list[RecordRead]) -> list[tuple[bytes | None, int]]:
-    """(`records.piece`, `records.piece_line`) of each read: the digest of its text if a
-    later compile may keep the read for the same text (`load.reusable`), and where it began."""
-    from ..load import reusable
-
-    pieces = {(p.collection, p.position): p for p in reader.pieces() or ()}
-    marks: list[tuple[bytes | None, int]] = []
-    for read in reads:
-        piece = pieces.get((read.collection, read.position))
-        if piece is None:
-            marks.append((None, 0))
-        else:
-            marks.append((piece.digest if reusable(piece, read) else None, piece.line))
-    return marks
-
-
-def _parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[ParsedFile]:
-    """Every file parsed, in order; several at once in worker processes when it pays."""
-    workers = min(os.cpu_count() or 1, len(files))
-    if workers < 2 or sum(sizes) < PARALLEL_BYTES:
-        yield from (parse_file(root, relative) for relative in files)
-        return
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    # spawn, not fork: a forked child would inherit this process's open database.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: list[Future[ParsedFile]] = []
-        queue = iter(files)
-        for relative in queue:
-            pending.append(pool.submit(parse_file, root, relative))
-            if len(pending) > workers:  # a bounded window: results are stored in order
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
-
-
-def _store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
-    """Store one parsed file's records (and file-level problems); the rowids they were given."""
-    from .tables import value_packer
-
-    (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()
-    texts = [row[7] for row in parsed.records]
-    pack = value_packer(db, [text for text in texts if text is not None])
-    values = texts if pack is None else [None if text is None else pack(text) for text in texts]
-    db.executemany(
-        "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
-        " value, checksum, piece, piece_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (rowid, parsed.relative, *row[:7], value,
-             None if value is None else checksum(value), *row[8:])
-            for rowid, row, value in zip(itertools.count(first), parsed.records, values)
-        ],
-    )  # fmt: skip
-    for table, rows in (("refs", parsed.refs), ("claims", parsed.claims)):
-        if rows:  # each row's record by its index in the file, numbered from first here
-            marks = ", ?" * (len(rows[0]) - 1)
-            db.executemany(
-                f"INSERT INTO {table} VALUES (?{marks})",  # a name of ours
-                [(first + index, *rest) for index, *rest in rows],
-            )
-    db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'read', ?)", parsed.problems)
-    db.execute(
-        "INSERT OR REPLACE INTO files (path, is_data, unreadable) VALUES (?, 1, ?)",
-        (parsed.relative, int(parsed.unreadable)),
-    )
-    return range(first, first + len(parsed.records))
-
-
-def _dimensions_in(parsed: ParsedFile) -> bool:
-    """Whether a parsed file holds records of a dimension, or cannot be parsed (references
-    into it cannot be judged): then everything must be checked and derived again."""
-    return parsed.dimensions
 
 
 def _write_files(

@@ -46,12 +46,15 @@ class Forgotten(NamedTuple):
     meetings: list[str | bytes]  # the stored value of each meeting (as verified() read it)
 
 
-def derive_all(db: sqlite3.Connection) -> None:
-    """Fill every query table afresh from the valid records."""
-    clear_derived(db)
+def derive_all(db: sqlite3.Connection, *, prepared: bool = False) -> None:
+    """Fill every query table afresh from the valid records (prepared: but for the rows of
+    meetings and context items, made as the records were read: see `reading`)."""
+    if not prepared:
+        clear_derived(db)
     dimensions = dimension_values(db)
     insert_dimensions(db, dimensions)
-    _derive_items(db, dimensions, stored_records(db, ("meetings", "context")))
+    if not prepared:
+        _derive_items(db, dimensions, stored_records(db, ("meetings", "context")))
     db.execute("INSERT OR REPLACE INTO meta VALUES ('derived', '1')")
 
 

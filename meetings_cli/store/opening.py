@@ -29,13 +29,13 @@ from .cache import (
 )
 from .compile import (
     Fingerprint,
-    Progress,
     changed_files,
     code_version,
     compile_into,
     fingerprint,
     read_meta,
 )
+from .reading import Progress
 from .tables import SCHEMA, dataset_of
 
 if TYPE_CHECKING:

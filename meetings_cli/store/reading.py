@@ -1,0 +1,362 @@
+"""Reading data files into `records`: each parsed on its own (in worker processes when
+there are megabytes of them) and stored as rows.
+
+A first build of a large dataset also derives as it reads (`read_and_derive`): the
+files that may hold records others refer to are read first; then each worker, told
+those records and the dictionaries to pack with, makes the query rows of the meetings
+and context items it parsed. Deriving then adds no stage of its own after reading,
+and the cores are busy while this process inserts. Those rows are made before the
+checks: if the dataset turns out invalid they are cleared, and if a file read later
+holds records others refer to after all, they are all derived again the usual way.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..errors import Problem
+from .cache import Packer, checksum
+from .tables import (
+    DIMENSIONS,
+    INSERTS,
+    SAMPLE_MEETINGS,
+    Rows,
+    dictionary,
+    dimension_values,
+    dumps,
+    prepare_items,
+    record_dictionary,
+    stored_value,
+)
+
+if TYPE_CHECKING:
+    from ..load import FileReader, RecordRead
+
+#: Below this many bytes of changed data files, parsing in other processes costs more
+#: (starting them) than it saves.
+PARALLEL_BYTES = 4_000_000
+
+
+class Progress:
+    """Told what a compile is doing; the default tells no one."""
+
+    def start(self, files: int) -> None:
+        """A compile that reads this many changed data files begins."""
+
+    def file_read(self, name: str, records: int) -> None:
+        """One more data file has been read, holding this many records."""
+
+    def stage(self, what: str) -> None:
+        """A stage other than reading files has begun (checks, indexing)."""
+
+    def finish(self) -> None:
+        """The compile is done."""
+
+
+class ParsedFile(NamedTuple):
+    """What one data file holds, as rows to store: plain tuples only, so that a worker's
+    result crosses to this process at the cost of its bytes (a tuple of named tuples and
+    Problems took four times as long to pickle and unpickle)."""
+
+    relative: str
+    #: Of each record: collection, position, id, line, col, id_line, id_col, the plain
+    #: value as JSON (None if invalid; packed if `packed`), `piece` and `piece_line`.
+    records: list[tuple[Any, ...]]
+    refs: list[tuple[Any, ...]]  # `refs` rows, with the record's index in records
+    claims: list[tuple[Any, ...]]  # `claims` rows, likewise
+    problems: list[tuple[str, int, int, str, str, int]]  # `problems` rows (stage 'read')
+    unreadable: bool
+    dimensions: bool  # holds records others refer to, or cannot be parsed
+    packed: bool = False  # values packed with the database's "values" dictionary
+
+
+def parse_file(root: Path, relative: str) -> ParsedFile:
+    """Parse and check one data file on its own (in this process or a worker)."""
+    from ..load import FileReader
+
+    return read_file(FileReader(root / relative, relative), relative)
+
+
+def read_file(
+    reader: FileReader, relative: str, skip: Collection[tuple[str, int]] = ()
+) -> ParsedFile:
+    """The records of reader's file but those in skip (see `FileReader.records`), to store."""
+    import gc
+
+    reads = []
+    problems: list[tuple[int, Problem]] = []
+    # Parsing makes no reference cycles, but many objects that stay alive (a file's
+    # records, one large record's nodes): each collection would walk them all again,
+    # which made a record of 40,000 participants three times slower.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for read in reader.records(skip=skip):
+            # The record itself stays here: its plain value, as JSON, is what is stored.
+            value = None if read.record is None else stored_value(read.value)
+            reads.append(read._replace(record=None, value=value))
+            problems.extend((0, p) for p in read.problems)
+            problems.extend((2, p) for p in read.check_problems)
+    finally:
+        if collecting:
+            gc.enable()
+    if reader.unreadable:  # nothing in a file that cannot be parsed is judged
+        reads, problems = [], []
+    problems.extend((0, p) for p in reader.problems)
+    return ParsedFile(
+        relative,
+        [
+            (read.collection, read.position, read.id, read.line, read.column, read.id_line,
+             read.id_column, read.value, *piece)
+            for read, piece in zip(reads, piece_marks(reader, reads), strict=True)
+        ],
+        [(i, n, *ref) for i, read in enumerate(reads) for n, ref in enumerate(read.references)],
+        [
+            (i, n, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
+            for i, read in enumerate(reads)
+            for n, c in enumerate(read.claims)
+        ],
+        [(relative, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
+        reader.unreadable,
+        reader.unreadable or any(read.collection in DIMENSIONS for read in reads),
+    )  # fmt: skip
+
+
+def piece_marks(reader: FileReader, reads: list[RecordRead]) -> list[tuple[bytes | None, int]]:
+    """(`records.piece`, `records.piece_line`) of each read: the digest of its text if a
+    later compile may keep the read for the same text (`load.reusable`), and where it began."""
+    from ..load import reusable
+
+    pieces = {(p.collection, p.position): p for p in reader.pieces() or ()}
+    marks: list[tuple[bytes | None, int]] = []
+    for read in reads:
+        piece = pieces.get((read.collection, read.position))
+        if piece is None:
+            marks.append((None, 0))
+        else:
+            marks.append((piece.digest if reusable(piece, read) else None, piece.line))
+    return marks
+
+
+def parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[ParsedFile]:
+    """Every file parsed, in order; several at once in worker processes when it pays."""
+    if not worth_workers(sizes):
+        yield from (parse_file(root, relative) for relative in files)
+        return
+    with _pool() as pool:
+        yield from _in_order(pool.submit(parse_file, root, relative) for relative in files)
+
+
+def worth_workers(sizes: list[int]) -> bool:
+    """Whether files of these sizes are parsed faster in worker processes."""
+    return min(os.cpu_count() or 1, len(sizes)) >= 2 and sum(sizes) >= PARALLEL_BYTES
+
+
+def _pool() -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: a forked child would inherit this process's open database.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context)
+
+
+def _in_order(submitted: Iterable[Any]) -> Iterator[Any]:
+    """The results of futures, in order, submitting only a few more than there are workers
+    ahead of the one awaited: what waits to be stored stays small."""
+    window = min(os.cpu_count() or 1, 4)
+    pending: list[Any] = []
+    for future in submitted:
+        pending.append(future)
+        if len(pending) > window:
+            yield pending.pop(0).result()
+    for future in pending:
+        yield future.result()
+
+
+def store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
+    """Store one parsed file's records (and file-level problems); the rowids they were given."""
+    from .tables import value_packer
+
+    (first,) = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()
+    values = [row[7] for row in parsed.records]
+    pack = None if parsed.packed else value_packer(db, [v for v in values if v is not None])
+    if pack is not None:  # the values of a large dataset (see `tables`)
+        values = [None if value is None else pack(value) for value in values]
+    db.executemany(
+        "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
+        " value, checksum, piece, piece_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (rowid, parsed.relative, *row[:7], value,
+             None if value is None else checksum(value), *row[8:])
+            for rowid, row, value in zip(itertools.count(first), parsed.records, values)
+        ],
+    )  # fmt: skip
+    for table, rows in (("refs", parsed.refs), ("claims", parsed.claims)):
+        if rows:  # each row's record by its index in the file, numbered from first here
+            marks = ", ?" * (len(rows[0]) - 1)
+            db.executemany(
+                f"INSERT INTO {table} VALUES (?{marks})",  # a name of ours
+                [(first + index, *rest) for index, *rest in rows],
+            )
+    db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'read', ?)", parsed.problems)
+    db.execute(
+        "INSERT OR REPLACE INTO files (path, is_data, unreadable) VALUES (?, 1, ?)",
+        (parsed.relative, int(parsed.unreadable)),
+    )
+    return range(first, first + len(parsed.records))
+
+
+# --------------------------------------------------------------------------- a first build
+
+
+def read_and_derive(
+    root: Path, db: sqlite3.Connection, files: list[str], progress: Progress
+) -> tuple[dict[str, range], bool]:
+    """Read every data file of a first build (in workers) and make the query rows of its
+    meetings and context items as they come: the rowids each file's records were given,
+    and whether those rows are all in (if not, they must be derived from `records`)."""
+    early = [relative for relative in files if _may_hold_dimensions(root, relative)]
+    later = [relative for relative in files if relative not in set(early)]
+    stored: dict[str, range] = {}
+    with _pool() as pool:
+        reading = [pool.submit(parse_file, root, relative) for relative in early]
+        sample = _sample(root, later)  # while the workers read
+        values_zdict = dictionary(db, "values", lambda: [value for _, _, value in sample])
+        parsed_early = {}
+        for future in reading:
+            parsed = future.result()
+            stored[parsed.relative] = store_parsed(db, parsed)
+            parsed_early[parsed.relative] = parsed
+            progress.file_read(parsed.relative, len(parsed.records))
+        dimensions = dimension_values(db)
+        records_zdict = _records_dictionary(db, dimensions, sample)
+        results = _in_order(
+            pool.submit(_parse_and_prepare, root, relative, dimensions, values_zdict,
+                        records_zdict)
+            for relative in later
+        )  # fmt: skip
+        numbers = (1, 1)  # of the next meeting and the next context item
+        prepared = True
+        for relative in files:
+            if relative in parsed_early:
+                rows = _prepared(dimensions, parsed_early.pop(relative), records_zdict)
+            else:
+                parsed, rows = next(results)
+                stored[relative] = store_parsed(db, parsed)
+                progress.file_read(relative, len(parsed.records))
+                prepared = prepared and not parsed.dimensions
+            prepared = prepared and rows is not None
+            if prepared and rows is not None:
+                numbers = _insert_numbered(db, rows, numbers)
+    return stored, prepared
+
+
+#: A top-level key of a collection others refer to: a file without one holds none of
+#: them (a file misjudged here is found out when it is parsed; see the module's doc).
+_DIMENSION_KEY = re.compile(
+    rb"""^["']?(?:%s)["']?[ \t]*:""" % "|".join(DIMENSIONS).encode(), re.MULTILINE
+)
+
+
+def _may_hold_dimensions(root: Path, relative: str) -> bool:
+    from ..paths import MAX_DATA_FILE, Refused, read_inside
+
+    try:
+        return _DIMENSION_KEY.search(read_inside(root, relative, MAX_DATA_FILE)) is not None
+    except (OSError, Refused):
+        return True  # read early, where what is wrong with it is found
+
+
+def _sample(root: Path, files: list[str]) -> list[tuple[str, str, str]]:
+    """(file, collection, stored value) of an even sample of the meetings of the largest
+    of files, to make dictionaries from before any worker needs them."""
+    from ..load import FileReader
+
+    if not files:
+        return []
+    largest = max(files, key=lambda relative: (root / relative).stat().st_size)
+    reader = FileReader(root / largest, largest)
+    pieces = [piece for piece in reader.pieces() or () if piece.collection == "meetings"]
+    if not pieces:  # a file not plain enough to split is not parsed whole here
+        return []
+    chosen = pieces[:: max(1, len(pieces) // SAMPLE_MEETINGS)]
+    skip = {(p.collection, p.position) for p in pieces} - {
+        (p.collection, p.position) for p in chosen
+    }
+    parsed = read_file(reader, largest, skip=skip)
+    return [(largest, row[0], row[7]) for row in parsed.records if row[7] is not None]
+
+
+def _records_dictionary(
+    db: sqlite3.Connection, dimensions: list[tuple[str, str]], sample: list[tuple[str, str, str]]
+) -> bytes | None:
+    try:
+        return record_dictionary(db, dimensions, sample)
+    except _UNPREPARED:  # the sample names what is not there: the checks will say so
+        return None
+
+
+def _parse_and_prepare(
+    root: Path,
+    relative: str,
+    dimensions: list[tuple[str, str]],
+    values_zdict: bytes | None,
+    records_zdict: bytes | None,
+) -> tuple[ParsedFile, Rows | None]:
+    """Run in a worker: one file parsed, its values packed, and its query rows."""
+    parsed = parse_file(root, relative)
+    rows = None if parsed.dimensions else _prepared(dimensions, parsed, records_zdict)
+    if values_zdict is not None:
+        pack = Packer(values_zdict)
+        records = [(*row[:7], None if row[7] is None else pack(row[7]), *row[8:])
+                   for row in parsed.records]  # fmt: skip
+        parsed = parsed._replace(records=records, packed=True)
+    return parsed, rows
+
+
+def _prepared(
+    dimensions: list[tuple[str, str]], parsed: ParsedFile, records_zdict: bytes | None
+) -> Rows | None:
+    """The query rows of a parsed file's meetings and context items, numbered from 0; None
+    if they cannot be made (a dangling reference: the checks say so, and nothing is
+    derived)."""
+    values = [
+        (parsed.relative, row[0], row[7])
+        for row in parsed.records
+        if row[0] in ("meetings", "context") and row[7] is not None
+    ]
+    try:
+        return prepare_items(dimensions, values, records_zdict)
+    except _UNPREPARED:
+        return None
+
+
+#: What making the rows of records not yet checked may raise: a dangling reference
+#: (KeyError), a value of the wrong shape where another record should have given it.
+_UNPREPARED = (LookupError, TypeError, ValueError)
+
+
+#: Tables whose rows' first value numbers a context item (`_insert_numbered`); those of
+#: the other context tables name it by id; all other rows' number a meeting.
+_BY_ITEM = ("context", "context_search")
+_BY_ID = ("context_people", "context_sources", "context_topics", "context_quotes")
+
+
+def _insert_numbered(
+    db: sqlite3.Connection, rows: Rows, numbers: tuple[int, int]
+) -> tuple[int, int]:
+    """Insert rows numbered from 0, renumbered from numbers (of the next meeting and context
+    item); the numbers after them."""
+    for table, batch in rows.items():
+        if table not in _BY_ID:
+            start = numbers[table in _BY_ITEM]
+            batch = [(start + row[0], *row[1:]) for row in batch]
+        db.executemany(INSERTS[table], batch)
+    return numbers[0] + len(rows["meetings"]), numbers[1] + len(rows["context"])
