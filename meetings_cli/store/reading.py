@@ -225,6 +225,11 @@ def read_and_derive(
     early = [relative for relative in files if _may_hold_dimensions(root, relative)]
     later = [relative for relative in files if relative not in set(early)]
     stored: dict[str, range] = {}
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in indexes:  # made again after: sorting once beats keeping each in order
+        db.execute(f'DROP INDEX "{name}"')
     with _pool() as pool:
         reading = [pool.submit(parse_file, root, relative) for relative in early]
         sample = _sample(root, later)  # while the workers read
@@ -255,6 +260,8 @@ def read_and_derive(
             prepared = prepared and rows is not None
             if prepared and rows is not None:
                 numbers = _insert_numbered(db, rows, numbers)
+    for _, sql in indexes:
+        db.execute(sql)
     return stored, prepared
 
 
