@@ -162,9 +162,10 @@ def compile_into(
         to_read = [p for p in data_changed if p in order and p not in stored]
         first_build = not _holds_records(db)
         prepared = False
-        if first_build and worth_workers([current[p][0] for p in to_read]):
+        sizes = {p: current[p][0] for p in to_read}
+        if first_build and worth_workers(list(sizes.values())):
             progress.start(len(to_read))
-            fresh, prepared = read_and_derive(root, db, to_read, progress)
+            fresh, prepared = read_and_derive(root, db, sizes, progress)
             stored.update(fresh)
             progress.stage("checking references and quotes")
             dimensions_changed = True

@@ -217,13 +217,15 @@ def store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
 
 
 def read_and_derive(
-    root: Path, db: sqlite3.Connection, files: list[str], progress: Progress
+    root: Path, db: sqlite3.Connection, files: dict[str, int], progress: Progress
 ) -> tuple[dict[str, range], bool]:
     """Read every data file of a first build (in workers) and make the query rows of its
-    meetings and context items as they come: the rowids each file's records were given,
-    and whether those rows are all in (if not, they must be derived from `records`)."""
+    meetings and context items as they come (files: their sizes, in dataset order): the
+    rowids each file's records were given, and whether those rows are all in (if not,
+    they must be derived from `records`)."""
     early = [relative for relative in files if _may_hold_dimensions(root, relative)]
-    later = [relative for relative in files if relative not in set(early)]
+    read_first = set(early)
+    later = [relative for relative in files if relative not in read_first]
     stored: dict[str, range] = {}
     indexes = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -232,7 +234,7 @@ def read_and_derive(
         db.execute(f'DROP INDEX "{name}"')
     with _pool() as pool:
         reading = [pool.submit(parse_file, root, relative) for relative in early]
-        sample = _sample(root, later)  # while the workers read
+        sample = _sample(root, max(later, key=files.__getitem__, default=None))
         values_zdict = dictionary(db, "values", lambda: [value for _, _, value in sample])
         parsed_early = {}
         for future in reading:
@@ -281,14 +283,14 @@ def _may_hold_dimensions(root: Path, relative: str) -> bool:
         return True  # read early, where what is wrong with it is found
 
 
-def _sample(root: Path, files: list[str]) -> list[tuple[str, str, str]]:
-    """(file, collection, stored value) of an even sample of the meetings of the largest
-    of files, to make dictionaries from before any worker needs them."""
+def _sample(root: Path, largest: str | None) -> list[tuple[str, str, str]]:
+    """(file, collection, stored value) of an even sample of the meetings of a file (the
+    largest read later), to make dictionaries from before any worker needs them; made
+    while the workers read the files read first."""
     from ..load import FileReader
 
-    if not files:
+    if largest is None:
         return []
-    largest = max(files, key=lambda relative: (root / relative).stat().st_size)
     reader = FileReader(root / largest, largest)
     pieces = [piece for piece in reader.pieces() or () if piece.collection == "meetings"]
     if not pieces:  # a file not plain enough to split is not parsed whole here
