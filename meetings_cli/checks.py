@@ -98,23 +98,36 @@ def _duplicate_ids(db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]) ->
             )
 
 
+def _reference(
+    file: str, line: int, collection: str, position: int, stored: str
+) -> tuple[str, int, int, str, str, str]:
+    """(file, line, column, path, collection, target) of one item of a record's `refs`
+    (see `store.reading.stored_references`), read in Python: SQLite's `->>` would cut a
+    text at a NUL, which a source's file name may hold."""
+    lines, column, path, target_collection, target = json.loads(stored)
+    return file, line + lines, column, f"{collection}[{position}]{path}", target_collection, target
+
+
+#: What `_reference` is made from, of each item `ref` of a record `r`'s `refs`.
+_REFERENCE = "r.file, r.line, r.collection, r.position, ref.value"
+
+
 def _dangling_references(
     db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]
 ) -> Iterator[Problem]:
     condition, params = only
     rows = db.execute(
         f"""
-        SELECT r.file, refs.line, refs.col, refs.path, refs.collection, refs.target
-        FROM refs JOIN records r ON r.rowid = refs.record
-        WHERE {condition} AND refs.collection != 'file' AND NOT EXISTS (
-          SELECT 1 FROM records t WHERE t.collection = refs.collection AND t.id = refs.target)
-        ORDER BY r.file, refs.line, refs.col
-        """,
+        SELECT {_REFERENCE} FROM records r, json_each(r.refs) ref
+        WHERE {condition} AND r.refs IS NOT NULL AND ref.value ->> 3 != 'file' AND NOT EXISTS (
+          SELECT 1 FROM records t WHERE t.collection = ref.value ->> 3 AND t.id = ref.value ->> 4)
+        """,  # an id (a target but a file's) is checked to hold no NUL: `->>` is exact here
         params,
     )
+    dangling = sorted((_reference(*row) for row in rows), key=lambda ref: ref[:3])
     known: dict[str, list[str]] = {}  # the ids of each collection, listed once
     hints: dict[tuple[str, str], str] = {}  # a misspelt id is often used many times
-    for number, (file, line, column, path, collection, target) in enumerate(rows):
+    for number, (file, line, column, path, collection, target) in enumerate(dangling):
         if number >= MAX_PROBLEMS:  # past what is ever listed: counted, not worth a hint
             yield Problem(file, line, column, path, f"no such id {target!r}")
             continue
@@ -144,17 +157,22 @@ def _claims_against_texts(
         """,
         params,
     ).fetchall()
-    cited = {s for *_, sources, _ in claims for s in json.loads(sources)}
+    # Claims cite the same few lists of sources, written the same way: each read once.
+    sources_of: dict[str, list[str]] = {}
+    for *_, sources, _ in claims:
+        if sources not in sources_of:
+            sources_of[sources] = json.loads(sources)
+    cited = {s for listed in sources_of.values() for s in listed}
     every = any(sources == "[]" for *_, sources, _ in claims) or condition == "1"
     texts: dict[str, str] = {}
     rows = db.execute(
-        """
-        SELECT r.file, refs.line, refs.col, refs.path, refs.target, r.id
-        FROM refs JOIN records r ON r.rowid = refs.record
-        WHERE refs.collection = 'file' AND r.value IS NOT NULL
+        f"""
+        SELECT r.id, {_REFERENCE} FROM records r, json_each(r.refs) ref
+        WHERE r.collection = 'sources' AND r.value IS NOT NULL AND ref.value ->> 3 = 'file'
         """
     )
-    for file, line, column, path, relative, source_id in rows.fetchall():
+    for source_id, *reference in rows.fetchall():
+        file, line, column, path, _, relative = _reference(*reference)
         if not every and source_id not in cited:
             continue  # no claim to check cites it
         try:
@@ -174,7 +192,7 @@ def _claims_against_texts(
         texts[source_id] = normalise_for_quote_check(text)
     every_text = list(texts.values())
     for file, line, column, path, words, sources, place in claims:
-        wanted = json.loads(sources)
+        wanted = sources_of[sources]
         available = [texts[s] for s in wanted if s in texts] if wanted else every_text
         if not available:
             continue  # the missing source is reported already

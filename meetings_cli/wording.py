@@ -20,6 +20,8 @@ PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 
 def normalise_for_quote_check(text: str) -> str:
     """Fold quote marks, dashes and white space so a quote can be found in its source."""
+    if text.isascii():  # NFKC and the folds change no ASCII character (translate is slow)
+        return " ".join(text.split())
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_QUOTE_FOLD)
     return " ".join(text.split())

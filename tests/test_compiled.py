@@ -167,28 +167,26 @@ def full_compile(root: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def read_rows(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
-    """What reading the files stored: records, their references and claims, and the problems,
-    each record named by its file and place (rowids differ between compiles)."""
+    """What reading the files stored: records (with their references), their claims, and the
+    problems, each record named by its file and place (rowids differ between compiles)."""
     place = "r.file, r.collection, r.position"
     return {
         "records": db.execute(
             f"SELECT {place}, r.id, r.line, r.col, r.id_line, r.id_col,"
-            " verified(r.value, r.checksum), r.piece, r.piece_line FROM records r ORDER BY 1, 2, 3"
+            " verified(r.value, r.checksum), r.piece, r.piece_line, r.refs"
+            " FROM records r ORDER BY 1, 2, 3"
         ).fetchall(),
-        **{
-            table: db.execute(
-                f"SELECT {place}, t.* FROM {table} t JOIN records r ON r.rowid = t.record"
-                " ORDER BY 1, 2, 3, t.line, t.col, t.path"
-            ).fetchall()
-            for table in ("refs", "claims")
-        },
+        "claims": db.execute(
+            f"SELECT {place}, t.* FROM claims t JOIN records r ON r.rowid = t.record"
+            " ORDER BY 1, 2, 3, t.line, t.col, t.path"
+        ).fetchall(),
         "problems": db.execute("SELECT * FROM problems ORDER BY 1, 2, 3, 4, 5").fetchall(),
     }
 
 
 def without_record_ids(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[object]]:
     return {
-        table: [row[:3] + row[4:] if table in ("refs", "claims") else row for row in found]
+        table: [row[:3] + row[4:] if table == "claims" else row for row in found]
         for table, found in rows.items()
     }
 

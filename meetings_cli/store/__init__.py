@@ -6,8 +6,8 @@ database in memory. It holds values, never output. Two layers of tables:
 
 * what each data file holds, as parsed: `files` (fingerprint of every file of
   the dataset), `records` (each top-level record: its file, place, id and
-  validated plain value as JSON), `refs` and `claims` (what cross-record checks
-  look at), `problems`. A run re-parses only the data files that changed.
+  validated plain value as JSON, and the references it makes), `claims` (what
+  cross-record checks look at), `problems`. A run re-parses only the data files that changed.
 * the dataset for queries, derived from valid records when the whole dataset
   validates: `meetings`, `participants`, `people`, `aliases`, `events`,
   `sources`, `topics`, `quotes`, `context` and their link tables, and the

@@ -4,7 +4,7 @@ Each data file of the dataset has a fingerprint (path, size, modification and
 change time, inode, and a content hash for files modified within two seconds of
 the compile): a compile reads again only the data files whose fingerprint
 changed (in worker processes when there are megabytes of them), stores what each
-holds (`records`, `refs`, `claims`, `problems`), runs the cross-record checks,
+holds (`records`, `claims`, `problems`), runs the cross-record checks,
 and derives the query tables again if the dataset is valid.
 
 Within a changed file of meetings and context items, a record whose text is
@@ -238,8 +238,8 @@ def _update_file(
         "SELECT rowid, collection, piece, piece_line, position FROM records WHERE file = ?",
         (relative,),
     ).fetchall()
-    if any(collection in DIMENSIONS for _, collection, *_ in rows):
-        return None
+    if not rows or any(collection in DIMENSIONS for _, collection, *_ in rows):
+        return None  # nothing to keep (a new file, or a first build), or read whole
     unchanged: dict[bytes, list[tuple[int, int, int]]] = {}
     for rowid, _, digest, line, position in rows:
         if digest is not None:
@@ -280,13 +280,12 @@ def _move_records(
         " piece_line = piece_line + ?1, position = ?2 WHERE rowid = ?4",
         moved,
     )
-    for table in ("refs", "claims"):  # paths begin with the record's own `collection[index]`
-        db.executemany(
-            f"UPDATE {table} SET line = line + ?1,"
-            " path = substr(?3, 1, instr(?3, '[')) || ?2 || substr(path, length(?3))"
-            " WHERE record = ?4",
-            moved,
-        )
+    db.executemany(  # a claim's path begins with its record's own `collection[index]`
+        "UPDATE claims SET line = line + ?1,"
+        " path = substr(?3, 1, instr(?3, '[')) || ?2 || substr(path, length(?3))"
+        " WHERE record = ?4",
+        moved,
+    )
 
 
 def _check(root: Path, db: sqlite3.Connection, records: list[int], *, quick: bool) -> bool:
@@ -363,7 +362,7 @@ def _forget_records(db: sqlite3.Connection, relative: str, rowids: list[int]) ->
         f"SELECT collection, verified(value, checksum) FROM records WHERE rowid {chosen}",
         (listed,),
     ).fetchall()
-    for table, column in (("refs", "record"), ("claims", "record"), ("records", "rowid")):
+    for table, column in (("claims", "record"), ("records", "rowid")):
         db.execute(f"DELETE FROM {table} WHERE {column} {chosen}", (listed,))
     db.execute("DELETE FROM problems WHERE file = ? AND stage = 'read'", (relative,))
     return Forgotten(

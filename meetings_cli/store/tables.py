@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..model import Dataset, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 16
+FORMAT = 17
 #: Collections whose records other records' stored JSON depends on.
 DIMENSIONS = ("sources", "people", "events", "topics")
 
@@ -48,11 +48,9 @@ CREATE TABLE files (
 CREATE TABLE records (
   rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
   id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB,
-  checksum INTEGER, piece BLOB, piece_line INTEGER);
+  checksum INTEGER, piece BLOB, piece_line INTEGER, refs TEXT);
 CREATE INDEX records_file ON records (file);
 CREATE INDEX records_id ON records (collection, id);
-CREATE TABLE refs (record INTEGER, n INTEGER, line INTEGER, col INTEGER, path TEXT,
-  collection TEXT, target TEXT, PRIMARY KEY (record, n)) WITHOUT ROWID;
 CREATE TABLE claims (record INTEGER, n INTEGER, line INTEGER, col INTEGER, path TEXT,
   words TEXT, sources TEXT, place TEXT, PRIMARY KEY (record, n)) WITHOUT ROWID;
 CREATE TABLE problems (file TEXT, line INTEGER, col INTEGER, path TEXT, message TEXT,
