@@ -98,33 +98,40 @@ def _duplicate_ids(db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]) ->
             )
 
 
-def _reference(
-    file: str, line: int, collection: str, position: int, stored: str
-) -> tuple[str, int, int, str, str, str]:
-    """(file, line, column, path, collection, target) of one item of a record's `refs`
-    (see `store.reading.stored_references`), read in Python: SQLite's `->>` would cut a
-    text at a NUL, which a source's file name may hold."""
-    lines, column, path, target_collection, target = json.loads(stored)
-    return file, line + lines, column, f"{collection}[{position}]{path}", target_collection, target
+def _references(
+    file: str, line: int, collection: str, position: int, refs: str
+) -> list[tuple[str, int, int, str, str, str]]:
+    """(file, line, column, path, collection, target) of each reference a record makes, from
+    its `refs` (see `store.reading.stored_references`)."""
+    return [
+        (file, line + lines, column, f"{collection}[{position}]{path}", kind, target)
+        for lines, column, path, kind, target in json.loads(refs)
+    ]
 
 
-#: What `_reference` is made from, of each item `ref` of a record `r`'s `refs`.
-_REFERENCE = "r.file, r.line, r.collection, r.position, ref.value"
+#: Of a record `r`: what `_references` reads.
+_REFERENCES = "r.file, r.line, r.collection, r.position, r.refs"
 
 
 def _dangling_references(
     db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]
 ) -> Iterator[Problem]:
     condition, params = only
-    rows = db.execute(
-        f"""
-        SELECT {_REFERENCE} FROM records r, json_each(r.refs) ref
-        WHERE {condition} AND r.refs IS NOT NULL AND ref.value ->> 3 != 'file' AND NOT EXISTS (
-          SELECT 1 FROM records t WHERE t.collection = ref.value ->> 3 AND t.id = ref.value ->> 4)
-        """,  # an id (a target but a file's) is checked to hold no NUL: `->>` is exact here
+    # A record of the collection, valid or not, is enough (an invalid one is reported).
+    named = {f"{c}:{i}" for c, i in db.execute("SELECT collection, id FROM records")}
+    dangling = []
+    for *record, targets in db.execute(
+        f"SELECT {_REFERENCES}, r.targets FROM records r WHERE {condition} AND r.targets NOTNULL",
         params,
-    )
-    dangling = sorted((_reference(*row) for row in rows), key=lambda ref: ref[:3])
+    ):
+        if named.issuperset(targets.split()):  # almost every record: no JSON read
+            continue
+        dangling += [
+            reference
+            for reference in _references(*record)
+            if reference[4] != "file" and f"{reference[4]}:{reference[5]}" not in named
+        ]
+    dangling.sort(key=lambda reference: reference[:3])
     known: dict[str, list[str]] = {}  # the ids of each collection, listed once
     hints: dict[tuple[str, str], str] = {}  # a misspelt id is often used many times
     for number, (file, line, column, path, collection, target) in enumerate(dangling):
@@ -165,14 +172,16 @@ def _claims_against_texts(
     cited = {s for listed in sources_of.values() for s in listed}
     every = any(sources == "[]" for *_, sources, _ in claims) or condition == "1"
     texts: dict[str, str] = {}
-    rows = db.execute(
-        f"""
-        SELECT r.id, {_REFERENCE} FROM records r, json_each(r.refs) ref
-        WHERE r.collection = 'sources' AND r.value IS NOT NULL AND ref.value ->> 3 = 'file'
-        """
-    )
-    for source_id, *reference in rows.fetchall():
-        file, line, column, path, _, relative = _reference(*reference)
+    files = [
+        (source_id, reference)
+        for source_id, *record in db.execute(
+            f"SELECT r.id, {_REFERENCES} FROM records r"
+            " WHERE r.collection = 'sources' AND r.value NOTNULL AND r.refs NOTNULL"
+        )
+        for reference in _references(*record)
+        if reference[4] == "file"
+    ]
+    for source_id, (file, line, column, path, _, relative) in files:
         if not every and source_id not in cited:
             continue  # no claim to check cites it
         try:

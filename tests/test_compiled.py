@@ -173,7 +173,7 @@ def read_rows(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     return {
         "records": db.execute(
             f"SELECT {place}, r.id, r.line, r.col, r.id_line, r.id_col,"
-            " verified(r.value, r.checksum), r.piece, r.piece_line, r.refs"
+            " verified(r.value, r.checksum), r.piece, r.piece_line, r.refs, r.targets"
             " FROM records r ORDER BY 1, 2, 3"
         ).fetchall(),
         "claims": db.execute(

@@ -67,7 +67,8 @@ class ParsedFile(NamedTuple):
 
     relative: str
     #: Of each record: collection, position, id, line, col, id_line, id_col, the plain
-    #: value as JSON (None if invalid; packed if `packed`), `piece`, `piece_line` and `refs`.
+    #: value as JSON (None if invalid; packed if `packed`), `piece`, `piece_line`, `refs`
+    #: and `targets`.
     records: list[tuple[Any, ...]]
     claims: list[tuple[Any, ...]]  # `claims` rows, likewise
     problems: list[tuple[str, int, int, str, str, int]]  # `problems` rows (stage 'read')
@@ -113,7 +114,7 @@ def read_file(
         relative,
         [
             (read.collection, read.position, read.id, read.line, read.column, read.id_line,
-             read.id_column, read.value, *piece, stored_references(read))
+             read.id_column, read.value, *piece, *stored_references(read))
             for read, piece in zip(reads, piece_marks(reader, reads), strict=True)
         ],
         [
@@ -127,23 +128,26 @@ def read_file(
     )  # fmt: skip
 
 
-def stored_references(read: RecordRead) -> str | None:
-    """`records.refs` of a read: JSON of each reference's line (counted from the record's),
-    column, path (after the record's own `collection[index]`), collection and target; None
-    if there is none.
+def stored_references(read: RecordRead) -> tuple[str | None, str | None]:
+    """`records.refs` and `records.targets` of a read (None if it makes no reference).
 
-    One value per record, not a row per reference (seven per meeting), and placed
-    relative to the record: a record that moves in its file takes its references along.
+    refs: JSON of each reference's line (counted from the record's), column, path
+    (after the record's own `collection[index]`), collection and target; one value
+    per record, not a row per reference (seven per meeting), placed relative to the
+    record, so that a record moved in its file takes its references along.
+    targets: `collection:id` of each record named (an article's file is not one),
+    separated by spaces (ids hold none): what the checks look up, without JSON.
     """
     if not read.references:
-        return None
+        return None, None
     skip = len(f"{read.collection}[{read.position}]")
-    return dumps(
-        [
-            [ref.line - read.line, ref.column, ref.path[skip:], ref.collection, ref.target]
-            for ref in read.references
-        ]
-    )
+    refs = [
+        [ref.line - read.line, ref.column, ref.path[skip:], ref.collection, ref.target]
+        for ref in read.references
+    ]
+    named = " ".join(f"{ref.collection}:{ref.target}" for ref in read.references
+                     if ref.collection != "file")  # fmt: skip
+    return dumps(refs), named or None
 
 
 def piece_marks(reader: FileReader, reads: list[RecordRead]) -> list[tuple[bytes | None, int]]:
@@ -209,8 +213,8 @@ def store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
         values = [None if value is None else pack(value) for value in values]
     db.executemany(
         "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
-        " value, checksum, piece, piece_line, refs)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " value, checksum, piece, piece_line, refs, targets)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (rowid, parsed.relative, *row[:7], value,
              None if value is None else checksum(value), *row[8:])

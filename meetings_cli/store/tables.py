@@ -48,7 +48,7 @@ CREATE TABLE files (
 CREATE TABLE records (
   rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
   id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB,
-  checksum INTEGER, piece BLOB, piece_line INTEGER, refs TEXT);
+  checksum INTEGER, piece BLOB, piece_line INTEGER, refs TEXT, targets TEXT);
 CREATE INDEX records_file ON records (file);
 CREATE INDEX records_id ON records (collection, id);
 CREATE TABLE claims (record INTEGER, n INTEGER, line INTEGER, col INTEGER, path TEXT,
