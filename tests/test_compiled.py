@@ -296,13 +296,15 @@ def derived_from_records(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["in memory", "cache file"])
 def test_a_first_build_in_workers_derives_as_it_reads_and_gives_the_same_tables(
-    generated: Path, monkeypatch: pytest.MonkeyPatch
+    cached: bool, generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = full_compile(generated)
     monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(tmp_path / "cache"))  # a first build
     derived = derived_from_records(monkeypatch)
-    assert full_compile(generated) == serial
+    assert tables(store.open_dataset(generated, use_cache=cached)) == serial
     assert not derived  # every row was made as its file was read
 
 
@@ -324,8 +326,9 @@ def test_a_file_holding_records_others_refer_to_found_late_is_derived_the_usual_
     assert derived
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["in memory", "cache file"])
 def test_a_first_build_in_workers_finds_the_problems_a_serial_one_finds(
-    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cached: bool, generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from meetings_cli.errors import DataError
 
@@ -335,14 +338,21 @@ def test_a_first_build_in_workers_finds_the_problems_a_serial_one_finds(
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("person: syn-person-00", "person: syn-persn-00"), "utf-8")
 
-    def problems() -> list[str]:
+    def problems(cached: bool) -> list[str]:
         with pytest.raises(DataError) as caught:
-            store.open_dataset(root, use_cache=False)
+            store.open_dataset(root, use_cache=cached)
         return [str(p) for p in caught.value.problems]
 
-    serial = problems()
+    serial = problems(cached=False)
     monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)
-    assert problems() == serial
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(tmp_path / "cache"))  # a first build
+    beside: list[int] = []  # checks run on a connection of their own as indexes are made
+    problems_in = store.compile._problems_in
+    monkeypatch.setattr(
+        store.compile, "_problems_in", lambda *args: beside.append(1) or problems_in(*args)
+    )
+    assert problems(cached) == serial
+    assert len(beside) == int(cached)
     assert any("no person with id 'syn-persn-0" in line for line in serial)
 
 

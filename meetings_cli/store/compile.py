@@ -162,10 +162,11 @@ def compile_into(
         to_read = [p for p in data_changed if p in order and p not in stored]
         first_build = not _holds_records(db)
         prepared = False
+        indexes: list[str] = []  # dropped while a first build reads: made again as it checks
         sizes = {p: current[p][0] for p in to_read}
         if first_build and worth_workers(list(sizes.values())):
             progress.start(len(to_read))
-            fresh, prepared = read_and_derive(root, db, sizes, progress)
+            fresh, prepared, indexes = read_and_derive(root, db, sizes, progress)
             stored.update(fresh)
             progress.stage("checking references and quotes")
             dimensions_changed = True
@@ -175,7 +176,8 @@ def compile_into(
         _write_files(root, db, current, order, built_ns)
         articles_changed = bool(changed.difference(data_changed))
         quick = not (dimensions_changed or articles_changed)
-        valid = _check(root, db, [i for rowids in stored.values() for i in rowids], quick=quick)
+        records = [i for rowids in stored.values() for i in rowids]
+        valid = _check(root, db, records, quick=quick, indexes=indexes)
         if valid:
             progress.stage("indexing")
             _derive(
@@ -288,23 +290,83 @@ def _move_records(
     )
 
 
-def _check(root: Path, db: sqlite3.Connection, records: list[int], *, quick: bool) -> bool:
+def _check(
+    root: Path, db: sqlite3.Connection, records: list[int], *, quick: bool, indexes: list[str]
+) -> bool:
     """Run the cross-record checks and store their problems; True if there are none at all.
 
     After a valid compile, if only meetings and context changed (no records others
     refer to, no article: quick), the only new problems are about the records stored
-    again (by rowid).
+    again (by rowid). indexes: SQL of indexes to make meanwhile (see `_checked_beside`).
     """
     from .. import checks
 
     db.execute("DELETE FROM problems WHERE stage = 'checks'")
     quick = quick and read_meta(db).get("derived") == "1"
-    problems = list(checks.cross_record_problems(root, db, records if quick else None))
+    if indexes:
+        problems = _checked_beside(root, db, indexes)
+    else:
+        problems = list(checks.cross_record_problems(root, db, records if quick else None))
     db.executemany(
         "INSERT INTO problems VALUES (?, ?, ?, ?, ?, 'checks', ?)",
         [(p.file, p.line, p.column, p.path, p.message, rank) for rank, p in problems],
     )
     return db.execute("SELECT 1 FROM problems LIMIT 1").fetchone() is None
+
+
+def _checked_beside(
+    root: Path, db: sqlite3.Connection, indexes: list[str]
+) -> list[tuple[int, Problem]]:
+    """The problems of a first build, found on a connection of their own (in a thread)
+    while db makes its indexes: SQLite works without Python's lock, so the checks' Python
+    runs meanwhile. What db holds is committed first: a first build writes a new file that
+    no one reads before it is complete. A database in memory does one after the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .. import checks
+
+    (path,) = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
+    if not path:
+        for sql in indexes:
+            db.execute(sql)
+        return list(checks.cross_record_problems(root, db))
+    for sql in indexes:  # the checks' own, first
+        if " ON records " in sql:
+            db.execute(sql)
+    indexes = [sql for sql in indexes if " ON records " not in sql]
+    db.execute("COMMIT")
+    db.execute("BEGIN IMMEDIATE")
+    # The reader's snapshot is taken here, before db writes: until the checks end, db keeps
+    # what it writes in memory (writing to the file would wait for the reader).
+    reader = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT 1 FROM records LIMIT 1").fetchall()
+    (cache,) = db.execute("PRAGMA cache_size").fetchone()
+    db.execute(f"PRAGMA cache_size = {-_CHECKING_CACHE_KIB}")
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            checking = pool.submit(_problems_in, root, reader)
+            for sql in indexes:
+                db.execute(sql)
+            return checking.result()
+    finally:
+        reader.close()
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+#: The most the page cache may hold while a first build makes its indexes beside the checks
+#: (KiB): the new indexes of 100,000 meetings fill about a quarter of it.
+_CHECKING_CACHE_KIB = 256 * 1024
+
+
+def _problems_in(root: Path, reader: sqlite3.Connection) -> list[tuple[int, Problem]]:
+    """The problems of what reader sees; its snapshot ends with them."""
+    from .. import checks
+
+    try:
+        return list(checks.cross_record_problems(root, reader))
+    finally:
+        reader.execute("ROLLBACK")  # its lock ends: the writer may write to the file
 
 
 def _derive(

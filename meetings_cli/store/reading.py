@@ -238,11 +238,12 @@ def store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
 
 def read_and_derive(
     root: Path, db: sqlite3.Connection, files: dict[str, int], progress: Progress
-) -> tuple[dict[str, range], bool]:
+) -> tuple[dict[str, range], bool, list[str]]:
     """Read every data file of a first build (in workers) and make the query rows of its
     meetings and context items as they come (files: their sizes, in dataset order): the
-    rowids each file's records were given, and whether those rows are all in (if not,
-    they must be derived from `records`)."""
+    rowids each file's records were given, whether those rows are all in (if not, they
+    must be derived from `records`), and the SQL of the indexes dropped meanwhile, to be
+    made again (sorting once beats keeping each in order)."""
     early = [relative for relative in files if _may_hold_dimensions(root, relative)]
     read_first = set(early)
     later = [relative for relative in files if relative not in read_first]
@@ -250,7 +251,7 @@ def read_and_derive(
     indexes = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
     ).fetchall()
-    for name, _ in indexes:  # made again after: sorting once beats keeping each in order
+    for name, _ in indexes:
         db.execute(f'DROP INDEX "{name}"')
     with _pool() as pool:
         reading = [pool.submit(parse_file, root, relative) for relative in early]
@@ -282,9 +283,7 @@ def read_and_derive(
             prepared = prepared and rows is not None
             if prepared and rows is not None:
                 numbers = _insert_numbered(db, rows, numbers)
-    for _, sql in indexes:
-        db.execute(sql)
-    return stored, prepared
+    return stored, prepared, [sql for _, sql in indexes]
 
 
 #: A top-level key of a collection others refer to: a file without one holds none of
