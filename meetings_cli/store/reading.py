@@ -32,9 +32,9 @@ from .tables import (
     dictionary,
     dimension_values,
     dumps,
+    plain_value,
     prepare_items,
     record_dictionary,
-    stored_value,
 )
 
 if TYPE_CHECKING:
@@ -86,9 +86,13 @@ def parse_file(root: Path, relative: str) -> ParsedFile:
 
 
 def read_file(
-    reader: FileReader, relative: str, skip: Collection[tuple[str, int]] = ()
+    reader: FileReader,
+    relative: str,
+    skip: Collection[tuple[str, int]] = (),
+    values: list[Any] | None = None,
 ) -> ParsedFile:
-    """The records of reader's file but those in skip (see `FileReader.records`), to store."""
+    """The records of reader's file but those in skip (see `FileReader.records`), to store;
+    values, if given, is told each one's `plain_value` (None if invalid)."""
     reads = []
     problems: list[tuple[int, Problem]] = []
     # Parsing makes no reference cycles, but many objects that stay alive (a file's
@@ -97,7 +101,10 @@ def read_file(
     with _collection_paused():
         for read in reader.records(skip=skip):
             # The record itself stays here: its plain value, as JSON, is what is stored.
-            value = None if read.record is None else stored_value(read.value)
+            plain = None if read.record is None else plain_value(read.value)
+            if values is not None:
+                values.append(plain)
+            value = None if plain is None else dumps(plain)
             reads.append(read._replace(record=None, value=value))
             problems.extend((0, p) for p in read.problems)
             problems.extend((2, p) for p in read.check_problems)
@@ -359,8 +366,11 @@ def _parse_and_prepare(
     records_zdict: bytes | None,
 ) -> bytes:
     """Run in a worker: one file parsed, its values packed, and its query rows (`_received`)."""
-    parsed = parse_file(root, relative)
-    rows = None if parsed.dimensions else _prepared(dimensions, parsed, records_zdict)
+    from ..load import FileReader
+
+    values: list[Any] = []  # the records' values as read, not made again from their JSON
+    parsed = read_file(FileReader(root / relative, relative), relative, values=values)
+    rows = None if parsed.dimensions else _prepared(dimensions, parsed, records_zdict, values)
     if values_zdict is not None:
         pack = Packer(values_zdict)
         records = [(*row[:7], None if row[7] is None else pack(row[7]), *row[8:])
@@ -378,18 +388,21 @@ def _received(sent: bytes) -> tuple[ParsedFile, Rows | None]:
 
 
 def _prepared(
-    dimensions: list[tuple[str, str]], parsed: ParsedFile, records_zdict: bytes | None
+    dimensions: list[tuple[str, str]],
+    parsed: ParsedFile,
+    records_zdict: bytes | None,
+    values: list[Any] | None = None,
 ) -> Rows | None:
-    """The query rows of a parsed file's meetings and context items, numbered from 0; None
-    if they cannot be made (a dangling reference: the checks say so, and nothing is
-    derived)."""
-    values = [
-        (parsed.relative, row[0], row[7])
-        for row in parsed.records
+    """The query rows of a parsed file's meetings and context items, numbered from 0 (from
+    their values as read, if given, or their JSON); None if they cannot be made (a dangling
+    reference: the checks say so, and nothing is derived)."""
+    items = [
+        (parsed.relative, row[0], row[7] if values is None else values[n])
+        for n, row in enumerate(parsed.records)
         if row[0] in ("meetings", "context") and row[7] is not None
     ]
     try:
-        return prepare_items(dimensions, values, records_zdict)
+        return prepare_items(dimensions, items, records_zdict)
     except _UNPREPARED:
         return None
 
@@ -411,8 +424,8 @@ def _insert_numbered(
     """Insert rows numbered from 0, renumbered from numbers (of the next meeting and context
     item); the numbers after them."""
     for table, batch in rows.items():
-        if table not in _BY_ID:
-            start = numbers[table in _BY_ITEM]
-            batch = [(start + row[0], *row[1:]) for row in batch]
-        db.executemany(INSERTS[table], batch)
+        sql = INSERTS[table]
+        if table not in _BY_ID:  # renumbered by SQLite: no row is made again here
+            sql = sql.replace("VALUES (?", f"VALUES (? + {int(numbers[table in _BY_ITEM])}", 1)
+        db.executemany(sql, batch)
     return numbers[0] + len(rows["meetings"]), numbers[1] + len(rows["context"])
