@@ -177,7 +177,9 @@ def compile_into(
         articles_changed = bool(changed.difference(data_changed))
         quick = not (dimensions_changed or articles_changed)
         records = [i for rowids in stored.values() for i in rowids]
-        valid = _check(root, db, records, quick=quick, indexes=indexes)
+        # A first build lists the search index's words as it checks, if its rows are all in.
+        words = bool(indexes) and prepared
+        valid = _check(root, db, records, quick=quick, indexes=indexes, words=words)
         if valid:
             progress.stage("indexing")
             _derive(
@@ -188,6 +190,7 @@ def compile_into(
                 everything=dimensions_changed,
                 articles=articles_changed,
                 prepared=prepared,
+                words=not words,
             )
         else:  # nothing of a broken dataset is ever served
             clear_derived(db)
@@ -291,20 +294,27 @@ def _move_records(
 
 
 def _check(
-    root: Path, db: sqlite3.Connection, records: list[int], *, quick: bool, indexes: list[str]
+    root: Path,
+    db: sqlite3.Connection,
+    records: list[int],
+    *,
+    quick: bool,
+    indexes: list[str],
+    words: bool,
 ) -> bool:
     """Run the cross-record checks and store their problems; True if there are none at all.
 
     After a valid compile, if only meetings and context changed (no records others
     refer to, no article: quick), the only new problems are about the records stored
-    again (by rowid). indexes: SQL of indexes to make meanwhile (see `_checked_beside`).
+    again (by rowid). indexes: SQL of indexes to make meanwhile (see `_checked_beside`),
+    and then `list_words` if words.
     """
     from .. import checks
 
     db.execute("DELETE FROM problems WHERE stage = 'checks'")
     quick = quick and read_meta(db).get("derived") == "1"
     if indexes:
-        problems = _checked_beside(root, db, indexes)
+        problems = _checked_beside(root, db, indexes, words=words)
     else:
         problems = list(checks.cross_record_problems(root, db, records if quick else None))
     db.executemany(
@@ -315,20 +325,20 @@ def _check(
 
 
 def _checked_beside(
-    root: Path, db: sqlite3.Connection, indexes: list[str]
+    root: Path, db: sqlite3.Connection, indexes: list[str], *, words: bool
 ) -> list[tuple[int, Problem]]:
     """The problems of a first build, found on a connection of their own (in a thread)
-    while db makes its indexes: SQLite works without Python's lock, so the checks' Python
-    runs meanwhile. What db holds is committed first: a first build writes a new file that
-    no one reads before it is complete. A database in memory does one after the other."""
+    while db makes its indexes (and lists the search index's words, if words): SQLite
+    works without Python's lock, so the checks' Python runs meanwhile. What db holds is
+    committed first: a first build writes a new file that no one reads before it is
+    complete. A database in memory does one after the other."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .. import checks
 
     (path,) = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
     if not path:
-        for sql in indexes:
-            db.execute(sql)
+        _make(db, indexes, words=words)
         return list(checks.cross_record_problems(root, db))
     for sql in indexes:  # the checks' own, first
         if " ON records " in sql:
@@ -346,12 +356,18 @@ def _checked_beside(
     try:
         with ThreadPoolExecutor(1) as pool:
             checking = pool.submit(_problems_in, root, reader)
-            for sql in indexes:
-                db.execute(sql)
+            _make(db, indexes, words=words)
             return checking.result()
     finally:
         reader.close()
         db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _make(db: sqlite3.Connection, indexes: list[str], *, words: bool) -> None:
+    for sql in indexes:
+        db.execute(sql)
+    if words:  # only search_words is written: cleared with the rest if the checks fail
+        list_words(db)
 
 
 #: The most the page cache may hold while a first build makes its indexes beside the checks
@@ -378,15 +394,18 @@ def _derive(
     everything: bool,
     articles: bool,
     prepared: bool,
+    words: bool,
 ) -> None:
     """Derive the query tables of a valid dataset: all of them, or what the changes need
-    (prepared: the rows of meetings and context items are in, made as they were read)."""
+    (prepared: the rows of meetings and context items are in, made as they were read;
+    words: the search index's words are to be listed)."""
     derived = read_meta(db).get("derived") == "1"
     if everything or not derived:
         derive_all(db, prepared=prepared)
     else:
         derive_changes(db, forgotten, stored)
-    list_words(db)
+    if words:
+        list_words(db)
     if everything or articles or not derived:
         store_articles(root, db)
 
