@@ -118,7 +118,14 @@ def _dangling_references(
 ) -> Iterator[Problem]:
     condition, params = only
     # A record of the collection, valid or not, is enough (an invalid one is reported).
-    named = {f"{c}:{i}" for c, i in db.execute("SELECT collection, id FROM records")}
+    named = {
+        f"{collection}:{record_id}"
+        for collection, record_id in db.execute(
+            "SELECT collection, id FROM records"
+            " WHERE collection IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(schema.referenced(schema.DATA_FILE))),),
+        )
+    }
     dangling = []
     for *record, targets in db.execute(
         f"SELECT {_REFERENCES}, r.targets FROM records r WHERE {condition} AND r.targets NOTNULL",

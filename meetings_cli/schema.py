@@ -345,6 +345,18 @@ COLLECTIONS: dict[str, Record] = {
     "context": CONTEXT_ITEM,
 }
 
+
+def referenced(spec: Spec) -> set[str]:
+    """The collections whose ids a value of spec may name (its `ref`s, at any depth)."""
+    if isinstance(spec, Text):
+        return {spec.ref} if spec.ref else set()
+    if isinstance(spec, ListOf):
+        return referenced(spec.item)
+    if isinstance(spec, Record):
+        return set().union(*(referenced(field.spec) for field in spec.fields.values()))
+    return set()
+
+
 DATA_FILE = Record(
     "data file",
     {name: Field(ListOf(record), required=False) for name, record in COLLECTIONS.items()},

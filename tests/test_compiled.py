@@ -306,6 +306,8 @@ def test_a_first_build_in_workers_derives_as_it_reads_and_gives_the_same_tables(
     derived = derived_from_records(monkeypatch)
     assert tables(store.open_dataset(generated, use_cache=cached)) == serial
     assert not derived  # every row was made as its file was read
+    # Built where it is kept, not again in memory after a failure there.
+    assert len(list((tmp_path / "cache").glob("*.sqlite3"))) == int(cached)
 
 
 def test_a_file_holding_records_others_refer_to_found_late_is_derived_the_usual_way(

@@ -5,10 +5,10 @@ while the whole file still has the checksum recorded when it was written (kept
 beside it, in NAME.sqlite3.crc32). Each stored record also has a checksum of its
 own, verified by the SQL function verified(value, checksum) whenever it is read.
 
-Records of a large dataset are stored packed: deflated with a dictionary of the
-database (`dictionaries`, written once, sampled from its own records), which is
-what makes a meeting's JSON ten times smaller. verified() unpacks them, so every
-query reads text.
+Records of a large dataset are stored packed: compressed by Zstandard with a
+dictionary of the database (`dictionaries`, written once, sampled from its own
+records), which is what makes a meeting's JSON eight times smaller. verified()
+unpacks them, so every query reads text.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 CACHE_ENV = "MEETINGS_CACHE_DIR"
 
@@ -190,13 +190,13 @@ def checksum(value: str | bytes) -> int:
     return zlib.crc32(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value)
 
 
-# A packed value is the id of its dictionary (4 bytes) and the text, raw-deflated with
-# that dictionary as the preset window. Level 3 packs a meeting's JSON to a tenth in
-# about 13 us (level 6: 12% smaller, half again as slow; level 1: as slow, 50% larger); memory
-# level 4 (the default is 8) copies half the state for each value, for 3% more bytes.
+# A packed value is the id of its dictionary (4 bytes) and one Zstandard frame of the text,
+# compressed with that dictionary (as raw content). Level 5 packs 10,000 meetings' JSON
+# in 0.07 s, to an eighth; zlib with the same dictionary took twice as long (copying its
+# primed state for each value) for 1% fewer bytes; zstd level 7 packs 10% smaller, 60% slower.
 _ID_BYTES = 4
-_LEVEL, _WINDOW_BITS, _MEMORY_LEVEL = 3, -15, 4
-#: Dictionaries are at most the deflate window.
+_LEVEL = 5
+#: The size of a dictionary, sampled from the texts it packs.
 DICTIONARY_BYTES = 32 * 1024
 
 
@@ -209,15 +209,18 @@ class Packer:
     """Packs texts with one dictionary, for a BLOB column read through verified()."""
 
     def __init__(self, zdict: bytes) -> None:
+        import zstandard
+
         self.head = dictionary_id(zdict).to_bytes(_ID_BYTES, "big")
-        # Primed once: setting a 32 KiB dictionary costs more than packing one record.
-        self._primed = zlib.compressobj(
-            _LEVEL, zlib.DEFLATED, _WINDOW_BITS, _MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY, zdict
-        )
+        # Prepared once: loading a 32 KiB dictionary costs more than packing one record.
+        prepared = zstandard.ZstdCompressionDict(zdict, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        prepared.precompute_compress(level=_LEVEL)
+        self._compress = zstandard.ZstdCompressor(
+            dict_data=prepared, write_checksum=False, write_content_size=True, write_dict_id=False
+        ).compress
 
     def __call__(self, text: str) -> bytes:
-        packing = self._primed.copy()
-        return self.head + packing.compress(text.encode("utf-8")) + packing.flush()
+        return self.head + self._compress(text.encode("utf-8"))
 
 
 class _Verifier:
@@ -239,6 +242,7 @@ class _Verifier:
         self.cache: Path | None = None  # the cache file in use, if any
         # Of every database read so far, by the head of the values packed with them.
         self.dictionaries: dict[bytes, bytes] = {}
+        self._unpackers: dict[bytes, Any] = {}  # by head: a decompressor of that dictionary
         self._learnt_from: tuple[Path, int, int] | None = None  # cache file read: path, inode, time
 
     def __call__(self, value: str | bytes | None, expected: int | None) -> str | bytes | None:
@@ -275,14 +279,16 @@ class _Verifier:
         zdict = self.dictionaries.get(head)
         if zdict is None:
             return None
+        import zstandard
+
+        unpacker = self._unpackers.get(head)
+        if unpacker is None:
+            raw = zstandard.ZstdCompressionDict(zdict, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+            unpacker = self._unpackers[head] = zstandard.ZstdDecompressor(dict_data=raw)
         try:
-            unpacking = zlib.decompressobj(_WINDOW_BITS, zdict)
-            text = unpacking.decompress(value[_ID_BYTES:]).decode("utf-8")
-        except (zlib.error, UnicodeDecodeError):
+            return str(unpacker.decompress(value[_ID_BYTES:]).decode("utf-8"))
+        except (zstandard.ZstdError, UnicodeDecodeError):
             self._fail("a stored record cannot be unpacked")
-        if not unpacking.eof or unpacking.unused_data:
-            self._fail("a stored record cannot be unpacked")
-        return text
 
     def learn(self, db: sqlite3.Connection) -> None:
         """Know the dictionaries of db, so that its packed values are read as text."""

@@ -107,8 +107,9 @@ def open_dataset(
     sound = _sealed(target, whole=verify)
     if not sound and _own_file(seal_file(target)) and warn is not None:
         warn(f"warning: the cache file {target} is damaged (its checksum changed); compiling again")
-    current = sound and _open_current(root, target)
-    db_file = current or _compile_cached(root, target, progress, in_place=sound)
+    files = fingerprint(root)
+    current = sound and _open_current(root, target, files)
+    db_file = current or _compile_cached(root, target, files, progress, in_place=sound)
     _raise_problems(root, db_file)
     db_file.execute("PRAGMA query_only = ON")
     VERIFIER.rows, VERIFIER.damaged = 0, None  # what counts is what answers the question
@@ -126,17 +127,15 @@ def _check_folder(root: Path) -> None:
         raise DataError([Problem(str(root), 0, 0, "", why)])
 
 
-def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
-    """The (sound) database at target if it matches the dataset exactly, else None."""
+def _open_current(root: Path, target: Path, current: Fingerprint) -> sqlite3.Connection | None:
+    """The (sound) database at target if it matches the dataset (current) exactly, else None."""
     try:
         db = _connect(target)
         meta = read_meta(db)
-        if _usable(root, meta):
-            current = fingerprint(root)
-            if not changed_files(root, db, current):
-                VERIFIER.cache = target
-                _mark_used(target)
-                return db
+        if _usable(root, meta) and not changed_files(root, db, current):
+            VERIFIER.cache = target
+            _mark_used(target)
+            return db
         db.close()
     except sqlite3.Error:
         pass
@@ -144,11 +143,10 @@ def _open_current(root: Path, target: Path) -> sqlite3.Connection | None:
 
 
 def _compile_cached(
-    root: Path, target: Path, progress: Progress | None, *, in_place: bool
+    root: Path, target: Path, current: Fingerprint, progress: Progress | None, *, in_place: bool
 ) -> sqlite3.Connection:
-    """Bring the (sound) database at target up to date in place if in_place, or build a new
-    one; in memory if the cache folder cannot be written."""
-    current = fingerprint(root)
+    """Bring the (sound) database at target up to date with the dataset (current) in place if
+    in_place, or build a new one; in memory if the cache folder cannot be written."""
     with contextlib.suppress(sqlite3.Error, OSError):
         if in_place:
             db = _connect(target)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..model import Dataset, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 17
+FORMAT = 18
 #: Collections whose records other records' stored JSON depends on.
 DIMENSIONS = ("sources", "people", "events", "topics")
 
@@ -291,8 +291,8 @@ def dictionary(
 
 
 def sample_dictionary(texts: Sequence[str]) -> bytes | None:
-    """A dictionary for texts like these: an even sample of them, DICTIONARY_BYTES long
-    (deflate finds strings of the end of it in fewer bits); None if they are too few."""
+    """A dictionary for texts like these: an even sample of them, DICTIONARY_BYTES long;
+    None if they are too few."""
     total = sum(len(text) for text in texts)
     if total < MIN_SAMPLE:
         return None
