@@ -65,16 +65,26 @@ def source_search_record(source: Source, hit: SourceHit) -> dict[str, Any]:
 
 def timeline_record(years: Iterable[TimelineYear]) -> list[dict[str, Any]]:
     """The timeline as JSON: years, each with events, each with meeting records."""
-    return [
-        {
-            "year": year.year,
-            "events": [
-                {"event": event, "meetings": [json.loads(text) for text in meetings]}
-                for event, meetings in year.events
-            ],
-        }
-        for year in years
-    ]
+    import gc
+
+    # Decoding every meeting makes millions of objects and no cycle: with the collector
+    # on, each of its passes walks them all again (100,000 meetings: 4.6 s, not 1 s).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [
+            {
+                "year": year.year,
+                "events": [
+                    {"event": event, "meetings": [json.loads(text) for text in meetings]}
+                    for event, meetings in year.events
+                ],
+            }
+            for year in years
+        ]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def stats_record(stats: dict[str, list[tuple[str, int]]]) -> dict[str, dict[str, int]]:
