@@ -112,6 +112,33 @@ def test_stored_records_are_written_as_their_decoded_values_would_be(
     assert written[0] == written[1]
 
 
+@pytest.mark.parametrize("pretty", [False, True], ids=["piped", "terminal"])
+def test_stored_records_inside_a_value_are_written_as_their_decoded_values_would_be(
+    pretty: bool,
+) -> None:
+    """A value holding records read from the database (the timeline's years and events):
+    piped, their stored texts are written as they are; either way the JSON is the same
+    as that of the decoded value, a text that holds a NUL included."""
+    from meetings_cli.contract import StoredRecords, compact
+    from meetings_cli.render.formats import write_json
+
+    records = [{"id": "a", "notes": "nul \x00 here"}, {"id": "b", "title": "\u0000 0"}]
+    texts = [compact(record) for record in records]
+    value = [
+        {"year": 2018, "events": [{"event": None, "meetings": StoredRecords(texts)}]},
+        {"year": 2019, "events": [{"event": "\x00", "meetings": StoredRecords([])}]},
+    ]
+    plain = [{"year": 2018, "events": [{"event": None, "meetings": records}]},
+             {"year": 2019, "events": [{"event": "\x00", "meetings": []}]}]  # fmt: skip
+    written = []
+    for each in (value, plain):
+        stream = io.StringIO()
+        write_json(stream, each, pretty=pretty)
+        written.append(stream.getvalue())
+    assert written[0] == written[1]
+    assert json.loads(written[0]) == plain
+
+
 def test_every_format_a_command_offers_has_a_writer() -> None:
     for name, command in _commands().items():
         declared = getattr(command.callback, TAKES, None)

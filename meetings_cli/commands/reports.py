@@ -29,6 +29,7 @@ def timeline(
     Takes the filters of `list`. Dates show their precision (3 Apr, 3–6 Apr)
     and ~ marks an inferred date; records where sources disagree are marked.
     """
+    from ..contract import StoredRecords
     from ..filters import meeting_selection
     from ..render import records, views
     from ..report import principal_ids
@@ -40,7 +41,7 @@ def timeline(
     principals = principal_ids(db) if asked.output.format == "table" else frozenset()
     return Result(
         "timeline",
-        [m for y in years for e in y["events"] for m in e["meetings"]],
+        StoredRecords([m for y in years for e in y["events"] for m in e["meetings"].texts]),
         value=years if asked.output.format == "json" and years else None,
         view=lambda terminal: views.timeline_view(
             years, principals, ascii_only=ascii_only or not terminal

@@ -353,9 +353,44 @@ def write_collection(
 
 def write_json(out: TextIO, value: Any, *, pretty: bool = True) -> None:
     """Any JSON value, indented if pretty, else on one line (non-ASCII kept as is where
-    out's encoding has it)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2) if pretty else compact(value)
+    out's encoding has it). Records read from the database (`StoredRecords`) may be
+    anywhere in it: on one line they are written as stored, without decoding them."""
+    if pretty:
+        text = json.dumps(value, ensure_ascii=False, indent=2, default=_decoded)
+    else:
+        text = _compact_with_stored(value)
     out.write(json_text(out, text) + "\n")
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, StoredRecords):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _compact_with_stored(value: Any) -> str:
+    """value as compact JSON, each StoredRecords in it written as its stored texts.
+
+    The C encoder writes a marker string for each (a NUL and a token no text of the
+    data can hold by chance), which is then replaced by the array of texts.
+    """
+    import secrets
+
+    token = secrets.token_hex(8)
+    arrays: list[str] = []
+
+    def default(each: Any) -> Any:
+        if isinstance(each, StoredRecords):
+            arrays.append("[" + ",".join(each.texts) + "]")
+            return f"\x00{token}{len(arrays) - 1}"
+        raise TypeError(f"{type(each).__name__} is not JSON")
+
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default)
+    text = encoder.encode(value)
+    if not arrays:
+        return text
+    marker = re.compile(rf'"\\u0000{token}(\d+)"')
+    return marker.sub(lambda found: arrays[int(found[1])], text)
 
 
 def write_json_array(out: TextIO, records: Iterable[Any], *, pretty: bool = True) -> None:
