@@ -122,6 +122,32 @@ def test_a_damaged_cache_is_rebuilt(
     assert titles(data_copy, capsys) == expected
 
 
+def test_an_update_killed_midway_leaves_the_state_before_it_not_a_mix(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """kill -9 in the middle of an update of the cache leaves a journal: the next run lets
+    SQLite roll it back, and answers from the state before (never says it is damaged, never
+    rolls that journal into a new file)."""
+    expected = titles(data_copy, capsys)
+    target = store.cache_file(data_copy)
+    killed = f"""
+import os, sqlite3
+db = sqlite3.connect({str(target)!r}, isolation_level=None)
+db.execute("PRAGMA cache_size = 1")  # changed pages reach the file before any commit
+db.execute("BEGIN IMMEDIATE")
+db.execute("UPDATE meetings SET date_how = 'half written', checksum = checksum + 1")
+db.execute("UPDATE records SET line = line + 1000, value = NULL")
+db.execute("DELETE FROM search_words")
+os._exit(9)
+"""
+    assert subprocess.run([sys.executable, "-c", killed], check=False).returncode == 9
+    assert Path(f"{target}-journal").exists()  # as the kill left it
+    code, out, err = ask(data_copy, "list", "--json", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert [m["title"] for m in json.loads(out)] == expected
+    assert not Path(f"{target}-journal").exists()
+
+
 def test_an_unwritable_cache_folder_still_answers(
     tmp_path: Path,
     data_copy: Path,
@@ -200,3 +226,35 @@ def test_cache_build_is_atomic_for_concurrent_readers(cache: Path, data_copy: Pa
     ]
     assert all(run.wait(timeout=60) == 0 for run in runs)
     assert len(store.dataset_of(store.open_dataset(data_copy)).meetings) == 8
+
+
+@pytest.mark.parametrize("home", ["relative/home", "~", None])
+def test_the_cache_folder_is_absolute_whatever_home_says(
+    home: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HOME unset (for a uid without a passwd entry too) or relative: never a folder
+    relative to the working one, as `~/.cache/meetings` taken literally was."""
+    import pwd
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("MEETINGS_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    if home is not None:
+        monkeypatch.setenv("HOME", home)
+    assert store.cache_dir().is_absolute()
+
+    def no_entry(uid: int) -> object:
+        raise KeyError(uid)
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    folder = store.cache_dir()
+    assert folder.is_absolute() and str(os.getuid()) in folder.name
+    assert not (tmp_path / "~").exists() and not (tmp_path / "relative").exists()
+
+
+def test_a_relative_cache_folder_setting_is_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", "here")
+    assert store.cache_dir() == tmp_path / "here"

@@ -274,6 +274,27 @@ def test_cache_path_and_clear(
     assert list(cache.iterdir()) == [foreign]
 
 
+def test_cache_clear_removes_what_killed_compiles_left_but_not_a_compile_at_work(
+    cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = dataset(tmp_path, "d")
+    assert ask(capsys, "--data", str(root), "list", "--json")[0] == 0
+    target = store.cache_file(root)
+    journal = Path(f"{target}-journal")  # left by an update killed midway
+    journal.write_bytes(b"")
+    long_ago = time.time() - 2 * store.cache.LEFTOVER_SECONDS
+    left = [cache / ".build-k1ll3d_x.tmp", cache / ".build-k1ll3d_x.tmp-journal",
+            cache / ".seal-abc123.tmp"]  # fmt: skip
+    for path in left:
+        path.write_bytes(b"x")
+        os.utime(path, (long_ago, long_ago))
+    at_work = cache / ".build-w0rking.tmp"  # written a moment ago: a compile running now
+    at_work.write_bytes(b"x")
+    code, out, err = ask(capsys, "cache", "clear")
+    assert (code, out, err) == (0, "", f"meetings: removed 1 cache file from {cache}\n")
+    assert list(cache.iterdir()) == [at_work]
+
+
 def test_a_cache_folder_that_is_not_private_is_never_cleared(
     cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

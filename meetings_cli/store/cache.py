@@ -26,14 +26,33 @@ CACHE_ENV = "MEETINGS_CACHE_DIR"
 
 
 def cache_dir() -> Path:
-    """Where compiled databases live."""
+    """Where compiled databases live: always an absolute path."""
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
-        return Path(chosen)
+        return Path(os.path.abspath(chosen))
     base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
-        base = os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "meetings"
+    if os.path.isabs(base):  # the XDG rule: a relative path is ignored
+        return Path(base) / "meetings"
+    home = _home()
+    if home is None:  # no home to be had: a folder of the user's own in the system's temp
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / f"meetings-cache-{os.getuid()}"
+    return Path(home) / ".cache" / "meetings"
+
+
+def _home() -> str | None:
+    """The user's home folder, absolute: HOME if it is, else the password database's."""
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return home
+    try:
+        import pwd
+
+        home = pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):  # no such module (Windows), or no entry for this uid
+        return None
+    return home if os.path.isabs(home) else None
 
 
 def cache_file(root: Path) -> Path:
@@ -60,11 +79,42 @@ def cache_files(folder: Path) -> list[Path]:
     return [folder / n for n in names if ours.fullmatch(n) and _own_file(folder / n)]
 
 
+#: What a compile or a checksum writes before renaming it into place, and its journal.
+_LEFTOVER = r"\.(?:build|seal)-[A-Za-z0-9_]+\.tmp(?:-journal)?"
+#: A file being written is written at least this often (seconds): one untouched for longer
+#: was left by a compile that was killed.
+LEFTOVER_SECONDS = 600
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Remove what killed compiles left in folder (their temporary files and journals,
+    untouched for LEFTOVER_SECONDS); how many."""
+    import re
+
+    ours = re.compile(_LEFTOVER)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        path = folder / name
+        if not ours.fullmatch(name) or not _own_file(path):
+            continue
+        with contextlib.suppress(OSError):
+            if time.time() - os.lstat(path).st_mtime > LEFTOVER_SECONDS:
+                os.unlink(path)
+                removed += 1
+    return removed
+
+
 def prune_cache(folder: Path, keep: Path | None = None) -> int:
-    """Remove the cache files of dataset folders gone, or unused for UNUSED_DAYS; how many.
+    """Remove the cache files of dataset folders gone, or unused for UNUSED_DAYS (and what
+    killed compiles left); how many cache files.
 
     Run when a new cache file is written, not on every command: it opens each file.
     """
+    remove_leftovers(folder)
     removed = 0
     now = time.time()
     for path in cache_files(folder):
@@ -96,10 +146,12 @@ def _root_of(path: Path) -> str | None:
 
 
 def clear_cache(warn: Callable[[str], None] | None = None) -> tuple[Path, int] | None:
-    """Remove every cache file of this user's: (folder, how many), or None if it is not theirs."""
+    """Remove every cache file of this user's (and what killed compiles left): (folder, how
+    many cache files), or None if the folder is not theirs."""
     folder = _private_cache_folder(warn)
     if folder is None:
         return None
+    remove_leftovers(folder)
     removed = 0
     for path in cache_files(folder):
         with contextlib.suppress(OSError):
@@ -109,10 +161,12 @@ def clear_cache(warn: Callable[[str], None] | None = None) -> tuple[Path, int] |
 
 
 def _remove(database: Path) -> None:
-    """Remove a cache file and its checksum."""
+    """Remove a cache file, its checksum and any journal (which SQLite would otherwise
+    roll into the next file of that name)."""
     os.unlink(database)
-    with contextlib.suppress(OSError):
-        os.unlink(seal_file(database))
+    for beside in (seal_file(database), Path(f"{database}-journal")):
+        with contextlib.suppress(OSError):
+            os.unlink(beside)
 
 
 def _mark_used(target: Path) -> None:
@@ -158,6 +212,24 @@ def _seal(target: Path) -> None:
 #: limit); larger ones by their size and each record's own checksum, and whole by
 #: `validate` (about 0.16 s for the 230 MiB of 100,000 meetings).
 VERIFY_WHOLE_BYTES = 128 * 1024**2
+
+
+def recover(target: Path) -> None:
+    """Let SQLite roll back what an update killed midway left (its journal beside target),
+    so that the file is again as its last commit left it, and matches its checksum.
+
+    Judged damaged first, the file would be built again under the same name, and
+    SQLite would then roll that old journal into the new file. A journal in use (a
+    writer at work) is not rolled back: SQLite knows it by the writer's lock.
+    """
+    if not os.path.lexists(f"{target}-journal") or not _own_file(target):
+        return
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(target, timeout=30)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reading rolls back
+        finally:
+            db.close()
 
 
 def _sealed(target: Path, *, whole: bool = False) -> bool:

@@ -25,6 +25,7 @@ from .cache import (
     _sealed,
     cache_file,
     prune_cache,
+    recover,
     seal_file,
 )
 from .compile import (
@@ -104,6 +105,7 @@ def open_dataset(
         db.execute("PRAGMA query_only = ON")
         return db
     target = folder / cache_file(root).name
+    recover(target)
     sound = _sealed(target, whole=verify)
     if not sound and _own_file(seal_file(target)) and warn is not None:
         warn(f"warning: the cache file {target} is damaged (its checksum changed); compiling again")
