@@ -325,6 +325,8 @@ def run() -> NoReturn:
     """The `meetings` entry point: run sys.argv and exit with its status."""
     import signal
 
+    _in_utf8_if_the_locale_cannot_say()
+
     if hasattr(signal, "SIGPIPE"):
         # When the reader goes away (`| head -1`), end quietly as cat and grep do,
         # instead of a BrokenPipeError from whichever write noticed it.
@@ -357,6 +359,23 @@ def run() -> NoReturn:
     # Python start; benchmarks/bench.py). Output is flushed above, every file and
     # database is closed where it was opened, and nothing registers atexit work.
     os._exit(code)
+
+
+def _in_utf8_if_the_locale_cannot_say() -> None:
+    """Run again in Python's UTF-8 mode if the locale says ASCII (LC_ALL=C without it) and
+    an argument is not: Python kept its bytes as escapes, and `who Шойгу` would look
+    for them. In UTF-8 mode arguments, file names and output are read as UTF-8 alike."""
+    if sys.flags.utf8_mode or not any(_undecoded(arg) for arg in sys.argv[1:]):
+        return
+    import codecs
+    import locale
+
+    if codecs.lookup(locale.getpreferredencoding(False)).name == "ascii":
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+
+
+def _undecoded(text: str) -> bool:
+    return any("\udc80" <= char <= "\udcff" for char in text)
 
 
 def _internal_error(error: Exception) -> int:

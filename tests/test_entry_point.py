@@ -96,3 +96,22 @@ def test_output_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
         )
     assert result.returncode == 2
     assert "cannot write the output" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["meetings", "python -m"])
+def test_a_name_typed_in_cyrillic_is_read_as_typed_under_an_ascii_locale(
+    script: bool, tmp_path: Path
+) -> None:
+    """LC_ALL=C with Python's UTF-8 mode off: the argument's bytes would be kept as
+    escapes and match no one; they are read as UTF-8."""
+    command = [meetings_script()] if script else [sys.executable, "-m", "meetings_cli"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    env.update(LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    env.pop("MEETINGS_DATA", None)
+    result = subprocess.run(
+        [*command, "who", "Шойгу", "--json"],
+        cwd=tmp_path, env=env, capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["query"], found["person"]["id"]) == ("Шойгу", "sergei-shoigu")
