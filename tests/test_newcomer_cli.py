@@ -286,6 +286,19 @@ def test_export_needs_a_file_it_can_write(cli: Invoke, tmp_path: Path, name: str
     assert ".tmp" not in result.stderr  # no temporary name leaks into the message
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_export_force_never_replaces_a_special_file(cli: Invoke, tmp_path: Path, kind: str) -> None:
+    if kind == "fifo":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/null")
+    result = cli("export", str(target), "--force")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "not a regular file" in result.stderr
+    assert not target.is_file()  # still what it was
+
+
 def test_an_export_is_made_as_the_user_makes_files(cli: Invoke, tmp_path: Path) -> None:
     umask = os.umask(0o022)
     try:

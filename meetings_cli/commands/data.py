@@ -90,6 +90,9 @@ def export(
     target = Path(name)
     if target.is_dir():
         raise CannotWrite(f"cannot write {target}: it is a folder")
+    if target.exists() and not target.is_file():
+        # A device, a FIFO or a socket is not replaced by a file, --force or not.
+        raise CannotWrite(f"cannot write {target}: it is not a regular file")
     if target.exists() and not force:
         raise UsageError(f"{target} exists: give --force to replace it")
     if not target.parent.is_dir():
