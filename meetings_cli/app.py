@@ -310,7 +310,7 @@ def _status(argv: Sequence[str] | None) -> int:
 #: quota, a file too large, a device error, a reader gone (where SIGPIPE is not default).
 _WRITE_FAILURES = frozenset(
     getattr(errno, name)
-    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE")
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE", "EBADF")
     if hasattr(errno, name)
 )
 
@@ -326,6 +326,7 @@ def run() -> NoReturn:
     import signal
 
     _in_utf8_if_the_locale_cannot_say()
+    _stand_in_for_closed_streams()
 
     if hasattr(signal, "SIGPIPE"):
         # When the reader goes away (`| head -1`), end quietly as cat and grep do,
@@ -372,6 +373,25 @@ def _in_utf8_if_the_locale_cannot_say() -> None:
 
     if codecs.lookup(locale.getpreferredencoding(False)).name == "ascii":
         os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+
+
+def _stand_in_for_closed_streams() -> None:
+    """Started with a standard stream closed (`>&-`), Python has None for it: standard
+    input reads as empty, standard error as the null device, and writing the output fails
+    as writing to a closed descriptor does (a message, exit 2)."""
+    if sys.stdin is None:
+        sys.stdin = io.StringIO("")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the run)
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+
+
+class _ClosedOutput(io.StringIO):
+    """Standard output that was closed when the process started."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def _undecoded(text: str) -> bool:

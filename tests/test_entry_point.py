@@ -115,3 +115,27 @@ def test_a_name_typed_in_cyrillic_is_read_as_typed_under_an_ascii_locale(
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert (found["query"], found["person"]["id"]) == ("Шойгу", "sergei-shoigu")
+
+
+@pytest.mark.parametrize(
+    ("closed", "args", "status", "said"),
+    [
+        (1, ["list", "--json"], 2, "meetings: cannot write the output: standard output is closed"),
+        (2, ["list", "--json"], 0, ""),
+        (0, ["who", "-", "--json"], 0, ""),
+    ],
+    ids=["stdout", "stderr", "stdin"],
+)
+def test_a_closed_standard_stream_is_never_an_internal_error(
+    closed: int, args: list[str], status: int, said: str, tmp_path: Path
+) -> None:
+    """Started with a stream closed (`>&-`, `2>&-`, `<&-`): a message where one can be
+    written and exit 2 for lost output, the usual status otherwise; never exit 3."""
+    env = {k: v for k, v in os.environ.items() if k != "MEETINGS_DATA"}
+    result = subprocess.run(
+        [meetings_script(), *args],
+        cwd=tmp_path, env=env, capture_output=True, timeout=60,
+        preexec_fn=lambda: os.close(closed),
+    )  # fmt: skip
+    assert result.returncode == status
+    assert result.stderr.decode().strip() == said
