@@ -418,3 +418,41 @@ def test_the_progress_bar_waits_its_delay_then_shows_every_count_so_far() -> Non
     bar.stage("indexing")
     assert bar.bar.tasks[0].description == "indexing"
     bar.finish()
+
+
+def test_a_worker_ends_soon_after_the_process_that_started_it_is_killed() -> None:
+    """kill -9 of a compile (as the out-of-memory killer does) leaves no worker running on."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    started = """
+import time
+from meetings_cli.store import reading
+pool = reading._pool()
+pool.submit(time.sleep, 60)  # a worker busy for a minute
+while not pool._processes:
+    time.sleep(0.05)
+time.sleep(1)
+print(*pool._processes, flush=True)
+time.sleep(60)
+"""
+    compile_ = subprocess.Popen([sys.executable, "-c", started], stdout=subprocess.PIPE, text=True)
+    assert compile_.stdout is not None
+    workers = [int(pid) for pid in compile_.stdout.readline().split()]
+    assert workers
+    compile_.send_signal(signal.SIGKILL)
+    compile_.wait()
+
+    def running(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(running, workers))
