@@ -56,10 +56,15 @@ def _only(within: Sequence[int] | None) -> tuple[str, tuple[str, ...]]:
 
 
 def _unlisted_folders(root: Path, db: sqlite3.Connection) -> Iterator[Problem]:
-    """Folders that could not be listed: the files in them are unknown, so nothing is valid."""
+    """Folders that could not be listed, and linked folders (never followed): the files in
+    them are unknown, so nothing is valid."""
     # Such a folder is the only one among the files (see paths.dataset_files).
     for (relative,) in db.execute("SELECT path FROM files WHERE NOT is_data ORDER BY path"):
         folder = root / relative
+        if folder.is_symlink() and folder.is_dir():  # never followed: said, not skipped
+            message = "a linked folder is not read: copy its files in, or remove the link"
+            yield Problem(relative, 0, 0, "(folder)", message)
+            continue
         if not folder.is_dir() or folder.is_symlink():
             continue
         try:

@@ -53,8 +53,8 @@ def dataset_files(root: Path) -> list[Path]:
 
     The dataset is root and its sub-folders, except hidden ones, those named in
     NOT_DATA_NAMES and those holding a NOT_DATA_MARKERS file; linked folders are
-    not followed. A folder that cannot be listed is itself in the list, so that
-    it is reported rather than skipped (see `checks`).
+    not followed. A folder that cannot be listed, or a link to a folder, is itself
+    in the list, so that it is reported rather than skipped (see `checks`).
     """
     found: list[Path] = []
 
@@ -63,6 +63,7 @@ def dataset_files(root: Path) -> list[Path]:
 
     for folder, subfolders, files in os.walk(root, onerror=unlisted, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if _part_of_dataset(Path(folder, d)))
+        found.extend(Path(folder, d) for d in subfolders if os.path.islink(Path(folder, d)))
         found.extend(Path(folder, name) for name in sorted(files) if not name.startswith("."))
     return found
 

@@ -161,6 +161,23 @@ def test_unreadable_files_and_folders_are_reported(root: Path, tmp_path: Path) -
     ]
 
 
+@pytest.mark.parametrize("target", ["outside", "inside"])
+def test_a_linked_folder_is_reported_not_skipped(root: Path, tmp_path: Path, target: str) -> None:
+    """Links are not followed; a linked folder said nothing, and a topic in it was missing
+    from a dataset `validate` called valid."""
+    from meetings_cli.errors import DataError
+    from meetings_cli.store import open_dataset
+
+    folder = tmp_path / "elsewhere" if target == "outside" else root / "topics-here"
+    folder.mkdir()
+    (folder / "topics.yaml").write_text("topics:\n  - id: more\n    description: More.\n")
+    (root / "more").symlink_to(folder)
+    with pytest.raises(DataError) as caught:
+        open_dataset(root, use_cache=False)
+    said = "more: (folder): a linked folder is not read: copy its files in, or remove the link"
+    assert [str(p) for p in caught.value.problems if str(p).endswith(said)] != []
+
+
 def test_a_folder_made_readable_again_is_read(root: Path, tmp_path: Path) -> None:
     # The cache must not keep the problem: the folder's mode is part of its fingerprint.
     (root / "more").mkdir()
