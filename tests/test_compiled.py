@@ -430,13 +430,13 @@ def test_a_worker_ends_soon_after_the_process_that_started_it_is_killed() -> Non
     started = """
 import time
 from meetings_cli.store import reading
-pool = reading._pool()
-pool.submit(time.sleep, 60)  # a worker busy for a minute
-while not pool._processes:
-    time.sleep(0.05)
-time.sleep(1)
-print(*pool._processes, flush=True)
-time.sleep(60)
+with reading._pool() as pool:
+    pool.submit(time.sleep, 60)  # a worker busy for a minute
+    while not pool._processes:
+        time.sleep(0.05)
+    time.sleep(1)
+    print(*pool._processes, flush=True)
+    time.sleep(60)
 """
     compile_ = subprocess.Popen([sys.executable, "-c", started], stdout=subprocess.PIPE, text=True)
     assert compile_.stdout is not None
@@ -456,3 +456,45 @@ time.sleep(60)
     while any(map(running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(running, workers))
+
+
+def test_ctrl_c_during_a_compile_in_workers_ends_it_promptly_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """SIGINT to the terminal's process group (the compile and its workers): exit 130 at
+    once, nothing on standard error but what the command says, no worker left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = generate(tmp_path / "data", 6000)  # megabytes: read in worker processes
+    cache = tmp_path / "cache"
+    env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "meetings_cli", "--data", str(root), "validate"]
+    running = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while not list(cache.glob(".build-*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # the workers are reading
+    assert running.poll() is None, "the compile ended before it could be interrupted"
+    interrupted = time.monotonic()
+    os.killpg(running.pid, signal.SIGINT)
+    _, err = running.communicate(timeout=30)
+    assert running.returncode == 130
+    assert time.monotonic() - interrupted < 5
+    assert b"Traceback" not in err and b"Warning" not in err, err.decode()
+    time.sleep(1.5)
+    group = subprocess.run(["pgrep", "-g", str(running.pid)], capture_output=True, text=True)
+
+    def running_still(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+        except FileNotFoundError:
+            return False
+
+    assert [pid for pid in map(int, group.stdout.split()) if running_still(pid)] == []

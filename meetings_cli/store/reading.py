@@ -195,20 +195,38 @@ def worth_workers(sizes: list[int]) -> bool:
     return min(os.cpu_count() or 1, len(sizes)) >= 2 and sum(sizes) >= PARALLEL_BYTES
 
 
-def _pool() -> Any:
+@contextlib.contextmanager
+def _pool() -> Iterator[Any]:
+    """Worker processes, one per core (at most four). Left by an error or Ctrl-C, they are
+    not waited for: each ends once this process has (`_end_with_parent`)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: a forked child would inherit this process's open database.
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(
+    # Python's helper that tracks the workers' locks warns of those an interrupted run
+    # leaves (they go with the processes): not a message for the user.
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), quiet)))
+    pool = ProcessPoolExecutor(
         max_workers=min(os.cpu_count() or 1, 4), mp_context=context, initializer=_worker_start
     )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _worker_start() -> None:
     import gc
+    import signal
     import threading
+
+    # Ctrl-C reaches every process of the terminal's group: this process's parent says
+    # what it means (and this one ends with it), without a worker's traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     # A worker holds a file's reads, rows and values at once and makes no reference cycles:
     # each collection would walk all of them again (4% of a first build's work).
