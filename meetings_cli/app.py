@@ -310,7 +310,7 @@ def _status(argv: Sequence[str] | None) -> int:
 #: quota, a file too large, a device error, a reader gone (where SIGPIPE is not default).
 _WRITE_FAILURES = frozenset(
     getattr(errno, name)
-    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE", "EBADF")
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE", "EBADF", "EAGAIN", "EWOULDBLOCK")
     if hasattr(errno, name)
 )
 
@@ -327,6 +327,7 @@ def run() -> NoReturn:
 
     _in_utf8_if_the_locale_cannot_say()
     _stand_in_for_closed_streams()
+    _output_that_reports_failed_writes()
 
     if hasattr(signal, "SIGPIPE"):
         # When the reader goes away (`| head -1`), end quietly as cat and grep do,
@@ -353,7 +354,8 @@ def run() -> NoReturn:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError as error:
-        _cannot_write(error)
+        if code != EXIT_USAGE:  # else the failed write is said already
+            _cannot_write(error)
         code = code or EXIT_USAGE
     # Leave without the interpreter's teardown: finalising the few hundred modules
     # Typer loads takes longer than answering most questions (about 1.4 x a bare
@@ -385,6 +387,20 @@ def _stand_in_for_closed_streams() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the run)
     if sys.stdout is None:
         sys.stdout = _ClosedOutput()
+
+
+def _output_that_reports_failed_writes() -> None:
+    """Unbuffered output (PYTHONUNBUFFERED, -u) writes straight to the descriptor, and a
+    write that cannot complete (a full non-blocking pipe) returns without a word: the
+    text it did not write was lost with exit 0. Through a buffer it raises, as usual."""
+    raw = getattr(sys.stdout, "buffer", None)
+    if isinstance(raw, io.FileIO) and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(raw),
+            encoding=sys.stdout.encoding,
+            errors=sys.stdout.errors,
+            line_buffering=True,
+        )
 
 
 class _ClosedOutput(io.StringIO):

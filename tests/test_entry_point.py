@@ -139,3 +139,30 @@ def test_a_closed_standard_stream_is_never_an_internal_error(
     )  # fmt: skip
     assert result.returncode == status
     assert result.stderr.decode().strip() == said
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_full_non_blocking_pipe_is_said_and_exit_2_never_lost_output(
+    unbuffered: bool, tmp_path: Path
+) -> None:
+    """A reader that set its pipe non-blocking and reads nothing: the output does not fit,
+    and the command says so (it was exit 3, or exit 0 with the output lost)."""
+    import fcntl
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MEETINGS_DATA", "PYTHONUNBUFFERED")}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    read_end, write_end = os.pipe()
+    try:
+        fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ: a page, less than the output
+        os.set_blocking(write_end, False)
+        result = subprocess.run(
+            [meetings_script(), "list", "--json"],
+            cwd=tmp_path, env=env, stdout=write_end, stderr=subprocess.PIPE, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+        os.close(read_end)
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("meetings: cannot write the output:")
+    assert result.stderr.decode().count("\n") == 1
