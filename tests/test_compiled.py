@@ -420,6 +420,15 @@ def test_the_progress_bar_waits_its_delay_then_shows_every_count_so_far() -> Non
     bar.finish()
 
 
+def process_running(pid: int) -> bool:
+    """Whether process pid is alive (a zombie, waiting to be reaped, has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_a_worker_ends_soon_after_the_process_that_started_it_is_killed() -> None:
     """kill -9 of a compile (as the out-of-memory killer does) leaves no worker running on."""
     import signal
@@ -445,17 +454,10 @@ with reading._pool() as pool:
     compile_.send_signal(signal.SIGKILL)
     compile_.wait()
 
-    def running(pid: int) -> bool:
-        try:
-            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-        except FileNotFoundError:
-            return False
-
     deadline = time.monotonic() + 10
-    while any(map(running, workers)) and time.monotonic() < deadline:
+    while any(map(process_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(map(running, workers))
+    assert not any(map(process_running, workers))
 
 
 def test_ctrl_c_during_a_compile_in_workers_ends_it_promptly_without_a_traceback(
@@ -490,11 +492,4 @@ def test_ctrl_c_during_a_compile_in_workers_ends_it_promptly_without_a_traceback
     time.sleep(1.5)
     group = subprocess.run(["pgrep", "-g", str(running.pid)], capture_output=True, text=True)
 
-    def running_still(pid: int) -> bool:
-        try:
-            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-        except FileNotFoundError:
-            return False
-
-    assert [pid for pid in map(int, group.stdout.split()) if running_still(pid)] == []
+    assert [pid for pid in map(int, group.stdout.split()) if process_running(pid)] == []
