@@ -264,6 +264,12 @@ def main_status(argv: Sequence[str] | None = None) -> int:
     try:
         return _status(argv)
     except Exception as error:
+        if _cache_busy(error):
+            note(
+                "meetings: another meetings process kept the cache busy for too long:"
+                " try again, or give --no-cache"
+            )
+            return EXIT_USAGE
         store = sys.modules.get(f"{__package__}.store")
         damage = store.damage_of(error) if store is not None else None
         if store is None or damage is None:
@@ -338,12 +344,15 @@ def run() -> NoReturn:
         # locale) is written as an escape, \u0634, as Python does on standard error.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         code = main_status()
     except KeyboardInterrupt:
         code = 130
     except Exception as error:  # the last line of defence against tracebacks
-        if isinstance(error, OSError) and error.errno in _WRITE_FAILURES:
+        if _interrupted:  # a Ctrl-C that surfaced as another error (see _interrupt)
+            code = 130
+        elif isinstance(error, OSError) and error.errno in _WRITE_FAILURES:
             _cannot_write(error)
             code = EXIT_USAGE
         elif os.environ.get("MEETINGS_DEBUG"):
@@ -362,6 +371,16 @@ def run() -> NoReturn:
     # Python start; benchmarks/bench.py). Output is flushed above, every file and
     # database is closed where it was opened, and nothing registers atexit work.
     os._exit(code)
+
+
+_interrupted: list[int] = []
+
+
+def _interrupt(signal_number: int, frame: object) -> None:
+    """Ctrl-C: KeyboardInterrupt, as Python's own handler, and remembered: raised in a
+    function SQLite called (a stored record's check), it reaches us as SQLite's error."""
+    _interrupted.append(signal_number)
+    raise KeyboardInterrupt
 
 
 def _in_utf8_if_the_locale_cannot_say() -> None:
@@ -408,6 +427,16 @@ class _ClosedOutput(io.StringIO):
 
     def write(self, text: str) -> int:
         raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _cache_busy(error: Exception) -> bool:
+    """SQLite waited its timeout for another process's lock on the cache file."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (
+        sqlite3 is not None
+        and isinstance(error, sqlite3.OperationalError)
+        and "database is locked" in str(error)
+    )
 
 
 def _undecoded(text: str) -> bool:

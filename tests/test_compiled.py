@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import shutil
@@ -200,10 +201,10 @@ def test_an_incremental_compile_equals_a_full_one_after_random_edits(
     years = sorted((root / "synthetic").glob("meetings-*.yaml"))
 
     def check() -> None:
-        cached = store.open_dataset(root)
-        fresh = store.open_dataset(root, use_cache=False)
-        assert tables(cached) == tables(fresh)
-        assert without_record_ids(read_rows(cached)) == without_record_ids(read_rows(fresh))
+        with contextlib.closing(store.open_dataset(root)) as cached:
+            fresh = store.open_dataset(root, use_cache=False)
+            assert tables(cached) == tables(fresh)
+            assert without_record_ids(read_rows(cached)) == without_record_ids(read_rows(fresh))
 
     check()
     first, second = years[0], years[1]
@@ -304,7 +305,8 @@ def test_a_first_build_in_workers_derives_as_it_reads_and_gives_the_same_tables(
     monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)
     monkeypatch.setenv("MEETINGS_CACHE_DIR", str(tmp_path / "cache"))  # a first build
     derived = derived_from_records(monkeypatch)
-    assert tables(store.open_dataset(generated, use_cache=cached)) == serial
+    with contextlib.closing(store.open_dataset(generated, use_cache=cached)) as db:
+        assert tables(db) == serial
     assert not derived  # every row was made as its file was read
     # Built where it is kept, not again in memory after a failure there.
     assert len(list((tmp_path / "cache").glob("*.sqlite3"))) == int(cached)
@@ -365,7 +367,7 @@ def test_problems_after_one_edit_are_those_a_full_compile_finds(
 
     root = tmp_path / "data"
     shutil.copytree(generated, root)
-    store.open_dataset(root)  # valid: the next compile checks only the edited file
+    store.open_dataset(root).close()  # valid: the next compile checks only the edited file
     first, second = sorted((root / "synthetic").glob("meetings-*.yaml"))[:2]
     taken = second.read_text(encoding="utf-8").split("  - id: ", 2)[1].split("\n")[0]
     text = first.read_text(encoding="utf-8")
@@ -458,6 +460,20 @@ with reading._pool() as pool:
     while any(map(process_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(process_running, workers))
+
+
+def test_a_worker_started_after_its_parent_was_killed_ends_too() -> None:
+    """A worker whose parent is killed before it starts watching (it sees the reaper as its
+    parent by then) is told its parent's pid by the parent, and ends."""
+    import subprocess
+    import sys
+
+    late = (
+        "import time; from meetings_cli.store import reading; "
+        "reading._worker_start(1); time.sleep(30)"  # not its parent: gone already
+    )
+    ended = subprocess.run([sys.executable, "-c", late], timeout=10, check=False)
+    assert ended.returncode == 1
 
 
 def test_ctrl_c_during_a_compile_in_workers_ends_it_promptly_without_a_traceback(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -244,8 +246,7 @@ def test_files_of_datasets_gone_or_long_unused_are_pruned_when_a_file_is_written
     new = dataset(tmp_path, "new")
     assert ask(capsys, "--data", str(new), "list", "--json")[0] == 0
     kept_files = [files[kept], store.cache_file(new)]
-    seals = [store.seal_file(f) for f in kept_files]  # each database's checksum goes with it
-    assert sorted(cache.iterdir()) == sorted([*kept_files, *seals, foreign])
+    assert sorted(cache.iterdir()) == sorted([*kept_files, foreign])
 
 
 def test_a_cache_file_in_use_is_marked_used(
@@ -282,17 +283,23 @@ def test_cache_clear_removes_what_killed_compiles_left_but_not_a_compile_at_work
     target = store.cache_file(root)
     journal = Path(f"{target}-journal")  # left by an update killed midway
     journal.write_bytes(b"")
-    long_ago = time.time() - 2 * store.cache.LEFTOVER_SECONDS
+    a_moment_ago = time.time() - 2 * store.cache.SETTLED_SECONDS
     left = [cache / ".build-k1ll3d_x.tmp", cache / ".build-k1ll3d_x.tmp-journal",
-            cache / ".seal-abc123.tmp"]  # fmt: skip
-    for path in left:
+            cache / ".seal-abc123.tmp", Path(f"{target}.crc32")]  # fmt: skip
+    at_work = cache / ".build-w0rking.tmp"  # a compile running now holds a lock on its file
+    just_made = cache / ".build-ju5t_made.tmp"  # made a moment ago, not locked yet
+    for path in (*left, at_work, just_made):
         path.write_bytes(b"x")
-        os.utime(path, (long_ago, long_ago))
-    at_work = cache / ".build-w0rking.tmp"  # written a moment ago: a compile running now
-    at_work.write_bytes(b"x")
-    code, out, err = ask(capsys, "cache", "clear")
-    assert (code, out, err) == (0, "", f"meetings: removed 1 cache file from {cache}\n")
-    assert list(cache.iterdir()) == [at_work]
+        if path != just_made:
+            os.utime(path, (a_moment_ago, a_moment_ago))
+    at_work.unlink()
+    with contextlib.closing(sqlite3.connect(at_work, isolation_level=None)) as compiling:
+        compiling.execute("BEGIN IMMEDIATE")
+        compiling.execute("CREATE TABLE t (x)")
+        os.utime(at_work, (a_moment_ago, a_moment_ago))
+        code, out, err = ask(capsys, "cache", "clear")
+        assert (code, out, err) == (0, "", f"meetings: removed 1 cache file from {cache}\n")
+        assert sorted(cache.iterdir()) == sorted([at_work, Path(f"{at_work}-journal"), just_made])
 
 
 def test_a_cache_folder_that_is_not_private_is_never_cleared(

@@ -146,6 +146,7 @@ def test_an_edit_read_by_a_new_process_updates_the_packed_cache_in_place(
         assert found == [hit.record for hit in again] and found
     everything = Selection("1", ())
     assert list(meeting_texts(db, everything)) == list(meeting_texts(fresh, everything))
+    db.close()
 
 
 def test_a_damaged_packed_value_or_dictionary_is_noticed(

@@ -52,6 +52,7 @@ def validate(
         db = open_dataset(
             root, use_cache=settings.cache, progress=progress(), warn=note, verify=True
         )
+        ctx.find_root().call_on_close(db.close)
     except DataError as error:
         listed = [p._asdict() for p in error.problems]
         report = {"ok": False, "path": str(root), "problems": listed, "unlisted": error.more}

@@ -8,6 +8,7 @@ options to it (`command_options`) and their values reach the command as one
 # No `from __future__ import annotations` here: Typer evaluates string annotations of
 # the functions it inspects on each run, which costs start-up time.
 
+import contextlib
 import errno
 import os
 from collections.abc import Callable
@@ -339,7 +340,8 @@ def _completer(sql: str) -> Callable[[typer.Context, str], list[str]]:
         if db is None:
             return []
         wanted = incomplete.casefold()
-        values = dict.fromkeys(row[0] for row in db.execute(sql))
+        with contextlib.closing(db):
+            values = dict.fromkeys(row[0] for row in db.execute(sql))
         return [v for v in values if v.casefold().startswith(wanted)]
 
     return complete

@@ -49,13 +49,17 @@ def database(ctx: typer.Context, *, verify: bool = False) -> "sqlite3.Connection
     from ..store import open_dataset
 
     settings = settings_of(ctx)
-    return open_dataset(
+    db = open_dataset(
         dataset_root(settings.data),
         use_cache=settings.cache,
         progress=progress(),
         warn=note,
         verify=verify,
     )
+    # Closed when the whole command line ends, after its result is written: until then its
+    # read transaction keeps the state it answers from.
+    ctx.find_root().call_on_close(db.close)
+    return db
 
 
 def dataset_root(chosen: str | None) -> Path:

@@ -25,7 +25,6 @@ from .cache import (
     CACHE_ENV,
     UNUSED_DAYS,
     VERIFIER,
-    VERIFY_WHOLE_BYTES,
     CacheDamaged,
     cache_dir,
     cache_file,
@@ -35,7 +34,6 @@ from .cache import (
     damage_of,
     discard_damaged_cache,
     prune_cache,
-    seal_file,
 )
 from .compile import compile_into, fingerprint
 from .derive import BATCH
@@ -58,10 +56,10 @@ from .tables import (
 
 __all__ = [
     "BATCH", "CACHE_ENV", "DERIVED", "DIMENSIONS", "EXPORTED", "FORMAT", "PARALLEL_BYTES",
-    "SCHEMA", "SEARCH_COLUMNS", "UNUSED_DAYS", "VERIFIER", "VERIFY_WHOLE_BYTES", "CacheDamaged",
+    "SCHEMA", "SEARCH_COLUMNS", "UNUSED_DAYS", "VERIFIER", "CacheDamaged",
     "ParsedFile", "Progress", "cache_dir", "cache_file", "cache_files", "checksum",
     "clear_cache", "compile_into", "damage_of", "dataset_of", "decode_person",
     "discard_damaged_cache", "dumps", "export", "fingerprint", "iter_people", "load_dataset",
-    "open_dataset", "parse_file", "prune_cache", "read_dimensions", "seal_file",
+    "open_dataset", "parse_file", "prune_cache", "read_dimensions",
     "stored_value",
 ]  # fmt: skip

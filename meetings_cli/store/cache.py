@@ -1,9 +1,12 @@
 """Where compiled databases live, whose they are, and whether they are still sound.
 
-A cache file is used only if it and its folder are the user's alone, and only
-while the whole file still has the checksum recorded when it was written (kept
-beside it, in NAME.sqlite3.crc32). Each stored record also has a checksum of its
-own, verified by the SQL function verified(value, checksum) whenever it is read.
+A cache file is used only if it and its folder are the user's alone. Its soundness
+rests on SQLite's own guarantees: every update is one transaction (a reader sees
+the state before it or after it; a killed update is rolled back from its journal),
+SQLite reports a page it cannot make sense of, and `validate` runs its integrity
+check over every page and index. Each stored record (and each row of `meetings`,
+`people`, `context`, ...) also has a checksum of its own, verified by the SQL
+function verified(value, checksum) whenever it is read.
 
 Records of a large dataset are stored packed: compressed by Zstandard with a
 dictionary of the database (`dictionaries`, written once, sampled from its own
@@ -79,33 +82,60 @@ def cache_files(folder: Path) -> list[Path]:
     return [folder / n for n in names if ours.fullmatch(n) and _own_file(folder / n)]
 
 
-#: What a compile or a checksum writes before renaming it into place, and its journal.
+#: What a compile writes before renaming it into place, and its journal.
 _LEFTOVER = r"\.(?:build|seal)-[A-Za-z0-9_]+\.tmp(?:-journal)?"
-#: A file being written is written at least this often (seconds): one untouched for longer
-#: was left by a compile that was killed.
-LEFTOVER_SECONDS = 600
+#: What earlier versions kept beside a cache file (a whole-file checksum): removed at any age.
+_OUTDATED = r"[0-9a-f]{16}\.sqlite3\.crc32"
+#: A compile holds a lock on the file it builds from a moment after making it until it
+#: renames it into place: an unlocked one untouched this long (seconds) was left by a
+#: compile that was killed.
+SETTLED_SECONDS = 2.0
 
 
 def remove_leftovers(folder: Path) -> int:
-    """Remove what killed compiles left in folder (their temporary files and journals,
-    untouched for LEFTOVER_SECONDS); how many."""
+    """Remove what killed compiles left in folder (their files, unlocked and untouched for
+    SETTLED_SECONDS, and their journals) and what earlier versions kept; how many."""
     import re
 
-    ours = re.compile(_LEFTOVER)
+    ours, outdated = re.compile(_LEFTOVER), re.compile(_OUTDATED)
     try:
-        names = os.listdir(folder)
+        names = sorted(os.listdir(folder))  # a file before its journal
     except OSError:
         return 0
     removed = 0
     for name in names:
         path = folder / name
-        if not ours.fullmatch(name) or not _own_file(path):
+        if not (ours.fullmatch(name) or outdated.fullmatch(name)) or not _own_file(path):
             continue
         with contextlib.suppress(OSError):
-            if time.time() - os.lstat(path).st_mtime > LEFTOVER_SECONDS:
+            if outdated.fullmatch(name) or _left_behind(path):
                 os.unlink(path)
                 removed += 1
     return removed
+
+
+def _left_behind(path: Path) -> bool:
+    """Whether a compile's file (or journal) at path belongs to no compile at work."""
+    if time.time() - os.lstat(path).st_mtime < SETTLED_SECONDS:
+        return False
+    if path.name.endswith("-journal"):  # goes with its file
+        return not os.path.lexists(path.with_name(path.name.removesuffix("-journal")))
+    return not (path.name.startswith(".build-") and _locked(path))
+
+
+def _locked(path: Path) -> bool:
+    """Whether a process holds a SQLite lock on the database file at path."""
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=0)
+        try:
+            db.execute("BEGIN EXCLUSIVE")
+        finally:
+            db.close()
+    except sqlite3.OperationalError as error:
+        return "locked" in str(error)
+    except sqlite3.DatabaseError:  # not (yet) a database: no lock on it
+        return False
+    return False
 
 
 def prune_cache(folder: Path, keep: Path | None = None) -> int:
@@ -161,12 +191,48 @@ def clear_cache(warn: Callable[[str], None] | None = None) -> tuple[Path, int] |
 
 
 def _remove(database: Path) -> None:
-    """Remove a cache file, its checksum and any journal (which SQLite would otherwise
-    roll into the next file of that name)."""
+    """Remove a cache file and any journal (which SQLite would otherwise roll into the
+    next file of that name)."""
     os.unlink(database)
-    for beside in (seal_file(database), Path(f"{database}-journal")):
+    for beside in (Path(f"{database}.crc32"), Path(f"{database}-journal")):
         with contextlib.suppress(OSError):
             os.unlink(beside)
+
+
+#: How long replacing a cache file waits for an update of it to end (seconds).
+LOCK_WAIT = 30.0
+
+
+def replace_file(target: Path, new: str | None) -> bool:
+    """Rename new into place at target (or remove target if new is None); False if a writer
+    is at work on target.
+
+    Done holding the write lock of the file it replaces: no update of that file can be
+    under way, so no journal of it lies beside target to be rolled into the new file,
+    and SQLite refuses to start one on a file renamed away (SQLITE_READONLY_DBMOVED).
+    A reader of the old file reads on, undisturbed.
+    """
+    old = None
+    if _own_file(target):
+        try:
+            old = sqlite3.connect(target, timeout=LOCK_WAIT, isolation_level=None)
+            old.execute("BEGIN IMMEDIATE")  # rolls back a killed update's journal first
+        except sqlite3.DatabaseError as error:
+            if old is not None:
+                old.close()
+            old = None
+            if isinstance(error, sqlite3.OperationalError):  # busy: a writer at work
+                return False
+            # else not a database at all: no one can be writing it
+    try:
+        if new is None:
+            _remove(target)
+        else:
+            os.replace(new, target)  # atomic: readers see the old file or the new one
+    finally:
+        if old is not None:
+            old.close()
+    return True
 
 
 def _mark_used(target: Path) -> None:
@@ -179,44 +245,9 @@ def _mark_used(target: Path) -> None:
 # --------------------------------------------------------------------------- integrity
 
 
-def seal_file(target: Path) -> Path:
-    """Where the checksum of the whole database file at target is kept."""
-    return target.with_name(target.name + ".crc32")
-
-
-def _file_sum(path: Path) -> str:
-    crc = size = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            crc = zlib.crc32(chunk, crc)
-            size += len(chunk)
-    return f"{crc:08x} {size}"
-
-
-def _seal(target: Path) -> None:
-    """Record the checksum of the database file as it is now (after a write)."""
-    import tempfile
-
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".seal-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(_file_sum(target))
-        os.replace(temporary, seal_file(target))
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-#: Databases up to this size are verified whole on every use (about 0.05 s at the
-#: limit); larger ones by their size and each record's own checksum, and whole by
-#: `validate` (about 0.16 s for the 230 MiB of 100,000 meetings).
-VERIFY_WHOLE_BYTES = 128 * 1024**2
-
-
 def recover(target: Path) -> None:
     """Let SQLite roll back what an update killed midway left (its journal beside target),
-    so that the file is again as its last commit left it, and matches its checksum.
+    so that the file is again as its last commit left it.
 
     Judged damaged first, the file would be built again under the same name, and
     SQLite would then roll that old journal into the new file. A journal in use (a
@@ -232,22 +263,11 @@ def recover(target: Path) -> None:
             db.close()
 
 
-def _sealed(target: Path, *, whole: bool = False) -> bool:
-    """Whether target is the user's and still has the checksum recorded when it was written.
-
-    Checked on every use: a damaged disk block anywhere (an index, the search
-    index, a record) means a new compile, never a wrong answer.
-    """
-    seal = seal_file(target)
-    if not _own_file(target) or not _own_file(seal):
-        return False
-    try:
-        recorded = seal.read_text(encoding="ascii")
-        if not whole and os.lstat(target).st_size > VERIFY_WHOLE_BYTES:
-            return recorded.endswith(f" {os.lstat(target).st_size}")
-        return recorded == _file_sum(target)
-    except (OSError, UnicodeDecodeError):
-        return False
+def integrity_problem(db: sqlite3.Connection) -> str | None:
+    """What SQLite's own integrity check finds wrong with db (every page, every index
+    against its table), or None if nothing; within the caller's read transaction."""
+    rows = db.execute("PRAGMA integrity_check(1)").fetchall()
+    return None if rows == [("ok",)] else str(rows[0][0])
 
 
 class CacheDamaged(Exception):
@@ -405,6 +425,8 @@ def damage_of(error: BaseException) -> str | None:
         return VERIFIER.damaged  # raised by verified(): SQLite re-raises it as its own error
     if isinstance(error, sqlite3.OperationalError) and "decode to UTF-8" in str(error):
         return "a stored text is not UTF-8 any more"
+    if isinstance(error, sqlite3.OperationalError) and "disk I/O error" in str(error):
+        return "SQLite could not read it: disk I/O error"
     if isinstance(error, sqlite3.DatabaseError) and not isinstance(
         error, (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError)
     ):
@@ -419,7 +441,7 @@ def discard_damaged_cache() -> bool:
     if target is None:
         return False
     with contextlib.suppress(OSError):
-        _remove(target)
+        replace_file(target, None)
     return True
 
 

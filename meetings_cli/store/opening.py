@@ -2,8 +2,11 @@
 
 One database per dataset folder, in the cache folder (`cache`); `--no-cache`
 compiles the same database in memory. A new database is written to a temporary
-file and renamed into place; an update runs in one transaction, so a reader
-sees the old state or the new one.
+file and renamed into place; an update runs in one transaction that also records
+what it was built from (the files' fingerprints), so a reader sees the old state
+or the new one, and a killed update leaves the old one, with its old fingerprints.
+Readers answer within one read transaction; writers wait for them (rollback
+journal mode, with a busy timeout), as SQLite intends.
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ from .cache import (
     _mark_used,
     _own_file,
     _private_cache_folder,
-    _seal,
-    _sealed,
     cache_file,
+    integrity_problem,
     prune_cache,
     recover,
-    seal_file,
+    remove_leftovers,
+    replace_file,
 )
 from .compile import (
     Fingerprint,
@@ -43,8 +46,14 @@ if TYPE_CHECKING:
     from ..model import Dataset
 
 
-def _connect(target: Path | str) -> sqlite3.Connection:
-    db = sqlite3.connect(target, timeout=30, isolation_level=None)
+#: How long a question waits for a writer's commit, and an update for readers to finish
+#: (seconds). An update that waits longer (a reader held up by a pager) builds a new file.
+READ_WAIT, UPDATE_WAIT = 30.0, 10.0
+
+
+def _connect(target: Path | str, timeout: float | None = None) -> sqlite3.Connection:
+    wait = READ_WAIT if timeout is None else timeout
+    db = sqlite3.connect(target, timeout=wait, isolation_level=None)
     db.create_function("verified", 2, VERIFIER, deterministic=True)
     db.execute("PRAGMA journal_mode = DELETE")
     db.execute(
@@ -93,32 +102,38 @@ def open_dataset(
 ) -> sqlite3.Connection:
     """The compiled database of root, brought up to date; raises DataError if it is invalid.
 
-    With use_cache False the database is compiled in memory and nothing is written.
-    verify checks the whole cache file against its checksum, however large it is.
+    The connection is returned inside a read transaction on the state that matches
+    the dataset: whatever other processes write meanwhile, every question it answers
+    sees that one state. With use_cache False the database is compiled in memory and
+    nothing is written. verify runs SQLite's integrity check over the whole cache file.
     A cache folder that is not the user's alone is not used: warn is told why, once.
     """
     _check_folder(root)
     folder = _private_cache_folder(warn) if use_cache else None
-    if folder is None:
-        db = _compile_in_memory(root, fingerprint(root), progress)
-        _raise_problems(root, db)
-        db.execute("PRAGMA query_only = ON")
-        return db
-    target = folder / cache_file(root).name
-    recover(target)
-    sound = _sealed(target, whole=verify)
-    if not sound and _own_file(seal_file(target)) and warn is not None:
-        warn(f"warning: the cache file {target} is damaged (its checksum changed); compiling again")
     files = fingerprint(root)
-    current = sound and _open_current(root, target, files)
-    db_file = current or _compile_cached(root, target, files, progress, in_place=sound)
-    _raise_problems(root, db_file)
-    db_file.execute("PRAGMA query_only = ON")
+    db: sqlite3.Connection | None = None
+    if folder is not None:
+        target = folder / cache_file(root).name
+        # Each turn either finds the file current or updates it; another process may
+        # write an older state in between (it read the files earlier): then once more.
+        for _ in range(_TURNS):
+            db = _open_current(root, target, files, warn=warn, verify=verify)
+            if db is not None or not _update(root, target, files, progress):
+                break
+    if db is None:
+        db = _compile_in_memory(root, files, progress)
+    try:
+        _raise_problems(root, db)
+    except DataError:
+        db.close()
+        raise
+    db.execute("PRAGMA query_only = ON")
     VERIFIER.rows, VERIFIER.damaged = 0, None  # what counts is what answers the question
-    return db_file
+    return db
 
 
-_warned: list[str] = []  # what this process has already said about its cache folder
+#: How many times a run tries to bring the cache file up to date before it compiles in memory.
+_TURNS = 3
 
 
 def _check_folder(root: Path) -> None:
@@ -129,59 +144,78 @@ def _check_folder(root: Path) -> None:
         raise DataError([Problem(str(root), 0, 0, "", why)])
 
 
-def _open_current(root: Path, target: Path, current: Fingerprint) -> sqlite3.Connection | None:
-    """The (sound) database at target if it matches the dataset (current) exactly, else None."""
+def _open_current(
+    root: Path,
+    target: Path,
+    current: Fingerprint,
+    *,
+    warn: Callable[[str], None] | None,
+    verify: bool,
+) -> sqlite3.Connection | None:
+    """The database at target, in a read transaction, if it was built from the dataset as
+    it is (current); else None. A file that SQLite finds damaged is removed."""
+    recover(target)
+    if not _own_file(target):
+        return None
+    db = None
     try:
         db = _connect(target)
-        meta = read_meta(db)
-        if _usable(root, meta) and not changed_files(root, db, current):
+        db.execute("BEGIN")
+        meta = read_meta(db)  # takes the read lock: no one commits until the transaction ends
+        damage = integrity_problem(db) if verify else None
+        if damage is None and _usable(root, meta) and not changed_files(db, current):
             VERIFIER.cache = target
             _mark_used(target)
             return db
+    except sqlite3.DatabaseError as error:  # not a database, or damaged beyond reading
+        damage = None if isinstance(error, sqlite3.OperationalError) else str(error)
+    if db is not None:
         db.close()
-    except sqlite3.Error:
-        pass
+    if damage is not None:
+        if warn is not None:
+            warn(f"warning: the cache file {target} is damaged ({damage}); compiling again")
+        replace_file(target, None)
     return None
 
 
-def _compile_cached(
-    root: Path, target: Path, current: Fingerprint, progress: Progress | None, *, in_place: bool
-) -> sqlite3.Connection:
-    """Bring the (sound) database at target up to date with the dataset (current) in place if
-    in_place, or build a new one; in memory if the cache folder cannot be written."""
+def _update(root: Path, target: Path, current: Fingerprint, progress: Progress | None) -> bool:
+    """Bring the database at target up to date with the dataset (current): in place, in one
+    transaction, if it is of this version; else as a new file renamed into place. False
+    if the cache folder cannot be written."""
+    remove_leftovers(target.parent)  # what compiles killed before this one left
     with contextlib.suppress(sqlite3.Error, OSError):
-        if in_place:
-            db = _connect(target)
-            if _usable(root, read_meta(db)):
-                compile_into(root, db, current, progress)
-                _seal(target)
-                VERIFIER.cache = target
-                return db
-            db.close()
+        if _own_file(target):
+            db = _connect(target, UPDATE_WAIT)
+            try:
+                if _usable(root, read_meta(db)):
+                    compile_into(root, db, current, progress)
+                    return True
+            finally:
+                db.close()
     import tempfile
 
     try:
         # mkstemp: an unpredictable name, created with O_EXCL, readable by the user alone.
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".tmp")
         os.close(handle)
-    except OSError:
-        temporary = None
-    if temporary is None:  # the cache folder cannot be written: compile in memory
-        return _compile_in_memory(root, current, progress)
+    except OSError:  # the cache folder cannot be written
+        return False
     try:
         db = _connect(temporary)
-        db.executescript(SCHEMA)
-        compile_into(root, db, current, progress)
-        db.close()
-        os.replace(temporary, target)  # atomic: readers see the old file or the new one
-        _seal(target)
+        try:
+            db.executescript(SCHEMA)
+            compile_into(root, db, current, progress)
+        finally:
+            db.close()
+        if not replace_file(target, temporary):
+            return False
     except (OSError, sqlite3.Error):
+        return False
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        return _compile_in_memory(root, current, progress)
     prune_cache(target.parent, keep=target)  # a new file: a rare moment, so check the others
-    VERIFIER.cache = target
-    return _connect(target)
+    return True
 
 
 def _compile_in_memory(

@@ -199,17 +199,20 @@ def worth_workers(sizes: list[int]) -> bool:
 def _pool() -> Iterator[Any]:
     """Worker processes, one per core (at most four). Left by an error or Ctrl-C, they are
     not waited for: each ends once this process has (`_end_with_parent`)."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: a forked child would inherit this process's open database.
-    context = multiprocessing.get_context("spawn")
+    from .workers import QuietSpawnContext
+
+    context = QuietSpawnContext()
     # Python's helper that tracks the workers' locks warns of those an interrupted run
     # leaves (they go with the processes): not a message for the user.
     quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
     os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), quiet)))
     pool = ProcessPoolExecutor(
-        max_workers=min(os.cpu_count() or 1, 4), mp_context=context, initializer=_worker_start
+        max_workers=min(os.cpu_count() or 1, 4),
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
     try:
         yield pool
@@ -219,19 +222,23 @@ def _pool() -> Iterator[Any]:
     pool.shutdown()
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     import gc
     import signal
     import threading
 
     # Ctrl-C reaches every process of the terminal's group: this process's parent says
-    # what it means (and this one ends with it), without a worker's traceback.
+    # what it means (and this one ends with it), without a worker's traceback. Held back
+    # since the worker started (workers.QuietProcess), a Ctrl-C now ignored is dropped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     # A worker holds a file's reads, rows and values at once and makes no reference cycles:
     # each collection would walk all of them again (4% of a first build's work).
     gc.disable()
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+    # The parent's pid as it gave it: one killed before this line ran is already gone.
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
 
 
 def _end_with_parent(parent: int) -> None:

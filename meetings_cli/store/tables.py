@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..model import Dataset, Person
 
 #: Bump when the layout of the database changes.
-FORMAT = 18
+FORMAT = 19
 #: Collections whose records other records' stored JSON depends on.
 DIMENSIONS = ("sources", "people", "events", "topics")
 
@@ -44,7 +44,7 @@ SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
   path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
-  digest TEXT, is_data INTEGER NOT NULL, ordinal INTEGER, unreadable INTEGER NOT NULL DEFAULT 0);
+  digest INTEGER, is_data INTEGER NOT NULL, ordinal INTEGER, unreadable INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE records (
   rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
   id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB,
