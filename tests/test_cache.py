@@ -170,6 +170,42 @@ os._exit(9)
     assert not Path(f"{target}-journal").exists()
 
 
+def test_a_journal_whose_file_was_removed_is_never_rolled_into_a_new_one(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = titles(data_copy, capsys)
+    target = store.cache_file(data_copy)
+    killed = f"""
+import os, sqlite3
+db = sqlite3.connect({str(target)!r}, isolation_level=None)
+db.execute("PRAGMA cache_size = 1")
+db.execute("BEGIN IMMEDIATE")
+db.execute("UPDATE records SET line = line + 1000, value = NULL")
+os._exit(9)
+"""
+    assert subprocess.run([sys.executable, "-c", killed], check=False).returncode == 9
+    os.unlink(target)  # removed by hand, or by a clear between the kill and the next run
+    assert Path(f"{target}-journal").exists()
+    edit(data_copy / "meetings.yaml", "Talks with Serbian", "Talks with the Serbian")
+    edited = [title.replace("with Serbian", "with the Serbian") for title in expected]
+    for _ in ("built afresh", "read back"):
+        code, out, err = ask(data_copy, "list", "--json", capsys=capsys)
+        assert (code, err) == (0, "")
+        assert [m["title"] for m in json.loads(out)] == edited
+
+
+def test_a_new_file_takes_its_place_without_a_journal_of_another(cache: Path) -> None:
+    cache.mkdir()
+    target = cache / "0123456789abcdef.sqlite3"
+    journal = Path(f"{target}-journal")  # of a file removed since: it would roll into the new
+    journal.write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + bytes(504))
+    new = cache / ".build-n3w.tmp"
+    with contextlib.closing(sqlite3.connect(new)) as db:
+        db.execute("CREATE TABLE t (x)")
+    assert store.cache.replace_file(target, str(new)) is True
+    assert target.exists() and not new.exists() and not journal.exists()
+
+
 def test_an_unwritable_cache_folder_still_answers(
     tmp_path: Path,
     data_copy: Path,

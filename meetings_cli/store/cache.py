@@ -225,6 +225,10 @@ def replace_file(target: Path, new: str | None) -> bool:
                 return False
             # else not a database at all: no one can be writing it
     try:
+        # Any journal beside target now is no update's at work (none holds the lock, or
+        # there is no file): one of a file removed since would roll into the new one.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{target}-journal")
         if new is None:
             _remove(target)
         else:
