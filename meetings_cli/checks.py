@@ -15,9 +15,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import schema
-from .errors import MAX_PROBLEMS, Problem
+from .errors import MAX_PROBLEMS, Problem, echo
 from .load import clip, did_you_mean, normalise_for_quote_check
 from .paths import MAX_ARTICLE, Refused, read_inside
+from .verbatim import Needles
 
 
 def cross_record_problems(
@@ -99,7 +100,7 @@ def _duplicate_ids(db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]) ->
                 line,
                 column,
                 f"{collection}[{position}].id",
-                f"duplicate id {record_id!r} (first used at {earlier[0]}:{earlier[1]})",
+                f"duplicate id {echo(record_id)} (first used at {earlier[0]}:{earlier[1]})",
             )
 
 
@@ -148,7 +149,7 @@ def _dangling_references(
     hints: dict[tuple[str, str], str] = {}  # a misspelt id is often used many times
     for number, (file, line, column, path, collection, target) in enumerate(dangling):
         if number >= MAX_PROBLEMS:  # past what is ever listed: counted, not worth a hint
-            yield Problem(file, line, column, path, f"no such id {target!r}")
+            yield Problem(file, line, column, path, f"no such id {echo(target)}")
             continue
         if collection not in known:
             known[collection] = [
@@ -162,7 +163,7 @@ def _dangling_references(
         if hint is None:
             hint = hints[collection, target] = did_you_mean(target, known[collection])
         singular = schema.COLLECTIONS[collection].name
-        yield Problem(file, line, column, path, f"no {singular} with id {target!r}{hint}")
+        yield Problem(file, line, column, path, f"no {singular} with id {echo(target)}{hint}")
 
 
 def _claims_against_texts(
@@ -211,14 +212,28 @@ def _claims_against_texts(
             yield Problem(file, line, column, path, f"cannot read {relative}: {error}")
             continue
         texts[source_id] = normalise_for_quote_check(text)
-    every_text = list(texts.values())
-    for file, line, column, path, words, sources, place in claims:
-        wanted = sources_of[sources]
-        available = [texts[s] for s in wanted if s in texts] if wanted else every_text
-        if not available:
+    needles = [normalise_for_quote_check(claim[4]) for claim in claims]
+    # Each text is read once for the words claims look for in it (see `verbatim`).
+    asked: dict[str, set[str]] = {}  # source -> the words looked for in it alone
+    anywhere: set[str] = set()  # the words looked for in any text
+    for claim, needle in zip(claims, needles, strict=True):
+        wanted = sources_of[claim[5]]
+        for source_id in wanted:
+            asked.setdefault(source_id, set()).add(needle)
+        if not wanted:
+            anywhere.add(needle)
+    found = {s: Needles(asked[s]).occurring_in(texts[s]) for s in asked if s in texts}
+    unseen, everywhere = set(anywhere), Needles(anywhere)
+    for text in texts.values():
+        if not unseen:
+            break
+        unseen -= everywhere.occurring_in(text, unseen)
+    for claim, needle in zip(claims, needles, strict=True):
+        file, line, column, path, words, sources, place = claim
+        wanted = [s for s in sources_of[sources] if s in texts]
+        if not texts or (sources_of[sources] and not wanted):
             continue  # the missing source is reported already
-        needle = normalise_for_quote_check(words)
-        if not any(needle in text for text in available):
+        if (needle in unseen) if not wanted else not any(needle in found[s] for s in wanted):
             yield Problem(
                 file, line, column, path, f"not found verbatim in {place}: {clip(words)!r}"
             )

@@ -12,6 +12,48 @@ from typing import NamedTuple
 #: At most this many problems are listed; the rest are counted.
 MAX_PROBLEMS = 1_000
 
+#: The most characters of a value or key that a message quotes (`echo`): a longer one is
+#: cut, with an ellipsis, and its length is said. A key in a problem's path is cut alike.
+ECHO_LIMIT = 80
+#: The most characters of a problem's message, whatever it quotes: past that it is cut,
+#: with an ellipsis, and its length is said (`capped`).
+MESSAGE_LIMIT = 1_000
+
+
+def echo(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A value quoted as repr() quotes it, text cut to limit characters: 'aaaa…' (1,048,576
+    characters)."""
+    if not isinstance(value, str) or len(value) <= limit:
+        return repr(value)
+    return f"{value[: limit - 1] + '…'!r} ({len(value):,} characters)"
+
+
+def capped(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """text cut to limit characters, with an ellipsis and its length when cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
+def _shown_path(path: str) -> str:
+    """A problem's path with each key longer than ECHO_LIMIT cut (with an ellipsis)."""
+    if len(path) <= ECHO_LIMIT:
+        return path
+    return ".".join(
+        key if len(key) <= ECHO_LIMIT else key[: ECHO_LIMIT - 1] + "…" for key in path.split(".")
+    )
+
+
+def _shown_message(path: str, message: str) -> str:
+    """A message with every long key of path that it quotes echoed (cut), then capped."""
+    if len(message) <= ECHO_LIMIT:
+        return message
+    for key in path.split("."):
+        if len(key) > ECHO_LIMIT:
+            key = key.split("[", 1)[0]
+            message = message.replace(repr(key), echo(key))
+    return capped(message)
+
 
 class Problem(NamedTuple):
     """One thing wrong with the data, and where."""
@@ -22,9 +64,20 @@ class Problem(NamedTuple):
     path: str
     message: str
 
+    def shown(self) -> "Problem":
+        """The problem with its path and message as its line shows them (cut: see __str__)."""
+        return self._replace(
+            path=_shown_path(self.path), message=_shown_message(self.path, self.message)
+        )
+
     def __str__(self) -> str:
+        """The problem as one line: FILE:LINE:COL: PATH: MESSAGE. However long a value it
+        quotes, a key of the path or the message is cut (see ECHO_LIMIT, MESSAGE_LIMIT)."""
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        message = _shown_message(self.path, self.message)
+        return (
+            f"{where}: {_shown_path(self.path)}: {message}" if self.path else f"{where}: {message}"
+        )
 
 
 class DataError(Exception):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import UsageError
+from .errors import UsageError, echo
 
 if TYPE_CHECKING:
     import sqlite3
@@ -93,7 +93,7 @@ def _day(texts: tuple[str, ...] | None, option: str, *, end: bool) -> date | Non
         return parse_partial_date(text, end=end)
     except ValueError:
         raise UsageError(
-            f"invalid value for {option}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+            f"invalid value for {option}: {echo(text)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
         ) from None
 
 

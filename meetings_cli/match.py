@@ -20,6 +20,7 @@ then and only then).
 from collections.abc import Callable, Iterable
 from typing import NamedTuple, Protocol
 
+from .errors import echo
 from .model import Person
 from .names import Alias, person_aliases, phonetic_key, plain_key
 
@@ -165,9 +166,9 @@ def describe_failure(resolution: Resolution, name_of: Callable[[str], str]) -> s
     """Why a name did not resolve, naming the near misses or the tied candidates."""
     names = [f"{name_of(c.person_id)} ({c.score:g})" for c in resolution.candidates]
     if resolution.status == "ambiguous":
-        return f"{resolution.query!r} could mean {' or '.join(names)}: give more of the name"
+        return f"{echo(resolution.query)} could mean {' or '.join(names)}: give more of the name"
     hint = f"; did you mean {' or '.join(names)}?" if names else ""
-    return f"no person matches {resolution.query!r}{hint}"
+    return f"no person matches {echo(resolution.query)}{hint}"
 
 
 def _fuzzy(source: AliasSource, phonetic: str, exclude: str | None = None) -> list[Candidate]:

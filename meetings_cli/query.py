@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 __all__ = ["NotFound", "QueryError", "Selection"]
 
 from .contract import StoredRecords
-from .errors import NotFound, UsageError
+from .errors import NotFound, UsageError, echo
 from .model import Person
 
 #: Short names of meeting kinds, for narrow table columns; --kind accepts them too.
@@ -67,7 +67,7 @@ def find_meeting(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
         row = db.execute(sql, ("-".join(fold(meeting_id).split()),)).fetchone()
     if row is None:
         ids = _column(db, "SELECT id FROM meetings ORDER BY rowid")
-        raise NotFound(f"no meeting with id {meeting_id!r}{suggestion(meeting_id, ids)}")
+        raise NotFound(f"no meeting with id {echo(meeting_id)}{suggestion(meeting_id, ids)}")
     record: dict[str, Any] = json.loads(row[0])
     return record
 
@@ -92,10 +92,10 @@ def find_any(db: sqlite3.Connection, text: str) -> tuple[str, str]:
                 return kind, wanted
     close = suggestion(text, _column(db, "SELECT id FROM meetings ORDER BY rowid"))
     if close:  # most ids asked for are meetings': name only those when some are near
-        raise NotFound(f"no meeting with id {text!r}{close}")
+        raise NotFound(f"no meeting with id {echo(text)}{close}")
     every = [i for _, table in RECORD_KINDS for i in ids(db, table)]
     hint = suggestion(text, every)
-    raise NotFound(f"no meeting, context item, event, source or person with id {text!r}{hint}")
+    raise NotFound(f"no meeting, context item, event, source or person with id {echo(text)}{hint}")
 
 
 def find_id(db: sqlite3.Connection, table: str, text: str, what: str) -> str:
@@ -108,7 +108,7 @@ def find_id(db: sqlite3.Connection, table: str, text: str, what: str) -> str:
     for wanted in (text.strip(), "-".join(fold(text).split())):
         if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (wanted,)).fetchone():
             return wanted
-    raise NotFound(f"no {what} with id {text!r}{suggestion(text, ids(db, table))}")
+    raise NotFound(f"no {what} with id {echo(text)}{suggestion(text, ids(db, table))}")
 
 
 def context_item(db: sqlite3.Connection, item_id: str) -> dict[str, Any]:
@@ -287,7 +287,7 @@ def pick(
         if wanted in (compact_key(name) for name in (choice, *other_names)):
             return choice
     listed = f"{listing}: " if listing else f"{what} values: "
-    raise QueryError(f"no {what} {text!r}{suggestion(text, names)}; {listed}{', '.join(names)}")
+    raise QueryError(f"no {what} {echo(text)}{suggestion(text, names)}; {listed}{', '.join(names)}")
 
 
 #: At most this many suggestions are named.
@@ -323,7 +323,7 @@ def suggestion(text: str, choices: Iterable[str] | Mapping[str, Sequence[str]]) 
         close = [c for c, score in scores.items() if score >= 0.6 and best - score < 0.05]
     if not close:
         return ""
-    shown = [repr(choice) for choice in close[:SUGGESTIONS]]
+    shown = [echo(choice) for choice in close[:SUGGESTIONS]]
     if len(close) > SUGGESTIONS:
         shown.append(f"{len(close) - SUGGESTIONS} more")
     listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .errors import echo
 from .names import fold, phonetic_key, plain_key
 from .query import QueryError, Selection
 
@@ -190,7 +191,7 @@ def parse_query(text: str, excluded: Sequence[str] = ()) -> ParsedQuery:
         field, phrase, word = token["field"], token["phrase"], token["word"]
         if word == "OR" and not field and not token["exclude"]:
             if not clauses or joining:
-                raise QueryError(f"OR in {text!r} needs a word on each side")
+                raise QueryError(f"OR in {echo(text)} needs a word on each side")
             joining = True
             continue
         column = _column(field, text) if field else None
@@ -213,19 +214,19 @@ def parse_query(text: str, excluded: Sequence[str] = ()) -> ParsedQuery:
             joining = False
         clauses += [[term] for term in terms]
     if joining:
-        raise QueryError(f"OR in {text!r} needs a word on each side")
+        raise QueryError(f"OR in {echo(text)} needs a word on each side")
     left_out = [term for term in left_out if term.words]
     if not clauses:
         if dropped:
             raise QueryError(
-                f"{text!r} has only common words ({', '.join(dict.fromkeys(dropped))}),"
+                f"{echo(text)} has only common words ({', '.join(dict.fromkeys(dropped))}),"
                 " which are not searched for: add a name, place or topic"
             )
         if left_out:
             raise QueryError(
-                f"nothing to search for in {text!r} but words to leave out: give a word"
+                f"nothing to search for in {echo(text)} but words to leave out: give a word"
             )
-        raise QueryError(f"nothing to search for in {text!r}: give a word")
+        raise QueryError(f"nothing to search for in {echo(text)}: give a word")
     return ParsedQuery(tuple(map(tuple, clauses)), tuple(left_out))
 
 
@@ -236,7 +237,7 @@ def _column(field: str, text: str) -> str:
 
         fields = ", ".join(f"{name}:" for name in FIELDS)
         hint = suggestion(field, FIELDS)
-        raise QueryError(f"no field {field + ':'!r} in {text!r}{hint}; fields: {fields}")
+        raise QueryError(f"no field {echo(field + ':')} in {echo(text)}{hint}; fields: {fields}")
     return column
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .errors import echo
 
 YAML_TAG = "tag:yaml.org,2002:"
 _YAML = YAML_TAG
@@ -182,7 +183,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     pool = choices if isinstance(choices, (list, tuple)) else list(choices)
     close = process.extractOne(word, pool, scorer=fuzz.ratio, processor=None, score_cutoff=60)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {echo(close[0])}?)" if close else ""
 
 
 def clip(text: str, limit: int = 60) -> str:

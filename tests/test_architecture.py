@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "meetings_cli"
 
 #: Layers from the bottom up; a module may import only from its own layer or lower ones.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "paths", "dates"),  # standard-library helpers every layer may use
+    ("errors", "paths", "dates", "verbatim"),  # standard-library helpers every layer may use
     ("model",),
     ("names", "contract", "schema", "load", "compose", "wording", "recordbuild"),
     ("checks",),

@@ -169,15 +169,22 @@ def pairs(ctx: typer.Context) -> Result:
     Takes the filters of `list` (they choose the meetings; every pair at them
     is listed). Alternative readings of one seat did not meet each other; a
     pair is disputed (? in the table) when either is named by only some sources.
+    JSON, JSON Lines and CSV are written as the pairs are made, however many; a
+    table shows at most 10,000 pairs, and --sort and --reverse take at most 100,000
+    (exit 2 above those).
     """
     from ..filters import meeting_selection
+    from ..pairing import meeting_pairs
     from ..render import views
-    from ..report import meeting_pairs
+    from ..render.streamed import PairStream, pair_records
 
     asked = request(ctx)
     db = database(ctx)
-    rows = meeting_pairs(db, meeting_selection(db, asked.given))
+    found = meeting_pairs(db, meeting_selection(db, asked.given))
     empty = "no pairs of people met in the meetings that match"
+    if asked.output.format != "table" and asked.sorting is None:
+        return Result("pairs", stream=PairStream(found), empty=empty)
+    rows = pair_records(found, table=asked.output.format == "table")
     return sorted_table("pairs", rows, asked, views.pairs_table, empty)
 
 

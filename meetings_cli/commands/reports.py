@@ -60,12 +60,13 @@ def graph(ctx: typer.Context) -> Result:
     name are marked disputed (dashed in dot and mermaid).
     """
     from ..filters import meeting_selection
-    from ..report import meeting_graph
+    from ..pairing import meeting_graph
+    from ..render.streamed import GraphStream
 
     asked = request(ctx)
     db = database(ctx)
     found = meeting_graph(db, meeting_selection(db, asked.given))
-    return Result("graph", value=found if found["nodes"] else None, empty="no meetings match")
+    return Result("graph", stream=GraphStream(found), empty="no meetings match")
 
 
 @app.command()

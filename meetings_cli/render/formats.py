@@ -10,10 +10,13 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..contract import StoredRecords, compact
 from .text import printable
+
+if TYPE_CHECKING:
+    from ..pairing import Person
 
 # --------------------------------------------------------------------------- CSV, JSON, JSON Lines
 
@@ -479,12 +482,60 @@ def write_empty(out: TextIO, fmt: str, collection: str) -> None:
 # --------------------------------------------------------------------------- graphs
 
 
-def graph_dot(graph: dict[str, Any]) -> str:
-    """Who met whom in Graphviz DOT: edge label = number of meetings and years."""
+def _dot_quote(text: str) -> str:
+    return '"' + printable(text, one_line=True).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    def quote(text: str) -> str:
-        return '"' + printable(text, one_line=True).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
+def _years_text(years: Sequence[int]) -> str:
+    return ", ".join(map(str, years))
+
+
+class DotEdge:
+    """A graph edge as a DOT line (see `pairing.PairFormat`): label = meetings (years)."""
+
+    rest_first = False
+
+    def left(self, person: Person) -> str:
+        return f"  {_dot_quote(person.id)} -- "
+
+    def right(self, person: Person) -> str:
+        return _dot_quote(person.id) + " "
+
+    def rest(
+        self, count: int, years: Sequence[int], meetings: Sequence[str], disputed: bool
+    ) -> str:
+        label = _dot_quote(f"{count} ({_years_text(years)})")
+        style = ", style=dashed" if disputed else ""
+        return f"[label={label}, weight={count}, penwidth={count}{style}];"
+
+
+def _mermaid_node(pid: str) -> str:
+    return re.sub(r"\W", "_", pid)
+
+
+def _mermaid_label(text: str) -> str:
+    return printable(text, one_line=True).replace('"', "#quot;")
+
+
+class MermaidEdge:
+    """A graph edge as a Mermaid link (see `pairing.PairFormat`): label = meetings: years."""
+
+    rest_first = True
+
+    def left(self, person: Person) -> str:
+        return f"  {_mermaid_node(person.id)} "
+
+    def right(self, person: Person) -> str:
+        return _mermaid_node(person.id)
+
+    def rest(
+        self, count: int, years: Sequence[int], meetings: Sequence[str], disputed: bool
+    ) -> str:
+        return f'{"-.-" if disputed else "---"}|"{count}: {_years_text(years)}"| '
+
+
+def dot_head(nodes: Iterable[dict[str, Any]]) -> str:
+    """A DOT graph up to its edges: its settings and a line per node."""
     lines = [
         "graph meetings {",
         "  // who met whom; edge label: number of meetings (years); dashed: disputed",
@@ -492,40 +543,55 @@ def graph_dot(graph: dict[str, Any]) -> str:
         "  rankdir=LR;",
         "  node [shape=box];",
     ]
-    for person in graph["nodes"]:
+    for person in nodes:
         # Two quoted halves joined by DOT's own line break escape.
-        label = quote(person["name"])[:-1] + "\\n" + quote(person["country"])[1:]
-        lines.append(f"  {quote(person['id'])} [label={label}];")
-    for edge in graph["edges"]:
-        weight = edge["weight"]
-        label = f"{weight} ({', '.join(map(str, edge['years']))})"
-        style = ", style=dashed" if edge["disputed"] else ""
-        lines.append(
-            f"  {quote(edge['source'])} -- {quote(edge['target'])} "
-            f"[label={quote(label)}, weight={weight}, penwidth={weight}{style}];"
-        )
-    lines.append("}")
+        label = _dot_quote(person["name"])[:-1] + "\\n" + _dot_quote(person["country"])[1:]
+        lines.append(f"  {_dot_quote(person['id'])} [label={label}];")
     return "\n".join(lines) + "\n"
+
+
+def mermaid_head(nodes: Iterable[dict[str, Any]]) -> str:
+    """A Mermaid flowchart up to its links: a line per node."""
+    lines = ["graph LR"]
+    for person in nodes:
+        name, country = _mermaid_label(person["name"]), _mermaid_label(person["country"])
+        lines.append(f'  {_mermaid_node(person["id"])}["{name} ({country})"]')
+    return "\n".join(lines) + "\n"
+
+
+def mermaid_widths(weights: Iterable[tuple[int, int]]) -> Iterable[str]:
+    """The lines that make each link as wide as its weight (as penwidth does in DOT), from
+    runs of (weight, how many links in a row have it)."""
+    number = 0
+    for weight, run in weights:
+        for _ in range(run):
+            yield f"  linkStyle {number} stroke-width:{weight}px\n"
+            number += 1
+
+
+def edge_texts(edges: Iterable[dict[str, Any]], fmt: DotEdge | MermaidEdge) -> list[str]:
+    """Graph edges ({source, target, weight, years, ...}) as fmt writes them."""
+    from ..pairing import Person
+
+    texts = []
+    for edge in edges:
+        left, right = (
+            fmt.left(Person(edge["source"], "", "")),
+            fmt.right(Person(edge["target"], "", "")),
+        )
+        rest = fmt.rest(edge["weight"], edge["years"], edge["meetings"], edge["disputed"])
+        texts.append(left + rest + right if fmt.rest_first else left + right + rest)
+    return texts
+
+
+def graph_dot(graph: dict[str, Any]) -> str:
+    """Who met whom in Graphviz DOT: edge label = number of meetings and years."""
+    edges = edge_texts(graph["edges"], DotEdge())
+    return dot_head(graph["nodes"]) + "".join(f"{edge}\n" for edge in edges) + "}\n"
 
 
 def graph_mermaid(graph: dict[str, Any]) -> str:
     """Who met whom as a Mermaid flowchart."""
-
-    def node(pid: str) -> str:
-        return re.sub(r"\W", "_", pid)
-
-    def label(text: str) -> str:
-        return printable(text, one_line=True).replace('"', "#quot;")
-
-    lines = ["graph LR"]
-    for person in graph["nodes"]:
-        name, country = label(person["name"]), label(person["country"])
-        lines.append(f'  {node(person["id"])}["{name} ({country})"]')
-    for edge in graph["edges"]:
-        link = "-.-" if edge["disputed"] else "---"
-        text = f"{edge['weight']}: {', '.join(map(str, edge['years']))}"
-        lines.append(f'  {node(edge["source"])} {link}|"{text}"| {node(edge["target"])}')
-    # Line width shows the weight, as penwidth does in DOT.
-    for number, edge in enumerate(graph["edges"]):
-        lines.append(f"  linkStyle {number} stroke-width:{edge['weight']}px")
-    return "\n".join(lines) + "\n"
+    edges = edge_texts(graph["edges"], MermaidEdge())
+    widths = mermaid_widths((edge["weight"], 1) for edge in graph["edges"])
+    return mermaid_head(graph["nodes"]) + "".join(f"{edge}\n" for edge in edges) + "".join(widths)

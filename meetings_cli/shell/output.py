@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, TypeVar
 
 from ..errors import EXIT_NOTHING, EXIT_OK, CannotWrite, UsageError
 from .options import Output, Sorting
@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 Rows = TypeVar("Rows", bound=Sequence[dict[str, Any]])
 
 
+class Streamed(Protocol):
+    """Records written as they are made, too many to hold at once (`render.streamed`)."""
+
+    def empty(self) -> bool: ...
+
+    def write(self, out: TextIO, fmt: str, *, pretty: bool) -> None: ...
+
+
 class Result(NamedTuple):
     """What a command computed, for `emit` to write.
 
@@ -29,8 +37,9 @@ class Result(NamedTuple):
     `collection`); `value`, when given, is the JSON instead (one object, or a
     graph); `view` is the table; `text`, where a command prints plain lines
     instead of a table; `format`, where the command writes another format than the one
-    asked for (JSON Lines for many answers). With no records and no value, the empty shape is
-    written and `empty` is said (exit 1), unless `empty` is blank.
+    asked for (JSON Lines for many answers); `stream`, records that write themselves in
+    the format asked for as they are made. With no records, no value and an empty stream,
+    the empty shape is written and `empty` is said (exit 1), unless `empty` is blank.
     """
 
     collection: str
@@ -43,6 +52,7 @@ class Result(NamedTuple):
     status: int = EXIT_OK
     title: str = "meetings"
     format: str | None = None
+    stream: Streamed | None = None
 
 
 def emit(result: Result, output: Output) -> int:
@@ -54,7 +64,8 @@ def emit(result: Result, output: Output) -> int:
 
     out = sys.stdout
     fmt = result.format or output.format
-    if not result.records and result.value is None and result.text is None:
+    nothing = result.stream is None or result.stream.empty()
+    if not result.records and result.value is None and result.text is None and nothing:
         write_empty(out, fmt, result.collection)
         for line in result.notes:
             note(line)
@@ -62,7 +73,10 @@ def emit(result: Result, output: Output) -> int:
             note(f"meetings: {result.empty}")
             return EXIT_NOTHING
         return result.status
-    FORMATS[fmt](out, result, output)
+    if result.stream is not None:
+        result.stream.write(out, fmt, pretty=out.isatty())
+    else:
+        FORMATS[fmt](out, result, output)
     for line in result.notes:
         note(line)
     return result.status
