@@ -345,6 +345,7 @@ def run() -> NoReturn:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     signal.signal(signal.SIGINT, _interrupt)
+    _end_soon_after_ctrl_c()
     try:
         code = main_status()
     except KeyboardInterrupt:
@@ -381,6 +382,37 @@ def _interrupt(signal_number: int, frame: object) -> None:
     function SQLite called (a stored record's check), it reaches us as SQLite's error."""
     _interrupted.append(signal_number)
     raise KeyboardInterrupt
+
+
+#: How long a run may take to end cleanly after Ctrl-C before it is ended (seconds).
+CTRL_C_GRACE = 1.0
+
+
+def _end_soon_after_ctrl_c() -> None:
+    """End the process with 130 within CTRL_C_GRACE of a Ctrl-C, however the run takes it.
+
+    Python runs its handler only between bytecodes: a run waiting in SQLite (for another
+    process's lock) would not see Ctrl-C until the wait ends, and one that SQLite reports
+    as its own error might be taken for another. Python writes each signal's number to a
+    wakeup descriptor at once; a thread reading it ends the process if the run has not.
+    Safe: an update cut short is rolled back from its journal by the next run.
+    """
+    import _thread
+    import signal
+    import time
+
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while signal.SIGINT not in (received := os.read(read, 64)):
+            if not received:
+                return
+        time.sleep(CTRL_C_GRACE)
+        os._exit(130)
+
+    _thread.start_new_thread(watch, ())
 
 
 def _in_utf8_if_the_locale_cannot_say() -> None:

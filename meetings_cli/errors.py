@@ -9,8 +9,10 @@ Standard library only: every layer may use it at no cost.
 from collections.abc import Iterable
 from typing import NamedTuple
 
-#: At most this many problems are listed; the rest are counted.
+#: At most this many problems are listed; the rest are counted. A file stops being read
+#: at as many problems of its own (`load.MAX_FILE_PROBLEMS`), and says so in this problem:
 MAX_PROBLEMS = 1_000
+STOPPED = f"stopped after {MAX_PROBLEMS:,} problems in this file: the rest of it was not read"
 
 #: The most characters of a value or key that a message quotes (`echo`): a longer one is
 #: cut, with an ellipsis, and its length is said. A key in a problem's path is cut alike.
@@ -92,8 +94,10 @@ class DataError(Exception):
         """The problems as printable lines, the list cut at MAX_PROBLEMS."""
         shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
         hidden = len(self.problems) - len(shown) + self.more
+        # Past a file's stop its problems were never counted: the count is a floor.
+        floor = "at least " if any(p.message == STOPPED for p in self.problems) else ""
         if hidden:
-            shown.append(f"... and {hidden:,} more problems")
+            shown.append(f"... and {floor}{hidden:,} more problems")
         return shown
 
 

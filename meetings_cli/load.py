@@ -1,16 +1,17 @@
 """Read data files into typed records, one top-level record at a time, or say what is wrong.
 
 YAML is scanned and parsed by libyaml. A plain file (a mapping of collections,
-each a block list) is cut at its top-level records and each record is composed
-by libyaml's own composer (`compose`: the fast path); any other file, or any
-record the fast path cannot judge exactly, is read by PyYAML's composer on
-libyaml's events, one top-level record at a time (the streaming composer).
-Both give the same nodes and positions, and memory does not grow with the size
-of a file. Nothing is ever constructed from tags, so a file cannot make the
-loader build objects. Each record's nodes are checked against the declarations
-in `schema`, which gives every problem a file, line and column. Checks that span
-records (ids, references, quotes against their sources) run over the compiled
-tables: see `checks`.
+each a block list or a flow list) is cut at its top-level records as they are
+read, and each record is composed by libyaml's own composer (`compose`: the fast
+path); any other file, or any record the fast path cannot judge exactly, is read
+by PyYAML's composer on libyaml's events, one top-level record at a time (the
+streaming composer). Both give the same nodes and positions, and memory does not
+grow with the size of a file. Nothing is ever constructed from tags, so a file
+cannot make the loader build objects. Each record's nodes are checked against
+the declarations in `schema`, which gives every problem a file, line and column;
+past MAX_FILE_PROBLEMS problems a file is read no further (`FileReader.stopped`).
+Checks that span records (ids, references, quotes against their sources) run
+over the compiled tables: see `checks`.
 
 An edit re-reads only the records whose text changed: `FileReader.pieces` gives
 each top-level record's piece of text with a digest, `records(skip=...)` leaves
@@ -22,23 +23,38 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Generator, Iterator
+from collections.abc import Collection, Generator, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from . import schema
 from .compose import (
     MAX_DEPTH,
+    MAX_KEYS,
     Piece,
+    SplitFailed,
     TooDeep,
+    big_piece,
     compose_piece,
     compose_piece_streaming,
     composer_class,
+    piece_text,
+    placed,
+    plan_pieces,
     split_records,
 )
-from .errors import DataError, Problem
-from .recordbuild import BUILDERS, Entry, RecordChecks, Reference, TextClaim
+from .errors import MAX_PROBLEMS, STOPPED, DataError, Problem, echo
+from .recordbuild import (
+    BUILDERS,
+    Entry,
+    RecordChecks,
+    RecordRead,
+    Reference,
+    TextClaim,
+    relocate,
+    reusable,
+)
 from .wording import (
     INVISIBLE,
     PLAIN_INT,
@@ -79,6 +95,10 @@ __all__ = [
 #: Longest text a field may hold, in characters.
 MAX_TEXT = 100_000
 
+#: Most problems kept of one file: at the next, reading stops (`FileReader.stopped`), so
+#: that a file of a million broken records costs no more than its first thousand.
+MAX_FILE_PROBLEMS = MAX_PROBLEMS
+
 _YAML = "tag:yaml.org,2002:"
 _SEQ, _MAP, _STR, _NULL, _MERGE = (f"{_YAML}{t}" for t in ("seq", "map", "str", "null", "merge"))
 _INT, _TIMESTAMP = f"{_YAML}int", f"{_YAML}timestamp"
@@ -100,60 +120,8 @@ def _required(spec: schema.Record) -> tuple[str, ...]:
     return found
 
 
-class RecordRead(NamedTuple):
-    """One top-level record of a file: the typed record if it read cleanly, and what to check."""
-
-    collection: str
-    position: int  # in its file's list of that collection
-    line: int
-    column: int
-    id: str | None  # the id it declares, even when the record is invalid
-    id_line: int
-    id_column: int
-    record: Any  # a model record, or None
-    references: tuple[Reference, ...]
-    claims: tuple[TextClaim, ...]
-    problems: tuple[Problem, ...]  # of its structure and values
-    check_problems: tuple[Problem, ...] = ()  # of the checks within the record
-    value: Any = None  # the validated plain value (schema-shaped dict) when `record` is built
-
-
-def reusable(piece: Piece, read: RecordRead) -> bool:
-    """Whether read (of piece) may be kept for the same text elsewhere (see `relocate`).
-
-    A plain piece reads the same wherever it stands, but for its line and its
-    index; a record with problems is always read again (their wording may name
-    lines: "first at line 12").
-    """
-    return piece.plain and not read.problems and not read.check_problems
-
-
-def relocate(read: RecordRead, was: Piece, now: Piece) -> RecordRead:
-    """read, of the piece `was`, as reading the same text at `now` gives it.
-
-    For a `reusable` read and pieces of equal digest: every line moves by
-    `now.line - was.line`, columns stay, and every path's leading
-    `collection[was.position]` becomes `collection[now.position]`.
-    """
-    if was.digest != now.digest or not reusable(was, read):
-        raise ValueError("only a reusable read of the same text can be relocated")
-    delta = now.line - was.line
-    old, new = f"{was.collection}[{was.position}]", f"{now.collection}[{now.position}]"
-
-    def moved(path: str) -> str:
-        return new + path[len(old) :]
-
-    return read._replace(
-        position=now.position,
-        line=read.line + delta,
-        id_line=read.id_line + delta,
-        references=tuple(
-            ref._replace(line=ref.line + delta, path=moved(ref.path)) for ref in read.references
-        ),
-        claims=tuple(
-            claim._replace(line=claim.line + delta, path=moved(claim.path)) for claim in read.claims
-        ),
-    )
+class _Stopped(Exception):
+    """Raised where a file's problems pass MAX_FILE_PROBLEMS: it is read no further."""
 
 
 class FileReader(RecordChecks):
@@ -162,6 +130,8 @@ class FileReader(RecordChecks):
     Iterate `records()`; afterwards `problems` holds the problems that concern
     the file as a whole or its top level, and `unreadable` says whether the file
     could not be parsed (its records, if any were yielded, must be dropped).
+    `stopped` says that it was not read to its end, past MAX_FILE_PROBLEMS problems
+    (it is `unreadable` too, but the problems of the records yielded still count).
     """
 
     def __init__(self, path: Path, shown_as: str, *, split: bool = True) -> None:
@@ -171,6 +141,8 @@ class FileReader(RecordChecks):
         self.file = shown_as
         self.problems: list[Problem] = []
         self.unreadable = False
+        self.stopped = False
+        self.piece: Piece | None = None  # of the record last yielded, if read on its own
         # path -> (line, column) of records and tracked values of the current record.
         self.marks: dict[str, tuple[int, int]] = {}
         self._references: list[Reference] = []
@@ -180,14 +152,21 @@ class FileReader(RecordChecks):
         self._tags_possible = True  # False for nodes from libyaml's composer: no tag, no anchor
         self._text: str | None = None
         self._pieces: tuple[Piece, ...] | None = None
+        self._counted = 0  # problems of the records read before the current one
+        self._offset = 0  # where the text read begins in the file (see `part_records`)
 
     # -- problems and positions
 
     def problem(self, node: Any, path: str, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(
+        self._note(
             Problem(self.file, mark.line + 1 + self._line_offset, mark.column + 1, path, message)
         )
+
+    def _note(self, problem: Problem) -> None:
+        if self._counted + len(self.problems) >= MAX_FILE_PROBLEMS:
+            raise _Stopped
+        self.problems.append(problem)
 
     def position(self, path: str) -> tuple[int, int]:
         """The remembered position nearest to path (the value, or the record holding it)."""
@@ -203,7 +182,7 @@ class FileReader(RecordChecks):
 
     def problem_at(self, path: str, message: str) -> None:
         """A problem found after parsing, placed at the nearest remembered position."""
-        self.problems.append(Problem(self.file, *self.position(path), path, message))
+        self._note(Problem(self.file, *self.position(path), path, message))
 
     def _line(self, node: Any) -> int:
         """The line of the file where node starts."""
@@ -218,6 +197,19 @@ class FileReader(RecordChecks):
         self.problems = [Problem(self.file, line, column, "(file)", message)]
         self.unreadable = True
 
+    def _cut_short(self, composer: Any) -> bool:
+        """Whether composer cut a mapping at MAX_KEYS keys; if so the reading did not stop
+        in it (`_Stopped`), and the file is refused whole."""
+        mark = composer.cut
+        if mark is None:
+            return False
+        self._whole_file(
+            mark.line + 1 + self._line_offset,
+            mark.column + 1,
+            f"a mapping of more than {MAX_KEYS:,} keys (no record has that many fields)",
+        )
+        return True
+
     # -- files
 
     def pieces(self, text: str | None = None) -> tuple[Piece, ...] | None:
@@ -227,13 +219,33 @@ class FileReader(RecordChecks):
         whole) or cannot be read (`unreadable`). text: the file's content, if
         read; otherwise the file is read here and kept for `records`.
         """
+        text = self._content(text)
         if text is None:
-            text = self._text if self._text is not None else self._read_file()
+            return None
+        if self._pieces is None and self._split:
+            planned = plan_pieces(text)
+            try:
+                self._pieces = None if planned is None else tuple(planned)
+            except SplitFailed:
+                self._pieces = None
+        return self._pieces
+
+    @property
+    def text(self) -> str | None:
+        """The file's text, once read (by `pieces` or `records`)."""
+        return self._text
+
+    def _content(self, text: str | None) -> str | None:
+        """The file's text (text, if given): kept, with its pieces if it is the same."""
+        if text is None:
+            if self._text is not None:
+                return self._text
+            text = self._read_file()
             if text is None:
                 return None
         if text is not self._text:
-            self._text, self._pieces = text, split_records(text) if self._split else None
-        return self._pieces
+            self._text, self._pieces = text, None
+        return text
 
     def records(
         self, text: str | None = None, skip: Collection[tuple[str, int]] = ()
@@ -241,22 +253,45 @@ class FileReader(RecordChecks):
         """Every top-level record of the file, in order (text: the file's content, if read).
 
         skip: (collection, index) of `reusable` pieces (from `pieces()`) whose records
-        the caller already holds: they are neither read nor yielded.
+        the caller already holds: they are neither read nor yielded. The pieces of a
+        file are otherwise cut as they are read (see `compose.plan_pieces`).
         """
+        text = self._content(text)
+        if text is None:
+            return
+        pieces: Iterable[Piece] | None = self._pieces
+        if skip:
+            pieces = self.pieces(text)
+            plain = {(p.collection, p.position) for p in pieces or () if p.plain}
+            if not plain.issuperset(skip):
+                raise ValueError("only plain pieces of the file can be skipped")
+        elif pieces is None and self._split:
+            pieces = plan_pieces(text)
+        yield from self._reading(text, pieces, skip)
+
+    def part_records(self, text: str, pieces: Iterable[Piece], offset: int) -> Iterator[RecordRead]:
+        """The records of some pieces of the file (none with an anchor or an alias), text
+        being the file's text from offset on.
+
+        `unreadable` (and not `stopped`) if one of them cannot be read on its own: the
+        file is then to be read whole.
+        """
+        self._offset = offset
+        yield from self._reading(text, pieces, (), whole=False)
+
+    def _reading(
+        self,
+        text: str,
+        pieces: Iterable[Piece] | None,
+        skip: Collection[tuple[str, int]],
+        whole: bool = True,
+    ) -> Iterator[RecordRead]:
         import gc
 
         import yaml
 
-        pieces = self.pieces(text)
-        text = self._text
-        if text is None:
-            return
         if not getattr(yaml, "__with_libyaml__", False):
             raise RuntimeError("PyYAML was installed without libyaml; reinstall PyYAML")
-        if skip:
-            plain = {(p.collection, p.position) for p in pieces or () if p.plain}
-            if not plain.issuperset(skip):
-                raise ValueError("only plain pieces of the file can be skipped")
         # Reading makes no reference cycles, but many objects that stay alive (a file's
         # records, one large record's nodes): each collection would walk them all again.
         collecting = gc.isenabled()
@@ -267,10 +302,17 @@ class FileReader(RecordChecks):
                 finished = yield from self._read_pieces(text, pieces, skip, done)
                 if finished:
                     return
+                if not whole:
+                    self.unreadable = True
+                    return
                 # A piece the fast path cannot judge: read the file whole, yielding the rest.
                 self.problems, self._anchored, self._seen_anchored = [], set(), set()
-                self._line_offset = 0
+                self._line_offset = self._counted = 0
+            self.piece = None
             yield from self._read_streaming(text, skip, done)
+        except _Stopped:
+            self.stopped = self.unreadable = True
+            self.problems.append(Problem(self.file, 0, 0, "", STOPPED))
         finally:
             if collecting:
                 gc.enable()
@@ -278,7 +320,7 @@ class FileReader(RecordChecks):
     def _read_pieces(
         self,
         text: str,
-        pieces: tuple[Piece, ...],
+        pieces: Iterable[Piece],
         skip: Collection[tuple[str, int]],
         done: set[tuple[str, int]],
     ) -> Generator[RecordRead, None, bool]:
@@ -286,42 +328,56 @@ class FileReader(RecordChecks):
         import yaml
 
         anchors: set[str] = set()  # names anchored so far: PyYAML refuses one used twice
-        for piece in pieces:
-            key = (piece.collection, piece.position)
-            if key in skip:
-                continue
-            chunk = text[piece.start : piece.end]
-            composer = None
-            try:
-                if piece.plain:
-                    node = compose_piece(chunk)
-                else:
-                    composed = compose_piece_streaming(chunk)
-                    node, composer = composed if composed is not None else (None, None)
-            except (yaml.YAMLError, TooDeep):
-                return False
-            if node is None:
-                return False
-            try:
-                if composer is not None:
-                    names = set(composer.anchors)
-                    if names & anchors:
-                        return False
-                    anchors |= names
-                    self._anchored = {id(each) for each in composer.anchors.values()}
-                    self._seen_anchored = set()
-                self._line_offset = piece.line
-                self._tags_possible = not piece.plain
-                read = self._record(piece.collection, piece.position, node)
-            finally:
-                self._line_offset = 0
-                self._tags_possible = True
-                self._anchored = set()
-                if composer is not None:
-                    composer.dispose()
-            done.add(key)
-            yield read
+        try:
+            for piece in pieces:
+                key = (piece.collection, piece.position)
+                if key in skip:
+                    continue
+                read = self._read_piece(text, piece, anchors)
+                if read is None:
+                    return False
+                done.add(key)
+                self._counted += len(read.problems) + len(read.check_problems)
+                self.piece = piece
+                yield read
+                if self.unreadable:  # a mapping cut short
+                    return True
+        except (yaml.YAMLError, TooDeep, SplitFailed):
+            return False
         return True
+
+    def _read_piece(self, text: str, piece: Piece, anchors: set[str]) -> RecordRead | None:
+        """The record of one piece, or None if the fast path cannot judge it."""
+        chunk = piece_text(text, piece, self._offset)
+        composer = None
+        if piece.plain and not big_piece(chunk):
+            node = compose_piece(chunk, piece.flow)
+        else:
+            composed = compose_piece_streaming(chunk, piece.flow)
+            node, composer = composed if composed is not None else (None, None)
+        if node is None:
+            return None
+        placed(node, piece, composer)
+        try:
+            if composer is not None:
+                names = set(composer.anchors)
+                if names & anchors:
+                    return None
+                anchors |= names
+                self._anchored = {id(each) for each in composer.anchors.values()}
+                self._seen_anchored = set()
+            self._line_offset = piece.line
+            self._tags_possible = not piece.plain
+            read = self._record(piece.collection, piece.position, node)
+            if composer is not None:
+                self._cut_short(composer)  # the reading did not stop in the mapping cut short
+        finally:
+            self._line_offset = 0
+            self._tags_possible = True
+            self._anchored = set()
+            if composer is not None:
+                composer.dispose()
+        return read
 
     def _read_streaming(
         self, text: str, skip: Collection[tuple[str, int]], done: set[tuple[str, int]]
@@ -332,6 +388,7 @@ class FileReader(RecordChecks):
         composer = composer_class()(text)
         try:
             for read in self._stream(composer, skip):
+                self._counted += len(read.problems) + len(read.check_problems)
                 if (read.collection, read.position) not in done:
                     yield read
         except TooDeep as error:
@@ -400,6 +457,8 @@ class FileReader(RecordChecks):
         if not (isinstance(event, MappingStartEvent) and event.tag is None):
             # Not a mapping of collections: judge the whole (small, or wrong) document at once.
             self.read(composer.compose_node(None, None), schema.DATA_FILE, "")
+            if self._cut_short(composer):
+                return
         else:
             composer.get_event()
             composer.depth = 1
@@ -408,6 +467,8 @@ class FileReader(RecordChecks):
                 key_node = composer.compose_node(None, None)
                 self._note_anchors(composer)
                 key = self._top_level_key(key_node, first_seen)
+                if self._cut_short(composer):
+                    return
                 value = composer.peek_event()
                 plain_list = isinstance(value, SequenceStartEvent) and value.tag is None
                 if key is not None and plain_list and value.anchor is None:
@@ -419,6 +480,8 @@ class FileReader(RecordChecks):
                         self._note_anchors(composer)
                         if (key, index) not in skip:  # a plain piece: nothing else needs it
                             yield self._record(key, index, node)
+                        if self._cut_short(composer):
+                            return
                         index += 1
                     composer.get_event()
                     composer.depth = 1
@@ -426,14 +489,16 @@ class FileReader(RecordChecks):
                 node = composer.compose_node(None, None)
                 self._note_anchors(composer)
                 if key is None or (node.tag == _NULL and not _explicit(node)):
-                    continue
-                if node.tag != _SEQ or _explicit(node) or id(node) in self._seen_anchored:
+                    pass
+                elif node.tag != _SEQ or _explicit(node) or id(node) in self._seen_anchored:
                     self.read(node, schema.DATA_FILE.fields[key].spec, key)  # says what is wrong
-                    continue
-                self._seen_anchored.add(id(node))
-                for index, item in enumerate(node.value):
-                    if (key, index) not in skip:
-                        yield self._record(key, index, item)
+                else:
+                    self._seen_anchored.add(id(node))
+                    for index, item in enumerate(node.value):
+                        if (key, index) not in skip:
+                            yield self._record(key, index, item)
+                if self._cut_short(composer):
+                    return
             composer.get_event()
         composer.get_event()  # document end
         if not composer.check_event(StreamEndEvent):
@@ -450,34 +515,6 @@ class FileReader(RecordChecks):
         # Anchored nodes stay alive in the composer, so their ids stay theirs.
         if len(composer.anchors) != len(self._anchored):
             self._anchored = {id(node) for node in composer.anchors.values()}
-
-    def _top_level_key(self, key_node: Any, first_seen: dict[str, int]) -> str | None:
-        """The collection a top-level key names, or None (with a problem) if it names none."""
-        if key_node.tag == _MERGE:
-            self.problem(key_node, "", "merge keys (<<) are not supported here")
-            return None
-        if self._refused_node(key_node, ""):
-            return None
-        if key_node.tag != _STR or isinstance(key_node.value, list):
-            hint = yaml11_hint(key_node)
-            self.problem(key_node, "", f"keys must be text, got {describe(key_node)}{hint}")
-            return None
-        key: str = key_node.value
-        if key in first_seen:
-            self.problem(
-                key_node,
-                key,
-                f"duplicate key {key!r} (first at line {first_seen[key]}); "
-                "YAML would silently keep only the last one",
-            )
-            return None
-        first_seen[key] = key_node.start_mark.line + 1 + self._line_offset
-        if key not in schema.DATA_FILE.fields:
-            hint = did_you_mean(key, schema.DATA_FILE.fields)
-            allowed = ", ".join(schema.DATA_FILE.fields)
-            self.problem(key_node, key, f"unknown field {key!r}{hint} (allowed: {allowed})")
-            return None
-        return key
 
     def _record(self, collection: str, index: int, node: Any) -> RecordRead:
         """Read one top-level record node: validate it, build it, check it on its own."""
@@ -598,7 +635,7 @@ class FileReader(RecordChecks):
                 self.problem(
                     key_node,
                     where,
-                    f"duplicate key {key!r} (first at line {self._line(first_seen[key])}); "
+                    f"duplicate key {echo(key)} (first at line {self._line(first_seen[key])}); "
                     "YAML would silently keep only the last one",
                 )
                 broken = True
@@ -608,7 +645,9 @@ class FileReader(RecordChecks):
             if field is None:
                 hint = did_you_mean(key, spec.fields)
                 allowed = ", ".join(spec.fields)
-                self.problem(key_node, where, f"unknown field {key!r}{hint} (allowed: {allowed})")
+                self.problem(
+                    key_node, where, f"unknown field {echo(key)}{hint} (allowed: {allowed})"
+                )
                 broken = True
                 continue
             if value_node.tag == _NULL and not (self._tags_possible and _explicit(value_node)):
@@ -647,7 +686,7 @@ class FileReader(RecordChecks):
             seen: set[Any] = set()
             for item_node, item in zip(node.value, items, strict=True):
                 if isinstance(item, str) and item in seen:
-                    self.problem(item_node, path, f"{item!r} is listed twice")
+                    self.problem(item_node, path, f"{echo(item)} is listed twice")
                 seen.add(item)
         return _INVALID if _INVALID in items else items
 
@@ -668,12 +707,16 @@ class FileReader(RecordChecks):
             return _INVALID
         if spec.pattern and not _compiled(spec.pattern).fullmatch(value):
             self.problem(
-                node, path, f"{value!r} is not a valid id (use lower-case letters, digits, hyphens)"
+                node,
+                path,
+                f"{echo(value)} is not a valid id (use lower-case letters, digits, hyphens)",
             )
             return _INVALID
         if spec.choices and value not in spec.choices:
             hint = did_you_mean(value, spec.choices)
-            self.problem(node, path, f"{value!r} is not one of: {', '.join(spec.choices)}{hint}")
+            self.problem(
+                node, path, f"{echo(value)} is not one of: {', '.join(spec.choices)}{hint}"
+            )
             return _INVALID
         if spec.track:
             self.remember(node, path)

@@ -1,5 +1,8 @@
 """Validated plain values to typed records, and the checks within one record.
 
+What reading one top-level record gives (`RecordRead`), and how it is kept for the
+same text elsewhere in its file (`relocate`).
+
 `RecordChecks` is mixed into the reader (`load.FileReader`): it words its
 problems with the reader's `problem_at` and finds positions with `position`.
 """
@@ -8,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from .errors import echo
 from .model import (
     WEEKDAYS,
     Claim,
@@ -27,6 +31,15 @@ from .model import (
     StatedAs,
     Topic,
 )
+from .schema import DATA_FILE
+from .wording import describe, did_you_mean, yaml11_hint
+
+if TYPE_CHECKING:
+    from .compose import Piece
+    from .errors import Problem
+
+
+_MERGE, _STR = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:str"
 
 
 class Reference(NamedTuple):
@@ -50,6 +63,62 @@ class TextClaim(NamedTuple):
     where: str  # how a problem names the sources
 
 
+class RecordRead(NamedTuple):
+    """One top-level record of a file: the typed record if it read cleanly, and what to check."""
+
+    collection: str
+    position: int  # in its file's list of that collection
+    line: int
+    column: int
+    id: str | None  # the id it declares, even when the record is invalid
+    id_line: int
+    id_column: int
+    record: Any  # a model record, or None
+    references: tuple[Reference, ...]
+    claims: tuple[TextClaim, ...]
+    problems: tuple[Problem, ...]  # of its structure and values
+    check_problems: tuple[Problem, ...] = ()  # of the checks within the record
+    value: Any = None  # the validated plain value (schema-shaped dict) when `record` is built
+
+
+def reusable(piece: Piece, read: RecordRead) -> bool:
+    """Whether read (of piece) may be kept for the same text elsewhere (see `relocate`).
+
+    A plain piece reads the same wherever it stands, but for its line and its
+    index; a record with problems is always read again (their wording may name
+    lines: "first at line 12").
+    """
+    return piece.plain and not read.problems and not read.check_problems
+
+
+def relocate(read: RecordRead, was: Piece, now: Piece) -> RecordRead:
+    """read, of the piece `was`, as reading the same text at `now` gives it.
+
+    For a `reusable` read and pieces of equal digest: every line moves by
+    `now.line - was.line`, columns stay, and every path's leading
+    `collection[was.position]` becomes `collection[now.position]`.
+    """
+    if was.digest != now.digest or not reusable(was, read):
+        raise ValueError("only a reusable read of the same text can be relocated")
+    delta = now.line - was.line
+    old, new = f"{was.collection}[{was.position}]", f"{now.collection}[{now.position}]"
+
+    def moved(path: str) -> str:
+        return new + path[len(old) :]
+
+    return read._replace(
+        position=now.position,
+        line=read.line + delta,
+        id_line=read.id_line + delta,
+        references=tuple(
+            ref._replace(line=ref.line + delta, path=moved(ref.path)) for ref in read.references
+        ),
+        claims=tuple(
+            claim._replace(line=claim.line + delta, path=moved(claim.path)) for claim in read.claims
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Entry:
     """One record as read from a file, before it becomes a typed record."""
@@ -60,7 +129,36 @@ class Entry:
 
 
 class RecordChecks:
-    """Checks within one record: repeated participants, seats, cited sources, speakers."""
+    """Checks within one record: repeated participants, seats, cited sources, speakers;
+    and of the keys at the top of a file (`_top_level_key`)."""
+
+    def _top_level_key(self: Any, key_node: Any, first_seen: dict[str, int]) -> str | None:
+        """The collection a top-level key names, or None (with a problem) if it names none."""
+        if key_node.tag == _MERGE:
+            self.problem(key_node, "", "merge keys (<<) are not supported here")
+            return None
+        if self._refused_node(key_node, ""):
+            return None
+        if key_node.tag != _STR or isinstance(key_node.value, list):
+            hint = yaml11_hint(key_node)
+            self.problem(key_node, "", f"keys must be text, got {describe(key_node)}{hint}")
+            return None
+        key: str = key_node.value
+        if key in first_seen:
+            self.problem(
+                key_node,
+                key,
+                f"duplicate key {echo(key)} (first at line {first_seen[key]}); "
+                "YAML would silently keep only the last one",
+            )
+            return None
+        first_seen[key] = key_node.start_mark.line + 1 + self._line_offset
+        if key not in DATA_FILE.fields:
+            hint = did_you_mean(key, DATA_FILE.fields)
+            allowed = ", ".join(DATA_FILE.fields)
+            self.problem(key_node, key, f"unknown field {echo(key)}{hint} (allowed: {allowed})")
+            return None
+        return key
 
     def _check(self: Any, collection: str, entry: Entry) -> None:
         if collection == "meetings":
@@ -79,7 +177,9 @@ class RecordChecks:
         for index, participant in enumerate(raw["participants"]):
             person = participant["person"]
             if person in people:
-                self.problem_at(f"{at}.participants[{index}].person", f"{person!r} is listed twice")
+                self.problem_at(
+                    f"{at}.participants[{index}].person", f"{echo(person)} is listed twice"
+                )
             people.add(person)
         seats: dict[str, list[int]] = {}
         for index, participant in enumerate(raw["participants"]):
@@ -94,7 +194,7 @@ class RecordChecks:
             if len(indexes) < 2:
                 self.problem_at(
                     f"{at}.participants[{indexes[0]}].seat",
-                    f"seat {seat!r} has one participant: alternatives need two or more",
+                    f"seat {echo(seat)} has one participant: alternatives need two or more",
                 )
             for index in indexes:
                 if not raw["participants"][index]["sources"]:
@@ -108,7 +208,8 @@ class RecordChecks:
             self._check_speaker(where, quote)
             if quote["speaker"] is not None and quote["speaker"] not in people:
                 self.problem_at(
-                    f"{where}.speaker", f"{quote['speaker']!r} is not a participant of this meeting"
+                    f"{where}.speaker",
+                    f"{echo(quote['speaker'])} is not a participant of this meeting",
                 )
         for index, disagreement in enumerate(raw["disagreements"] or ()):
             for claim_index, claim in enumerate(disagreement["claims"]):
@@ -132,7 +233,7 @@ class RecordChecks:
             if source not in cited:
                 # A path ending in [] names a list: point at the offending item.
                 where = f"{path[:-2]}[{position}]" if path.endswith("[]") else path
-                self.problem_at(where, f"source {source!r} is not in this record's `sources`")
+                self.problem_at(where, f"source {echo(source)} is not in this record's `sources`")
 
     def _claims(self: Any, collection: str, entry: Entry) -> Iterator[TextClaim]:
         """What the record says is verbatim in its sources (checked against their texts)."""

@@ -369,3 +369,48 @@ def test_a_new_file_never_replaces_one_a_writer_is_updating(
         assert store.cache.replace_file(target, str(new)) is False
     assert store.cache.replace_file(target, str(new)) is True
     assert target.stat().st_size == 0 and not new.exists()
+
+
+def test_an_update_held_up_by_a_reader_builds_a_new_file(
+    cache: Path,
+    data_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reader that does not finish (`meetings list | less`, left open) makes an update
+    wait UPDATE_WAIT, once, and then take its place as a new file."""
+    titles(data_copy, capsys)
+    monkeypatch.setattr(store.opening, "UPDATE_WAIT", 0.2)
+    target = store.cache_file(data_copy)
+    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM records").fetchone()
+        edit(data_copy / "meetings.yaml", "Talks with Serbian", "Talks with the Serbian")
+        assert "Talks with the Serbian counterpart Aleksandar Vulin" in titles(data_copy, capsys)
+        (count,) = reader.execute("SELECT count(*) FROM records").fetchone()  # reads on
+    assert count > 0
+
+
+def test_ctrl_c_while_waiting_for_a_lock_ends_the_run_at_once(
+    cache: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import signal
+    import time
+
+    titles(data_copy, capsys)
+    holder = sqlite3.connect(store.cache_file(data_copy), isolation_level=None)
+    with contextlib.closing(holder):
+        holder.execute("BEGIN EXCLUSIVE")  # SQLite waits in C, where Python sees no Ctrl-C
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "meetings_cli", "--data", str(data_copy), "list"],
+            env={**os.environ, "MEETINGS_CACHE_DIR": str(cache)},
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+        )
+        time.sleep(1.5)
+        assert waiting.poll() is None
+        interrupted = time.monotonic()
+        waiting.send_signal(signal.SIGINT)
+        _, err = waiting.communicate(timeout=20)
+    assert waiting.returncode == 130 and b"Traceback" not in err
+    assert time.monotonic() - interrupted < 3

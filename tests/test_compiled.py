@@ -509,3 +509,24 @@ def test_ctrl_c_during_a_compile_in_workers_ends_it_promptly_without_a_traceback
     group = subprocess.run(["pgrep", "-g", str(running.pid)], capture_output=True, text=True)
 
     assert [pid for pid in map(int, group.stdout.split()) if process_running(pid)] == []
+
+
+def test_a_first_build_into_a_cache_in_use_never_commits_midway(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache made for a folder without records is updated in place when the data come:
+    its checks and indexes are made in its one transaction, never committed halfway
+    (a reader, or a kill, would meet half-made tables)."""
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "empty.yaml").write_text("meetings: []\n", encoding="utf-8")  # valid, no records
+    monkeypatch.setenv("MEETINGS_CACHE_DIR", str(tmp_path / "cache"))
+    expected = full_compile(generated)
+    store.open_dataset(root).close()
+    shutil.copytree(generated, root, dirs_exist_ok=True)
+    monkeypatch.setattr(store.reading, "PARALLEL_BYTES", 0)  # in workers, as a first build
+    beside: list[int] = []
+    monkeypatch.setattr(store.compile, "_checked_beside", lambda *a, **k: beside.append(1))
+    with contextlib.closing(store.open_dataset(root)) as db:
+        assert tables(db) == expected
+    assert beside == []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from meetings_cli.errors import MAX_PROBLEMS, DataError, Problem
+from meetings_cli.errors import MAX_PROBLEMS, STOPPED, DataError, Problem
 from meetings_cli.load import MAX_DEPTH, FileReader, did_you_mean
 
 
@@ -257,9 +257,11 @@ def test_thousands_of_broken_records_print_the_first_thousand(tmp_path: Path) ->
     )
     lines = result.stderr.splitlines()
     assert result.returncode == 2
-    assert lines[0] == "topics.yaml:2:5: topics[0]: missing required fields: id, description"
-    assert lines[999] == "topics.yaml:1001:5: topics[999]: missing required fields: id, description"
-    assert lines[1000:] == ["... and 2,000 more problems"]
+    # Reading stopped at the thousandth problem, and says so first (a whole-file problem).
+    assert lines[0] == f"topics.yaml: {STOPPED}"
+    assert lines[1] == "topics.yaml:2:5: topics[0]: missing required fields: id, description"
+    assert lines[999] == "topics.yaml:1000:5: topics[998]: missing required fields: id, description"
+    assert lines[1000:] == ["... and at least 1 more problems"]
 
 
 # --------------------------------------------------------------------------- did you mean

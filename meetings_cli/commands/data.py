@@ -54,7 +54,7 @@ def validate(
         )
         ctx.find_root().call_on_close(db.close)
     except DataError as error:
-        listed = [p._asdict() for p in error.problems]
+        listed = [p.shown()._asdict() for p in error.problems]
         report = {"ok": False, "path": str(root), "problems": listed, "unlisted": error.more}
         value = report if asked.output.format == "json" else None
         return Result("validate", value=value, notes=(*notes, *error.lines()), status=EXIT_USAGE)

@@ -185,8 +185,8 @@ def clear_cache(warn: Callable[[str], None] | None = None) -> tuple[Path, int] |
     removed = 0
     for path in cache_files(folder):
         with contextlib.suppress(OSError):
-            _remove(path)
-            removed += 1
+            if replace_file(path, None):  # not under an update at work
+                removed += 1
     return folder, removed
 
 

@@ -156,8 +156,13 @@ def compile_into(
     db: sqlite3.Connection,
     current: Fingerprint,
     progress: Progress | None = None,
+    *,
+    new_file: bool = False,
 ) -> None:
-    """Re-read the changed data files of root into db, check, and derive the query tables."""
+    """Re-read the changed data files of root into db, check, and derive the query tables.
+
+    new_file: db is a file no one else reads yet, which a first build may commit
+    midway (see `_checked_beside`); a database in use changes in one transaction."""
     progress = progress or Progress()
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -192,7 +197,9 @@ def compile_into(
         records = [i for rowids in stored.values() for i in rowids]
         # A first build lists the search index's words as it checks, if its rows are all in.
         words = bool(indexes) and prepared
-        valid = _check(root, db, records, quick=quick, indexes=indexes, words=words)
+        valid = _check(
+            root, db, records, quick=quick, indexes=indexes, words=words, beside=new_file
+        )
         if valid:
             progress.stage("indexing")
             _derive(
@@ -314,20 +321,24 @@ def _check(
     quick: bool,
     indexes: list[str],
     words: bool,
+    beside: bool,
 ) -> bool:
     """Run the cross-record checks and store their problems; True if there are none at all.
 
     After a valid compile, if only meetings and context changed (no records others
     refer to, no article: quick), the only new problems are about the records stored
-    again (by rowid). indexes: SQL of indexes to make meanwhile (see `_checked_beside`),
-    and then `list_words` if words.
+    again (by rowid). indexes: SQL of indexes to make meanwhile (see `_checked_beside`, if
+    beside), and then `list_words` if words.
     """
     from .. import checks
 
     db.execute("DELETE FROM problems WHERE stage = 'checks'")
     quick = quick and read_meta(db).get("derived") == "1"
-    if indexes:
+    if indexes and beside:
         problems = _checked_beside(root, db, indexes, words=words)
+    elif indexes:
+        _make(db, indexes, words=words)
+        problems = list(checks.cross_record_problems(root, db))
     else:
         problems = list(checks.cross_record_problems(root, db, records if quick else None))
     db.executemany(

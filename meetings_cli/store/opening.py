@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 
 
 #: How long a question waits for a writer's commit, and an update for readers to finish
-#: (seconds). An update that waits longer (a reader held up by a pager) builds a new file.
-READ_WAIT, UPDATE_WAIT = 30.0, 10.0
+#: (seconds). An update that waits longer (a reader held up by a pager) builds a new file;
+#: new readers wait for it meanwhile, so it is short.
+READ_WAIT, UPDATE_WAIT = 30.0, 5.0
 
 
 def _connect(target: Path | str, timeout: float | None = None) -> sqlite3.Connection:
@@ -164,6 +165,7 @@ def _open_current(
         meta = read_meta(db)  # takes the read lock: no one commits until the transaction ends
         damage = integrity_problem(db) if verify else None
         if damage is None and _usable(root, meta) and not changed_files(db, current):
+            VERIFIER.learn(db)  # within this state: the file may be replaced meanwhile
             VERIFIER.cache = target
             _mark_used(target)
             return db
@@ -186,6 +188,9 @@ def _update(root: Path, target: Path, current: Fingerprint, progress: Progress |
     with contextlib.suppress(sqlite3.Error, OSError):
         if _own_file(target):
             db = _connect(target, UPDATE_WAIT)
+            # Changed pages stay in memory until the commit: spilling them midway would
+            # take the file's exclusive lock, and wait on (and block) readers each time.
+            db.execute("PRAGMA cache_spill = OFF")
             try:
                 if _usable(root, read_meta(db)):
                     compile_into(root, db, current, progress)
@@ -204,16 +209,21 @@ def _update(root: Path, target: Path, current: Fingerprint, progress: Progress |
         db = _connect(temporary)
         try:
             db.executescript(SCHEMA)
-            compile_into(root, db, current, progress)
+            compile_into(root, db, current, progress, new_file=True)
+            # A read lock held on the finished file while it waits to take its place, so
+            # that no other run takes it for a killed compile's leftover (remove_leftovers).
+            db.execute("BEGIN")
+            read_meta(db)
+            if not replace_file(target, temporary):
+                return False
         finally:
             db.close()
-        if not replace_file(target, temporary):
-            return False
     except (OSError, sqlite3.Error):
         return False
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        for leftover in (temporary, f"{temporary}-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
     prune_cache(target.parent, keep=target)  # a new file: a rare moment, so check the others
     return True
 
@@ -223,7 +233,7 @@ def _compile_in_memory(
 ) -> sqlite3.Connection:
     db = _connect(":memory:")
     db.executescript(SCHEMA)
-    compile_into(root, db, current, progress)
+    compile_into(root, db, current, progress, new_file=True)
     return db
 
 

@@ -8,6 +8,8 @@ and context items it parsed. Deriving then adds no stage of its own after readin
 and the cores are busy while this process inserts. Those rows are made before the
 checks: if the dataset turns out invalid they are cleared, and if a file read later
 holds records others refer to after all, they are all derived again the usual way.
+A file larger than its share of the work is read in parts (`_parts`), several workers
+at once; its problems are counted across its parts as one reader counts them.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from .tables import (
 )
 
 if TYPE_CHECKING:
+    from ..compose import Piece
     from ..load import FileReader, RecordRead
 
 #: Below this many bytes of changed data files, parsing in other processes costs more
@@ -93,30 +96,49 @@ def read_file(
 ) -> ParsedFile:
     """The records of reader's file but those in skip (see `FileReader.records`), to store;
     values, if given, is told each one's `plain_value` (None if invalid)."""
+    return _parsed(reader, relative, reader.records(skip=skip), values)
+
+
+def _parsed(
+    reader: FileReader, relative: str, reading: Iterable[RecordRead], values: list[Any] | None
+) -> ParsedFile:
+    """What reader reads (reading: its records, as `read_file` says), to store."""
+    from ..load import reusable
+
     reads = []
+    marks: list[tuple[bytes | None, int]] = []  # `records.piece` and `records.piece_line`
     problems: list[tuple[int, Problem]] = []
     # Parsing makes no reference cycles, but many objects that stay alive (a file's
     # records, one large record's nodes): each collection would walk them all again,
     # which made a record of 40,000 participants three times slower.
     with _collection_paused():
-        for read in reader.records(skip=skip):
+        for read in reading:
             # The record itself stays here: its plain value, as JSON, is what is stored.
             plain = None if read.record is None else plain_value(read.value)
             if values is not None:
                 values.append(plain)
             value = None if plain is None else dumps(plain)
             reads.append(read._replace(record=None, value=value))
+            # The digest of its text if a later compile may keep the read for the same text
+            # (`load.reusable`), and where it began.
+            piece = reader.piece
+            if piece is None:
+                marks.append((None, 0))
+            else:
+                marks.append((piece.digest if reusable(piece, read) else None, piece.line))
             problems.extend((0, p) for p in read.problems)
             problems.extend((2, p) for p in read.check_problems)
     if reader.unreadable:  # nothing in a file that cannot be parsed is judged
-        reads, problems = [], []
+        reads = []
+        if not reader.stopped:  # ... but what was found before reading stopped still counts
+            problems = []
     problems.extend((0, p) for p in reader.problems)
     return ParsedFile(
         relative,
         [
             (read.collection, read.position, read.id, read.line, read.column, read.id_line,
              read.id_column, read.value, *piece, *stored_references(read))
-            for read, piece in zip(reads, piece_marks(reader, reads), strict=True)
+            for read, piece in zip(reads, marks, strict=False)
         ],
         [
             (i, n, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
@@ -165,25 +187,9 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def piece_marks(reader: FileReader, reads: list[RecordRead]) -> list[tuple[bytes | None, int]]:
-    """(`records.piece`, `records.piece_line`) of each read: the digest of its text if a
-    later compile may keep the read for the same text (`load.reusable`), and where it began."""
-    from ..load import reusable
-
-    pieces = {(p.collection, p.position): p for p in reader.pieces() or ()}
-    marks: list[tuple[bytes | None, int]] = []
-    for read in reads:
-        piece = pieces.get((read.collection, read.position))
-        if piece is None:
-            marks.append((None, 0))
-        else:
-            marks.append((piece.digest if reusable(piece, read) else None, piece.line))
-    return marks
-
-
 def parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[ParsedFile]:
     """Every file parsed, in order; several at once in worker processes when it pays."""
-    if not worth_workers(sizes):
+    if not (min(os.cpu_count() or 1, len(sizes)) >= 2 and sum(sizes) >= PARALLEL_BYTES):
         yield from (parse_file(root, relative) for relative in files)
         return
     with _pool() as pool:
@@ -191,8 +197,10 @@ def parse_files(root: Path, files: list[str], sizes: list[int]) -> Iterator[Pars
 
 
 def worth_workers(sizes: list[int]) -> bool:
-    """Whether files of these sizes are parsed faster in worker processes."""
-    return min(os.cpu_count() or 1, len(sizes)) >= 2 and sum(sizes) >= PARALLEL_BYTES
+    """Whether files of these sizes are read faster in worker processes (on a first build:
+    one large file too, in parts)."""
+    several = len(sizes) >= 2 and sum(sizes) >= PARALLEL_BYTES
+    return (os.cpu_count() or 1) >= 2 and (several or max(sizes, default=0) >= 2 * PART_BYTES)
 
 
 @contextlib.contextmanager
@@ -307,6 +315,8 @@ def read_and_derive(
     rowids each file's records were given, whether those rows are all in (if not, they
     must be derived from `records`), and the SQL of the indexes dropped meanwhile, to be
     made again (sorting once beats keeping each in order)."""
+    from ..load import FileReader
+
     early = [relative for relative in files if _may_hold_dimensions(root, relative)]
     read_first = set(early)
     later = [relative for relative in files if relative not in read_first]
@@ -318,36 +328,227 @@ def read_and_derive(
         db.execute(f'DROP INDEX "{name}"')
     # Rows from workers stay alive until stored: collections would walk them again and again.
     with _pool() as pool, _collection_paused():
-        reading = [pool.submit(parse_file, root, relative) for relative in early]
-        sample = _sample(root, max(later, key=files.__getitem__, default=None))
+        cancelled: set[str] = set()  # files whose parts are no longer wanted
+        reading = _in_order_tagged(_jobs(pool, root, early, files, {}, None, cancelled))
+        largest = max(later, key=files.__getitem__, default=None)
+        readers = {} if largest is None else {largest: FileReader(root / largest, largest)}
+        sample = [] if largest is None else _sample(readers[largest], largest)
         values_zdict = dictionary(db, "values", lambda: [value for _, _, value in sample])
-        parsed_early = {}
-        for future in reading:
-            parsed = future.result()
-            stored[parsed.relative] = store_parsed(db, parsed)
-            parsed_early[parsed.relative] = parsed
-            progress.file_read(parsed.relative, len(parsed.records))
+        parsed_early: dict[str, list[ParsedFile]] = {}  # but those read in parts: stored
+        for relative in early:
+            reads = _file_results(pool, root, db, relative, reading, stored, cancelled)
+            for number, (parsed, _) in enumerate(reads):  # a file read in parts is not kept
+                parsed_early[relative] = [parsed] if number == 0 else []
+            progress.file_read(relative, len(stored[relative]))
         dimensions = dimension_values(db)
         records_zdict = _records_dictionary(db, dimensions, sample)
-        results = _in_order(
-            pool.submit(_parse_and_prepare, root, relative, dimensions, values_zdict,
-                        records_zdict)
-            for relative in later
-        )  # fmt: skip
+        told = (dimensions, values_zdict, records_zdict)
+        results = _in_order_tagged(_jobs(pool, root, later, files, readers, told, cancelled))
         numbers = (1, 1)  # of the next meeting and the next context item
         prepared = True
         for relative in files:
             if relative in parsed_early:
-                rows = _prepared(dimensions, parsed_early.pop(relative), records_zdict)
+                parts = parsed_early.pop(relative)
+                made = _early_rows(pool, db, dimensions, parts, stored[relative], records_zdict)
             else:
-                parsed, rows = _received(next(results))
-                stored[relative] = store_parsed(db, parsed)
-                progress.file_read(relative, len(parsed.records))
-                prepared = prepared and not parsed.dimensions
-            prepared = prepared and rows is not None
-            if prepared and rows is not None:
-                numbers = _insert_numbered(db, rows, numbers)
+                reads = _file_results(pool, root, db, relative, results, stored, cancelled)
+                made = (None if parsed.dimensions else rows for parsed, rows in reads)
+            for rows in made:
+                prepared = prepared and rows is not None
+                if prepared and rows is not None:
+                    numbers = _insert_numbered(db, rows, numbers)
+            if relative not in read_first:
+                progress.file_read(relative, len(stored[relative]))
     return stored, prepared, [sql for _, sql in indexes]
+
+
+#: A file larger than this many bytes, and than its share of the work of every worker, is
+#: read in parts of about this size (or PART_PIECES records), in several workers at once.
+PART_BYTES = 4_000_000
+PART_PIECES = 5_000
+
+#: (dimensions, values' dictionary, records' dictionary): what each worker is told (no
+#: dimensions: the file is read first, and its rows made afterwards).
+_Told = tuple["list[tuple[str, str]] | None", "bytes | None", "bytes | None"]
+
+
+def _jobs(
+    pool: Any,
+    root: Path,
+    later: list[str],
+    files: dict[str, int],
+    readers: dict[str, FileReader],
+    told: _Told | None,
+    cancelled: set[str],
+) -> Iterator[tuple[str, bool, Any]]:
+    """(file, whether it is its last part, future) of each of those files, or of each of
+    its parts: submitted as they are asked for (see `_in_order_tagged`). Once a file is in
+    cancelled, its next part is its last, with no future. told None: the files are read
+    first, to be stored, and their rows are made afterwards (`_early_rows`)."""
+    from ..load import FileReader
+
+    told = told or (None, None, None)
+    share = sum(files[relative] for relative in later) / _workers()
+    for relative in later:
+        if files[relative] >= 2 * PART_BYTES and files[relative] > share:
+            reader = readers.pop(relative, None) or FileReader(root / relative, relative)
+            parts = _parts(reader)
+            if parts is not None:
+                for part, last in parts:
+                    if relative in cancelled:
+                        yield relative, True, None
+                        break
+                    yield relative, last, pool.submit(_parse_part, root, relative, *part, *told)
+                continue
+        yield relative, True, pool.submit(_parse_and_prepare, root, relative, *told)
+
+
+def _early_rows(
+    pool: Any,
+    db: sqlite3.Connection,
+    dimensions: list[tuple[str, str]],
+    parts: list[ParsedFile],
+    given: range,
+    records_zdict: bytes | None,
+) -> Iterator[Rows | None]:
+    """The query rows of a file read first: of its one part, or (read in parts, not kept)
+    of its records stored (given: their rowids), PART_PIECES at a time in the workers."""
+    if parts:
+        yield _prepared(dimensions, parts[0], records_zdict)
+        return
+    chunks = (
+        db.execute(
+            "SELECT file, collection, verified(value, checksum) FROM records WHERE rowid >= ?"
+            " AND rowid < ? AND collection IN ('meetings', 'context') AND value IS NOT NULL"
+            " ORDER BY rowid",
+            (start, min(start + PART_PIECES, given.stop)),
+        ).fetchall()
+        for start in range(given.start, given.stop, PART_PIECES)
+    )
+    yield from _in_order(
+        pool.submit(_prepared_items, dimensions, items, records_zdict) for items in chunks
+    )
+
+
+def _parts(reader: FileReader) -> Iterator[tuple[tuple[str, list[Piece], int], bool]] | None:
+    """((text, pieces, offset), whether it is the last) of each part of reader's file, or
+    None if it is not to be read in parts: not split, or anchors and aliases may cross."""
+    pieces = reader.pieces()
+    text = reader.text
+    if not pieces or text is None or "&" in text or "*" in text:
+        return None
+
+    def cut() -> Iterator[tuple[tuple[str, list[Piece], int], bool]]:
+        first = 0
+        while first < len(pieces):
+            begin = pieces[first].start
+            last = first
+            while (
+                last + 1 < len(pieces)
+                and last + 1 - first < PART_PIECES
+                and pieces[last + 1].end - begin <= PART_BYTES
+            ):
+                last += 1
+            part = list(pieces[first : last + 1])
+            yield (text[begin : pieces[last].end], part, begin), last + 1 == len(pieces)
+            first = last + 1
+
+    return cut()
+
+
+def _parse_part(
+    root: Path,
+    relative: str,
+    text: str,
+    pieces: list[Piece],
+    offset: int,
+    dimensions: list[tuple[str, str]] | None,
+    values_zdict: bytes | None,
+    records_zdict: bytes | None,
+) -> bytes:
+    """Run in a worker: some records of a file (`FileReader.part_records`), as
+    `_parse_and_prepare` makes a whole file's, and whether its reading stopped there
+    or the file is to be read whole."""
+    from ..load import FileReader
+
+    reader = FileReader(root / relative, relative)
+    values: list[Any] = []
+    parsed = _parsed(reader, relative, reader.part_records(text, pieces, offset), values)
+    status = (_STOPPED if reader.stopped else _WHOLE) if reader.unreadable else _READ
+    return _sent(parsed, dimensions, values, values_zdict, records_zdict, status)
+
+
+def _file_results(
+    pool: Any,
+    root: Path,
+    db: sqlite3.Connection,
+    relative: str,
+    results: Iterator[tuple[str, bool, bytes]],
+    stored: dict[str, range],
+    cancelled: set[str],
+) -> Iterator[tuple[ParsedFile, Rows | None]]:
+    """Store each part of a file read later as it comes, and yield it with its rows.
+
+    Its problems are counted across its parts: past MAX_FILE_PROBLEMS, or if a part
+    cannot be read on its own, the records of the parts stored are deleted and the
+    file is what one reader gives (its problems, stopped; or the whole file read)."""
+    from ..errors import STOPPED
+    from ..load import MAX_FILE_PROBLEMS
+
+    first: int | None = None
+    counted = 0  # problems of the parts stored
+    last = False
+    while not last:
+        tagged, last, sent = next(results)
+        if tagged != relative:
+            raise RuntimeError(f"read {tagged} in place of {relative}")
+        parsed, rows, status = _received(sent)
+        found = [p for p in parsed.problems if p[4] != STOPPED]
+        if status != _READ or counted + len(found) > MAX_FILE_PROBLEMS:
+            cancelled.add(relative)
+            while not last:  # the results of the rest of its parts are not wanted
+                _, last, _ = next(results)
+            if first is not None:  # the records of the parts before, not their problems
+                db.execute("DELETE FROM claims WHERE record >= ?", (first,))
+                db.execute("DELETE FROM records WHERE rowid >= ?", (first,))
+            if status == _WHOLE:
+                db.execute("DELETE FROM problems WHERE file = ?", (relative,))
+                parsed = pool.submit(parse_file, root, relative).result()
+            else:
+                kept = found[: MAX_FILE_PROBLEMS - counted]
+                note = (relative, 0, 0, "", STOPPED, 0)
+                parsed = parsed._replace(records=[], claims=[], problems=[note, *kept],
+                                         unreadable=True, dimensions=True)  # fmt: skip
+            given = store_parsed(db, parsed)
+            stored[relative] = given
+            yield parsed, None
+            return
+        counted += len(found)
+        given = store_parsed(db, parsed)
+        first = given.start if first is None else first
+        stored[relative] = range(first, given.stop)
+        yield parsed, rows
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
+def _in_order_tagged(submitted: Iterable[tuple[str, bool, Any]]) -> Iterator[tuple[str, bool, Any]]:
+    """As `_in_order`, futures tagged with their file and whether each is its last part;
+    the first ones are submitted at once, before their results are asked for."""
+    jobs = iter(submitted)
+    pending = list(itertools.islice(jobs, 2 * _workers()))
+
+    def results() -> Iterator[tuple[str, bool, Any]]:
+        for job in jobs:  # one more submitted as each result is taken
+            pending.append(job)
+            relative, last, future = pending.pop(0)
+            yield relative, last, None if future is None else future.result()
+        for relative, last, future in pending:
+            yield relative, last, None if future is None else future.result()
+
+    return results()
 
 
 #: A top-level key of a collection others refer to: a file without one holds none of
@@ -366,15 +567,10 @@ def _may_hold_dimensions(root: Path, relative: str) -> bool:
         return True  # read early, where what is wrong with it is found
 
 
-def _sample(root: Path, largest: str | None) -> list[tuple[str, str, str]]:
+def _sample(reader: FileReader, largest: str) -> list[tuple[str, str, str]]:
     """(file, collection, stored value) of an even sample of the meetings of a file (the
-    largest read later), to make dictionaries from before any worker needs them; made
-    while the workers read the files read first."""
-    from ..load import FileReader
-
-    if largest is None:
-        return []
-    reader = FileReader(root / largest, largest)
+    largest read later, by reader), to make dictionaries from before any worker needs
+    them; made while the workers read the files read first."""
     pieces = [piece for piece in reader.pieces() or () if piece.collection == "meetings"]
     if not pieces:  # a file not plain enough to split is not parsed whole here
         return []
@@ -398,16 +594,31 @@ def _records_dictionary(
 def _parse_and_prepare(
     root: Path,
     relative: str,
-    dimensions: list[tuple[str, str]],
+    dimensions: list[tuple[str, str]] | None,
     values_zdict: bytes | None,
     records_zdict: bytes | None,
 ) -> bytes:
-    """Run in a worker: one file parsed, its values packed, and its query rows (`_received`)."""
+    """Run in a worker: one file parsed, its values packed, and its query rows (`_received`;
+    none without dimensions)."""
     from ..load import FileReader
 
     values: list[Any] = []  # the records' values as read, not made again from their JSON
     parsed = read_file(FileReader(root / relative, relative), relative, values=values)
-    rows = None if parsed.dimensions else _prepared(dimensions, parsed, records_zdict, values)
+    return _sent(parsed, dimensions, values, values_zdict, records_zdict)
+
+
+def _sent(
+    parsed: ParsedFile,
+    dimensions: list[tuple[str, str]] | None,
+    values: list[Any],
+    values_zdict: bytes | None,
+    records_zdict: bytes | None,
+    status: int = 0,
+) -> bytes:
+    """What a worker sends of a file (or a part) it parsed: see `_received`."""
+    rows = None  # none made of a file read first (no dimensions yet), or that holds some
+    if dimensions is not None and not parsed.dimensions:
+        rows = _prepared(dimensions, parsed, records_zdict, values)
     if values_zdict is not None:
         pack = Packer(values_zdict)
         records = [(*row[:7], None if row[7] is None else pack(row[7]), *row[8:])
@@ -415,13 +626,20 @@ def _parse_and_prepare(
         parsed = parsed._replace(records=records, packed=True)
     # Plain tuples and lists cross as marshal's bytes: half the time of pickling them, and
     # never stored (marshal's format is Python's own, and changes with it).
-    return marshal.dumps((tuple(parsed), rows))
+    return marshal.dumps((tuple(parsed), rows, status))
 
 
-def _received(sent: bytes) -> tuple[ParsedFile, Rows | None]:
-    """What `_parse_and_prepare` sent."""
-    parsed, rows = marshal.loads(sent)
-    return ParsedFile(*parsed), rows
+#: How a part of a file was read: to its end; stopped there (MAX_FILE_PROBLEMS); or not,
+#: a piece of it needing the whole file (see `FileReader.part_records`).
+_READ, _STOPPED, _WHOLE = 0, 1, 2
+
+
+def _received(sent: bytes) -> tuple[ParsedFile, Rows | None, int]:
+    """What `_sent` sent: the file (or part) parsed, its query rows (None if it holds
+    records others refer to, or if they cannot be made), and how it was read (a part:
+    `_READ`, `_STOPPED` or `_WHOLE`)."""
+    parsed, rows, status = marshal.loads(sent)
+    return ParsedFile(*parsed), rows, status
 
 
 def _prepared(
@@ -438,6 +656,13 @@ def _prepared(
         for n, row in enumerate(parsed.records)
         if row[0] in ("meetings", "context") and row[7] is not None
     ]
+    return _prepared_items(dimensions, items, records_zdict)
+
+
+def _prepared_items(
+    dimensions: list[tuple[str, str]], items: list[Any], records_zdict: bytes | None
+) -> Rows | None:
+    """The query rows of items (file, collection, value or its JSON), as `_prepared` says."""
     try:
         return prepare_items(dimensions, items, records_zdict)
     except _UNPREPARED:
