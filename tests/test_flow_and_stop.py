@@ -287,8 +287,16 @@ def test_a_huge_mapping_where_no_record_is_is_refused(tmp_path: Path) -> None:
     ]
 
 
-def test_validate_says_where_it_stopped(tmp_path: Path) -> None:
-    (tmp_path / "topics.yaml").write_text("topics: [" + ",\n".join(["{}"] * 200_000) + "]\n")
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("topics: [" + ",\n".join(["{}"] * 200_000) + "]\n", "1:10", "999:1"),
+        ("topics:\n" + "  - {}\n" * 3_000, "2:5", "1000:5"),
+    ],
+    ids=["flow", "block"],
+)
+def test_validate_says_where_it_stopped(tmp_path: Path, text: str, first: str, last: str) -> None:
+    (tmp_path / "topics.yaml").write_text(text, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "meetings_cli", "validate", str(tmp_path)],
         capture_output=True,
@@ -297,9 +305,12 @@ def test_validate_says_where_it_stopped(tmp_path: Path) -> None:
     )
     lines = result.stderr.splitlines()
     assert result.returncode == 2
+    # Reading stopped at the thousandth problem, and says so first (a whole-file problem).
     assert lines[0] == f"topics.yaml: {STOPPED}"
-    assert lines[1] == "topics.yaml:1:10: topics[0]: missing required fields: id, description"
-    assert lines[999] == "topics.yaml:999:1: topics[998]: missing required fields: id, description"
+    assert lines[1] == f"topics.yaml:{first}: topics[0]: missing required fields: id, description"
+    assert (
+        lines[999] == f"topics.yaml:{last}: topics[998]: missing required fields: id, description"
+    )
     unlisted = MAX_FILE_PROBLEMS + 1 - MAX_PROBLEMS
     assert lines[1000:] == [f"... and at least {unlisted:,} more problems"]
 
