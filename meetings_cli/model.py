@@ -166,6 +166,16 @@ class Topic(NamedTuple):
     description: str
 
 
+class SearchTerm(NamedTuple):
+    """One term of the search vocabulary (`terms` in data/terms.yaml): forms that stand for
+    one thing, so that a search for any of them finds every one."""
+
+    id: str
+    forms: tuple[str, ...]
+    exact_case: tuple[str, ...]  # forms matched only as written: US, not the pronoun us
+    how: str
+
+
 class Participant(NamedTuple):
     """A person's part in one meeting.
 
@@ -272,6 +282,7 @@ class Dataset:  # a dataclass: its look-ups by id are derived once
     topics: tuple[Topic, ...]
     meetings: tuple[Meeting, ...]
     context: tuple[ContextItem, ...]
+    terms: tuple[SearchTerm, ...] = ()
     source_by_id: Mapping[str, Source] = field(init=False, repr=False, compare=False)
     person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
     event_by_id: Mapping[str, Event] = field(init=False, repr=False, compare=False)
@@ -296,6 +307,7 @@ RECORD_TYPES: Mapping[str, type[tuple[Any, ...]]] = MappingProxyType(
         "topics": Topic,
         "meetings": Meeting,
         "context": ContextItem,
+        "terms": SearchTerm,
     }
 )
 

@@ -27,6 +27,7 @@ from .model import (
     Participant,
     Person,
     Quote,
+    SearchTerm,
     Source,
     StatedAs,
     Topic,
@@ -411,6 +412,16 @@ def _topic(entry: Entry) -> Topic:
     return Topic(entry.value["id"], entry.value["description"])
 
 
+def _term(reader: Any, entry: Entry) -> SearchTerm:
+    raw = entry.value
+    exact = tuple(raw["exact_case"] or ())
+    for index, form in enumerate(exact):
+        if form not in raw["forms"]:
+            where = f"{entry.path}.exact_case[{index}]"
+            reader.problem_at(where, f"{echo(form)} is not one of the term's forms")
+    return SearchTerm(raw["id"], tuple(raw["forms"]), exact, raw["how"])
+
+
 BUILDERS: dict[str, Any] = {
     "sources": lambda _reader, entry: _source(entry),
     "people": lambda _reader, entry: _person(entry),
@@ -418,4 +429,5 @@ BUILDERS: dict[str, Any] = {
     "topics": lambda _reader, entry: _topic(entry),
     "meetings": lambda reader, entry: reader._meeting(entry),
     "context": lambda reader, entry: reader._context_item(entry),
+    "terms": _term,
 }

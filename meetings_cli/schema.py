@@ -259,6 +259,30 @@ TOPIC = Record(
     {"id": _id("topic"), "description": Field(Text("What the topic covers."))},
 )
 
+TERM = Record(
+    "term",
+    {
+        "id": _id("term"),
+        "forms": Field(
+            ListOf(
+                Text("A way of writing the term: a word, an abbreviation or a phrase."),
+                "Every form searches for all of them: whole words, any case unless in exact_case.",
+                min_items=1,
+                unique=True,
+            )
+        ),
+        "exact_case": Field(
+            ListOf(
+                Text("A form matched only as written (US the country, not us)."),
+                "Forms, among `forms`, whose case carries meaning.",
+                unique=True,
+            ),
+            required=False,
+        ),
+        "how": Field(Text("Where the forms come from: the articles that print them, or usage.")),
+    },
+)
+
 PARTICIPANT = Record(
     "participant",
     {
@@ -343,6 +367,7 @@ COLLECTIONS: dict[str, Record] = {
     "topics": TOPIC,
     "meetings": MEETING,
     "context": CONTEXT_ITEM,
+    "terms": TERM,
 }
 
 

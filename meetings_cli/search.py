@@ -1,18 +1,22 @@
-"""Ranked, typo-tolerant search over the FTS5 index of the compiled database. No printing.
+"""Ranked search over the FTS5 indexes of the compiled database. No printing.
 
-Every word of the query must be found somewhere in a meeting: its title,
-summary, quotes, topics, participants (their names in any known spelling,
-countries and roles), event, location or notes. Each query word is expanded to
-the indexed words that equal it, start with it, sound like it (in names) or are
-within a small edit distance of it ("terorism" finds "terrorism"): rapidfuzz
-over the index's vocabulary, not over the meetings. FTS5 finds the meetings
-holding an expansion of every word; a meeting's score is the mean over query
-words of the best expansion it holds. Ties go to the earlier meeting.
+Every word of a query must be found somewhere in a meeting: its title, summary,
+quotes, topics, participants (their names in any known spelling, countries and
+roles), event, location or notes. A word stands for the indexed words equal to
+it, those of the same English stem ("meeting" finds "meetings"), and with `word*`
+those it begins; the forms of a term of the search vocabulary (`terms`: U.S., US,
+United States) stand for each other. Only a word the index lacks and English
+lacks too is corrected ("terorism" finds "terrorism"; a name by its sound): a
+real word no record holds ("tanks") finds nothing and says so, with the nearest
+words as a suggestion. A query of more than LONG_QUERY distinct words (a pasted
+paragraph) is ranked instead: bm25 over any of its words, common words dropped.
+A meeting's score is the mean over query words of the best expansion it holds.
 """
 
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
+import functools
 import json
 import re
 import sqlite3
@@ -20,33 +24,33 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import echo
-from .names import fold, phonetic_key, plain_key
+from .expansion import (
+    EXACT,
+    LONG_QUERY,
+    LONG_SHARE,
+    MAX_QUERY_WORDS,
+    STOPWORDS,
+    Expansion,
+    Vocabulary,
+    WordFound,
+    common_words,
+    expand,
+    vocabulary,
+)
+from .names import fold
 from .query import QueryError, Selection
-
-if TYPE_CHECKING:
-    from .model import Person
-
-#: Words too common to search for on their own.
-STOPWORDS = frozenset("a an and the of in on at to for with by from or is was".split())
-
-#: A fuzzy word match must score at least this (rapidfuzz ratio, 0-100).
-FUZZY_WORD = 80.0
-EXACT, PREFIX, SOUNDS_LIKE = 100.0, 90.0, 92.0
+from .terms import MARKER, marker
 
 _WORD = re.compile(r"\w+")
 
-
-class Expansion(NamedTuple):
-    """An indexed word that stands for a query word, how well, and in which column (or all)."""
-
-    word: str  # as the index has it
-    folded: str  # as fold() has it, as query words are
-    score: float
-    column: str | None
+if TYPE_CHECKING:
+    from .model import Person
+    from .terms import TermIndex
 
 
 class FieldMatch(NamedTuple):
-    """Where one query word was found: the field, the word, its place in the text."""
+    """Where one query word was found: the field, the word, its place in the text (the
+    line of the field that holds it), and whose line that is (a participant, a speaker)."""
 
     field: str
     term: str
@@ -55,6 +59,8 @@ class FieldMatch(NamedTuple):
     start: int
     end: int
     score: float
+    who: str | None = None
+    basis: str | None = None  # "curator": the name matched is the curators', not an article's
 
 
 class SearchHit(NamedTuple):
@@ -66,74 +72,21 @@ class SearchHit(NamedTuple):
     kind: str = "meeting"  # or "context"
 
 
+class Searched(NamedTuple):
+    """What a search found, what it said about the query's words (corrections, on standard
+    error), and why it found nothing, if it did not."""
+
+    hits: list[Any]
+    notes: tuple[str, ...] = ()
+    missing: str = ""
+
+
 def query_terms(text: str) -> list[str]:
     """The words and phrases of a query that are searched for (folded, without stopwords).
 
     Raises QueryError (a usage error) for a query with nothing to search for.
     """
     return [term.text for clause in parse_query(text).clauses for term in clause]
-
-
-def word_score(term: str, word: str, names: bool) -> float:
-    """How well an indexed word stands for a query word (0: not at all).
-
-    Sounding alike counts only in names (the participants column).
-    """
-    if word == term:
-        return EXACT
-    sound = phonetic_key(plain_key(term)) if names else ""
-    if sound and sound == phonetic_key(plain_key(word)):
-        return SOUNDS_LIKE
-    if len(term) >= 3 and word.startswith(term):
-        return PREFIX
-    if len(term) >= 4 and abs(len(word) - len(term)) <= 3:
-        from rapidfuzz.fuzz import ratio
-
-        score = ratio(term, word)
-        if score >= FUZZY_WORD:
-            return round(score * 0.9, 1)  # below a prefix match of the same word
-    return 0.0
-
-
-class Word(NamedTuple):
-    """An indexed word, folded as query words are, and its sound key if it occurs in names."""
-
-    word: str
-    folded: str
-    phonetic: str | None
-
-
-def vocabulary(db: sqlite3.Connection) -> list[Word]:
-    """Every word of the search index (kept by the compile in `search_words`)."""
-    rows = db.execute("SELECT word, folded, phonetic FROM search_words")
-    return [Word(*row) for row in rows]
-
-
-def expand(words: list[Word], term: str) -> list[Expansion]:
-    """The indexed words (of vocabulary()) a query word stands for, best first."""
-    from rapidfuzz import process
-    from rapidfuzz.fuzz import ratio
-
-    folded = [w.folded for w in words]
-    close = process.extract(term, folded, scorer=ratio, score_cutoff=FUZZY_WORD, limit=None)
-    near = {index for _, _, index in close}
-    near.update(
-        i for i, w in enumerate(folded) if w == term or (len(term) >= 3 and w.startswith(term))
-    )
-    found: list[Expansion] = []
-    for index in near:
-        word = words[index]
-        score = word_score(term, word.folded, names=False)
-        if score:
-            found.append(Expansion(word.word, word.folded, score, None))
-    sound = phonetic_key(plain_key(term))
-    if sound:  # titles and offices ("minister") have no key: they sound like nothing
-        found += [
-            Expansion(w.word, w.folded, SOUNDS_LIKE, "participants")
-            for w in words
-            if w.phonetic == sound
-        ]
-    return sorted(found, key=lambda e: (-e.score, e.word))
 
 
 #: Field prefixes (`person:shoigu`) and the index column each searches.
@@ -155,16 +108,18 @@ _TOKEN = re.compile(
 
 
 class Term(NamedTuple):
-    """A word to find (with its typos and forms), or with several words an exact phrase;
-    in one column of the index, or in any."""
+    """A word to find (with its forms and typos), or with several words an exact phrase;
+    in one column of the index, or in any; with prefix, any word it begins (`word*`)."""
 
     words: tuple[str, ...]  # folded
     column: str | None = None
+    prefix: bool = False
+    typed: str = ""  # what a term's marker word stands for, as typed
 
     @property
     def text(self) -> str:
         """The term as a reader would write it."""
-        return " ".join(self.words)
+        return self.typed or " ".join(self.words) + ("*" if self.prefix else "")
 
 
 class ParsedQuery(NamedTuple):
@@ -175,16 +130,29 @@ class ParsedQuery(NamedTuple):
     excluded: tuple[Term, ...]
 
 
-def parse_query(text: str, excluded: Sequence[str] = ()) -> ParsedQuery:
-    """The operators of a query: "exact phrase", OR between terms, -word (excluded), and
-    field:word (see FIELDS); excluded adds words given apart (--not).
+def parse_query(
+    text: str, excluded: Sequence[str] = (), terms: "TermIndex | None" = None
+) -> ParsedQuery:
+    """The operators of a query: "exact phrase", OR between terms, -word (excluded),
+    field:word (see FIELDS) and word* (any word it begins); excluded adds words given
+    apart (--not); terms, the search vocabulary, makes each form of a term one word.
 
-    Raises QueryError (a usage error) for an unknown field, a stray OR, or a query
-    with nothing to search for.
+    Raises QueryError (a usage error) for an unknown field, a stray OR, an option
+    after `--`, a query too long, or one with nothing to search for.
     """
+    _refuse_options(text)
+    typed: dict[str, str] = {}
+    if terms is not None:
+        text, typed = terms.in_query(text)
+        excluded = [terms.in_query(word)[0] for word in excluded]
     tokens = list(_TOKEN.finditer(text))
+    if len(tokens) > MAX_QUERY_WORDS:
+        raise QueryError(
+            f"a query of {len(tokens):,} words: at most {MAX_QUERY_WORDS} are searched for;"
+            " keep the passage's distinctive words"
+        )
     clauses: list[list[Term]] = []
-    left_out: list[Term] = [Term(tuple(_WORD.findall(fold(w)))) for w in excluded]
+    left_out = [Term(tuple(_WORD.findall(fold(w)))) for w in excluded]
     dropped: list[str] = []
     joining = False
     for number, token in enumerate(tokens):
@@ -195,6 +163,7 @@ def parse_query(text: str, excluded: Sequence[str] = ()) -> ParsedQuery:
             joining = True
             continue
         column = _column(field, text) if field else None
+        prefix = phrase is None and word.endswith("*")
         words = tuple(_WORD.findall(fold(phrase if phrase is not None else word)))
         if not words:
             continue
@@ -203,31 +172,52 @@ def parse_query(text: str, excluded: Sequence[str] = ()) -> ParsedQuery:
             left_out.append(Term(words, column))
             continue
         if phrase is not None or (len(words) > 1 and (joining or followed_by_or)):
-            terms = [Term(words, column)]
+            groups = [[Term(words, column)]]
+        elif len(words) > 1 and "-" in word:  # counter-terrorism: as a phrase, or one word
+            groups = [[Term(words, column), Term(("".join(words),), column)]]
         else:
-            terms = [Term((w,), column) for w in words if w not in STOPWORDS]
+            kept = [w for w in words if w not in STOPWORDS]
             dropped += [w for w in words if w in STOPWORDS]
-            if not terms:
+            groups = [
+                [Term((w,), column, prefix and w == kept[-1], typed.get(w, ""))] for w in kept
+            ]
+            if not groups:
                 continue
         if joining:
-            clauses[-1].append(terms.pop(0))
+            clauses[-1].extend(groups.pop(0))
             joining = False
-        clauses += [[term] for term in terms]
+        clauses += groups
     if joining:
         raise QueryError(f"OR in {echo(text)} needs a word on each side")
     left_out = [term for term in left_out if term.words]
     if not clauses:
-        if dropped:
-            raise QueryError(
-                f"{echo(text)} has only common words ({', '.join(dict.fromkeys(dropped))}),"
-                " which are not searched for: add a name, place or topic"
-            )
-        if left_out:
-            raise QueryError(
-                f"nothing to search for in {echo(text)} but words to leave out: give a word"
-            )
-        raise QueryError(f"nothing to search for in {echo(text)}: give a word")
+        _nothing_to_search(text, dropped, bool(left_out))
     return ParsedQuery(tuple(map(tuple, clauses)), tuple(left_out))
+
+
+def _refuse_options(text: str) -> None:
+    """After `--` every word is query text: one that looks like an option is refused, never
+    read as a word to leave out or find (`search -- syria --not terrorism`)."""
+    for word in text.split():
+        if word.startswith("--") and len(word) > 2:
+            raise QueryError(
+                f"{echo(word)} is in the query: after -- every word is searched for. Put"
+                f" options before -- (search {word} ... -- WORDS), or leave a word out"
+                " with -WORD"
+            )
+
+
+def _nothing_to_search(text: str, dropped: list[str], excluding: bool) -> None:
+    if dropped:
+        raise QueryError(
+            f"{echo(text)} has only common words ({', '.join(dict.fromkeys(dropped))}),"
+            " which are not searched for: add a name, place or topic"
+        )
+    if excluding:
+        raise QueryError(
+            f"nothing to search for in {echo(text)} but words to leave out: give a word"
+        )
+    raise QueryError(f"nothing to search for in {echo(text)}: give a word")
 
 
 def _column(field: str, text: str) -> str:
@@ -241,22 +231,70 @@ def _column(field: str, text: str) -> str:
     return column
 
 
-def _term_expansions(words: list[Word], term: Term) -> list[Expansion]:
+class Plan(NamedTuple):
+    """A query's clauses, each term's expansions, and what to say about its words."""
+
+    parsed: ParsedQuery
+    expanded: list[list[list[Expansion]]]  # per clause, per term
+    notes: tuple[str, ...]
+    missing: str
+
+    @property
+    def merged(self) -> list[list[Expansion]]:
+        """Each clause's expansions, all its terms' together."""
+        return [[e for term in clause for e in term] for clause in self.expanded]
+
+
+def plan(parsed: ParsedQuery, words: Vocabulary, *, correct: bool = True) -> Plan:
+    """Expand every term of a parsed query; say which words were corrected, and which stand
+    for nothing (with the nearest indexed words)."""
+    expanded: list[list[list[Expansion]]] = []
+    notes: list[str] = []
+    missing: list[str] = []
+    for clause in parsed.clauses:
+        found = [_term_expansions(words, term, correct=correct) for term in clause]
+        expanded.append([f.expansions for f in found])
+        if not any(f.expansions for f in found):
+            nearest = sorted({w for f in found for w in f.nearest})[:3]
+            hint = f"; nearest words: {', '.join(nearest)}" if nearest else ""
+            missing.append(f"no record mentions {echo(clause[0].text)}{hint}")
+        for term, f in zip(clause, found, strict=True):
+            if f.corrected:
+                shown = ", ".join(dict.fromkeys(e.word for e in f.expansions[:3]))
+                notes.append(f"no record holds {echo(term.text)}: showing results for {shown}")
+    return Plan(parsed, expanded, tuple(notes), "; ".join(missing))
+
+
+def _term_expansions(words: Vocabulary, term: Term, *, correct: bool = True) -> WordFound:
     """What a term stands for in the index: an exact phrase, or a word's expansions,
     in the term's column if it has one."""
     if len(term.words) > 1:
-        return [Expansion(term.text, term.text, EXACT, term.column)]
-    found = expand(words, term.words[0])
+        return WordFound([Expansion(" ".join(term.words), term.text, EXACT, term.column)])
+    found = expand(words, term.words[0], prefix=term.prefix)
+    if found.corrected and not correct:
+        return WordFound([], nearest=found.nearest)
     if term.column is None:
         return found
     # Sounding alike counts in names only.
-    kept = [e for e in found if e.column is None or e.column == term.column]
-    return [e._replace(column=term.column) for e in kept]
+    kept = [e for e in found.expansions if e.column is None or e.column == term.column]
+    return found._replace(expansions=[e._replace(column=term.column) for e in kept])
 
 
-def _fts(term: Term) -> str:
-    """A term as an FTS5 query: its words as one phrase, in its column if it has one."""
-    return _phrase(Expansion(term.text, term.text, EXACT, term.column))
+def _left_out(parsed: ParsedQuery, words: Vocabulary) -> str | None:
+    """The words to leave out as one FTS5 query: each in its forms and stems, as a word to
+    find would be (never corrected: -tanks leaves out no "talks")."""
+    phrases = []
+    for term in parsed.excluded:
+        found = _term_expansions(words, term, correct=False).expansions
+        exact = Expansion(" ".join(term.words), term.text, EXACT, term.column)
+        phrases += [_phrase(e) for e in (exact, *found)]
+    return " OR ".join(dict.fromkeys(phrases)) or None
+
+
+def _terms(db: sqlite3.Connection) -> "TermIndex":
+    from .store.tables import read_terms, term_index
+
+    return term_index(read_terms(db))
 
 
 def search_meetings(
@@ -267,49 +305,182 @@ def search_meetings(
     *,
     context: bool = False,
     excluded: Sequence[str] = (),
-) -> list[SearchHit]:
+) -> Searched:
     """The meetings (among those selected) that the query holds for, best first.
 
     See parse_query for the operators. With context, context items are searched
     too and ranked among the meetings. Raises QueryError for a query with
     nothing to search for, or an unknown field.
     """
-    parsed = parse_query(text, excluded)
-    vocabulary_words = vocabulary(db)
-    expanded = [
-        [_term_expansions(vocabulary_words, t) for t in clause] for clause in parsed.clauses
-    ]
-    merged = [[e for term in clause for e in term] for clause in expanded]
-    if not all(merged):
-        return []
-    left_out = " OR ".join(_fts(term) for term in parsed.excluded) or None
-    hits = _ranked(db, "meetings", "search", merged, selection, limit, left_out)
-    if context:
-        every = Selection("1", ())
-        hits += _ranked(db, "context", "context_search", merged, every, limit, left_out)
-        hits.sort(key=lambda hit: (-hit[1], hit[2] is None, hit[2] or "", hit[3]))
+    terms = _terms(db)
+    parsed = parse_query(text, excluded, terms)
+    long = _is_long(parsed)
+    if long:
+        parsed = _long_words(parsed)
+    words = vocabulary(db)
+    planned = plan(parsed, words, correct=not long)
+    left_out = _left_out(parsed, words)
+    if long:
+        hits = _ranked_any(db, "meetings", "search", planned, selection, left_out)
+        if context:
+            every = Selection("1", ())
+            hits += _ranked_any(db, "context", "context_search", planned, every, left_out)
+    else:
+        if not all(planned.merged):
+            return Searched([], planned.notes, planned.missing)
+        hits = _ranked(db, "meetings", "search", planned.merged, selection, limit, left_out)
+        if context:
+            every = Selection("1", ())
+            hits += _ranked(db, "context", "context_search", planned.merged, every, limit, left_out)
+    hits.sort(key=lambda hit: (-hit[1], hit[2] is None, hit[2] or "", hit[3]))
     texts = _texts_of(db)
+    found = []
+    for record, score, _, _, kind in hits[:limit] if limit else hits:
+        fields, who = texts(kind, record)
+        matches = _where_matched(fields, planned, terms)
+        found.append(SearchHit(record, score, tuple(on_its_line(who(m)) for m in matches), kind))
+    return Searched(found, planned.notes, "" if found else planned.missing)
+
+
+def _is_long(parsed: ParsedQuery) -> bool:
+    words = {term.words for clause in parsed.clauses for term in clause}
+    return len(words) > LONG_QUERY
+
+
+def _long_words(parsed: ParsedQuery) -> ParsedQuery:
+    """A long query's distinct words, common English words dropped, each a clause of its own
+    (operators aside: a pasted passage is words)."""
+    common = common_words()
+    kept: dict[Term, None] = {}
+    for clause in parsed.clauses:
+        for term in clause:
+            for word in term.words:
+                if word not in common and (len(word) > 2 or word.isdigit()):
+                    kept[Term((word,), term.column, False, term.typed)] = None
+    if not kept:
+        raise QueryError("a long query of common words only: add a name, place or topic")
+    return parsed._replace(clauses=tuple((term,) for term in kept))
+
+
+def _ranked_any(
+    db: sqlite3.Connection,
+    table: str,
+    index: str,
+    planned: Plan,
+    selection: Selection,
+    excluded: str | None,
+) -> list[tuple[Any, ...]]:
+    """(record, score, start, id, kind) of the rows holding a good share of a long query's
+    words: any of them (FTS5 OR), ranked by how many they hold, then by bm25; one FTS5
+    query per word, never a join per word."""
+    kept, bm25 = _any_of(db, index, planned)
+    if not kept:
+        return []
+    where, params = selection
+    if excluded:
+        where += f" AND m.rowid NOT IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)"
+        params = (*params, excluded)
+    kind = "meeting" if table == "meetings" else "context"
+    rows = db.execute(
+        f"SELECT verified(m.record, m.checksum), m.rowid, m.start, m.id FROM {table} m"
+        f" WHERE m.rowid IN (SELECT value FROM json_each(?)) AND {where}",
+        (json.dumps(list(kept)), *params),
+    ).fetchall()
+    words = len(planned.merged)
+    ranked = sorted(rows, key=lambda row: (-kept[row[1]], bm25.get(row[1], 0.0)))
     return [
-        SearchHit(
-            record, score, _where_matched(texts(kind, record), parsed.clauses, expanded), kind
-        )
-        for record, score, _, _, kind in (hits[:limit] if limit else hits)
+        (record, round(100.0 * kept[rowid] / words, 1), start, record_id, kind)
+        for record, rowid, start, record_id in ranked
     ]
 
 
-def _texts_of(db: sqlite3.Connection) -> Callable[[str, str], list[str]]:
-    """The texts a hit was indexed by, from its kind and its record's JSON: the index keeps
-    no copy of them (people are read once, at the first hit)."""
+def _any_of(
+    db: sqlite3.Connection, index: str, planned: Plan
+) -> tuple[dict[int, int], dict[int, float]]:
+    """The rows of an index holding at least two of a long query's words and LONG_SHARE of
+    as many as the best row holds (rowid: how many), and their bm25 (lower is better)."""
+    # Each word weighs as rare as it is (its inverse document frequency): a passage's
+    # words that every record holds (Iran, minister) do not make a record relevant.
+    import math
+
+    table = {"search": "meetings", "context_search": "context"}.get(index, "articles")
+    (rows,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
+    counts: dict[int, int] = {}
+    weights: dict[int, float] = {}
+    for expansions in planned.merged:
+        if not expansions:
+            continue
+        query = " OR ".join(_phrase(e) for e in expansions)
+        holding = [
+            r for (r,) in db.execute(f"SELECT rowid FROM {index} WHERE {index} MATCH ?", (query,))
+        ]
+        weight = math.log((rows + 1) / len(holding)) if holding else 0.0
+        for rowid in holding:
+            counts[rowid] = counts.get(rowid, 0) + 1
+            weights[rowid] = weights.get(rowid, 0.0) + weight
+    if not counts:
+        return {}, {}
+    best = max(weights.values())
+    kept = {
+        rowid: n for rowid, n in counts.items() if n >= 2 and weights[rowid] >= LONG_SHARE * best
+    }
+    every = " OR ".join(_phrase(e) for expansions in planned.merged for e in expansions)
+    bm25 = dict(
+        db.execute(
+            f"SELECT rowid, bm25({index}) FROM {index} WHERE {index} MATCH ?"
+            " AND rowid IN (SELECT value FROM json_each(?))",
+            (every, json.dumps(list(kept))),
+        ).fetchall()
+    )
+    return kept, bm25
+
+
+def _texts_of(
+    db: sqlite3.Connection,
+) -> Callable[[str, str], tuple[list[str], Callable[[FieldMatch], FieldMatch]]]:
+    """The texts a hit was indexed by, from its kind and its record's JSON (the index keeps
+    no copy of them; people are read once, at the first hit), and what names a match's
+    line: the participant or speaker it is of, and whether the name is the curators'."""
     from .store.tables import iter_people, search_texts
 
     people: dict[str, Person] = {}
 
-    def texts(kind: str, record: str) -> list[str]:
+    def texts(kind: str, record: str) -> tuple[list[str], Callable[[FieldMatch], FieldMatch]]:
         if not people:
             people.update((person.id, person) for person in iter_people(db))
-        return list(search_texts(kind, json.loads(record), people))
+        value = json.loads(record)
+        return list(search_texts(kind, value, people)), functools.partial(
+            _named, value, kind, people
+        )
 
     return texts
+
+
+def _named(
+    record: dict[str, Any], kind: str, people: dict[str, "Person"], match: FieldMatch
+) -> FieldMatch:
+    """A match with whose line it is: a participant's (and whether the name matched is
+    one the curators supplied) or a quote's speaker."""
+    number = match.text.count("\n", 0, match.start) if match.text else 0
+    if match.field == "participants":
+        listed = record["participants"] if kind == "meeting" else record["people"]
+        if number < len(listed):
+            person = people.get(listed[number]["id"])
+            if person is not None:
+                return match._replace(who=person.name, basis=_name_basis(person, match.matched))
+    if match.field == "quotes" and number < len(record["quotes"]):
+        return match._replace(who=record["quotes"][number]["speaker"] or "speaker not named")
+    return match
+
+
+def _name_basis(person: "Person", matched: str) -> str | None:
+    """ "curator" if the word matched is only in a name the curators supplied."""
+    word = fold(matched)
+    stated = [person.name, person.short_name, *person.spellings]
+    if any(word in fold(name).split() for name in stated):
+        return None
+    supplied = [n.name for n in (*person.native_names, *person.other_names)]
+    return "curator" if any(word in fold(name).split() for name in supplied) else None
 
 
 class SourceHit(NamedTuple):
@@ -327,22 +498,21 @@ def search_sources(
     limit: int | None = None,
     *,
     excluded: Sequence[str] = (),
-) -> list[SourceHit]:
+) -> Searched:
     """The source articles whose texts the query holds for, best first (among the sources
     the selected meetings cite, if a selection is given)."""
-    parsed = parse_query(text, excluded)
+    terms = _terms(db)
+    parsed = parse_query(text, excluded, terms)
     if any(term.column for clause in parsed.clauses for term in clause) or any(
         term.column for term in parsed.excluded
     ):
         raise QueryError("field prefixes (person:, topic:, ...) search meetings, not articles")
-    rows = db.execute("SELECT word, folded FROM article_words")
-    words = [Word(word, folded, None) for word, folded in rows]
-    expanded = [[_term_expansions(words, t) for t in clause] for clause in parsed.clauses]
-    merged = [[e for term in clause for e in term] for clause in expanded]
-    if not all(merged):
-        return []
-    ctes, joins, mean, params = _levels("article_search", merged)
-    where = "1"
+    long = _is_long(parsed)
+    if long:
+        parsed = _long_words(parsed)
+    words = vocabulary(db, "article_words")
+    planned = plan(parsed, words, correct=not long)
+    where, params = "1", []
     if selection is not None:
         where = (
             "a.source IN (SELECT source FROM meeting_sources WHERE meeting IN"
@@ -353,17 +523,33 @@ def search_sources(
         where += (
             " AND a.rowid NOT IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)"
         )
-        params.append(" OR ".join(_fts(term) for term in parsed.excluded))
-    sql = (
-        f"WITH {ctes} SELECT a.source, round(({mean}) / {len(merged)}.0, 1) AS rank,"
-        f" verified(a.text, a.checksum) FROM articles a {joins.replace('m.rowid', 'a.rowid')}"
-        f" WHERE {where} ORDER BY rank DESC, a.rowid" + (" LIMIT ?" if limit else "")
-    )
-    found = db.execute(sql, (*params, *([limit] if limit else []))).fetchall()
-    return [
-        SourceHit(source, score, _where_matched([body], parsed.clauses, expanded, ("text",)))
+        params.append(_left_out(parsed, words))
+    if long:
+        kept, bm25 = _any_of(db, "article_search", planned)
+        rows = db.execute(
+            "SELECT a.source, a.rowid, verified(a.text, a.checksum) FROM articles a"
+            f" WHERE a.rowid IN (SELECT value FROM json_each(?)) AND {where}",
+            (json.dumps(list(kept)), *params),
+        ).fetchall()
+        rows.sort(key=lambda row: (-kept[row[1]], bm25.get(row[1], 0.0)))
+        size = len(planned.merged)
+        found = [(source, round(100.0 * kept[n] / size, 1), body) for source, n, body in rows]
+        found = found[:limit] if limit else found
+    elif not all(planned.merged):
+        return Searched([], planned.notes, planned.missing)
+    else:
+        ctes, joins, mean, level_params = _levels("article_search", planned.merged)
+        sql = (
+            f"WITH {ctes} SELECT a.source, round(({mean}) / {len(planned.merged)}.0, 1) AS rank,"
+            f" verified(a.text, a.checksum) FROM articles a {joins.replace('m.rowid', 'a.rowid')}"
+            f" WHERE {where} ORDER BY rank DESC, a.rowid" + (" LIMIT ?" if limit else "")
+        )
+        found = db.execute(sql, (*level_params, *params, *([limit] if limit else []))).fetchall()
+    hits = [
+        SourceHit(source, score, _where_matched([body], planned, terms, ("text",)))
         for source, score, body in found
     ]
+    return Searched(hits, planned.notes, "" if hits else planned.missing)
 
 
 def _levels(index: str, expanded: list[list[Expansion]]) -> tuple[str, str, str, list[Any]]:
@@ -421,47 +607,63 @@ def _ranked(
 
 
 def _best_match(
-    term: str,
+    term: Term,
     fields: list[str],
-    anywhere: dict[str, float] | None = None,
-    in_names: dict[str, float] | None = None,
-    columns: Sequence[str] | None = None,
-    only: str | None = None,
+    scores: tuple[dict[str, float], dict[str, float]],
+    columns: Sequence[str],
+    terms: "TermIndex",
 ) -> FieldMatch | None:
-    """The best-scoring word of the fields (named by columns: the index's, by default) for a
-    query word: by its expansions, if given; in column only, if given."""
-    from .store import SEARCH_COLUMNS
-
+    """The best-scoring word of the fields (named by columns) for a query word, each word
+    scoring as the expansion it is (anywhere, or in names only); never a word that is an
+    exact-case form of a term (US, when the query says us)."""
+    anywhere, in_names = scores
     best: FieldMatch | None = None
-    for field, text in zip(columns or SEARCH_COLUMNS, fields, strict=True):
-        if only is not None and field != only:
+    for field, text in zip(columns, fields, strict=True):
+        if term.column is not None and field != term.column:
             continue
         names = field == "participants"
         for word_match in _WORD.finditer(text or ""):
             word = fold(word_match.group())
-            if anywhere is None or in_names is None:
-                score = word_score(term, word, names)
-            else:
-                score = max(anywhere.get(word, 0.0), in_names.get(word, 0.0) if names else 0.0)
+            score = max(anywhere.get(word, 0.0), in_names.get(word, 0.0) if names else 0.0)
             if score and (best is None or score > best.score):
+                if terms.is_exact(word_match.group()):
+                    continue
                 best = FieldMatch(
-                    field, term, word_match.group(), text,
+                    field, term.text, word_match.group(), text,
                     word_match.start(), word_match.end(), score,
                 )  # fmt: skip
     return best
 
 
-def _phrase_match(term: Term, fields: list[str], columns: Sequence[str]) -> FieldMatch | None:
+def _phrase_match(
+    words: tuple[str, ...], label: str, score: float, fields: list[str], columns: Sequence[str],
+    column: str | None,
+) -> FieldMatch | None:  # fmt: skip
     """The first place in the fields where the words of a phrase follow one another."""
-    size = len(term.words)
+    size = len(words)
+    for field, text in zip(columns, fields, strict=True):
+        if column is not None and field != column:
+            continue
+        found = list(_WORD.finditer(text or ""))
+        folded = [fold(match.group()) for match in found]
+        for at in range(len(folded) - size + 1):
+            if tuple(folded[at : at + size]) == words:
+                start, end = found[at].start(), found[at + size - 1].end()
+                return FieldMatch(field, label, text[start:end], text, start, end, score)
+    return None
+
+
+def _form_match(
+    term: Term, fields: list[str], columns: Sequence[str], terms: "TermIndex"
+) -> FieldMatch | None:
+    """The first place in the fields where a form of the term a marker stands for is."""
+    term_id = next((t for t in terms.terms if marker(t) == term.words[0]), None)
     for field, text in zip(columns, fields, strict=True):
         if term.column is not None and field != term.column:
             continue
-        found = list(_WORD.finditer(text or ""))
-        words = [fold(match.group()) for match in found]
-        for at in range(len(words) - size + 1):
-            if tuple(words[at : at + size]) == term.words:
-                start, end = found[at].start(), found[at + size - 1].end()
+        outer = terms.find(text or "")
+        for start, end, found in sorted(outer + terms.nested(text, outer)):
+            if found == term_id:
                 return FieldMatch(field, term.text, text[start:end], text, start, end, EXACT)
     return None
 
@@ -473,39 +675,50 @@ def _phrase(expansion: Expansion) -> str:
 
 def _where_matched(
     fields: list[str],
-    clauses: tuple[tuple[Term, ...], ...],
-    expanded: list[list[list[Expansion]]],
+    planned: Plan,
+    terms: "TermIndex",
     columns: Sequence[str] | None = None,
 ) -> tuple[FieldMatch, ...]:
-    """For each clause of a query, the field and word (or phrase) of a record's texts (one per
-    column: the index's, by default) that matches best.
-
-    A word of the text scores as the expansion it is; only a text tokenised
-    differently from the index falls back to scoring every word.
-    """
+    """For each clause of a query, the field and word (or phrase, or form of a term) of a
+    record's texts (one per column: the index's, by default) that matches best."""
     from .store import SEARCH_COLUMNS
 
     columns = columns or SEARCH_COLUMNS
     found = []
-    for clause, clause_expansions in zip(clauses, expanded, strict=True):
-        best: FieldMatch | None = None
+    for clause, clause_expansions in zip(planned.parsed.clauses, planned.expanded, strict=True):
+        candidates: list[FieldMatch | None] = []
         for term, expansions in zip(clause, clause_expansions, strict=True):
+            if term.words[0].startswith(MARKER):
+                candidates.append(_form_match(term, fields, columns, terms))
+                continue
             if len(term.words) > 1:
-                match = _phrase_match(term, fields, columns)
-            else:
-                anywhere: dict[str, float] = {}
-                in_names: dict[str, float] = {}
-                for e in expansions:
-                    scores = (
-                        in_names if e.column == "participants" and not term.column else anywhere
+                candidates.append(
+                    _phrase_match(term.words, term.text, EXACT, fields, columns, term.column)
+                )
+                continue
+            anywhere: dict[str, float] = {}
+            in_names: dict[str, float] = {}
+            for e in expansions:
+                if " " in e.folded:  # a compound, as two words
+                    words = tuple(e.folded.split())
+                    candidates.append(
+                        _phrase_match(words, term.text, e.score, fields, columns, term.column)
                     )
-                    scores[e.folded] = max(scores.get(e.folded, 0.0), e.score)
-                word = term.words[0]
-                match = _best_match(
-                    word, fields, anywhere, in_names, columns, term.column
-                ) or _best_match(word, fields, None, None, columns, term.column)
-            if match is not None and (best is None or match.score > best.score):
-                best = match
-        if best is not None:
-            found.append(best)
+                    continue
+                scores = in_names if e.column == "participants" and not term.column else anywhere
+                scores[e.folded] = max(scores.get(e.folded, 0.0), e.score)
+            candidates.append(_best_match(term, fields, (anywhere, in_names), columns, terms))
+        matches = [match for match in candidates if match is not None]
+        if matches:
+            found.append(max(matches, key=lambda match: match.score))
     return tuple(found)
+
+
+def on_its_line(match: FieldMatch) -> FieldMatch:
+    """A match with its text cut to the line that holds it (one participant, one quote)."""
+    start = match.text.rfind("\n", 0, match.start) + 1
+    end = match.text.find("\n", match.end)
+    end = len(match.text) if end == -1 else end
+    return match._replace(
+        text=match.text[start:end], start=match.start - start, end=match.end - start
+    )

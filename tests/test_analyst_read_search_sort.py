@@ -233,7 +233,7 @@ PREFIXED = f"""
 topic:syria         | topics       | {SYRIA}
 person:shoigu       | participants | mcis2018-russia 2018-ankara-summit {SHOIGU_LATER}
 country:serbia      | participants | mcis2018-serbia
-quote:terrorism     | quotes       | mcis2018-russia mcis2018-kazakhstan
+quote:terrorism     | quotes       | mcis2018-russia
 summary:refugees    | summary      | mcis2018-russia
 title:address       | title        | mcis2018-address
 event:army          | event        | army2020-russia
@@ -274,8 +274,8 @@ def test_search_rejects_malformed_queries_with_exit_2(
 def test_search_in_sources_gives_article_offsets_and_takes_filters(cli: Invoke) -> None:
     found = as_json(cli, "search", "--in", "sources", "terrorism", "-n", "0", "--json")
     expected = "iranproject-2018-04-07 unnamed-2018-04-06 presstv-mcis2019 mehr-mcis2018"
-    assert " ".join(r["id"] for r in found) == expected + " army2020-repost"
-    assert [r["search"]["score"] for r in found] == [100.0] * 4 + [80.0]
+    assert " ".join(r["id"] for r in found) == expected  # "terrorist" is another word
+    assert [r["search"]["score"] for r in found] == [100.0] * 4
     listed = {s["id"]: s for s in as_json(cli, "sources", "--json")}
     for record in found:
         assert record["search"]["record"] == "source"
@@ -474,11 +474,11 @@ def test_stats_sorts_within_each_dimension(cli: Invoke) -> None:
     assert list(by_value["kind"]) == ["conference-address", "bilateral-talks"]
 
 
-@pytest.mark.parametrize("args", ["quote:terrorism", "--in sources terrorism -n 0"])
+@pytest.mark.parametrize("args", ["terorism", "--in sources terorism -n 0"])
 def test_search_sort_score_orders_scores_as_numbers(cli: Invoke, args: str) -> None:
     found = as_json(cli, "search", *args.split(), "--sort", "score", "--json")
     scores = [r["search"]["score"] for r in found]
-    assert 80.0 in scores and scores == sorted(scores)
+    assert len(set(scores)) > 1 and scores == sorted(scores)
 
 
 # --------------------------------------------------------------------------- a newcomer's findings

@@ -194,7 +194,7 @@ def test_search_nothing_found(cli: Invoke) -> None:
     result = cli("search", "xylophone", "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == []
-    assert "no meetings match 'xylophone'" in result.stderr
+    assert "no record mentions 'xylophone'" in result.stderr
 
 
 def test_search_table_says_which_field_and_highlights(cli: Invoke) -> None:

@@ -388,23 +388,6 @@ def test_problems_after_one_edit_are_those_a_full_compile_finds(
     assert any(f"duplicate id {taken!r}" in line for line in found)
 
 
-@pytest.mark.parametrize("query", ["Shoygu", "terorism Syria", "Kazakhstan", "refugees", "Шойгу"])
-def test_where_a_hit_matched_is_the_same_by_expansions_as_by_scoring_every_word(
-    query: str, generated: Path
-) -> None:
-    from meetings_cli import search
-    from meetings_cli.filters import meeting_selection
-
-    db = store.open_dataset(generated, use_cache=False)
-    terms = search.query_terms(query)
-    hits = search.search_meetings(db, query, meeting_selection(db), 50)
-    assert hits
-    texts = search._texts_of(db)  # as the index was made
-    for hit in hits:
-        fields = texts("meeting", hit.record)
-        assert hit.matches == tuple(search._best_match(term, list(fields)) for term in terms)
-
-
 def test_the_progress_bar_waits_its_delay_then_shows_every_count_so_far() -> None:
     from meetings_cli.render.draw import CompileProgress
 

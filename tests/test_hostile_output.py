@@ -101,7 +101,7 @@ def test_data_file_names_in_problems_are_escaped(tmp_path: Path, name: str, show
     # One problem, one line: the name neither acts on the terminal nor forges a line.
     assert inert(result.stderr).splitlines() == [
         f"data/{shown}:1:1: bogus: unknown field 'bogus' "
-        "(allowed: sources, people, events, topics, meetings, context)"
+        "(allowed: sources, people, events, topics, meetings, context, terms)"
     ]
 
 

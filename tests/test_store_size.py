@@ -116,7 +116,7 @@ def test_an_export_of_a_packed_database_holds_text_and_every_documented_column(
         columns = ", ".join(store.SEARCH_COLUMNS)
         for rowid, record in exported.execute("SELECT rowid, record FROM meetings LIMIT 50"):
             row = exported.execute(f"SELECT {columns} FROM search WHERE rowid = ?", (rowid,))
-            assert list(row.fetchone()) == texts("meeting", record)
+            assert list(row.fetchone()) == texts("meeting", record)[0]
         for word in ("refugees", "Kazakhstan", "terrorism"):
             sql = "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid"
             assert (
@@ -141,9 +141,11 @@ def test_an_edit_read_by_a_new_process_updates_the_packed_cache_in_place(
     assert target.stat().st_ino == inode  # updated, not compiled afresh
     fresh = store.open_dataset(root, use_cache=False)
     for query in ("Edited refugees", "Kazakhstan"):
-        found = [hit.record for hit in search.search_meetings(db, query, meeting_selection(db))]
+        found = [
+            hit.record for hit in search.search_meetings(db, query, meeting_selection(db)).hits
+        ]
         again = search.search_meetings(fresh, query, meeting_selection(fresh))
-        assert found == [hit.record for hit in again] and found
+        assert found == [hit.record for hit in again.hits] and found
     everything = Selection("1", ())
     assert list(meeting_texts(db, everything)) == list(meeting_texts(fresh, everything))
     db.close()

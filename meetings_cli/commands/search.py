@@ -30,7 +30,7 @@ def search(
         list[str],
         typer.Argument(
             metavar="QUERY",
-            help='Words to look for (typos are forgiven), "exact phrases", OR, -word, field:word.',
+            help='Words to look for, "exact phrases", OR, -word, field:word, word* (see below).',
         ),
     ],
     exclude: Annotated[
@@ -56,17 +56,25 @@ def search(
 ) -> Result:
     """Search summaries, titles, topics, quotes, events, places and names, best match first.
 
-    Every word must be found; each may be misspelt a little ("terorism") and
-    names may be in any spelling. Operators: "exact phrase" (quote it for the
-    shell too: '"fight against terrorism"'); a OR b; -word or --not word to
-    leave out what holds it (put -word after --, as in `search -- syria
-    -terrorism`); field:word to look in one field only: person:, country:,
-    topic:, quote:, summary:, title:, event:, location:, notes:.
+    Every word must be found, as written or in another form of it (meeting finds
+    meetings; U.S., US and United States are one term, as data/terms.yaml lists;
+    names in any spelling). A misspelt word that is not an English word is
+    corrected, and the correction said ("terorism"); a real word that no record
+    holds finds nothing, with the nearest words as a hint. More than 8 words (a
+    pasted passage) are ranked by how many of them a record holds.
+
+    Operators: "exact phrase" (quote it for the shell too: '"fight against
+    terrorism"'); a OR b; -word or --not word to leave out what holds it (put
+    -word after --, as in `search -- syria -terrorism`: every word after -- is
+    query text, and an option there is refused); word* for any word it begins;
+    field:word to look in one field only: person:, country:, topic:, quote:,
+    summary:, title:, event:, location:, notes:.
 
     --in sources searches the source articles' texts instead (field prefixes do
     not apply). Takes the filters of `list`: with --in sources they keep the
     articles cited by the meetings they select.
     """
+    from ..errors import echo
     from ..filters import meeting_selection
     from ..render import records, views
     from ..search import search_meetings, search_sources
@@ -81,18 +89,21 @@ def search(
     best = limit or None if asked.sorting is None else None
     if in_meetings:
         # Filters select meetings: context items are searched only when none is given.
-        hits = search_meetings(
+        searched = search_meetings(
             db, query, chosen, best, context=not asked.filtered, excluded=exclude or ()
         )
-        rows = [records.search_record(hit) for hit in hits]
+        rows = [records.search_record(hit) for hit in searched.hits]
     else:
         from ..store import read_dimensions
 
-        found = search_sources(
+        searched = search_sources(
             db, query, chosen if asked.filtered else None, best, excluded=exclude or ()
         )
         dims = read_dimensions(db)
-        rows = [records.source_search_record(dims.source_by_id[hit.source], hit) for hit in found]
+        rows = [
+            records.source_search_record(dims.source_by_id[hit.source], hit)
+            for hit in searched.hits
+        ]
     rows = in_order(rows, collection, asked.sorting)[: limit or None]
     either = " (for either of two words, write OR in capitals)" if " or " in query else ""
     return Result(
@@ -101,6 +112,8 @@ def search(
         view=lambda _terminal: (
             views.search_table(rows) if in_meetings else views.source_search_table(rows)
         ),
-        empty=f"no {'meetings' if in_meetings else 'articles'} match {query!r}{either}",
+        empty=searched.missing
+        or f"no {'meetings' if in_meetings else 'articles'} match {echo(query)}{either}",
+        notes=searched.notes,
         title=f"meetings search {query}",
     )

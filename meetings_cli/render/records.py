@@ -54,6 +54,10 @@ def _match(match: FieldMatch, *, offsets: bool = False) -> dict[str, Any]:
         "matched": match.matched,
         "score": match.score,
     }
+    if match.who is not None:
+        found["who"] = match.who
+    if match.basis is not None:
+        found["name_basis"] = match.basis
     if offsets:
         found.update(start=match.start, end=match.end)
     found["snippet"] = snippet(match.text, match.start, match.end)[0]

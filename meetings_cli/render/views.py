@@ -479,7 +479,10 @@ def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
     for hit in hits:
         by_field: dict[str, list[dict[str, Any]]] = {}
         for match in hit["search"]["matches"]:
-            by_field.setdefault(match["field"], []).append(match)
+            # A participant's or a quote's line says whose it is; a curators' name says so.
+            label = match["field"] + (f" ({match['who']})" if match.get("who") else "")
+            label += " [curator]" if match.get("name_basis") == "curator" else ""
+            by_field.setdefault(label, []).append(match)
         score = f"{hit['search']['score']:g}"
         dates = format_dates(hit) if hit["date"] else "—"  # context items may be undated
         rows.append((score, dates, hit["id"], _snippets(by_field, labelled=True)))
@@ -513,7 +516,7 @@ def _snippets(lines: dict[str, list[dict[str, Any]]], *, labelled: bool = False)
         if labelled:
             cell.append(Span(f"{label}: ", "dim"))
         snippet = _one_line(matches[0]["snippet"])
-        words = [rf"\b{re.escape(match['matched'])}\b" for match in matches]
+        words = [rf"(?<!\w){re.escape(match['matched'])}(?!\w)" for match in matches]
         cell.extend(_highlighted(snippet, words, "bold reverse"))
     return tuple(cell)
 

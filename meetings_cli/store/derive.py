@@ -26,9 +26,11 @@ from .tables import (
     dimensions_of,
     insert_dimensions,
     prepare_items,
+    read_terms,
     record_dictionary,
     search_texts,
     stored_records,
+    term_index,
 )
 
 if TYPE_CHECKING:
@@ -135,7 +137,7 @@ def _underive_meeting(
         db.execute(f"DELETE FROM {table} WHERE meeting = ?", (rowid,))
     # The index keeps no texts: it is told the ones it indexed (made again from the record
     # and the same people), to take their words out.
-    texts = search_texts("meeting", json.loads(record), people)
+    texts = search_texts("meeting", json.loads(record), people, term_index(read_terms(db)))
     columns, marks = ", ".join(SEARCH_COLUMNS), ", ?" * len(SEARCH_COLUMNS)
     db.execute(
         f"INSERT INTO search (search, rowid, {columns}) VALUES ('delete', ?{marks})",
@@ -224,16 +226,19 @@ def list_words(db: sqlite3.Connection) -> None:
     fts5vocab reads the whole index on every query; search reads this small table.
     """
     from ..names import fold, phonetic_key, plain_key
+    from ..terms import MARKER, stem
 
     rows = db.execute(
         "SELECT term, max(col = 'participants') FROM (SELECT term, col FROM search_vocabulary"
-        " UNION ALL SELECT term, col FROM context_search_vocabulary) GROUP BY term"
+        " UNION ALL SELECT term, col FROM context_search_vocabulary) WHERE term NOT LIKE ?"
+        " GROUP BY term",
+        (f"{MARKER}%",),
     ).fetchall()
     db.execute("DELETE FROM search_words")
     db.executemany(
-        "INSERT INTO search_words VALUES (?, ?, ?)",
+        "INSERT INTO search_words VALUES (?, ?, ?, ?)",
         [
-            (word, fold(word), phonetic_key(plain_key(word)) if names else None)
+            (word, fold(word), phonetic_key(plain_key(word)) if names else None, stem(fold(word)))
             for word, names in rows
         ],
     )
@@ -246,9 +251,11 @@ def store_articles(root: Path, db: sqlite3.Connection) -> None:
     """
     from ..names import fold
     from ..paths import MAX_ARTICLE, Refused, read_inside
+    from ..terms import MARKER, stem
 
     db.execute("DELETE FROM articles")
-    _empty_index(db, "article_search")  # its texts are those of `articles`
+    _empty_index(db, "article_search")  # its texts are those of `articles`, and term markers
+    terms = term_index(read_terms(db))
     rows = db.execute("SELECT id, file FROM sources ORDER BY rowid").fetchall()
     for number, (source_id, relative) in enumerate(rows, 1):
         try:
@@ -258,7 +265,14 @@ def store_articles(root: Path, db: sqlite3.Connection) -> None:
         db.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?)", (number, source_id, text, checksum(text))
         )
-        db.execute("INSERT INTO article_search (rowid, text) VALUES (?, ?)", (number, text))
-    words = db.execute("SELECT term FROM article_search_vocabulary").fetchall()
+        db.execute(
+            "INSERT INTO article_search (rowid, text) VALUES (?, ?)", (number, terms.indexed(text))
+        )
+    words = db.execute(
+        "SELECT term FROM article_search_vocabulary WHERE term NOT LIKE ?", (f"{MARKER}%",)
+    ).fetchall()
     db.execute("DELETE FROM article_words")
-    db.executemany("INSERT INTO article_words VALUES (?, ?)", [(w, fold(w)) for (w,) in words])
+    db.executemany(
+        "INSERT INTO article_words VALUES (?, ?, ?)",
+        [(w, fold(w), stem(fold(w))) for (w,) in words],
+    )

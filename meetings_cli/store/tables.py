@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Any
 from .cache import DICTIONARY_BYTES, VERIFIER, Packer, checksum, dictionary_id
 
 if TYPE_CHECKING:
-    from ..model import Dataset, Person
+    from ..model import Dataset, Person, SearchTerm
+    from ..terms import TermIndex
 
 #: Bump when the layout of the database changes.
-FORMAT = 19
+FORMAT = 20
 #: Collections whose records other records' stored JSON depends on.
-DIMENSIONS = ("sources", "people", "events", "topics")
+DIMENSIONS = ("sources", "people", "events", "topics", "terms")
 
 #: The options of a search index that keeps no copy of its texts (they are made again from
 #: the record: `search_texts`), and nothing ranks by column sizes.
@@ -68,6 +69,7 @@ CREATE INDEX aliases_phonetic ON aliases (phonetic);
 CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, year INTEGER,
   location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, value BLOB, checksum INTEGER);
 CREATE TABLE topics (id TEXT PRIMARY KEY, description TEXT);
+CREATE TABLE terms (id TEXT PRIMARY KEY, value TEXT, checksum INTEGER);
 CREATE TABLE meetings (
   rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file TEXT, start TEXT, end TEXT,
   date_precision TEXT, date_basis TEXT, date_how TEXT, location TEXT, event TEXT, kind TEXT,
@@ -116,13 +118,14 @@ CREATE VIRTUAL TABLE context_search USING fts5 (
   title, summary, quotes, topics, participants, event, location, notes,
   {CONTENTLESS}tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE context_search_vocabulary USING fts5vocab (context_search, 'col');
-CREATE TABLE search_words (word TEXT PRIMARY KEY, folded TEXT, phonetic TEXT);
+CREATE TABLE search_words (word TEXT PRIMARY KEY, folded TEXT, phonetic TEXT, stem TEXT);
+CREATE INDEX search_words_stem ON search_words (stem);
 CREATE TABLE articles (rowid INTEGER PRIMARY KEY, source TEXT UNIQUE, text TEXT,
   checksum INTEGER);
 CREATE VIRTUAL TABLE article_search USING fts5 (
   text, content='articles', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE article_search_vocabulary USING fts5vocab (article_search, 'row');
-CREATE TABLE article_words (word TEXT PRIMARY KEY, folded TEXT);
+CREATE TABLE article_words (word TEXT PRIMARY KEY, folded TEXT, stem TEXT);
 CREATE TABLE dictionaries (name TEXT PRIMARY KEY, id INTEGER NOT NULL, zdict BLOB NOT NULL);
 """
 
@@ -131,7 +134,7 @@ DERIVED = (
     "sources", "people", "aliases", "events", "topics", "meetings", "meeting_days",
     "meeting_years", "participants", "meeting_topics", "meeting_sources", "disagreements",
     "quotes", "context", "context_people", "context_sources", "context_topics",
-    "search_words", "articles", "article_words",
+    "search_words", "articles", "article_words", "terms",
 )  # fmt: skip
 
 #: Columns of the search index, in order; a hit names the column it matched in.
@@ -216,6 +219,7 @@ def dimensions_of(values: Iterable[tuple[str, str]]) -> Dataset:
         topics=tuple(found["topics"]),
         meetings=(),
         context=(),
+        terms=tuple(found["terms"]),
     )
 
 
@@ -245,7 +249,25 @@ def dataset_of(db: sqlite3.Connection) -> Dataset:
         dims.topics,
         tuple(items["meetings"]),
         tuple(items["context"]),
+        dims.terms,
     )
+
+
+def read_terms(db: sqlite3.Connection) -> tuple[SearchTerm, ...]:
+    """The search vocabulary's terms, in order."""
+    from ..model import SearchTerm, from_plain
+
+    return tuple(
+        from_plain(SearchTerm, json.loads(value)) for _, _, value in stored_records(db, ("terms",))
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def term_index(terms: tuple[SearchTerm, ...]) -> TermIndex:
+    """The terms compiled (once per set of terms: each batch of records asks again)."""
+    from ..terms import TermIndex
+
+    return TermIndex(terms)
 
 
 def decode_person(value: str | bytes) -> Person:
@@ -355,6 +377,8 @@ def insert_dimensions(db: sqlite3.Connection, values: list[tuple[str, str]]) -> 
                 (record.id, record.name, record.short_name, record.year, record.location,
                  record.name_basis, record.name_how, record.notes)
             )  # fmt: skip
+        elif collection == "terms":
+            rows[collection].append((record.id,))
         if collection != "topics":
             rows[collection][-1] += (value, checksum(value))
         else:
@@ -460,7 +484,8 @@ def _prepare_meeting(
         for n, d in enumerate(meeting.get("disagreements") or ())
     ]  # fmt: skip
     out["meeting_quotes"] += [(number, *row) for row in _quote_rows(meeting)]
-    out["search"].append((number, *search_texts("meeting", record, dataset.person_by_id)))
+    terms = term_index(dataset.terms)
+    out["search"].append((number, *search_texts("meeting", record, dataset.person_by_id, terms)))
 
 
 def _quote_rows(record: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -487,27 +512,42 @@ def _prepare_context(
     out["context_sources"] += [(item_id, source) for source in item["sources"]]
     out["context_topics"] += [(item_id, topic) for topic in item.get("topics") or ()]
     out["context_quotes"] += [(item_id, *row) for row in _quote_rows(item)]
-    out["context_search"].append((number, *search_texts("context", record, dataset.person_by_id)))
+    terms = term_index(dataset.terms)
+    out["context_search"].append(
+        (number, *search_texts("context", record, dataset.person_by_id, terms))
+    )
 
 
 def search_texts(
-    kind: str, record: Mapping[str, Any], people: Mapping[str, Person]
+    kind: str,
+    record: Mapping[str, Any],
+    people: Mapping[str, Person],
+    terms: TermIndex | None = None,
 ) -> tuple[str, ...]:
     """The texts a meeting or context item (kind) is searched by, one per SEARCH_COLUMNS
-    entry: from its record (as `contract` writes it) and the people it names (by id).
+    entry: from its record (as `contract` writes it) and the people it names (by id);
+    with terms, as the index holds them (`TermIndex.indexed`).
 
     What its row of the search index was made from: the index keeps no copy of them,
-    so a hit's texts are made again, as is the row to take out of the index.
+    so a hit's texts are made again, as is the row to take out of the index. One line
+    per participant (and per quote), so that a match shows whose it is.
     """
     names = []
     if kind == "meeting":
         for participant in record["participants"]:
-            names.append(_names_of(people[participant["id"]]))
-            names.append(f"{participant['country']}, {participant['role']}")
+            who = _names_of(people[participant["id"]])
+            names.append(f"{who}; {participant['country']}, {participant['role']}")
     else:
         for person in record["people"]:
-            names += [_names_of(people[person["id"]]), person["country"]]
+            names.append(f"{_names_of(people[person['id']])}; {person['country']}")
     event = record.get("event")
+    texts = _texts(record, names, event)
+    return texts if terms is None else tuple(terms.indexed(text) for text in texts)
+
+
+def _texts(
+    record: Mapping[str, Any], names: list[str], event: Mapping[str, Any] | None
+) -> tuple[str, ...]:
     return (
         record["title"],
         record["summary"],
