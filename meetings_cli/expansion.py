@@ -19,7 +19,8 @@ STOPWORDS = frozenset("a an and the of in on at to for with by from or is was".s
 #: one of more words than MAX_QUERY_WORDS is refused.
 LONG_QUERY, MAX_QUERY_WORDS = 8, 200
 #: In a long query, the most frequent English words (by the word list's counts) are
-#: dropped as stop words; a hit must hold this share of the words the best hit holds.
+#: dropped as stop words; a hit must hold this share of the weight of words (each as rare
+#: as it is) that the best hit holds.
 COMMON_WORDS, LONG_SHARE = 300, 0.5
 
 EXACT, STEM, SOUNDS_LIKE, PREFIX = 100.0, 95.0, 92.0, 90.0
@@ -102,7 +103,9 @@ def expand(words: Vocabulary, term: str, *, prefix: bool = False) -> WordFound:
     if term.startswith(MARKER):
         return WordFound([Expansion(term, term, EXACT, None)])
     found = [Expansion(w.word, w.folded, EXACT, None) for w in words.by_folded.get(term, ())]
-    stem_of = stem(term)
+    # A word of the index has its stem stored: the stemmer is imported for other words only.
+    known = words.by_folded.get(term)
+    stem_of = known[0].stem if known else stem(term)
     found += [
         Expansion(w.word, w.folded, STEM, None)
         for w in words.by_stem.get(stem_of, ())
@@ -116,11 +119,11 @@ def expand(words: Vocabulary, term: str, *, prefix: bool = False) -> WordFound:
         ]
     if found or prefix:
         return WordFound(_best_first(found))
+    if is_english(term) or term.isdigit():  # a real word: never split, never corrected
+        return WordFound([], nearest=_nearest(words, term))
     parts = _compound(words, term)
     if parts:
         return WordFound([Expansion(parts, parts, STEM, None)])
-    if is_english(term) or term.isdigit():
-        return WordFound([], nearest=_nearest(words, term))
     corrected = _corrections(words, term)
     if not corrected:
         return WordFound([], nearest=_nearest(words, term))
@@ -149,12 +152,14 @@ def _corrections(words: Vocabulary, term: str) -> list[Expansion]:
     if len(term) >= 4:
         most = 1 if len(term) < 8 else 2
         folded = [w.folded for w in words.words]
-        for _, edits, index in process.extract(
-            term, folded, scorer=OSA.distance, score_cutoff=most, limit=None
-        ):
-            word = words.words[index]
-            score = round(100.0 * (1 - edits / max(len(term), len(word.folded))) * 0.9, 1)
-            found.append(Expansion(word.word, word.folded, score, None))
+        close = process.extract(term, folded, scorer=OSA.distance, score_cutoff=most, limit=None)
+        # The nearest only: "terorism" is "terrorism" (one edit), not "terrorist" (two).
+        fewest = min((edits for _, edits, _ in close), default=0)
+        for _, edits, index in close:
+            if edits == fewest:
+                word = words.words[index]
+                score = round(100.0 * (1 - edits / max(len(term), len(word.folded))) * 0.9, 1)
+                found.append(Expansion(word.word, word.folded, score, None))
     sound = phonetic_key(plain_key(term))
     if sound:  # titles and offices ("minister") have no key: they sound like nothing
         found += [

@@ -33,6 +33,7 @@ from .model import (
     Topic,
 )
 from .schema import DATA_FILE
+from .terms import MARKER
 from .wording import describe, did_you_mean, yaml11_hint
 
 if TYPE_CHECKING:
@@ -414,6 +415,10 @@ def _topic(entry: Entry) -> Topic:
 
 def _term(reader: Any, entry: Entry) -> SearchTerm:
     raw = entry.value
+    for index, form in enumerate(raw["forms"]):
+        if not any(char.isalnum() for char in form) or form.casefold().startswith(MARKER):
+            where = f"{entry.path}.forms[{index}]"
+            reader.problem_at(where, f"{echo(form)} is not a word: give letters or digits")
     exact = tuple(raw["exact_case"] or ())
     for index, form in enumerate(exact):
         if form not in raw["forms"]:

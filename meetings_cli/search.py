@@ -8,9 +8,10 @@ those it begins; the forms of a term of the search vocabulary (`terms`: U.S., US
 United States) stand for each other. Only a word the index lacks and English
 lacks too is corrected ("terorism" finds "terrorism"; a name by its sound): a
 real word no record holds ("tanks") finds nothing and says so, with the nearest
-words as a suggestion. A query of more than LONG_QUERY distinct words (a pasted
-paragraph) is ranked instead: bm25 over any of its words, common words dropped.
-A meeting's score is the mean over query words of the best expansion it holds.
+words as a suggestion. A meeting's score is the mean over query words of the best
+expansion it holds. A query of more than LONG_QUERY distinct words (a pasted
+paragraph) is ranked instead (`long_hits`): by the share of its words a record
+holds, each weighing as rare as it is, common words dropped, bm25 breaking ties.
 """
 
 # No `from __future__ import annotations`: NamedTuple would compile every string
@@ -20,7 +21,7 @@ import functools
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import echo
@@ -28,8 +29,6 @@ from .expansion import (
     EXACT,
     LONG_QUERY,
     LONG_SHARE,
-    MAX_QUERY_WORDS,
-    STOPWORDS,
     Expansion,
     Vocabulary,
     WordFound,
@@ -37,6 +36,7 @@ from .expansion import (
     expand,
     vocabulary,
 )
+from .grammar import ParsedQuery, Term, parse_query
 from .names import fold
 from .query import QueryError, Selection
 from .terms import MARKER, marker
@@ -81,156 +81,6 @@ class Searched(NamedTuple):
     missing: str = ""
 
 
-def query_terms(text: str) -> list[str]:
-    """The words and phrases of a query that are searched for (folded, without stopwords).
-
-    Raises QueryError (a usage error) for a query with nothing to search for.
-    """
-    return [term.text for clause in parse_query(text).clauses for term in clause]
-
-
-#: Field prefixes (`person:shoigu`) and the index column each searches.
-FIELDS = {
-    "person": "participants",
-    "country": "participants",
-    "topic": "topics",
-    "quote": "quotes",
-    "summary": "summary",
-    "title": "title",
-    "event": "event",
-    "location": "location",
-    "notes": "notes",
-}
-
-_TOKEN = re.compile(
-    r'(?P<exclude>-)?(?:(?P<field>[^\W\d_]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))'
-)
-
-
-class Term(NamedTuple):
-    """A word to find (with its forms and typos), or with several words an exact phrase;
-    in one column of the index, or in any; with prefix, any word it begins (`word*`)."""
-
-    words: tuple[str, ...]  # folded
-    column: str | None = None
-    prefix: bool = False
-    typed: str = ""  # what a term's marker word stands for, as typed
-
-    @property
-    def text(self) -> str:
-        """The term as a reader would write it."""
-        return self.typed or " ".join(self.words) + ("*" if self.prefix else "")
-
-
-class ParsedQuery(NamedTuple):
-    """A search: every clause must hold, a clause if any of its terms does; no excluded
-    term may."""
-
-    clauses: tuple[tuple[Term, ...], ...]
-    excluded: tuple[Term, ...]
-
-
-def parse_query(
-    text: str, excluded: Sequence[str] = (), terms: "TermIndex | None" = None
-) -> ParsedQuery:
-    """The operators of a query: "exact phrase", OR between terms, -word (excluded),
-    field:word (see FIELDS) and word* (any word it begins); excluded adds words given
-    apart (--not); terms, the search vocabulary, makes each form of a term one word.
-
-    Raises QueryError (a usage error) for an unknown field, a stray OR, an option
-    after `--`, a query too long, or one with nothing to search for.
-    """
-    _refuse_options(text)
-    typed: dict[str, str] = {}
-    if terms is not None:
-        text, typed = terms.in_query(text)
-        excluded = [terms.in_query(word)[0] for word in excluded]
-    tokens = list(_TOKEN.finditer(text))
-    if len(tokens) > MAX_QUERY_WORDS:
-        raise QueryError(
-            f"a query of {len(tokens):,} words: at most {MAX_QUERY_WORDS} are searched for;"
-            " keep the passage's distinctive words"
-        )
-    clauses: list[list[Term]] = []
-    left_out = [Term(tuple(_WORD.findall(fold(w)))) for w in excluded]
-    dropped: list[str] = []
-    joining = False
-    for number, token in enumerate(tokens):
-        field, phrase, word = token["field"], token["phrase"], token["word"]
-        if word == "OR" and not field and not token["exclude"]:
-            if not clauses or joining:
-                raise QueryError(f"OR in {echo(text)} needs a word on each side")
-            joining = True
-            continue
-        column = _column(field, text) if field else None
-        prefix = phrase is None and word.endswith("*")
-        words = tuple(_WORD.findall(fold(phrase if phrase is not None else word)))
-        if not words:
-            continue
-        followed_by_or = number + 1 < len(tokens) and tokens[number + 1]["word"] == "OR"
-        if token["exclude"]:
-            left_out.append(Term(words, column))
-            continue
-        if phrase is not None or (len(words) > 1 and (joining or followed_by_or)):
-            groups = [[Term(words, column)]]
-        elif len(words) > 1 and "-" in word:  # counter-terrorism: as a phrase, or one word
-            groups = [[Term(words, column), Term(("".join(words),), column)]]
-        else:
-            kept = [w for w in words if w not in STOPWORDS]
-            dropped += [w for w in words if w in STOPWORDS]
-            groups = [
-                [Term((w,), column, prefix and w == kept[-1], typed.get(w, ""))] for w in kept
-            ]
-            if not groups:
-                continue
-        if joining:
-            clauses[-1].extend(groups.pop(0))
-            joining = False
-        clauses += groups
-    if joining:
-        raise QueryError(f"OR in {echo(text)} needs a word on each side")
-    left_out = [term for term in left_out if term.words]
-    if not clauses:
-        _nothing_to_search(text, dropped, bool(left_out))
-    return ParsedQuery(tuple(map(tuple, clauses)), tuple(left_out))
-
-
-def _refuse_options(text: str) -> None:
-    """After `--` every word is query text: one that looks like an option is refused, never
-    read as a word to leave out or find (`search -- syria --not terrorism`)."""
-    for word in text.split():
-        if word.startswith("--") and len(word) > 2:
-            raise QueryError(
-                f"{echo(word)} is in the query: after -- every word is searched for. Put"
-                f" options before -- (search {word} ... -- WORDS), or leave a word out"
-                " with -WORD"
-            )
-
-
-def _nothing_to_search(text: str, dropped: list[str], excluding: bool) -> None:
-    if dropped:
-        raise QueryError(
-            f"{echo(text)} has only common words ({', '.join(dict.fromkeys(dropped))}),"
-            " which are not searched for: add a name, place or topic"
-        )
-    if excluding:
-        raise QueryError(
-            f"nothing to search for in {echo(text)} but words to leave out: give a word"
-        )
-    raise QueryError(f"nothing to search for in {echo(text)}: give a word")
-
-
-def _column(field: str, text: str) -> str:
-    column = FIELDS.get(field.casefold())
-    if column is None:
-        from .query import suggestion
-
-        fields = ", ".join(f"{name}:" for name in FIELDS)
-        hint = suggestion(field, FIELDS)
-        raise QueryError(f"no field {echo(field + ':')} in {echo(text)}{hint}; fields: {fields}")
-    return column
-
-
 class Plan(NamedTuple):
     """A query's clauses, each term's expansions, and what to say about its words."""
 
@@ -269,7 +119,11 @@ def _term_expansions(words: Vocabulary, term: Term, *, correct: bool = True) -> 
     """What a term stands for in the index: an exact phrase, or a word's expansions,
     in the term's column if it has one."""
     if len(term.words) > 1:
-        return WordFound([Expansion(" ".join(term.words), term.text, EXACT, term.column)])
+        phrase = term.phrase or " ".join(term.words)
+        return WordFound([Expansion(phrase, " ".join(term.words), EXACT, term.column)])
+    if term.exact and not term.words[0].startswith(MARKER):  # a word in quotes: that word
+        known = words.by_folded.get(term.words[0], ())
+        return WordFound([Expansion(w.word, w.folded, EXACT, term.column) for w in known])
     found = expand(words, term.words[0], prefix=term.prefix)
     if found.corrected and not correct:
         return WordFound([], nearest=found.nearest)
@@ -286,15 +140,15 @@ def _left_out(parsed: ParsedQuery, words: Vocabulary) -> str | None:
     phrases = []
     for term in parsed.excluded:
         found = _term_expansions(words, term, correct=False).expansions
-        exact = Expansion(" ".join(term.words), term.text, EXACT, term.column)
+        exact = Expansion(term.phrase or " ".join(term.words), term.text, EXACT, term.column)
         phrases += [_phrase(e) for e in (exact, *found)]
     return " OR ".join(dict.fromkeys(phrases)) or None
 
 
 def _terms(db: sqlite3.Connection) -> "TermIndex":
-    from .store.tables import read_terms, term_index
+    from .store.tables import db_term_index
 
-    return term_index(read_terms(db))
+    return db_term_index(db)
 
 
 def search_meetings(
@@ -321,10 +175,17 @@ def search_meetings(
     planned = plan(parsed, words, correct=not long)
     left_out = _left_out(parsed, words)
     if long:
-        hits = _ranked_any(db, "meetings", "search", planned, selection, left_out)
+        allowed = {"search": _allowed(db, "meetings", "search", selection, left_out)}
         if context:
             every = Selection("1", ())
-            hits += _ranked_any(db, "context", "context_search", planned, every, left_out)
+            allowed["context_search"] = _allowed(db, "context", "context_search", every, left_out)
+        found_long = long_hits(db, allowed, planned)
+        hits = _ranked_any(db, "meetings", "search", planned, found_long, selection, left_out)
+        if context:
+            every = Selection("1", ())
+            hits += _ranked_any(
+                db, "context", "context_search", planned, found_long, every, left_out
+            )
     else:
         if not all(planned.merged):
             return Searched([], planned.notes, planned.missing)
@@ -332,10 +193,10 @@ def search_meetings(
         if context:
             every = Selection("1", ())
             hits += _ranked(db, "context", "context_search", planned.merged, every, limit, left_out)
-    hits.sort(key=lambda hit: (-hit[1], hit[2] is None, hit[2] or "", hit[3]))
+    hits.sort(key=lambda hit: (-hit[1], -hit[5], hit[2] is None, hit[2] or "", hit[3]))
     texts = _texts_of(db)
     found = []
-    for record, score, _, _, kind in hits[:limit] if limit else hits:
+    for record, score, _, _, kind, _ in hits[:limit] if limit else hits:
         fields, who = texts(kind, record)
         matches = _where_matched(fields, planned, terms)
         found.append(SearchHit(record, score, tuple(on_its_line(who(m)) for m in matches), kind))
@@ -362,18 +223,103 @@ def _long_words(parsed: ParsedQuery) -> ParsedQuery:
     return parsed._replace(clauses=tuple((term,) for term in kept))
 
 
+class LongHits(NamedTuple):
+    """The rows a long query keeps, by index: rowid -> the weight of the words it holds; and
+    the weight of all the query's words."""
+
+    kept: dict[str, dict[int, float]]
+    total: float
+
+
+_TABLE_OF = {"search": "meetings", "context_search": "context", "article_search": "articles"}
+
+
+def _allowed(
+    db: sqlite3.Connection, table: str, index: str, selection: Selection, excluded: str | None
+) -> set[int] | None:
+    """The rowids of table that a selection keeps and excluded (an FTS5 query) leaves in;
+    None for every row."""
+    where, params = selection
+    if excluded:
+        where += f" AND m.rowid NOT IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)"
+        params = (*params, excluded)
+    if where == "1":
+        return None
+    return {
+        rowid for (rowid,) in db.execute(f"SELECT m.rowid FROM {table} m WHERE {where}", params)
+    }
+
+
+def _keeps(rows: set[int] | None, rowid: int) -> bool:
+    return rows is None or rowid in rows
+
+
+def long_hits(
+    db: sqlite3.Connection, allowed: dict[str, set[int] | None], planned: Plan
+) -> LongHits:
+    """The rows of the indexes (allowed's keys; among its rowids, unless None) holding a
+    good share of a long query's words: any of them (one FTS5 query per word, never a join
+    per word), each word weighing as rare as it is across the indexes (its inverse
+    document frequency: a word every record holds, Iran or minister, makes none relevant).
+    A row is kept if it holds two words or more and LONG_SHARE of the weight the best row
+    (of those the filters keep) holds."""
+    import math
+
+    indexes = list(allowed)
+    size = sum(db.execute(f"SELECT count(*) FROM {_TABLE_OF[i]}").fetchone()[0] for i in indexes)
+    counts: dict[tuple[str, int], int] = {}
+    weights: dict[tuple[str, int], float] = {}
+    total = 0.0
+    for expansions in planned.merged:
+        if not expansions:
+            continue
+        query = " OR ".join(_phrase(e) for e in expansions)
+        holding = [
+            (index, rowid)
+            for index in indexes
+            for (rowid,) in db.execute(f"SELECT rowid FROM {index} WHERE {index} MATCH ?", (query,))
+            if _keeps(allowed[index], rowid)
+        ]
+        weight = math.log((size + 1) / len(holding)) if holding else 0.0
+        total += weight
+        for row in holding:
+            counts[row] = counts.get(row, 0) + 1
+            weights[row] = weights.get(row, 0.0) + weight
+    best = max(weights.values(), default=0.0)
+    kept: dict[str, dict[int, float]] = {index: {} for index in indexes}
+    for (index, rowid), weight in weights.items():
+        if counts[(index, rowid)] >= 2 and weight >= LONG_SHARE * best:
+            kept[index][rowid] = weight
+    return LongHits(kept, total)
+
+
+def _bm25(
+    db: sqlite3.Connection, index: str, planned: Plan, rowids: Iterable[int]
+) -> dict[int, float]:
+    """FTS5's bm25() of some rows for any of a query's words (lower is better)."""
+    every = " OR ".join(_phrase(e) for expansions in planned.merged for e in expansions)
+    return dict(
+        db.execute(
+            f"SELECT rowid, bm25({index}) FROM {index} WHERE {index} MATCH ?"
+            " AND rowid IN (SELECT value FROM json_each(?))",
+            (every, json.dumps(list(rowids))),
+        ).fetchall()
+    )
+
+
 def _ranked_any(
     db: sqlite3.Connection,
     table: str,
     index: str,
     planned: Plan,
+    found: LongHits,
     selection: Selection,
     excluded: str | None,
 ) -> list[tuple[Any, ...]]:
-    """(record, score, start, id, kind) of the rows holding a good share of a long query's
-    words: any of them (FTS5 OR), ranked by how many they hold, then by bm25; one FTS5
-    query per word, never a join per word."""
-    kept, bm25 = _any_of(db, index, planned)
+    """(record, score, start, id, kind, -bm25) of the rows a long query keeps (`long_hits`), ranked
+    by the weight of the words they hold (the score: its share of the query's), then by
+    bm25."""
+    kept = found.kept[index]
     if not kept:
         return []
     where, params = selection
@@ -386,60 +332,24 @@ def _ranked_any(
         f" WHERE m.rowid IN (SELECT value FROM json_each(?)) AND {where}",
         (json.dumps(list(kept)), *params),
     ).fetchall()
-    words = len(planned.merged)
+    bm25 = _bm25(db, index, planned, kept)
     ranked = sorted(rows, key=lambda row: (-kept[row[1]], bm25.get(row[1], 0.0)))
+    # The last value breaks ties as a title's words do for a short query: -bm25, higher first.
     return [
-        (record, round(100.0 * kept[rowid] / words, 1), start, record_id, kind)
+        (record, _share(kept[rowid], found.total), start, record_id, kind, -bm25.get(rowid, 0.0))
         for record, rowid, start, record_id in ranked
     ]
 
 
-def _any_of(
-    db: sqlite3.Connection, index: str, planned: Plan
-) -> tuple[dict[int, int], dict[int, float]]:
-    """The rows of an index holding at least two of a long query's words and LONG_SHARE of
-    as many as the best row holds (rowid: how many), and their bm25 (lower is better)."""
-    # Each word weighs as rare as it is (its inverse document frequency): a passage's
-    # words that every record holds (Iran, minister) do not make a record relevant.
-    import math
-
-    table = {"search": "meetings", "context_search": "context"}.get(index, "articles")
-    (rows,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
-    counts: dict[int, int] = {}
-    weights: dict[int, float] = {}
-    for expansions in planned.merged:
-        if not expansions:
-            continue
-        query = " OR ".join(_phrase(e) for e in expansions)
-        holding = [
-            r for (r,) in db.execute(f"SELECT rowid FROM {index} WHERE {index} MATCH ?", (query,))
-        ]
-        weight = math.log((rows + 1) / len(holding)) if holding else 0.0
-        for rowid in holding:
-            counts[rowid] = counts.get(rowid, 0) + 1
-            weights[rowid] = weights.get(rowid, 0.0) + weight
-    if not counts:
-        return {}, {}
-    best = max(weights.values())
-    kept = {
-        rowid: n for rowid, n in counts.items() if n >= 2 and weights[rowid] >= LONG_SHARE * best
-    }
-    every = " OR ".join(_phrase(e) for expansions in planned.merged for e in expansions)
-    bm25 = dict(
-        db.execute(
-            f"SELECT rowid, bm25({index}) FROM {index} WHERE {index} MATCH ?"
-            " AND rowid IN (SELECT value FROM json_each(?))",
-            (every, json.dumps(list(kept))),
-        ).fetchall()
-    )
-    return kept, bm25
+def _share(weight: float, total: float) -> float:
+    return round(100.0 * weight / total, 1) if total else 0.0
 
 
 def _texts_of(
     db: sqlite3.Connection,
 ) -> Callable[[str, str], tuple[list[str], Callable[[FieldMatch], FieldMatch]]]:
     """The texts a hit was indexed by, from its kind and its record's JSON (the index keeps
-    no copy of them; people are read once, at the first hit), and what names a match's
+    no copy of them; people are read at the first hit), and what names a match's
     line: the participant or speaker it is of, and whether the name is the curators'."""
     from .store.tables import iter_people, search_texts
 
@@ -525,15 +435,20 @@ def search_sources(
         )
         params.append(_left_out(parsed, words))
     if long:
-        kept, bm25 = _any_of(db, "article_search", planned)
+        chosen = None
+        if where != "1":
+            sql = f"SELECT a.rowid FROM articles a WHERE {where}"
+            chosen = {rowid for (rowid,) in db.execute(sql, params)}
+        long_found = long_hits(db, {"article_search": chosen}, planned)
+        kept = long_found.kept["article_search"]
         rows = db.execute(
             "SELECT a.source, a.rowid, verified(a.text, a.checksum) FROM articles a"
             f" WHERE a.rowid IN (SELECT value FROM json_each(?)) AND {where}",
             (json.dumps(list(kept)), *params),
         ).fetchall()
+        bm25 = _bm25(db, "article_search", planned, kept)
         rows.sort(key=lambda row: (-kept[row[1]], bm25.get(row[1], 0.0)))
-        size = len(planned.merged)
-        found = [(source, round(100.0 * kept[n] / size, 1), body) for source, n, body in rows]
+        found = [(source, _share(kept[n], long_found.total), body) for source, n, body in rows]
         found = found[:limit] if limit else found
     elif not all(planned.merged):
         return Searched([], planned.notes, planned.missing)
@@ -584,26 +499,45 @@ def _ranked(
     limit: int | None,
     excluded: str | None = None,
 ) -> list[tuple[Any, ...]]:
-    """(record, score, start, id, kind) of the rows of table (meetings or context) whose
-    index row holds an expansion of every clause and none of excluded (an FTS5 query), best
-    first."""
+    """(record, score, start, id, kind, words in the title) of the rows of table (meetings or
+    context) whose index row holds an expansion of every clause and none of excluded (an
+    FTS5 query), best first."""
     ctes, joins, mean, params = _levels(index, expanded)
+    titled, titled_params = _titled(index, expanded)
     where, filter_params = selection
     if excluded:
         where += f" AND m.rowid NOT IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)"
         filter_params = (*filter_params, excluded)
     kind = "meeting" if table == "meetings" else "context"
-    # Ranked on the index's columns alone; records are read for the hits kept.
+    # Ranked on the index's columns alone; records are read for the hits kept. Of equal
+    # scores, those with more of the query's words in their title come first.
     sql = (
-        f"WITH {ctes}, hits AS (SELECT m.rowid, m.start, m.id,"
-        f" round(({mean}) / {len(expanded)}.0, 1) AS rank FROM {table} m {joins}"
-        f" WHERE {where} ORDER BY rank DESC, m.start IS NULL, m.start, m.id"
+        f"WITH {ctes}, {titled}, hits AS (SELECT m.rowid, m.start, m.id,"
+        f" round(({mean}) / {len(expanded)}.0, 1) AS rank, coalesce(titled.n, 0) AS n"
+        f" FROM {table} m {joins} LEFT JOIN titled ON titled.rowid = m.rowid"
+        f" WHERE {where} ORDER BY rank DESC, n DESC, m.start IS NULL, m.start, m.id"
         + (" LIMIT ?" if limit else "")
         + ") SELECT verified(r.record, r.checksum), hits.rank, hits.start, hits.id,"
-        f" '{kind}' FROM hits JOIN {table} r ON r.rowid = hits.rowid"
-        " ORDER BY hits.rank DESC, hits.start IS NULL, hits.start, hits.id"
+        f" '{kind}', hits.n FROM hits JOIN {table} r ON r.rowid = hits.rowid"
+        " ORDER BY hits.rank DESC, hits.n DESC, hits.start IS NULL, hits.start, hits.id"
     )
-    return db.execute(sql, (*params, *filter_params, *([limit] if limit else []))).fetchall()
+    values = (*params, *titled_params, *filter_params, *([limit] if limit else []))
+    return db.execute(sql, values).fetchall()
+
+
+def _titled(index: str, expanded: list[list[Expansion]]) -> tuple[str, list[str]]:
+    """The common table expression `titled` (rowid, n): how many of the clauses a row's
+    title holds, and its parameters."""
+    parts, params = [], []
+    for expansions in expanded:
+        anywhere = [e for e in expansions if e.column is None]
+        if anywhere:
+            parts.append(f"SELECT rowid FROM {index} WHERE {index} MATCH ?")
+            params.append("title : (" + " OR ".join(_phrase(e) for e in anywhere) + ")")
+    if not parts:
+        return "titled AS (SELECT 0 AS rowid, 0 AS n WHERE 0)", []
+    union = " UNION ALL ".join(parts)
+    return f"titled AS (SELECT rowid, count(*) AS n FROM ({union}) GROUP BY rowid)", params
 
 
 def _best_match(
@@ -656,16 +590,23 @@ def _phrase_match(
 def _form_match(
     term: Term, fields: list[str], columns: Sequence[str], terms: "TermIndex"
 ) -> FieldMatch | None:
-    """The first place in the fields where a form of the term a marker stands for is."""
+    """Where a form of the term a marker stands for is: the form as typed, if a field holds
+    it (a name the curators supplied is then shown, and marked, as such), or the first."""
     term_id = next((t for t in terms.terms if marker(t) == term.words[0]), None)
+    places: list[FieldMatch] = []
     for field, text in zip(columns, fields, strict=True):
         if term.column is not None and field != term.column:
             continue
         outer = terms.find(text or "")
         for start, end, found in sorted(outer + terms.nested(text, outer)):
             if found == term_id:
-                return FieldMatch(field, term.text, text[start:end], text, start, end, EXACT)
-    return None
+                places.append(
+                    FieldMatch(field, term.text, text[start:end], text, start, end, EXACT)
+                )
+    typed = term.text.casefold()
+    return next((p for p in places if p.matched.casefold() == typed), None) or next(
+        iter(places), None
+    )
 
 
 def _phrase(expansion: Expansion) -> str:

@@ -14,9 +14,12 @@ replaced in the indexed text by its marker: "us" then never finds "US".
 import functools
 import re
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .model import SearchTerm
+
+if TYPE_CHECKING:
+    from .model import Person
 
 #: The start of every marker word: no text of the data holds it.
 MARKER = "zzterm"
@@ -34,6 +37,34 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
+def person_terms(people: Iterable["Person"]) -> list[SearchTerm]:
+    """Each person's names (name, short name, spellings, names in other scripts, and the
+    last word of each) as a term:
+    a search for one finds every record that writes another ("Хатами": "Hatami"). A name
+    two people share is left out of both: it would stand for either."""
+    from .names import aliases_of
+
+    names: dict[str, set[str]] = {}
+    for person in people:
+        whole = [" ".join(text.split()) for text, _ in aliases_of(person)]
+        # and the last word of each (the family name: "Хатами" of "Амир Хатами")
+        forms = {*whole, *(text.split()[-1] for text in whole if " " in text)}
+        names[person.id] = {form for form in forms if len(form) >= 4}
+    owners: dict[str, set[str]] = {}
+    for person_id, forms in names.items():
+        for form in forms:
+            owners.setdefault(form.casefold(), set()).add(person_id)
+    return [
+        SearchTerm(
+            f"person-{person_id}",
+            tuple(sorted(f for f in forms if len(owners[f.casefold()]) == 1)),
+            (),
+            "people.yaml",
+        )
+        for person_id, forms in names.items()
+    ]
+
+
 def marker(term_id: str) -> str:
     """The word the index holds for a term (unicode61 keeps letters and digits together)."""
     return MARKER + term_id.replace("-", "0")
@@ -48,16 +79,42 @@ class Found(NamedTuple):
 
 
 def _pattern(forms: Iterable[str]) -> str:
-    # Longest first: "United States of America" before "United States".
-    alternatives = []
-    for form in sorted(set(forms), key=len, reverse=True):
-        words = [re.escape(word) for word in form.split()]
-        alternatives.append(r"[\s\-]+".join(words))
-    return r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)"
+    """One regular expression for all the forms, whole words only, factored as a trie (the
+    forms that share a start share its test: a few hundred names cost little more than
+    one); words apart by spaces or hyphens; a final dot optional (U.S and U.S.)."""
+    trie: dict[str, Any] = {}
+    for form in set(forms):
+        node = trie
+        for part in re.split(r"(\s+)", form.rstrip(".")):
+            for char in [" "] if part.isspace() else part:
+                node = node.setdefault(char, {})
+        node.setdefault("", {})["." if form.endswith(".") else ""] = {}
+    return r"(?<!\w)" + _trie_regex(trie) + r"(?!\w)"
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    """The regular expression of a trie's node: each branch after its character, the
+    longest first (the end of a form, "", after the others: greedy, so the longest form
+    is taken)."""
+    branches = []
+    for char in sorted(node, key=lambda c: c == ""):
+        if char == "":
+            ends = node[""]
+            branches.append(r"\.?" if "." in ends else "")
+        else:
+            head = r"[\s\-]+" if char == " " else re.escape(char)
+            branches.append(head + _trie_regex(node[char]))
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _key(text: str) -> str:
-    return " ".join(re.split(r"[\s\-]+", text.casefold()))
+    return " ".join(re.split(r"[\s\-]+", text.casefold())).rstrip(".")
+
+
+def _exact_key(text: str) -> str:
+    return " ".join(text.split()).rstrip(".")
 
 
 class TermIndex:
@@ -70,20 +127,26 @@ class TermIndex:
         for term in self.terms.values():
             for form in term.forms:
                 if form in term.exact_case:
-                    self._exact.setdefault(" ".join(form.split()), term.id)
+                    self._exact.setdefault(_exact_key(form), term.id)
                 else:
                     self._any_case.setdefault(_key(form), term.id)
-        self._exact_re = re.compile(_pattern(self._exact)) if self._exact else None
-        self._any_re = (
-            re.compile(_pattern(self._any_case), re.IGNORECASE) if self._any_case else None
-        )
+        exact = [f for t in self.terms.values() for f in t.forms if f in t.exact_case]
+        anycase = [
+            f.casefold() for t in self.terms.values() for f in t.forms if f not in t.exact_case
+        ]
+        self._exact_re = re.compile(_pattern(exact)) if exact else None
+        self._any_re = re.compile(_pattern(anycase), re.IGNORECASE) if anycase else None
+        # Matched on lower-cased text where that keeps every place (twice as fast).
+        self._lower_re = re.compile(_pattern(anycase)) if anycase else None
+        self._markers: dict[str, tuple[str, ...]] = {}  # a form's markers, inner forms' too
+        self._exact_forms = sorted({form.rstrip(".") for form in exact})
 
     def find(self, text: str) -> list[Found]:
         """The forms in text, in order, none overlapping: the longest where two start at
         one place, the first where they overlap."""
         candidates: list[Found] = []
         for regex, table, key in (
-            (self._exact_re, self._exact, lambda t: " ".join(t.split())),
+            (self._exact_re, self._exact, _exact_key),
             (self._any_re, self._any_case, _key),
         ):
             for match in regex.finditer(text) if regex is not None else ():
@@ -98,7 +161,7 @@ class TermIndex:
 
     def is_exact(self, form: str) -> bool:
         """Whether form is written as one of the exact-case forms."""
-        return " ".join(form.split()) in self._exact
+        return _exact_key(form) in self._exact
 
     def nested(self, text: str, found: list[Found]) -> list[Found]:
         """The forms inside the forms found ("Astana" in "Astana process")."""
@@ -106,30 +169,44 @@ class TermIndex:
         for start, end, _ in found:
             piece = text[start:end]
             for part in (piece[: len(piece) - 1], " " + piece[1:]):  # each end shortened
-                shift = start - (part[:1] == " ")
+                shift = start  # the second part keeps the places: its first letter is a space
                 inner += [Found(s + shift, e + shift, t) for s, e, t in self.find(part)]
         return inner + (self.nested(text, inner) if inner else [])
 
     def indexed(self, text: str) -> str:
         """text as the index holds it: exact-case forms replaced by their term's marker,
         and the markers of the other forms it holds (and of forms inside them) added at
-        its end."""
-        found = self.find(text)
-        if not found:
-            return text
-        inside = {marker(term): None for _, _, term in self.nested(text, found)}
-        parts: list[str] = []
+        its end. Once per text of every record: made fast (see `_form_markers`)."""
         added: dict[str, None] = {}
+        lower = text.lower()
+        if self._lower_re is not None and self._any_re is not None:
+            same = len(lower) == len(text)  # else a letter lower-cases to two
+            regex = self._lower_re if same else self._any_re
+            for match in regex.finditer(lower if same else text):
+                added.update(dict.fromkeys(self._form_markers(match.group())))
+        # Most texts hold no exact-case form at all: a substring test says so at once.
+        if self._exact_re is None or not any(form in text for form in self._exact_forms):
+            return text + ("\n" + " ".join(added) if added else "")
+        parts: list[str] = []
         at = 0
-        for start, end, term in found:
-            if self.is_exact(text[start:end]):
-                parts += [text[at:start], marker(term)]
-                at = end
-            else:
-                added[marker(term)] = None
+        for match in self._exact_re.finditer(text):
+            term = self._exact.get(_exact_key(match.group()))
+            if term is not None:
+                parts += [text[at : match.start()], marker(term)]
+                at = match.end()
         parts.append(text[at:])
-        added.update(inside)
         return "".join(parts) + ("\n" + " ".join(added) if added else "")
+
+    def _form_markers(self, form: str) -> tuple[str, ...]:
+        """The markers of an any-case form as written, and of the forms inside it."""
+        known = self._markers.get(form)
+        if known is None:
+            term = self._any_case.get(_key(form))
+            inner = self.nested(form, [Found(0, len(form), term or "")])
+            ids = dict.fromkeys([term] if term else [])
+            ids.update(dict.fromkeys(found.term for found in inner))
+            known = self._markers[form] = tuple(marker(t) for t in ids)
+        return known
 
     def in_query(self, text: str) -> tuple[str, dict[str, str]]:
         """The query with each form replaced by its term's marker word (outside "quotes"),
@@ -146,11 +223,12 @@ class TermIndex:
                 # Kept after an operator (-US, country:US); a word apart from what follows
                 # it ("U.S.-backed": the hyphen joins words, it excludes nothing).
                 before = "" if start == 0 or piece[start - 1] in " \t\n-:" else " "
+                inside = start >= 2 and piece[start - 1] == "-" and not piece[start - 2].isspace()
+                if inside:  # anti-Iran: a hyphen inside a word
+                    out += [piece[at : start - 1], " ", word, " "]
+                    at = end + (piece[end : end + 1] == "-")
+                    continue
                 out += [piece[at:start], before, word, " "]
                 at = end + (piece[end : end + 1] == "-")
             pieces[number] = "".join(out) + piece[at:]
         return "".join(pieces), typed
-
-    def forms_of(self, text: str, term_id: str) -> list[Found]:
-        """The places in text where a form of one term stands."""
-        return [found for found in self.find(text) if found.term == term_id]

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("checks",),
     ("store", "store.cache", "store.tables", "store.derive", "store.reading", "store.compile",
      "store.opening", "store.export", "store.workers"),
-    ("match", "query", "filters", "expansion", "search", "report", "pairing"),
+    ("match", "query", "filters", "expansion", "grammar", "search", "report", "pairing"),
     ("render", "render.text", "render.records", "render.formats", "render.views",
      "render.streamed"),
     ("render.draw",),

@@ -17,8 +17,8 @@ from conftest import DATA, REPO, edit
 
 from meetings_cli import store
 from meetings_cli.app import main_status
+from meetings_cli.grammar import query_terms
 from meetings_cli.query import QueryError
-from meetings_cli.search import query_terms
 
 
 def ask(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

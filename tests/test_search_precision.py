@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from conftest import Invoke
 
+from meetings_cli.expansion import MAX_QUERY_WORDS
 from meetings_cli.model import SearchTerm
-from meetings_cli.search import MAX_QUERY_WORDS
 from meetings_cli.terms import TermIndex, marker, stem
 
 US = SearchTerm("united-states", ("United States", "U.S.", "US", "America"), ("US",), "test")
@@ -68,6 +68,29 @@ def test_case_carries_meaning_us_is_not_us() -> None:
     assert typed == {marker("united-states"): "US"}
 
 
+def test_forms_inside_forms_are_found_where_they_stand() -> None:
+    index = TermIndex(
+        [
+            SearchTerm("astana-process", ("Astana format",), (), "test"),
+            SearchTerm("astana", ("Astana",), (), "test"),
+            SearchTerm("hatami", ("Amir Hatami", "Хатами", "Амир Хатами"), (), "test"),
+        ]
+    )
+    for text in ("the Astana format and Амир Хатами", "Амир Хатами"):
+        outer = index.find(text)
+        inner = index.nested(text, outer)
+        assert {text[f.start : f.end] for f in inner} >= {"Хатами"}
+        for found in outer + inner:
+            assert text[found.start : found.end] in {
+                "Astana format",
+                "Astana",
+                "Амир Хатами",
+                "Хатами",
+            }
+    indexed = index.indexed("the Astana-format talks")
+    assert marker("astana") in indexed and marker("astana-process") in indexed
+
+
 def test_a_multi_word_name_is_a_phrase(cli: Invoke) -> None:
     united = ids(cli, "United States")
     assert all("United Nations" not in json.dumps(hit) or hit["id"] in united for hit in [])
@@ -106,7 +129,7 @@ def test_a_query_past_the_maximum_is_a_usage_error(cli: Invoke) -> None:
     assert code == 2 and f"at most {MAX_QUERY_WORDS}" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("option", ["--not", "--json", "--year"])
+@pytest.mark.parametrize("option", ["--not", "--json", "--year", "-n"])
 def test_an_option_after_the_double_dash_is_refused_with_a_hint(cli: Invoke, option: str) -> None:
     result = cli("search", "--", "syria", option, "terrorism")
     assert result.exit_code == 2 and result.stdout == ""
@@ -153,3 +176,72 @@ def test_the_vocabulary_file_is_checked(tmp_path: Path, cli: Invoke) -> None:
     )
     result = cli("--data", str(tmp_path / "data"), "validate")
     assert result.exit_code == 2 and "'Us' is not one of the term's forms" in result.stderr
+
+
+def test_a_hyphen_inside_a_word_joins_it_to_a_term(cli: Invoke) -> None:
+    assert "army2020-repost" in ids(cli, "--in", "sources", "--", "anti-Iran")
+
+
+def test_a_word_in_quotes_is_that_word_alone(cli: Invoke) -> None:
+    assert ids(cli, '"terorism"') == set()  # never corrected
+    assert hits(cli, '"terorism"')[2] == 1
+    assert ids(cli, '"refugees"') <= ids(cli, "refugee")
+
+
+def test_a_phrase_in_another_script_is_read_as_the_index_reads_it(cli: Invoke) -> None:
+    assert "mcis2018-russia" in ids(cli, '"Сергей Шойгу"')
+
+
+@pytest.mark.parametrize("query", ["iran OR", '"US"', "persn:US", "-- -US"])
+def test_marker_words_never_reach_the_user(cli: Invoke, query: str) -> None:
+    result = cli("search", "--json", "--", *query.split())
+    assert "zzterm" not in result.stdout + result.stderr
+
+
+def test_a_field_with_no_word_is_a_usage_error(cli: Invoke) -> None:
+    _, err, code = hits(cli, "person:")
+    assert code == 2 and "give a word after 'person:'" in err
+
+
+def test_a_long_query_is_judged_among_the_records_the_filters_keep(cli: Invoke) -> None:
+    words = "Iran Russia Syria terrorism cooperation military drills Astana Hatami Shoigu"
+    assert ids(cli, "-k", "conference-address", "--", *words.split()) == {"mcis2018-address"}
+    url = "See https://www.presstv.ir/Detail/2019 for " + words
+    assert hits(cli, "--", *url.split())[2] == 0
+
+
+def test_quotes_and_names_are_one_line_each_in_the_index() -> None:
+    from meetings_cli.store.tables import _texts
+
+    record = {"title": "t", "summary": "s", "quotes": [{"text": "a\nb"}, {"text": "c"}],
+              "topics": [], "location": None, "notes": None}  # fmt: skip
+    texts = _texts(record, ["Amir\nHatami; Iran"], None)
+    assert texts[2] == "a b\nc" and texts[4] == "Amir Hatami; Iran"
+
+
+def test_an_export_holds_the_articles_own_words(tmp_path: Path, cli: Invoke) -> None:
+    import sqlite3
+
+    out = tmp_path / "export.sqlite3"
+    assert cli("export", str(out)).exit_code == 0
+    db = sqlite3.connect(out)
+    db.execute("INSERT INTO article_search (article_search, rank) VALUES ('integrity-check', 1)")
+    db.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab (main, article_search, 'row')")
+    words = {w for (w,) in db.execute("SELECT term FROM temp.words")}
+    assert not any(w.startswith("zzterm") for w in words) and "us" in words
+    db.close()
+
+
+def test_a_form_that_is_no_word_is_refused(tmp_path: Path, cli: Invoke) -> None:
+    import shutil
+
+    from conftest import DATA
+
+    shutil.copytree(DATA, tmp_path / "data")
+    terms = tmp_path / "data" / "terms.yaml"
+    text = terms.read_text(encoding="utf-8").replace(
+        "forms: [United States,", 'forms: ["--", United States,', 1
+    )
+    terms.write_text(text, encoding="utf-8")
+    result = cli("--data", str(tmp_path / "data"), "validate")
+    assert result.exit_code == 2 and "'--' is not a word" in result.stderr

@@ -38,6 +38,7 @@ _SHAPING_MODULES = (
     "load/*.py",
     "compose.py",  # the loader's parts (problems' wording is stored too)
     "recordbuild.py",
+    "terms.py",  # the search index's marker words and stems
     "wording.py",
     "checks.py",
     "contract.py",

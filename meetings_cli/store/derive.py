@@ -22,11 +22,11 @@ from .tables import (
     INSERTS,
     SEARCH_COLUMNS,
     Rows,
+    db_term_index,
     dimension_values,
     dimensions_of,
     insert_dimensions,
     prepare_items,
-    read_terms,
     record_dictionary,
     search_texts,
     stored_records,
@@ -35,6 +35,7 @@ from .tables import (
 
 if TYPE_CHECKING:
     from ..model import Person
+    from ..terms import TermIndex
 
 #: How many meetings and context items one batch prepares (in a worker, when it pays).
 BATCH = 4000
@@ -94,9 +95,10 @@ def derive_changes(
         gone += list(remaining.elements())
         context |= before.context
     dimensions = dimension_values(db)  # as when the rows were derived: none changed since
-    people = dimensions_of(dimensions).person_by_id
+    dataset = dimensions_of(dimensions)
+    terms = term_index(dataset.terms, dataset.people)  # as the rows were made
     for value in gone:
-        _underive_meeting(db, json.loads(value)["id"], people)
+        _underive_meeting(db, json.loads(value)["id"], dataset.person_by_id, terms)
     if context:
         for table in ("context", "context_people", "context_sources", "context_topics"):
             db.execute(f"DELETE FROM {table}")  # names from the tuple above
@@ -121,9 +123,10 @@ def _empty_index(db: sqlite3.Connection, index: str) -> None:
 
 
 def _underive_meeting(
-    db: sqlite3.Connection, meeting_id: str, people: Mapping[str, Person]
+    db: sqlite3.Connection, meeting_id: str, people: Mapping[str, Person], terms: TermIndex
 ) -> None:
-    """Remove the query rows of one meeting (people: every person, by id)."""
+    """Remove the query rows of one meeting (people: every person, by id; terms: the term
+    index its search row was made with)."""
     row = db.execute(
         "SELECT rowid, verified(record, checksum) FROM meetings WHERE id = ?", (meeting_id,)
     ).fetchone()
@@ -137,7 +140,7 @@ def _underive_meeting(
         db.execute(f"DELETE FROM {table} WHERE meeting = ?", (rowid,))
     # The index keeps no texts: it is told the ones it indexed (made again from the record
     # and the same people), to take their words out.
-    texts = search_texts("meeting", json.loads(record), people, term_index(read_terms(db)))
+    texts = search_texts("meeting", json.loads(record), people, terms)
     columns, marks = ", ".join(SEARCH_COLUMNS), ", ?" * len(SEARCH_COLUMNS)
     db.execute(
         f"INSERT INTO search (search, rowid, {columns}) VALUES ('delete', ?{marks})",
@@ -255,7 +258,7 @@ def store_articles(root: Path, db: sqlite3.Connection) -> None:
 
     db.execute("DELETE FROM articles")
     _empty_index(db, "article_search")  # its texts are those of `articles`, and term markers
-    terms = term_index(read_terms(db))
+    terms = db_term_index(db)
     rows = db.execute("SELECT id, file FROM sources ORDER BY rowid").fetchall()
     for number, (source_id, relative) in enumerate(rows, 1):
         try:

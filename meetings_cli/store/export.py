@@ -116,6 +116,9 @@ def _unpack(db: sqlite3.Connection) -> None:
         db.execute(sql)
     _index_with_texts(db, "search", "meetings")  # after `meetings`: its records are text
     _index_with_texts(db, "context_search", "context")
+    # The cache's index of the articles holds the search vocabulary's marker words beside
+    # each text; the export's is the articles' own words, as FTS5 reads them from `articles`.
+    db.execute("INSERT INTO article_search (article_search) VALUES ('rebuild')")
 
 
 def _index_with_texts(db: sqlite3.Connection, index: str, table: str) -> None:

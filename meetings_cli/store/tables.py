@@ -14,7 +14,9 @@ with a dictionary sampled from its own kind of text (`dictionaries`: "values",
 the database; verified() reads them as text. The search indexes keep no copy of
 the texts they index: those of meetings and context items are contentless FTS5
 (`search_texts` makes a row's texts again from its record, for a hit or for the
-row to take out), `article_search` reads its texts from `articles`.
+row to take out), `article_search` has its texts in `articles`. Every index also
+holds, after each text, the marker words of the search vocabulary's terms that the
+text names (`terms.TermIndex.indexed`; an export's indexes hold the texts alone).
 """
 
 from __future__ import annotations
@@ -257,17 +259,22 @@ def read_terms(db: sqlite3.Connection) -> tuple[SearchTerm, ...]:
     """The search vocabulary's terms, in order."""
     from ..model import SearchTerm, from_plain
 
-    return tuple(
-        from_plain(SearchTerm, json.loads(value)) for _, _, value in stored_records(db, ("terms",))
-    )
+    rows = db.execute("SELECT verified(value, checksum) FROM terms ORDER BY rowid")
+    return tuple(from_plain(SearchTerm, json.loads(value)) for (value,) in rows)
 
 
 @functools.lru_cache(maxsize=8)
-def term_index(terms: tuple[SearchTerm, ...]) -> TermIndex:
-    """The terms compiled (once per set of terms: each batch of records asks again)."""
-    from ..terms import TermIndex
+def term_index(terms: tuple[SearchTerm, ...], people: tuple[Person, ...]) -> TermIndex:
+    """The terms, and each person's names as a term of its own, compiled (once per set of
+    terms and people: each batch of records, in each worker, asks again)."""
+    from ..terms import TermIndex, person_terms
 
-    return TermIndex(terms)
+    return TermIndex((*terms, *person_terms(people)))
+
+
+def db_term_index(db: sqlite3.Connection) -> TermIndex:
+    """The term index of a compiled database's terms and people."""
+    return term_index(read_terms(db), tuple(iter_people(db)))
 
 
 def decode_person(value: str | bytes) -> Person:
@@ -432,16 +439,17 @@ def prepare_items(
     Run in workers too.
     """
     dataset = dimensions_of(dimensions)
+    terms = term_index(dataset.terms, dataset.people)
     pack = None if dictionary is None else Packer(dictionary)
     out: Rows = {table: [] for table in INSERTS}
     meetings, items = first
     for file, collection, value in values:
         plain = json.loads(value) if isinstance(value, str) else value  # or `plain_value`
         if collection == "context":
-            _prepare_context(out, items, file, plain, dataset)
+            _prepare_context(out, items, file, plain, (dataset, terms))
             items += 1
         else:
-            _prepare_meeting(out, (meetings, file), plain, dataset, pack)
+            _prepare_meeting(out, (meetings, file), plain, (dataset, terms), pack)
             meetings += 1
     return out
 
@@ -450,9 +458,10 @@ def _prepare_meeting(
     out: Rows,
     place: tuple[int, str],
     meeting: dict[str, Any],
-    dataset: Dataset,
+    shared: tuple[Dataset, TermIndex],
     pack: Packer | None,
 ) -> None:
+    dataset, terms = shared
     from ..contract import meeting_record
     from ..model import DateSpan, from_plain
 
@@ -484,7 +493,6 @@ def _prepare_meeting(
         for n, d in enumerate(meeting.get("disagreements") or ())
     ]  # fmt: skip
     out["meeting_quotes"] += [(number, *row) for row in _quote_rows(meeting)]
-    terms = term_index(dataset.terms)
     out["search"].append((number, *search_texts("meeting", record, dataset.person_by_id, terms)))
 
 
@@ -496,8 +504,9 @@ def _quote_rows(record: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def _prepare_context(
-    out: Rows, number: int, file: str, item: dict[str, Any], dataset: Dataset
+    out: Rows, number: int, file: str, item: dict[str, Any], shared: tuple[Dataset, TermIndex]
 ) -> None:
+    dataset, terms = shared
     from ..contract import context_record
 
     record = context_record(dataset, item)
@@ -512,7 +521,6 @@ def _prepare_context(
     out["context_sources"] += [(item_id, source) for source in item["sources"]]
     out["context_topics"] += [(item_id, topic) for topic in item.get("topics") or ()]
     out["context_quotes"] += [(item_id, *row) for row in _quote_rows(item)]
-    terms = term_index(dataset.terms)
     out["context_search"].append(
         (number, *search_texts("context", record, dataset.person_by_id, terms))
     )
@@ -551,9 +559,11 @@ def _texts(
     return (
         record["title"],
         record["summary"],
-        "\n".join(q["text"] for q in record["quotes"]),
+        # One line per quote and per participant, whatever they hold: a match's line
+        # says whose it is.
+        "\n".join(" ".join(q["text"].splitlines()) for q in record["quotes"]),
         ", ".join(record["topics"]),
-        "\n".join(names),
+        "\n".join(" ".join(name.splitlines()) for name in names),
         f"{event['name']} ({event['short_name']})" if event else "",
         record["location"] or "",
         record["notes"] or "",
