@@ -121,9 +121,6 @@ def expand(words: Vocabulary, term: str, *, prefix: bool = False) -> WordFound:
         return WordFound(_best_first(found))
     if is_english(term) or term.isdigit():  # a real word: never split, never corrected
         return WordFound([], nearest=_nearest(words, term))
-    parts = _compound(words, term)
-    if parts:
-        return WordFound([Expansion(parts, parts, STEM, None)])
     corrected = _corrections(words, term)
     if not corrected:
         return WordFound([], nearest=_nearest(words, term))
@@ -132,14 +129,6 @@ def expand(words: Vocabulary, term: str, *, prefix: bool = False) -> WordFound:
 
 def _best_first(found: list[Expansion]) -> list[Expansion]:
     return sorted(found, key=lambda e: (-e.score, e.word))
-
-
-def _compound(words: Vocabulary, term: str) -> str:
-    """A word written as two indexed words ("counterterrorism": "counter terrorism")."""
-    for cut in range(2, len(term) - 2):
-        if term[:cut] in words and term[cut:] in words:
-            return f"{term[:cut]} {term[cut:]}"
-    return ""
 
 
 def _corrections(words: Vocabulary, term: str) -> list[Expansion]:

@@ -39,7 +39,7 @@ from .expansion import (
 from .grammar import ParsedQuery, Term, parse_query
 from .names import fold
 from .query import QueryError, Selection
-from .terms import MARKER, marker
+from .terms import HYPHENATED, MARKER, marker
 
 _WORD = re.compile(r"\w+")
 
@@ -569,6 +569,22 @@ def _best_match(
     return best
 
 
+def _joined_match(
+    term: Term, fields: list[str], scores: dict[str, float], columns: Sequence[str]
+) -> FieldMatch | None:
+    """The first hyphenated word of the fields that, joined, is an expansion of a query word
+    ("de-escalation" for deescalation: the index holds it joined too)."""
+    for field, text in zip(columns, fields, strict=True):
+        if term.column is not None and field != term.column:
+            continue
+        for found in HYPHENATED.finditer(text or ""):
+            score = scores.get(fold(found.group(1) + found.group(2)), 0.0)
+            if score:
+                start, end = found.span()
+                return FieldMatch(field, term.text, text[start:end], text, start, end, score)
+    return None
+
+
 def _phrase_match(
     words: tuple[str, ...], label: str, score: float, fields: list[str], columns: Sequence[str],
     column: str | None,
@@ -640,15 +656,10 @@ def _where_matched(
             anywhere: dict[str, float] = {}
             in_names: dict[str, float] = {}
             for e in expansions:
-                if " " in e.folded:  # a compound, as two words
-                    words = tuple(e.folded.split())
-                    candidates.append(
-                        _phrase_match(words, term.text, e.score, fields, columns, term.column)
-                    )
-                    continue
                 scores = in_names if e.column == "participants" and not term.column else anywhere
                 scores[e.folded] = max(scores.get(e.folded, 0.0), e.score)
             candidates.append(_best_match(term, fields, (anywhere, in_names), columns, terms))
+            candidates.append(_joined_match(term, fields, anywhere, columns))
         matches = [match for match in candidates if match is not None]
         if matches:
             found.append(max(matches, key=lambda match: match.score))

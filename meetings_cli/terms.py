@@ -109,6 +109,10 @@ def _trie_regex(node: dict[str, Any]) -> str:
     return "(?:" + "|".join(branches) + ")"
 
 
+#: A word of letters joined to another by one hyphen ("de-escalation", not "a-b-c").
+HYPHENATED = re.compile(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])")
+
+
 def _key(text: str) -> str:
     return " ".join(re.split(r"[\s\-]+", text.casefold())).rstrip(".")
 
@@ -175,9 +179,12 @@ class TermIndex:
 
     def indexed(self, text: str) -> str:
         """text as the index holds it: exact-case forms replaced by their term's marker,
-        and the markers of the other forms it holds (and of forms inside them) added at
-        its end. Once per text of every record: made fast (see `_form_markers`)."""
-        added: dict[str, None] = {}
+        and the markers of the other forms it holds (and of forms inside them), and its
+        hyphenated words joined, added at its end. Once per text of every record: made
+        fast (see `_form_markers`)."""
+        # A hyphenated word is also held joined: "de-escalation" is found as "deescalation".
+        joined = (a + b for a, b in HYPHENATED.findall(text))
+        added: dict[str, None] = dict.fromkeys(joined)
         lower = text.lower()
         if self._lower_re is not None and self._any_re is not None:
             same = len(lower) == len(text)  # else a letter lower-cases to two
