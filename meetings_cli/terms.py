@@ -11,9 +11,11 @@ replaced in the indexed text by its marker: "us" then never finds "US".
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
+import bisect
 import functools
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .model import SearchTerm
@@ -178,22 +180,42 @@ class TermIndex:
         return inner + (self.nested(text, inner) if inner else [])
 
     def indexed(self, text: str) -> str:
-        """text as the index holds it: exact-case forms replaced by their term's marker,
-        and the markers of the other forms it holds (and of forms inside them), and its
-        hyphenated words joined, added at its end. Once per text of every record: made
-        fast (see `_form_markers`)."""
-        # A hyphenated word is also held joined: "de-escalation" is found as "deescalation".
-        joined = (a + b for a, b in HYPHENATED.findall(text))
-        added: dict[str, None] = dict.fromkeys(joined)
-        lower = text.lower()
+        """text as the index holds it (see `indexed_all`)."""
+        return self.indexed_all((text,))[0]
+
+    def indexed_all(self, texts: Sequence[str]) -> tuple[str, ...]:
+        """The texts of one record as the index holds them: exact-case forms replaced by
+        their term's marker; the markers of the other forms each holds (and of forms
+        inside them), and its hyphenated words joined, added at its end. Once per
+        record: the texts are searched as one (\\x00 apart, which no form spans)."""
+        whole = "\x00".join(texts)
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        added: list[dict[str, None]] = [{} for _ in texts]
+        # A hyphenated word is also held joined: "de-escalation" is found as "deescalation"
+        # (looked for in the words with a hyphen: a search of the whole text costs 4x).
+        for into, text in zip(added, texts, strict=True):
+            for word in text.split() if "-" in text else ():
+                if "-" in word:
+                    into.update(dict.fromkeys(a + b for a, b in HYPHENATED.findall(word)))
         if self._lower_re is not None and self._any_re is not None:
-            same = len(lower) == len(text)  # else a letter lower-cases to two
+            lower = whole.lower()
+            same = len(lower) == len(whole)  # else a letter lower-cases to two
             regex = self._lower_re if same else self._any_re
-            for match in regex.finditer(lower if same else text):
-                added.update(dict.fromkeys(self._form_markers(match.group())))
-        # Most texts hold no exact-case form at all: a substring test says so at once.
-        if self._exact_re is None or not any(form in text for form in self._exact_forms):
-            return text + ("\n" + " ".join(added) if added else "")
+            for match in regex.finditer(lower if same else whole):
+                into = added[bisect.bisect(starts, match.start()) - 1]
+                into.update(dict.fromkeys(self._form_markers(match.group())))
+        # Most records hold no exact-case form at all: a substring test says so at once.
+        if self._exact_re is not None and any(form in whole for form in self._exact_forms):
+            whole = self._exact_replaced(whole)
+            texts = whole.split("\x00")
+        return tuple(
+            text + ("\n" + " ".join(more) if more else "")
+            for text, more in zip(texts, added, strict=True)
+        )
+
+    def _exact_replaced(self, text: str) -> str:
+        """text with each exact-case form replaced by its term's marker."""
+        assert self._exact_re is not None
         parts: list[str] = []
         at = 0
         for match in self._exact_re.finditer(text):
@@ -202,7 +224,7 @@ class TermIndex:
                 parts += [text[at : match.start()], marker(term)]
                 at = match.end()
         parts.append(text[at:])
-        return "".join(parts) + ("\n" + " ".join(added) if added else "")
+        return "".join(parts)
 
     def _form_markers(self, form: str) -> tuple[str, ...]:
         """The markers of an any-case form as written, and of the forms inside it."""

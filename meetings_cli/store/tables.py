@@ -550,7 +550,7 @@ def search_texts(
             names.append(f"{_names_of(people[person['id']])}; {person['country']}")
     event = record.get("event")
     texts = _texts(record, names, event)
-    return texts if terms is None else tuple(terms.indexed(text) for text in texts)
+    return texts if terms is None else terms.indexed_all(texts)
 
 
 def _texts(
