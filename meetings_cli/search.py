@@ -95,14 +95,16 @@ class Plan(NamedTuple):
         return [[e for term in clause for e in term] for clause in self.expanded]
 
 
-def plan(parsed: ParsedQuery, words: Vocabulary, *, correct: bool = True) -> Plan:
+def plan(
+    parsed: ParsedQuery, words: Vocabulary, terms: "TermIndex", *, correct: bool = True
+) -> Plan:
     """Expand every term of a parsed query; say which words were corrected, and which stand
     for nothing (with the nearest indexed words)."""
     expanded: list[list[list[Expansion]]] = []
     notes: list[str] = []
     missing: list[str] = []
     for clause in parsed.clauses:
-        found = [_term_expansions(words, term, correct=correct) for term in clause]
+        found = [_term_expansions(words, terms, term, correct=correct) for term in clause]
         expanded.append([f.expansions for f in found])
         if not any(f.expansions for f in found):
             nearest = sorted({w for f in found for w in f.nearest})[:3]
@@ -115,13 +117,19 @@ def plan(parsed: ParsedQuery, words: Vocabulary, *, correct: bool = True) -> Pla
     return Plan(parsed, expanded, tuple(notes), "; ".join(missing))
 
 
-def _term_expansions(words: Vocabulary, term: Term, *, correct: bool = True) -> WordFound:
+def _term_expansions(
+    words: Vocabulary, terms: "TermIndex", term: Term, *, correct: bool = True
+) -> WordFound:
     """What a term stands for in the index: an exact phrase, or a word's expansions,
     in the term's column if it has one."""
     if len(term.words) > 1:
         phrase = term.phrase or " ".join(term.words)
         return WordFound([Expansion(phrase, " ".join(term.words), EXACT, term.column)])
-    if term.exact and not term.words[0].startswith(MARKER):  # a word in quotes: that word
+    if term.words[0].startswith(MARKER):  # a form of a term: every form, as the index has it
+        term_id = terms.term_of(term.words[0])
+        phrases = terms.phrases(term_id) if term_id else [term.words[0]]
+        return WordFound([Expansion(p, fold(p), EXACT, term.column) for p in phrases])
+    if term.exact:  # a word in quotes: that word alone
         known = words.by_folded.get(term.words[0], ())
         return WordFound([Expansion(w.word, w.folded, EXACT, term.column) for w in known])
     found = expand(words, term.words[0], prefix=term.prefix)
@@ -134,12 +142,12 @@ def _term_expansions(words: Vocabulary, term: Term, *, correct: bool = True) -> 
     return found._replace(expansions=[e._replace(column=term.column) for e in kept])
 
 
-def _left_out(parsed: ParsedQuery, words: Vocabulary) -> str | None:
+def _left_out(parsed: ParsedQuery, words: Vocabulary, terms: "TermIndex") -> str | None:
     """The words to leave out as one FTS5 query: each in its forms and stems, as a word to
     find would be (never corrected: -tanks leaves out no "talks")."""
     phrases = []
     for term in parsed.excluded:
-        found = _term_expansions(words, term, correct=False).expansions
+        found = _term_expansions(words, terms, term, correct=False).expansions
         exact = Expansion(term.phrase or " ".join(term.words), term.text, EXACT, term.column)
         phrases += [_phrase(e) for e in (exact, *found)]
     return " OR ".join(dict.fromkeys(phrases)) or None
@@ -172,8 +180,8 @@ def search_meetings(
     if long:
         parsed = _long_words(parsed)
     words = vocabulary(db)
-    planned = plan(parsed, words, correct=not long)
-    left_out = _left_out(parsed, words)
+    planned = plan(parsed, words, terms, correct=not long)
+    left_out = _left_out(parsed, words, terms)
     if long:
         allowed = {"search": _allowed(db, "meetings", "search", selection, left_out)}
         if context:
@@ -421,7 +429,7 @@ def search_sources(
     if long:
         parsed = _long_words(parsed)
     words = vocabulary(db, "article_words")
-    planned = plan(parsed, words, correct=not long)
+    planned = plan(parsed, words, terms, correct=not long)
     where, params = "1", []
     if selection is not None:
         where = (
@@ -433,7 +441,7 @@ def search_sources(
         where += (
             " AND a.rowid NOT IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)"
         )
-        params.append(_left_out(parsed, words))
+        params.append(_left_out(parsed, words, terms))
     if long:
         chosen = None
         if where != "1":

@@ -1,19 +1,18 @@
 """The search vocabulary (`terms`): forms of one thing found as one search term.
 
 A term's forms (U.S., US, United States) are whole words or phrases, matched in
-any case except the forms listed in `exact_case` (US, not the pronoun us). The
-search index holds, beside each text, a marker word for each term whose form the
-text holds (`indexed`); a query's forms are replaced by that marker
-(`TermIndex.in_query`), so that any form finds every other. An exact-case form is
-replaced in the indexed text by its marker: "us" then never finds "US".
+any case except the forms listed in `exact_case` (US, not the pronoun us). A
+query's forms are replaced by the term's marker word (`TermIndex.in_query`),
+which search expands to every form of the term as the index holds it
+(`TermIndex.phrases`), so that any form finds every other. The index holds the
+texts as written except that an exact-case form is replaced by its marker
+(`TermIndex.indexed_all`): "us" then never finds "US".
 """
 
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
-import bisect
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -141,10 +140,9 @@ class TermIndex:
             f.casefold() for t in self.terms.values() for f in t.forms if f not in t.exact_case
         ]
         self._exact_re = re.compile(_pattern(exact)) if exact else None
-        self._any_re = re.compile(_pattern(anycase), re.IGNORECASE) if anycase else None
-        # Matched on lower-cased text where that keeps every place (twice as fast).
-        self._lower_re = re.compile(_pattern(anycase)) if anycase else None
-        self._markers: dict[str, tuple[str, ...]] = {}  # a form's markers, inner forms' too
+        self._anycase_forms = anycase
+        self._any: re.Pattern[str] | None = None
+        self._by_marker = {marker(term_id): term_id for term_id in self.terms}
         self._exact_forms = sorted({form.rstrip(".") for form in exact})
 
     def find(self, text: str) -> list[Found]:
@@ -153,7 +151,7 @@ class TermIndex:
         candidates: list[Found] = []
         for regex, table, key in (
             (self._exact_re, self._exact, _exact_key),
-            (self._any_re, self._any_case, _key),
+            (self._any_re(), self._any_case, _key),
         ):
             for match in regex.finditer(text) if regex is not None else ():
                 term = table.get(key(match.group()))
@@ -164,6 +162,12 @@ class TermIndex:
             if not found or candidate.start >= found[-1].end:
                 found.append(candidate)
         return found
+
+    def _any_re(self) -> "re.Pattern[str] | None":
+        """The any-case forms' pattern, made when first needed: indexing never needs it."""
+        if self._any is None and self._anycase_forms:
+            self._any = re.compile(_pattern(self._anycase_forms), re.IGNORECASE)
+        return self._any
 
     def is_exact(self, form: str) -> bool:
         """Whether form is written as one of the exact-case forms."""
@@ -184,30 +188,20 @@ class TermIndex:
         return self.indexed_all((text,))[0]
 
     def indexed_all(self, texts: Sequence[str]) -> tuple[str, ...]:
-        """The texts of one record as the index holds them: exact-case forms replaced by
-        their term's marker; the markers of the other forms each holds (and of forms
-        inside them), and its hyphenated words joined, added at its end. Once per
-        record: the texts are searched as one (\\x00 apart, which no form spans)."""
-        whole = "\x00".join(texts)
-        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        """The texts of one record as the index holds them: each exact-case form replaced by
+        its term's marker (US, never the pronoun us), and each hyphenated word also held
+        joined, at the end ("de-escalation" is found as "deescalation"). Other forms are
+        found in the index as they are written (`phrases`). Once per record: cheap."""
         added: list[dict[str, None]] = [{} for _ in texts]
-        # A hyphenated word is also held joined: "de-escalation" is found as "deescalation"
-        # (looked for in the words with a hyphen: a search of the whole text costs 4x).
+        # Looked for in the words with a hyphen: a search of the whole text costs 4x.
         for into, text in zip(added, texts, strict=True):
             for word in text.split() if "-" in text else ():
                 if "-" in word:
                     into.update(dict.fromkeys(a + b for a, b in HYPHENATED.findall(word)))
-        if self._lower_re is not None and self._any_re is not None:
-            lower = whole.lower()
-            same = len(lower) == len(whole)  # else a letter lower-cases to two
-            regex = self._lower_re if same else self._any_re
-            for match in regex.finditer(lower if same else whole):
-                into = added[bisect.bisect(starts, match.start()) - 1]
-                into.update(dict.fromkeys(self._form_markers(match.group())))
         # Most records hold no exact-case form at all: a substring test says so at once.
+        whole = "\x00".join(texts)
         if self._exact_re is not None and any(form in whole for form in self._exact_forms):
-            whole = self._exact_replaced(whole)
-            texts = whole.split("\x00")
+            texts = self._exact_replaced(whole).split("\x00")  # \x00: in no form
         return tuple(
             text + ("\n" + " ".join(more) if more else "")
             for text, more in zip(texts, added, strict=True)
@@ -215,7 +209,8 @@ class TermIndex:
 
     def _exact_replaced(self, text: str) -> str:
         """text with each exact-case form replaced by its term's marker."""
-        assert self._exact_re is not None
+        if self._exact_re is None:
+            return text
         parts: list[str] = []
         at = 0
         for match in self._exact_re.finditer(text):
@@ -226,16 +221,18 @@ class TermIndex:
         parts.append(text[at:])
         return "".join(parts)
 
-    def _form_markers(self, form: str) -> tuple[str, ...]:
-        """The markers of an any-case form as written, and of the forms inside it."""
-        known = self._markers.get(form)
-        if known is None:
-            term = self._any_case.get(_key(form))
-            inner = self.nested(form, [Found(0, len(form), term or "")])
-            ids = dict.fromkeys([term] if term else [])
-            ids.update(dict.fromkeys(found.term for found in inner))
-            known = self._markers[form] = tuple(marker(t) for t in ids)
-        return known
+    def term_of(self, word: str) -> str | None:
+        """The id of the term a marker word stands for."""
+        return self._by_marker.get(word)
+
+    def phrases(self, term_id: str) -> list[str]:
+        """The phrases the index holds a term by: its marker (for its exact-case forms), and
+        each other form as the index holds it (with any exact-case form inside it
+        replaced: "UN Security Council" is held as "zztermun Security Council")."""
+        term = self.terms[term_id]
+        found = [marker(term_id)] if term.exact_case else []
+        found += [self._exact_replaced(f) for f in term.forms if f not in term.exact_case]
+        return list(dict.fromkeys(found))
 
     def in_query(self, text: str) -> tuple[str, dict[str, str]]:
         """The query with each form replaced by its term's marker word (outside "quotes"),
