@@ -147,8 +147,10 @@ def _token_terms(
         return [both], []
     # A stop word is searched for where asked for: as a prefix (for*) or a phrase.
     kept = [w for w in words if w not in STOPWORDS or (prefix and w == words[-1])]
+    # One word is said as typed ("Daesh"); a marker word as the form it stands for.
+    alone = word.rstrip("*") if len(words) == 1 and not prefix else ""
     groups = [
-        [Term((w,), column, prefix and w == words[-1], reading.typed.get(w, ""))] for w in kept
+        [Term((w,), column, prefix and w == words[-1], reading.typed.get(w, alone))] for w in kept
     ]
     return groups, [w for w in words if w not in kept]
 

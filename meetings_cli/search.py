@@ -113,7 +113,9 @@ def plan(
         for term, f in zip(clause, found, strict=True):
             if f.corrected:
                 shown = ", ".join(dict.fromkeys(e.word for e in f.expansions[:3]))
-                notes.append(f"no record holds {echo(term.text)}: showing results for {shown}")
+                notes.append(
+                    f"meetings: no record holds {echo(term.text)}: showing results for {shown}"
+                )
     return Plan(parsed, expanded, tuple(notes), "; ".join(missing))
 
 
