@@ -129,8 +129,12 @@ def resolve_name(source: AliasSource, query: str, *, runner_up: bool = False) ->
     phonetic = phonetic_key(plain)
     if not plain:
         return Resolution(query, plain, phonetic, "none")
+    # Persian and Urdu writers may join a name's words (a zero-width non-joiner, no space):
+    # such a name is also known written together (`names.person_aliases`).
+    together = plain.replace(" ", "") if " " in plain and not plain.isascii() else ""
     for hits, score, method in (
         (source.with_plain(plain), EXACT_SCORE, "exact"),
+        (source.with_plain(together) if together else [], EXACT_SCORE, "exact"),
         (source.with_phonetic(phonetic), PHONETIC_SCORE, "phonetic"),
     ):
         if hits:
@@ -159,7 +163,18 @@ def resolve_name(source: AliasSource, query: str, *, runner_up: bool = False) ->
         # Persian or Urdu letters that match no name exactly: one letter apart is
         # often another name altogether (خاتمی is not حاتمی), so no fuzzy guess.
         return Resolution(query, plain, phonetic, "none")
-    return _judge(query, plain, phonetic, _fuzzy(source, phonetic))
+    judged = _judge(query, plain, phonetic, _fuzzy(source, phonetic))
+    if judged.status != "none" and _is_word(plain):
+        # A word of English ("putting") is not a misspelt name: its near names are
+        # offered, never taken for it. (Asked last: the word list takes 0.14 s to read.)
+        return judged._replace(status="none", candidates=judged.candidates[:3])
+    return judged
+
+
+def _is_word(plain: str) -> bool:
+    from .expansion import is_english
+
+    return " " not in plain and is_english(plain)
 
 
 def describe_failure(resolution: Resolution, name_of: Callable[[str], str]) -> str:
@@ -209,6 +224,7 @@ def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Re
         # near "Hatami" as it is to the start of "Atamkulov".
         or len(phonetic.replace(" ", "")) < MIN_PREFIX
         or not _every_word_near(phonetic, scored[0].alias.phonetic)
+        or _name_and_more(phonetic, scored[0].alias.phonetic)
     ):
         near = tuple(c for c in scored[:3] if c.score >= SUGGEST)
         return Resolution(query, plain, phonetic, "none", near)
@@ -217,6 +233,14 @@ def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Re
     if len(close) > 1:
         return Resolution(query, plain, phonetic, "ambiguous", close)
     return Resolution(query, plain, phonetic, "found", tuple(scored[:2]))
+
+
+def _name_and_more(query: str, alias: str) -> bool:
+    """True if the query is one of the alias's words with a letter or two more at its end:
+    another name ("Assadi" is not al-Assad, "Trumpf" not Trump), not a typo of it."""
+    return " " not in query and any(
+        query.startswith(word) and 1 <= len(query) - len(word) <= 2 for word in alias.split()
+    )
 
 
 def _best_per_person(candidates: Iterable[Candidate]) -> list[Candidate]:

@@ -44,6 +44,9 @@ _CYRILLIC = {
 _LATIN_SPECIAL = {
     "š": "sh", "ś": "sh", "ž": "zh", "ż": "zh", "ź": "zh", "č": "ch", "ć": "ch",
     "đ": "dj", "ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe",
+    # Turkish and the Kazakh Latin alphabets (2018, 2021): dotless ı, ş, ç, ğ, ǵ, ń;
+    # Belarusian Łacinka and BGN ŭ (Cyrillic ў, which transliterates as w).
+    "ı": "i", "ş": "sh", "ç": "ch", "ğ": "g", "ǵ": "g", "ń": "n", "ŭ": "w",
 }  # fmt: skip
 
 _ARABIC_SCRIPT = str.maketrans(
@@ -59,11 +62,29 @@ _ARABIC_SCRIPT = str.maketrans(
         "ـ": "",  # tatweel
         "\u200c": "",  # zero-width non-joiner: written or not
         "\u200d": "",
+        # Urdu letters and their Persian/Arabic equivalents: noon ghunna, bari ye,
+        # gol he, do-chashmi he, te marbuta goal; hamza seats.
+        "ں": "ن",
+        "ے": "ی",
+        "ۓ": "ی",
+        "ہ": "ه",
+        "ھ": "ه",
+        "ۃ": "ه",
+        "ؤ": "و",
+        "ئ": "ی",
+        "ء": "",
     }
 )
 
 _TRANSLITERATE = str.maketrans({**_CYRILLIC, **_LATIN_SPECIAL})
-_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ich|uly|kyzy|ogly)$")
+# English, German (-owitsch) and French (-ovitch) spellings; Kazakh, Azeri, Turkish.
+_PATRONYMIC = re.compile(
+    r"(ovich|evich|ovitch|evitch|owitsch|ewitsch|ovna|evna|owna|ewna|ich|uly|uli|kyzy|kizi"
+    r"|ogly|ogli)$"
+)
+#: An apostrophe or soft-sign mark inside a word (BGN's and the Library of Congress's ь,
+#: ʹ; an elision): part of the word, never a break in it.
+_INNER_MARK = re.compile(r"(?<=\w)['’ʼʹʺ`´](?=\w)")
 
 # Spelling differences between transliteration systems, folded in this order.
 _PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -116,7 +137,8 @@ def compact_key(text: str) -> str:
 
 def plain_key(text: str) -> str:
     """The plain matching key of a name (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_SCRIPT)
+    text = _INNER_MARK.sub("", unicodedata.normalize("NFKC", text))
+    text = text.casefold().translate(_ARABIC_SCRIPT)
     text = text.translate(_TRANSLITERATE)
     tokens = [t for t in fold(text).split() if t not in TITLE_WORDS]
     # Initials ("A. Hatami") carry too little to match on.
@@ -158,6 +180,36 @@ def aliases_of(person: Person) -> Iterator[tuple[str, str]]:
         yield other.name, f"other name ({other.script})"
 
 
+#: The romanisation schemes of Russian that iuliia implements (its names): each gives a
+#: person's Russian name as that standard writes it (ICAO Doc 9303 for passports, BGN/PCGN,
+#: GOST 7.79 and 16876, ISO 9, ALA-LC, BS 2979, UNGEGN, the scholarly system, Wikipedia's,
+#: the MVD's French and English ones, Telegram's, ...).
+RUSSIAN_SCHEMES = (
+    "ALA_LC", "BGN_PCGN", "BS_2979", "GOST_16876", "GOST_52290", "GOST_7034", "GOST_779",
+    "ICAO_DOC_9303", "ISO_9_1954", "ISO_9_1968", "MOSMETRO", "MVD_310", "MVD_310_FR",
+    "MVD_782", "SCIENTIFIC", "TELEGRAM", "UNGEGN_1987", "WIKIPEDIA", "YANDEX_MAPS",
+    "YANDEX_MONEY",
+)  # fmt: skip
+_RUSSIAN_SCRIPTS = ("Cyrillic", "Cyrillic (Russian)")
+
+
+def romanisations(person: Person) -> Iterator[tuple[str, str]]:
+    """A person's Russian names (native or other) as each romanisation standard of Russian
+    writes them (iuliia's schemes, named in the kind: "romanisation (ICAO_DOC_9303)")."""
+    russian = [
+        n.name
+        for n in (*person.native_names, *person.other_names)
+        if n.script in _RUSSIAN_SCRIPTS
+    ]
+    if not russian:
+        return
+    import iuliia  # type: ignore[import-untyped]
+
+    for name in russian:
+        for scheme in RUSSIAN_SCHEMES:
+            yield getattr(iuliia, scheme).translate(name), f"romanisation ({scheme})"
+
+
 def person_aliases(person: Person) -> list[Alias]:
     """The aliases of one person: each name, and each word of a multi-word name."""
     found: list[Alias] = []
@@ -168,10 +220,15 @@ def person_aliases(person: Person) -> list[Alias]:
             seen.add(plain)
             found.append(Alias(person.id, text, kind, plain, phonetic_key(plain)))
 
-    known = [(text, kind, plain_key(text)) for text, kind in aliases_of(person)]
+    named = [*aliases_of(person), *romanisations(person)]
+    known = [(text, kind, plain_key(text)) for text, kind in named]
     # Whole names first, so a word that is also a whole alias is listed as that.
     for text, kind, plain in known:
         add(text, kind, plain)
+    for text, kind, plain in known:
+        # Written together: a zero-width non-joiner, or no space, between its words.
+        if " " in plain and not plain.isascii():
+            add(text, f"{kind}, written together", plain.replace(" ", ""))
     for text, kind, plain in known:
         words = plain.split()
         for word in words if len(words) > 1 else ():

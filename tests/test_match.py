@@ -285,3 +285,38 @@ def test_a_short_query_suggests_the_names_it_begins(index: PersonIndex) -> None:
     resolution = index.resolve("Atam")
     assert resolution.best is None
     assert [c.person_id for c in resolution.candidates] == ["beibut-atamkulov"]
+
+
+# ------------------------------------------------------------------ issue 24: folding, standards
+
+
+@pytest.mark.parametrize(
+    ("query", "person"),
+    [
+        ("Sergej Šojgu", "sergei-shoigu"),  # GOST 7.79 / ISO 9
+        ("Serguei Choigou", "sergei-shoigu"),  # the MVD's French
+        ("Sergei Kuzhugetowitsch Schoigu", "sergei-shoigu"),  # German patronymic, dropped
+        ("Zhasuzakov Saken Adil'khanovich", "saken-zhasuzakov"),  # BGN's soft sign, in a word
+        ("Beibit Atamqulov", "beibut-atamkulov"),  # Kazakh Latin q
+        ("خرم‌دستگیر خان", "khurram-dastgir-khan"),  # a zero-width non-joiner between words
+        ("خرمدستگیر", "khurram-dastgir-khan"),  # no space at all
+    ],
+)
+def test_standard_and_script_spellings_resolve(index: PersonIndex, query: str, person: str) -> None:
+    resolution = index.resolve(query)
+    assert (resolution.status, resolution.best and resolution.best.person_id) == (
+        "found",
+        person,
+    )
+
+
+@pytest.mark.parametrize("query", ["putting", "Trumpf", "Assadi"])
+def test_a_word_or_a_longer_name_is_never_taken_for_a_person(
+    index: PersonIndex, query: str
+) -> None:
+    resolution = index.resolve(query)
+    assert resolution.status == "none" and resolution.candidates  # offered, not answered
+
+
+def test_urdu_letters_fold_to_their_persian_equivalents() -> None:
+    assert plain_key("ں ے ہ ھ") == plain_key("ن ی ه ه")
