@@ -197,9 +197,7 @@ def romanisations(person: Person) -> Iterator[tuple[str, str]]:
     """A person's Russian names (native or other) as each romanisation standard of Russian
     writes them (iuliia's schemes, named in the kind: "romanisation (ICAO_DOC_9303)")."""
     russian = [
-        n.name
-        for n in (*person.native_names, *person.other_names)
-        if n.script in _RUSSIAN_SCRIPTS
+        n.name for n in (*person.native_names, *person.other_names) if n.script in _RUSSIAN_SCRIPTS
     ]
     if not russian:
         return
