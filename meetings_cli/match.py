@@ -22,7 +22,7 @@ from typing import NamedTuple, Protocol
 
 from .errors import echo
 from .model import Person
-from .names import Alias, person_aliases, phonetic_key, plain_key
+from .names import GIVEN, Alias, person_aliases, phonetic_key, plain_key
 
 #: A fuzzy score (0-100) at or above which a name counts as a match.
 ACCEPT = 80.0
@@ -139,6 +139,9 @@ def resolve_name(source: AliasSource, query: str, *, runner_up: bool = False) ->
     ):
         if hits:
             found = _best_per_person(Candidate(a.person_id, score, a, method) for a in hits)
+            if all(c.alias.kind.startswith(GIVEN) for c in found):
+                # A given name alone could mean anyone so called: never an answer.
+                return Resolution(query, plain, phonetic, "ambiguous", tuple(found))
             if len(found) == 1:
                 runner = (
                     _fuzzy(source, phonetic, exclude=found[0].person_id)[:1] if runner_up else []
@@ -180,6 +183,12 @@ def _is_word(plain: str) -> bool:
 def describe_failure(resolution: Resolution, name_of: Callable[[str], str]) -> str:
     """Why a name did not resolve, naming the near misses or the tied candidates."""
     names = [f"{name_of(c.person_id)} ({c.score:g})" for c in resolution.candidates]
+    given = all(c.alias.kind.startswith(GIVEN) for c in resolution.candidates)
+    if resolution.status == "ambiguous" and given and names:
+        return (
+            f"{echo(resolution.query)} is a given name only: it could mean"
+            f" {' or '.join(names)}, or anyone else so named; give the surname"
+        )
     if resolution.status == "ambiguous":
         return f"{echo(resolution.query)} could mean {' or '.join(names)}: give more of the name"
     hint = f"; did you mean {' or '.join(names)}?" if names else ""
@@ -225,6 +234,7 @@ def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Re
         or len(phonetic.replace(" ", "")) < MIN_PREFIX
         or not _every_word_near(phonetic, scored[0].alias.phonetic)
         or _name_and_more(phonetic, scored[0].alias.phonetic)
+        or not _near_beyond_given_name(phonetic, scored[0].alias)
     ):
         near = tuple(c for c in scored[:3] if c.score >= SUGGEST)
         return Resolution(query, plain, phonetic, "none", near)
@@ -233,6 +243,17 @@ def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Re
     if len(close) > 1:
         return Resolution(query, plain, phonetic, "ambiguous", close)
     return Resolution(query, plain, phonetic, "found", tuple(scored[:2]))
+
+
+def _near_beyond_given_name(query: str, alias: Alias) -> bool:
+    """False if a one-word query is near only a given name ("Andrijević" is near Andrei,
+    not Andrei Ravkov): a given name alone is never an answer."""
+    from rapidfuzz.fuzz import ratio
+
+    words = alias.phonetic.split()
+    if " " in query or alias.kind.startswith(GIVEN):
+        return not alias.kind.startswith(GIVEN)
+    return len(words) == 1 or any(ratio(query, word) >= ACCEPT for word in words[1:])
 
 
 def _name_and_more(query: str, alias: str) -> bool:

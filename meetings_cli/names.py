@@ -152,10 +152,26 @@ def phonetic_key(plain: str) -> str:
     """Fold transliteration differences out of a plain key, word by word."""
     words = []
     for word in plain.split():
+        if _ARABIC_LETTER.search(word):
+            words.append(_arabic_phonetic(word))
+            continue
         for pattern, replacement in _PHONETIC_RULES:
             word = pattern.sub(replacement, word)
         words.append(word)
     return " ".join(words)
+
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+# How Persian, Arabic and Urdu writers differ on a foreign name's consonants: p as پ or
+# ب, g as گ or غ, v as و or ف, t as ت or ٹ (Urdu), d as د or ڈ; the vowels are written
+# or not (ا و ی inside a word).
+_ARABIC_SOUNDS = str.maketrans({"پ": "ب", "غ": "گ", "ف": "و", "ٹ": "ت", "ڈ": "د", "ڑ": "ر"})
+_INNER_VOWELS = re.compile("(?<=.)[اوی](?=.)")
+
+
+def _arabic_phonetic(word: str) -> str:
+    word = _INNER_VOWELS.sub("", word.translate(_ARABIC_SOUNDS))
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 class Alias(NamedTuple):
@@ -227,9 +243,18 @@ def person_aliases(person: Person) -> list[Alias]:
         # Written together: a zero-width non-joiner, or no space, between its words.
         if " " in plain and not plain.isascii():
             add(text, f"{kind}, written together", plain.replace(" ", ""))
+    # A name's first word is a given name (Sergei, Amir), unless it is the short name's:
+    # alone it names anyone so called, so it is never an answer (`match.resolve_name`).
+    later = {word for _, _, plain in known for word in plain.split()[1:]}
+    later.update(plain_key(person.short_name).split())
     for text, kind, plain in known:
         words = plain.split()
-        for word in words if len(words) > 1 else ():
+        for number, word in enumerate(words if len(words) > 1 else ()):
             if len(word) >= 3:
-                add(text, f"part of {kind}", word)
+                given = number == 0 and word not in later
+                add(text, f"{GIVEN if given else 'part of'} {kind}", word)
     return found
+
+
+#: The kind of an alias that is a given name alone ("given name in name").
+GIVEN = "given name in"

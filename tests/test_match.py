@@ -320,3 +320,33 @@ def test_a_word_or_a_longer_name_is_never_taken_for_a_person(
 
 def test_urdu_letters_fold_to_their_persian_equivalents() -> None:
     assert plain_key("ں ے ہ ھ") == plain_key("ن ی ه ه")
+
+
+@pytest.mark.parametrize("query", ["Sergei", "Amir", "امیر", "Bashar"])
+def test_a_given_name_alone_is_ambiguous(index: PersonIndex, query: str) -> None:
+    from meetings_cli.match import describe_failure
+
+    resolution = index.resolve(query)
+    assert resolution.status == "ambiguous" and resolution.candidates
+    assert "is a given name only" in describe_failure(resolution, index.name_of)
+
+
+@pytest.mark.parametrize("query", ["Hatami", "حاتمی", "Tayyip", "Shoygu", "Assad"])
+def test_a_surname_alone_still_resolves(index: PersonIndex, query: str) -> None:
+    assert index.resolve(query).status == "found"
+
+
+@pytest.mark.parametrize(
+    ("query", "person"),
+    [("بوتين", "vladimir-putin"), ("ترامب", "donald-trump"), ("شويغو", "sergei-shoigu")],
+)
+def test_arabic_writers_spellings_of_foreign_names_resolve(
+    index: PersonIndex, query: str, person: str
+) -> None:
+    best = index.resolve(query).best
+    assert best is not None and best.person_id == person
+
+
+@pytest.mark.parametrize("query", ["Andrijević", "hasn't", "Aslan"])
+def test_a_word_near_only_a_given_name_is_no_one(index: PersonIndex, query: str) -> None:
+    assert index.resolve(query).status == "none"
