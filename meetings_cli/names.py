@@ -78,13 +78,15 @@ _ARABIC_SCRIPT = str.maketrans(
 
 _TRANSLITERATE = str.maketrans({**_CYRILLIC, **_LATIN_SPECIAL})
 # English, German (-owitsch) and French (-ovitch) spellings; Kazakh, Azeri, Turkish.
-_PATRONYMIC = re.compile(
+_PATRONYMIC = (
     r"(ovich|evich|ovitch|evitch|owitsch|ewitsch|ovna|evna|owna|ewna|ich|uly|uli|kyzy|kizi"
     r"|ogly|ogli)$"
 )
 #: An apostrophe or soft-sign mark inside a word (BGN's and the Library of Congress's ь,
-#: ʹ; an elision): part of the word, never a break in it.
-_INNER_MARK = re.compile(r"(?<=\w)['’ʼʹʺ`´](?=\w)")
+#: ʹ; an elision): part of the word, never a break in it. (Patterns used on some names
+#: only are compiled when first used: `who` starts in a few milliseconds.)
+_MARKS = "'’ʼʹʺ`´"
+_INNER_MARK = r"(?<=\w)['’ʼʹʺ`´](?=\w)"
 
 # Spelling differences between transliteration systems, folded in this order.
 _PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -137,14 +139,16 @@ def compact_key(text: str) -> str:
 
 def plain_key(text: str) -> str:
     """The plain matching key of a name (see the module docstring)."""
-    text = _INNER_MARK.sub("", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    if any(mark in text for mark in _MARKS):
+        text = re.sub(_INNER_MARK, "", text)
     text = text.casefold().translate(_ARABIC_SCRIPT)
     text = text.translate(_TRANSLITERATE)
     tokens = [t for t in fold(text).split() if t not in TITLE_WORDS]
     # Initials ("A. Hatami") carry too little to match on.
     tokens = [t for t in tokens if len(t) > 1 or len(tokens) == 1]
     if len(tokens) >= 3:
-        tokens = [t for t in tokens if not _PATRONYMIC.search(t)] or tokens
+        tokens = [t for t in tokens if not re.search(_PATRONYMIC, t)] or tokens
     return " ".join(tokens)
 
 
@@ -152,7 +156,7 @@ def phonetic_key(plain: str) -> str:
     """Fold transliteration differences out of a plain key, word by word."""
     words = []
     for word in plain.split():
-        if _ARABIC_LETTER.search(word):
+        if not word.isascii() and any("\u0600" <= char <= "\u06ff" for char in word):
             words.append(_arabic_phonetic(word))
             continue
         for pattern, replacement in _PHONETIC_RULES:
@@ -161,16 +165,15 @@ def phonetic_key(plain: str) -> str:
     return " ".join(words)
 
 
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 # How Persian, Arabic and Urdu writers differ on a foreign name's consonants: p as پ or
 # ب, g as گ or غ, v as و or ف, t as ت or ٹ (Urdu), d as د or ڈ; the vowels are written
 # or not (ا و ی inside a word).
 _ARABIC_SOUNDS = str.maketrans({"پ": "ب", "غ": "گ", "ف": "و", "ٹ": "ت", "ڈ": "د", "ڑ": "ر"})
-_INNER_VOWELS = re.compile("(?<=.)[اوی](?=.)")
+_INNER_VOWELS = "(?<=.)[اوی](?=.)"
 
 
 def _arabic_phonetic(word: str) -> str:
-    word = _INNER_VOWELS.sub("", word.translate(_ARABIC_SOUNDS))
+    word = re.sub(_INNER_VOWELS, "", word.translate(_ARABIC_SOUNDS))
     return re.sub(r"(.)\1+", r"\1", word)
 
 
