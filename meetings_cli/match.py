@@ -22,7 +22,19 @@ from typing import NamedTuple, Protocol
 
 from .errors import echo
 from .model import Person
-from .names import GIVEN, Alias, person_aliases, phonetic_key, plain_key
+from .names import (
+    GIVEN,
+    HOMONYM_SURNAME,
+    TITLE_WORDS,
+    Alias,
+    fold,
+    person_aliases,
+    phonetic_key,
+    plain_key,
+)
+
+#: The kinds of a homonym's aliases begin so.
+HOMONYMS = ("homonym:", "homonym's surname:")
 
 #: A fuzzy score (0-100) at or above which a name counts as a match.
 ACCEPT = 80.0
@@ -138,6 +150,12 @@ def resolve_name(source: AliasSource, query: str, *, runner_up: bool = False) ->
         (source.with_phonetic(phonetic), PHONETIC_SCORE, "phonetic"),
     ):
         if hits:
+            others = [a for a in hits if a.kind.startswith(HOMONYMS)]
+            if others:
+                told = _homonyms(query, plain, phonetic, hits, others, score)
+                if told is not None:
+                    return told
+                hits = [a for a in hits if a not in others]
             found = _best_per_person(Candidate(a.person_id, score, a, method) for a in hits)
             if all(c.alias.kind.startswith(GIVEN) for c in found):
                 # A given name alone could mean anyone so called: never an answer.
@@ -182,8 +200,19 @@ def _is_word(plain: str) -> bool:
 
 def describe_failure(resolution: Resolution, name_of: Callable[[str], str]) -> str:
     """Why a name did not resolve, naming the near misses or the tied candidates."""
-    names = [f"{name_of(c.person_id)} ({c.score:g})" for c in resolution.candidates]
+    names = [
+        f"{c.alias.text}, {c.alias.kind.split(':', 1)[1].strip()}, who is not in the dataset"
+        if c.method == "homonym"
+        else f"{name_of(c.person_id)} ({c.score:g})"
+        for c in resolution.candidates
+    ]
     given = all(c.alias.kind.startswith(GIVEN) for c in resolution.candidates)
+    if (
+        resolution.status == "none"
+        and names
+        and all(c.method == "homonym" for c in resolution.candidates)
+    ):
+        return f"{echo(resolution.query)} names {' or '.join(names)}"
     if resolution.status == "ambiguous" and given and names:
         return (
             f"{echo(resolution.query)} is a given name only: it could mean"
@@ -243,6 +272,27 @@ def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Re
     if len(close) > 1:
         return Resolution(query, plain, phonetic, "ambiguous", close)
     return Resolution(query, plain, phonetic, "found", tuple(scored[:2]))
+
+
+def _homonyms(
+    query: str, plain: str, phonetic: str, hits: list[Alias], others: list[Alias], score: float
+) -> Resolution | None:
+    """A name that is also (or only) a homonym's: another person's whole name is no one of
+    ours; a surname that is ours and theirs is ambiguous, with both readings, if the query
+    says more of theirs, else ours (None: resolve on without them)."""
+    ours = [a for a in hits if not a.kind.startswith(HOMONYMS)]
+    theirs = [Candidate(a.person_id, score, a, "homonym") for a in others]
+    whole = any(not a.kind.startswith(HOMONYM_SURNAME) for a in others)
+    if ours and not whole:
+        mine = _best_per_person(Candidate(a.person_id, score, a, "exact") for a in ours)
+        # A surname both share is ours, unless the query says more of theirs: a title of
+        # theirs ("President Khatami": the defence minister was never president).
+        asked = set(fold(query).split()) & TITLE_WORDS
+        titled = [c for c in theirs if asked & set(fold(c.alias.kind).split())]
+        if not titled:
+            return None
+        return Resolution(query, plain, phonetic, "ambiguous", (*mine, *titled))
+    return Resolution(query, plain, phonetic, "none", tuple(theirs))
 
 
 def _near_beyond_given_name(query: str, alias: Alias) -> bool:

@@ -125,6 +125,15 @@ class StatedAs(NamedTuple):
     source: str
 
 
+class Homonym(NamedTuple):
+    """Someone not in the dataset whose name a person's is often confused with (curated)."""
+
+    name: str
+    who: str  # who they are: "President of Iran 1997-2005"
+    basis: str  # curator
+    how: str  # where that comes from
+
+
 class Person(NamedTuple):
     """Someone who takes part in a meeting or is quoted."""
 
@@ -142,6 +151,8 @@ class Person(NamedTuple):
     other_names: tuple[NativeName, ...] = ()
     #: Fields whose value the curators supplied from the public record (e.g. country).
     curator_fields: tuple[str, ...] = ()
+    #: People not in the dataset this one is confused with: never taken for them.
+    homonyms: tuple[Homonym, ...] = ()
 
 
 class Event(NamedTuple):

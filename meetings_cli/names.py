@@ -256,7 +256,21 @@ def person_aliases(person: Person) -> list[Alias]:
             if len(word) >= 3:
                 given = number == 0 and word not in later
                 add(text, f"{GIVEN if given else 'part of'} {kind}", word)
+    # Whom this person is confused with: their name and surname answer for them, not us
+    # (a key this person also has is then two readings: `match.resolve_name`).
+    for homonym in person.homonyms:
+        whole = plain_key(homonym.name)
+        for plain in dict.fromkeys((whole, whole.split()[-1] if whole else "")):
+            kind = (
+                f"{HOMONYM} {homonym.who}" if plain == whole else f"{HOMONYM_SURNAME} {homonym.who}"
+            )
+            if plain:
+                found.append(Alias(person.id, homonym.name, kind, plain, phonetic_key(plain)))
     return found
+
+
+#: The kinds of the aliases of a person's homonym: their whole name, their surname.
+HOMONYM, HOMONYM_SURNAME = "homonym:", "homonym's surname:"
 
 
 #: The kind of an alias that is a given name alone ("given name in name").

@@ -22,6 +22,7 @@ from .model import (
     DateSpan,
     Disagreement,
     Event,
+    Homonym,
     Meeting,
     NativeName,
     Participant,
@@ -387,6 +388,9 @@ def _person(entry: Entry) -> Person:
         notes=raw["notes"],
         other_names=_names(raw["other_names"]),
         curator_fields=tuple(raw["curator_fields"] or ()),
+        homonyms=tuple(
+            Homonym(h["name"], h["who"], h["basis"], h["how"]) for h in raw["homonyms"] or ()
+        ),
     )
 
 

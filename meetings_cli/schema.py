@@ -229,6 +229,24 @@ PERSON = Record(
             ),
             required=False,
         ),
+        "homonyms": Field(
+            ListOf(
+                Record(
+                    "homonym",
+                    {
+                        "name": Field(Text("Their name.", is_name=True)),
+                        "who": Field(Text("Who they are, for a reader to tell them apart.")),
+                        "basis": Field(
+                            Text("`curator`: from the public record.", choices=FACT_BASES)
+                        ),
+                        "how": Field(Text("Where that comes from, and why they are confused.")),
+                    },
+                ),
+                "People not in the dataset this person is confused with (a name that is theirs"
+                " is answered as theirs or as ambiguous, never as this person).",
+            ),
+            required=False,
+        ),
         "notes": _optional_text("Free notes."),
     },
 )

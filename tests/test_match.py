@@ -350,3 +350,18 @@ def test_arabic_writers_spellings_of_foreign_names_resolve(
 @pytest.mark.parametrize("query", ["Andrijević", "hasn't", "Aslan"])
 def test_a_word_near_only_a_given_name_is_no_one(index: PersonIndex, query: str) -> None:
     assert index.resolve(query).status == "none"
+
+
+def test_a_homonyms_name_is_theirs_and_a_shared_one_is_ambiguous(index: PersonIndex) -> None:
+    from meetings_cli.match import describe_failure
+
+    for query in ("President Khatami", "Prime Minister Khan"):
+        resolution = index.resolve(query)
+        assert resolution.status == "ambiguous", query
+        assert "who is not in the dataset" in describe_failure(resolution, index.name_of)
+    for query in ("Mohammad Khatami", "Jalili", "Imran Khan"):
+        resolution = index.resolve(query)
+        assert resolution.status == "none", query
+        assert describe_failure(resolution, index.name_of).startswith(f"'{query}' names ")
+    for query in ("Hatami", "Jalali", "Dastgir Khan", "Khatami", "Хатами", "Khan"):
+        assert index.resolve(query).status == "found", query
