@@ -166,13 +166,17 @@ def phonetic_key(plain: str) -> str:
 
 
 # How Persian, Arabic and Urdu writers differ on a foreign name's consonants: p as پ or
-# ب, g as گ or غ, v as و or ف, t as ت or ٹ (Urdu), d as د or ڈ; the vowels are written
-# or not (ا و ی inside a word).
-_ARABIC_SOUNDS = str.maketrans({"پ": "ب", "غ": "گ", "ف": "و", "ٹ": "ت", "ڈ": "د", "ڑ": "ر"})
+# ب, g as گ, غ or ج, v as و, ف or ڤ, t as ت or ٹ (Urdu), d as د or ڈ; the vowels are
+# written or not (ا و ی inside a word).
+_ARABIC_SOUNDS = str.maketrans(
+    {"پ": "ب", "غ": "گ", "ج": "گ", "ف": "و", "ڤ": "و", "ٹ": "ت", "ڈ": "د", "ڑ": "ر"}
+)
 _INNER_VOWELS = "(?<=.)[اوی](?=.)"
 
 
 def _arabic_phonetic(word: str) -> str:
+    # A final -ei written -یه in Arabic (سيرغيه), -ی in Persian (سرگئی).
+    word = word[:-1] if word.endswith("یه") else word
     word = re.sub(_INNER_VOWELS, "", word.translate(_ARABIC_SOUNDS))
     return re.sub(r"(.)\1+", r"\1", word)
 

@@ -365,3 +365,8 @@ def test_a_homonyms_name_is_theirs_and_a_shared_one_is_ambiguous(index: PersonIn
         assert describe_failure(resolution, index.name_of).startswith(f"'{query}' names ")
     for query in ("Hatami", "Jalali", "Dastgir Khan", "Khatami", "Хатами", "Khan"):
         assert index.resolve(query).status == "found", query
+
+
+def test_an_arabic_final_ei_and_veh_fold_to_persian() -> None:
+    assert phonetic_key(plain_key("سيرغيه")) == phonetic_key(plain_key("سرگئی"))
+    assert phonetic_key(plain_key("راڤكوف")) == phonetic_key(plain_key("راوکوف"))
