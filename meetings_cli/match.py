@@ -277,14 +277,17 @@ def _judge(query: str, plain: str, phonetic: str, scored: list[Candidate]) -> Re
 def _homonyms(
     query: str, plain: str, phonetic: str, hits: list[Alias], others: list[Alias], score: float
 ) -> Resolution | None:
-    """A name that is also (or only) a homonym's: another person's whole name is no one of
-    ours; a surname that is ours and theirs is ambiguous, with both readings, if the query
-    says more of theirs, else ours (None: resolve on without them)."""
+    """A name that is also (or only) a homonym's: another person's whole name is theirs,
+    and ambiguous if it is also part of ours ("Khan"); a surname that is ours and theirs is
+    ambiguous, with both readings, if the query says more of theirs, else ours (None:
+    resolve on without them)."""
     ours = [a for a in hits if not a.kind.startswith(HOMONYMS)]
     theirs = [Candidate(a.person_id, score, a, "homonym") for a in others]
     whole = any(not a.kind.startswith(HOMONYM_SURNAME) for a in others)
-    if ours and not whole:
-        mine = _best_per_person(Candidate(a.person_id, score, a, "exact") for a in ours)
+    mine = _best_per_person(Candidate(a.person_id, score, a, "exact") for a in ours)
+    if ours and whole:  # a name that is theirs whole and ours in part ("Khan")
+        return Resolution(query, plain, phonetic, "ambiguous", (*mine, *theirs))
+    if ours:
         # A surname both share is ours, unless the query says more of theirs: a title of
         # theirs ("President Khatami": the defence minister was never president).
         asked = set(fold(query).split()) & TITLE_WORDS

@@ -355,7 +355,7 @@ def test_a_word_near_only_a_given_name_is_no_one(index: PersonIndex, query: str)
 def test_a_homonyms_name_is_theirs_and_a_shared_one_is_ambiguous(index: PersonIndex) -> None:
     from meetings_cli.match import describe_failure
 
-    for query in ("President Khatami", "Prime Minister Khan"):
+    for query in ("President Khatami", "Prime Minister Khan", "Khan", "Хан"):
         resolution = index.resolve(query)
         assert resolution.status == "ambiguous", query
         assert "who is not in the dataset" in describe_failure(resolution, index.name_of)
@@ -363,7 +363,7 @@ def test_a_homonyms_name_is_theirs_and_a_shared_one_is_ambiguous(index: PersonIn
         resolution = index.resolve(query)
         assert resolution.status == "none", query
         assert describe_failure(resolution, index.name_of).startswith(f"'{query}' names ")
-    for query in ("Hatami", "Jalali", "Dastgir Khan", "Khatami", "Хатами", "Khan"):
+    for query in ("Hatami", "Jalali", "Dastgir Khan", "Khatami", "Хатами"):
         assert index.resolve(query).status == "found", query
 
 
