@@ -57,9 +57,6 @@ class Vocabulary:
             self.by_folded.setdefault(word.folded, []).append(word)
             self.by_stem.setdefault(word.stem, []).append(word)
 
-    def __contains__(self, folded: str) -> bool:
-        return folded in self.by_folded
-
 
 def vocabulary(db: sqlite3.Connection, table: str = "search_words") -> Vocabulary:
     """Every word of the meetings' search index (kept by the compile in `search_words`), or
