@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = ROOT / "benchmarks" / "name_eval.json"
 AMBIGUOUS_OR_NONE = "ambiguous-or-none"
 LIST_FALSE_POSITIVES = 30
-LIST_MISSES = 10
+LIST_MISSES = int(os.environ.get("LIST_MISSES", "10"))
 
 
 @dataclass

@@ -7,6 +7,7 @@ Pure functions: no I/O. The compiled database stores every alias with its keys
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -21,8 +22,20 @@ TITLE_WORDS = frozenset((
     "col", "captain", "capt", "admiral", "adm", "marshal", "army", "commander", "minister",
     "defence", "defense", "mr", "mrs", "ms", "dr", "sir", "his", "excellency", "he", "hon",
     "honourable", "honorable", "ambassador", "president", "prime", "sardar", "amiral", "of",
-    "the",
-    "генерал", "министр", "господин", "سرتیپ", "سردار", "ژنرال", "وزیر", "دفاع", "جناب",
+    "the", "un", "envoy", "special", "first", "deputy", "to", "secretary", "foreign",
+    "hojatoleslam", "hojjatoleslam",
+    # The dataset's countries and their adjectives, as roles name them ("Syrian President
+    # Bashar al-Assad", "Ambassador to Russia Kazem Jalali").
+    "iran", "iranian", "russia", "russian", "belarus", "belarusian", "kazakhstan", "kazakh",
+    "pakistan", "pakistani", "serbia", "serbian", "turkey", "turkish", "syria", "syrian",
+    "us", "american", "norway", "norwegian",
+    # Russian (as transliterated before this list is consulted).
+    "ministr", "prezident", "oborony", "posol", "gospodin",
+    # Persian, Arabic and Urdu (as folded: ي is ی, ك is ک, أ is ا).
+    "سرتیپ", "سردار", "ژنرال", "جنرال", "وزیر", "دفاع", "الدفاع", "جناب", "رئیس", "جمهور",
+    "جمهوری", "الرئیس", "صدر", "سفیر", "السفیر", "حجت", "الاسلام", "والمسلمین", "نخست",
+    "ایران", "ایرانی", "الایرانی", "روسیه", "روسی", "الروسی", "پاکستان", "پاکستانی",
+    "سوریه", "السوری", "ترکیه", "الترکی", "امریکا", "امریکایی",
 ))
 # fmt: on
 
@@ -60,7 +73,9 @@ _ARABIC_SCRIPT = str.maketrans(
         "آ": "ا",
         "ٱ": "ا",
         "ـ": "",  # tatweel
-        "\u200c": "",  # zero-width non-joiner: written or not
+        # A zero-width non-joiner between a name's words is a space written narrow (a
+        # name written with no space at all is tried split: `match`).
+        "\u200c": " ",
         "\u200d": "",
         # Urdu letters and their Persian/Arabic equivalents: noon ghunna, bari ye,
         # gol he, do-chashmi he, te marbuta goal; hamza seats.
@@ -77,10 +92,13 @@ _ARABIC_SCRIPT = str.maketrans(
 )
 
 _TRANSLITERATE = str.maketrans({**_CYRILLIC, **_LATIN_SPECIAL})
-# English, German (-owitsch) and French (-ovitch) spellings; Kazakh, Azeri, Turkish.
+# English, German (-owitsch), French (-ovitch), Polish (-owicz) and Ukrainian-style (-ovych)
+# spellings; Kazakh, Azeri, Turkish.
 _PATRONYMIC = (
-    r"(ovich|evich|ovitch|evitch|owitsch|ewitsch|ovna|evna|owna|ewna|ich|uly|uli|kyzy|kizi"
-    r"|ogly|ogli)$"
+    r"(ovich|evich|ovitch|evitch|owitsch|ewitsch|owicz|ewicz|ovych|evych|ovna|evna|owna|ewna"
+    r"|ich|uly|uli|kyzy|kizi|ogly|ogli"
+    # As Arabic (فيتش) and Persian (ویچ) write -ovich.
+    r"|فیتش|ویچ)$"
 )
 #: An apostrophe or soft-sign mark inside a word (BGN's and the Library of Congress's ь,
 #: ʹ; an elision): part of the word, never a break in it. (Patterns used on some names
@@ -155,7 +173,7 @@ def plain_key(text: str) -> str:
 def phonetic_key(plain: str) -> str:
     """Fold transliteration differences out of a plain key, word by word."""
     words = []
-    for word in plain.split():
+    for word in _join_articles(plain.split(), ARTICLE):
         if not word.isascii() and any("\u0600" <= char <= "\u06ff" for char in word):
             words.append(_arabic_phonetic(word))
             continue
@@ -168,17 +186,60 @@ def phonetic_key(plain: str) -> str:
 # How Persian, Arabic and Urdu writers differ on a foreign name's consonants: p as پ or
 # ب, g as گ, غ or ج, v as و, ف or ڤ, t as ت or ٹ (Urdu), d as د or ڈ; the vowels are
 # written or not (ا و ی inside a word).
+# Arabic letters for sounds foreign names lack (ص ث for s, ط for t, ح for h, ذ ض ظ ژ for
+# z, ق for g or k) fold the same way; ع, which foreign names lack, is kept.
 _ARABIC_SOUNDS = str.maketrans(
-    {"پ": "ب", "غ": "گ", "ج": "گ", "ف": "و", "ڤ": "و", "ٹ": "ت", "ڈ": "د", "ڑ": "ر"}
-)
-_INNER_VOWELS = "(?<=.)[اوی](?=.)"
+    {
+        "پ": "ب", "غ": "گ", "ج": "گ", "ق": "گ", "ف": "و", "ڤ": "و", "ٹ": "ت", "ط": "ت",
+        "ڈ": "د", "ڑ": "ر", "ص": "س", "ث": "س", "ح": "ه", "ذ": "ز", "ض": "ز", "ظ": "ز",
+        "ژ": "ز",
+    }
+)  # fmt: skip
+#: The Arabic article written as a word of its own (ال الأسد) joins the next word.
+ARTICLE = "ال"
 
 
 def _arabic_phonetic(word: str) -> str:
-    # A final -ei written -یه in Arabic (سيرغيه), -ی in Persian (سرگئی).
-    word = word[:-1] if word.endswith("یه") else word
-    word = re.sub(_INNER_VOWELS, "", word.translate(_ARABIC_SOUNDS))
-    return re.sub(r"(.)\1+", r"\1", word)
+    """A word's consonant skeleton: letters folded to one per sound, vowel letters dropped
+    inside the word (written or not) and at its end (-ei is -یه in Arabic, -ی in Persian),
+    doubled letters single."""
+    skeleton = word.translate(_ARABIC_SOUNDS)
+    skeleton = skeleton[0] + skeleton[1:].rstrip("اهی")
+    inner = "".join(c for c in skeleton[1:-1] if c not in "اوی")
+    skeleton = skeleton[0] + inner + skeleton[1:][-1:]
+    skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
+    if skeleton.startswith(ARTICLE) and len(skeleton) < len(ARTICLE) + 3:
+        return word  # too little beside the article to tell a name by (الأسد, السادة)
+    return skeleton
+
+
+def _join_articles(words: list[str], article: str) -> list[str]:
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] == article:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
+def arabic_skeletons(plain: str) -> list[str]:
+    """The skeletons (see `_arabic_phonetic`) of a Latin plain key as Persian, Arabic and
+    Urdu writers may spell it (`scripts.ARABIC_SCRIPT_LETTERS`), with its article "al"
+    written or left out (بشار الأسد, بشار اسد). Empty for a key that is not Latin."""
+    from .scripts import MAX_SPELLINGS, arabic_script_spellings
+
+    words = plain.split()
+    found: dict[str, None] = {}
+    for shape in dict.fromkeys(
+        (tuple(_join_articles(words, "al")), tuple(w for w in words if w != "al"))
+    ):
+        per_word = [arabic_script_spellings(word) for word in shape]
+        if not shape or not all(per_word):
+            continue
+        for choice in itertools.islice(itertools.product(*per_word), MAX_SPELLINGS):
+            found[" ".join(_arabic_phonetic(w) for w in choice if w)] = None
+    return [key for key in found if key]
 
 
 class Alias(NamedTuple):
@@ -217,11 +278,20 @@ _RUSSIAN_SCRIPTS = ("Cyrillic", "Cyrillic (Russian)")
 
 
 def romanisations(person: Person) -> Iterator[tuple[str, str]]:
-    """A person's Russian names (native or other) as each romanisation standard of Russian
-    writes them (iuliia's schemes, named in the kind: "romanisation (ICAO_DOC_9303)")."""
-    russian = [
-        n.name for n in (*person.native_names, *person.other_names) if n.script in _RUSSIAN_SCRIPTS
-    ]
+    """A person's Cyrillic names as each romanisation standard writes them: Russian by
+    iuliia's schemes, Belarusian, Kazakh and Serbian by `scripts.TABLES` (the standard is
+    named in the kind: "romanisation (ICAO_DOC_9303)")."""
+    from .scripts import romanisations as by_table
+
+    named = (*person.native_names, *person.other_names)
+    for native in named:
+        if native.script == "Latin (Turkish)" and "ğ" in native.name.casefold():
+            # Turkish ğ lengthens the vowel before it and is not heard: Erdoğan is also
+            # written as said (Persian and Urdu اردوان).
+            yield native.name.replace("ğ", "").replace("Ğ", ""), "romanisation (ğ unwritten)"
+        for text, standard in by_table(native.script, native.name):
+            yield text, f"romanisation ({standard})"
+    russian = [n.name for n in named if n.script in _RUSSIAN_SCRIPTS]
     if not russian:
         return
     import iuliia  # type: ignore[import-untyped]
@@ -250,16 +320,37 @@ def person_aliases(person: Person) -> list[Alias]:
         # Written together: a zero-width non-joiner, or no space, between its words.
         if " " in plain and not plain.isascii():
             add(text, f"{kind}, written together", plain.replace(" ", ""))
-    # A name's first word is a given name (Sergei, Amir), unless it is the short name's:
-    # alone it names anyone so called, so it is never an answer (`match.resolve_name`).
-    later = {word for _, _, plain in known for word in plain.split()[1:]}
-    later.update(plain_key(person.short_name).split())
+    # Every word but a name's last is a given name (Sergei, Tayyip), unless it is one of
+    # the short name's or some name's last: alone it names anyone so called, so it is
+    # never an answer (`match.resolve_name`).
+    surnames = {plain.split()[-1] for _, _, plain in known if plain}
+    surnames.update(plain_key(person.short_name).split())
+    # ... in any script: خرم دستگیر خان's دستگیر sounds as the short name's Dastgir.
+    sounds = {phonetic_key(w) for w in surnames} | {
+        k for w in surnames if w.isascii() for k in arabic_skeletons(w)
+    }
+
+    def given(word: str) -> bool:
+        return word not in surnames and phonetic_key(word) not in sounds
+
     for text, kind, plain in known:
         words = plain.split()
-        for number, word in enumerate(words if len(words) > 1 else ()):
+        for word in words if len(words) > 1 else ():
             if len(word) >= 3:
-                given = number == 0 and word not in later
-                add(text, f"{GIVEN if given else 'part of'} {kind}", word)
+                add(text, f"{GIVEN if given(word) else 'part of'} {kind}", word)
+    # As Persian, Arabic and Urdu writers spell a Latin name: its consonant skeletons,
+    # whole and word by word (a word's skeleton is its part if the word is).
+    latin = [(text, f"{kind}, as Arabic script writes it", plain) for text, kind, plain in known]
+    latin = [(text, kind, plain) for text, kind, plain in latin if plain.isascii()]
+    for text, kind, plain in latin:
+        for skeleton in arabic_skeletons(plain):
+            add(text, kind, skeleton)
+    for text, kind, plain in latin:
+        for word in plain.split() if " " in plain else ():
+            part = GIVEN if given(word) else "part of"
+            for skeleton in arabic_skeletons(word) if len(word) >= 3 else ():
+                if len(skeleton) >= 3:
+                    add(text, f"{part} {kind}", skeleton)
     # Whom this person is confused with: their name and surname answer for them, not us
     # (a key this person also has is then two readings: `match.resolve_name`).
     for homonym in person.homonyms:
@@ -275,6 +366,11 @@ def person_aliases(person: Person) -> list[Alias]:
 
 #: The kinds of the aliases of a person's homonym: their whole name, their surname.
 HOMONYM, HOMONYM_SURNAME = "homonym:", "homonym's surname:"
+
+
+#: Every alias a standard generates (a romanisation; an Arabic-script skeleton) has
+#: this in its kind, as against the names and spellings curators wrote.
+GENERATED = "romanisation ("
 
 
 #: The kind of an alias that is a given name alone ("given name in name").

@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "meetings_cli"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "paths", "dates", "verbatim"),  # standard-library helpers every layer may use
     ("model",),
-    ("names", "contract", "schema", "load", "compose", "wording", "recordbuild", "terms"),
+    ("scripts", "names", "contract", "schema", "load", "compose", "wording", "recordbuild",
+     "terms"),
     ("checks",),
     ("store", "store.cache", "store.tables", "store.derive", "store.reading", "store.compile",
      "store.opening", "store.export", "store.workers"),
