@@ -195,7 +195,7 @@ def _looked_up(source: AliasSource, query: str, plain: str, phonetic: str) -> Re
         if hits:
             others = [a for a in hits if a.kind.startswith(HOMONYMS)]
             if others:
-                told = _homonyms(query, plain, phonetic, hits, others, score)
+                told = _homonyms(query, plain, phonetic, hits, others, score, method)
                 if told is not None:
                     return told
                 hits = [a for a in hits if a not in others]
@@ -377,11 +377,14 @@ def _near(source: AliasSource, plain: str, exclude: str | None = None) -> list[C
         elif score >= SUGGEST and not alias.kind.startswith(HOMONYMS):
             others.append(Candidate(alias.person_id, score, alias, "near"))
     within.sort(key=lambda pair: (pair[0], -pair[1].score, pair[1].person_id))
-    seen: set[str] = set()
+    # One candidate a person, and one for each of whom they are confused with (`_judge`).
+    seen: set[tuple[str, str]] = set()
     ranked: list[Candidate] = []
     for candidate in [c for _, c in within] + sorted(others, key=lambda c: -c.score):
-        if candidate.person_id not in seen:
-            seen.add(candidate.person_id)
+        kind = candidate.alias.kind
+        key = (candidate.person_id, kind if kind.startswith(HOMONYMS) else "")
+        if key not in seen:
+            seen.add(key)
             ranked.append(candidate)
     return ranked
 
@@ -393,13 +396,16 @@ def _judge(query: str, plain: str, phonetic: str, ranked: list[Candidate]) -> Re
         return Resolution(query, plain, phonetic, "none", near)
     slips = _slips(plain, accepted[0].alias)
     tied = tuple(c for c in accepted if _slips(plain, c.alias) == slips)
-    theirs = [c for c in tied if c.alias.kind.startswith(HOMONYMS)]
+    theirs = [c.alias for c in tied if c.alias.kind.startswith(HOMONYMS)]
     if theirs:
-        # As near a homonym's name as ours (or nearer): theirs, or two readings.
-        ours = tuple(c for c in tied if c not in theirs)
-        status = "ambiguous" if ours else "none"
-        marked = tuple(c._replace(method="homonym") for c in theirs)
-        return Resolution(query, plain, phonetic, status, (*ours, *marked))
+        # As near a homonym's name as ours: judged as an exact hit on both would be.
+        told = _homonyms(
+            query, plain, phonetic, [c.alias for c in tied], theirs, tied[0].score, "fuzzy"
+        )
+        if told is not None:
+            return told
+        tied = tuple(c for c in tied if c.alias not in theirs)
+        accepted = [c for c in accepted if c.alias not in theirs]
     if len(tied) > 1:
         return Resolution(query, plain, phonetic, "ambiguous", tied)
     runner = [c for c in ranked[1:2] if not c.alias.kind.startswith(HOMONYMS)]
@@ -436,7 +442,13 @@ def _judged_words(plain: str, parts: list[str]) -> list[str]:
 
 
 def _homonyms(
-    query: str, plain: str, phonetic: str, hits: list[Alias], others: list[Alias], score: float
+    query: str,
+    plain: str,
+    phonetic: str,
+    hits: list[Alias],
+    others: list[Alias],
+    score: float,
+    method: str = "exact",
 ) -> Resolution | None:
     """A name that is also (or only) a homonym's: another person's whole name is theirs,
     and ambiguous if it is also part of ours ("Khan"); a surname that is ours and theirs is
@@ -445,7 +457,7 @@ def _homonyms(
     ours = [a for a in hits if not a.kind.startswith(HOMONYMS)]
     theirs = [Candidate(a.person_id, score, a, "homonym") for a in others]
     whole = any(not a.kind.startswith(HOMONYM_SURNAME) for a in others)
-    mine = _best_per_person(Candidate(a.person_id, score, a, "exact") for a in ours)
+    mine = _best_per_person(Candidate(a.person_id, score, a, method) for a in ours)
     if ours and whole:  # a name that is theirs whole and ours in part ("Khan")
         return Resolution(query, plain, phonetic, "ambiguous", (*mine, *theirs))
     if ours:
