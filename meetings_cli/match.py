@@ -9,9 +9,9 @@ README) turns both the query and every known name into two keys:
   transliteration systems folded away (Shoigu = Shoygu = Schoigu = Szojgu =
   Šojgu = Choïgou; Khatami = Hatami).
 
-A query is looked up exactly by plain key, then by phonetic key, and only on a
-miss scored with rapidfuzz against every phonetic key (rapidfuzz is imported
-then and only then).
+A query is looked up exactly by plain key, then by phonetic key, then word by
+word, and only on a miss judged by typing slips against every name (rapidfuzz is
+imported then and only then).
 """
 
 # No `from __future__ import annotations`: NamedTuple would compile every string
@@ -38,11 +38,8 @@ from .names import (
 #: The kinds of a homonym's aliases begin so.
 HOMONYMS = ("homonym:", "homonym's surname:")
 
-#: A fuzzy score (0-100) at or above which a name counts as a match.
-ACCEPT = 80.0
-#: Two people closer than this (in fuzzy score) are reported as ambiguous.
-AMBIGUITY_MARGIN = 5.0
-#: Scores given to exact and phonetic look-ups (fuzzy scores are rapidfuzz's own).
+#: Scores given to exact, phonetic and word-by-word look-ups (a near spelling's score is
+#: rapidfuzz's ratio, shown only: it is accepted by slips, `_edits`).
 EXACT_SCORE, PHONETIC_SCORE, WORDS_SCORE, PREFIX_SCORE = 100.0, 97.0, 95.0, 90.0
 #: A query word this long that begins exactly one person's name resolves to them.
 MIN_PREFIX = 5

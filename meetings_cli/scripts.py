@@ -7,7 +7,7 @@ passport and BGN/PCGN forms, and how Persian, Arabic and Urdu writers spell a fo
 """
 
 from collections.abc import Iterator
-from itertools import product
+from itertools import islice, product
 
 # A table maps a lower-case Cyrillic letter to its Latin form; a letter it leaves out is
 # one the table does not change. Word-initial forms (Belarusian е ю я) are under "^x", a
@@ -262,5 +262,5 @@ def arabic_script_spellings(word: str) -> list[str]:
             letters = ("ا",) if first else ("و",) if last and group in "ou" else ("",)
         groups.append(letters)
         position += size
-    spellings = ("".join(choice) for choice in product(*groups))
-    return list(dict.fromkeys(s for s, _ in zip(spellings, range(MAX_SPELLINGS), strict=False)))
+    spellings = islice(product(*groups), MAX_SPELLINGS)
+    return list(dict.fromkeys("".join(choice) for choice in spellings))
