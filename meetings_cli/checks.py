@@ -12,7 +12,9 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from . import schema
 from .errors import MAX_PROBLEMS, Problem, echo
@@ -45,6 +47,8 @@ def cross_record_problems(
         # References into a file that could not be parsed cannot be judged.
         for problem in _dangling_references(db, only):
             yield 1, problem
+        for problem in _dates_against_events_and_sources(db, only):
+            yield 2, problem
     for problem in _claims_against_texts(root, db, only):
         yield 3, problem
 
@@ -164,6 +168,86 @@ def _dangling_references(
             hint = hints[collection, target] = did_you_mean(target, known[collection])
         singular = schema.COLLECTIONS[collection].name
         yield Problem(file, line, column, path, f"no {singular} with id {echo(target)}{hint}")
+
+
+#: How many days before its first day and after its last a meeting counts as at an event:
+#: a minister arriving the day before, or meeting the day after, is still there for it.
+EVENT_TOLERANCE_DAYS = 1
+
+
+def _dates_against_events_and_sources(
+    db: sqlite3.Connection, only: tuple[str, tuple[str, ...]]
+) -> Iterator[Problem]:
+    """A meeting outside its event's dates (or year); a record dated after the publication
+    of every dated source it cites, unless its date is announced ahead (a deadline)."""
+    condition, params = only
+    facts: dict[str, dict[str, Any]] = {
+        f"{collection}:{record_id}": json.loads(dates)
+        for collection, record_id, dates in db.execute(
+            "SELECT collection, id, dates FROM records"
+            " WHERE collection IN ('events', 'sources') AND dates NOTNULL"
+        )
+    }
+    rows = db.execute(
+        f"SELECT {_REFERENCES}, r.dates FROM records r"
+        f" WHERE {condition} AND r.collection IN ('meetings', 'context') AND r.dates NOTNULL",
+        params,
+    )
+    for *record, dates in rows:
+        date_facts = json.loads(dates)
+        references = _references(*record)
+        event = date_facts["event"]
+        if event is not None and f"events:{event}" in facts:
+            (at,) = [ref for ref in references if ref[3].endswith(".event")]
+            problem = _outside_event(date_facts, event, facts[f"events:{event}"])
+            if problem:
+                yield Problem(*at[:4], problem)
+        published = [
+            facts[f"sources:{ref[5]}"]["published"]
+            for ref in references
+            if ref[4] == "sources" and f"sources:{ref[5]}" in facts
+        ]
+        first = date_facts["days"][0]
+        if published and first > max(published) and date_facts["announced"] is None:
+            at = max(
+                (ref for ref in references if ref[4] == "sources" and f"sources:{ref[5]}" in facts),
+                key=lambda ref: facts[f"sources:{ref[5]}"]["published"],
+            )
+            yield Problem(
+                *at[:4],
+                f"the record is dated {first} at the earliest, after the publication of every "
+                f"dated source it cites (the latest: {max(published)}); a date announced "
+                "ahead (a deadline) says so with `announced:`",
+            )
+
+
+def _outside_event(facts: dict[str, Any], event: str, held: dict[str, Any]) -> str | None:
+    """Why a meeting's possible days cannot be at the event (None if they can)."""
+    days: list[str] = facts["days"]
+    shown = " or ".join(days) if facts["one_of"] else _span(days[0], days[-1])
+    if held["dates"] is None:
+        if any(int(day[:4]) == held["year"] for day in days) or (
+            not facts["one_of"] and int(days[0][:4]) <= held["year"] <= int(days[-1][:4])
+        ):
+            return None
+        return f"the meeting's date ({shown}) is not in the year of event {echo(event)} ({held['year']})"
+    first, last = held["dates"]
+    lo = (date.fromisoformat(first) - timedelta(EVENT_TOLERANCE_DAYS)).isoformat()
+    hi = (date.fromisoformat(last) + timedelta(EVENT_TOLERANCE_DAYS)).isoformat()
+    if facts["one_of"]:
+        inside = any(lo <= day <= hi for day in days)
+    else:
+        inside = days[0] <= hi and days[-1] >= lo
+    if inside:
+        return None
+    return (
+        f"the meeting's date ({shown}) is outside the dates of event {echo(event)} ({first} to "
+        f"{last}, with {EVENT_TOLERANCE_DAYS} day of tolerance either side)"
+    )
+
+
+def _span(start: str, end: str) -> str:
+    return start if start == end else f"{start} to {end}"
 
 
 def _claims_against_texts(

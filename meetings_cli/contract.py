@@ -16,7 +16,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any, overload
 
 from . import schema
-from .model import Dataset, DateSpan, Event, NativeName, Person, Source, from_plain
+from .model import (
+    Dataset,
+    DateSpan,
+    Event,
+    NativeName,
+    Person,
+    Source,
+    Statement,
+    from_plain,
+    to_plain,
+)
 
 Plain = Mapping[str, Any]
 
@@ -74,6 +84,7 @@ def meeting_record(dataset: Dataset, meeting: Plain) -> dict[str, Any]:
         "disputed": bool(disagreements),
         "disagreements": [_disagreement(d) for d in disagreements],
         "notes": meeting.get("notes"),
+        "claims": [claim_record(c) for c in meeting.get("claims") or ()],
     }
     return _with_rest(record, meeting, schema.MEETING)
 
@@ -86,18 +97,28 @@ _NO_DATE = dict.fromkeys(
 def context_record(dataset: Dataset, item: Plain) -> dict[str, Any]:
     """A context item as a JSON object, from its plain value."""
     date = item.get("date")
+    disagreements = item.get("disagreements") or []
+
+    def people(part: str) -> list[dict[str, Any]]:
+        return [_person_brief(dataset.person_by_id[p]) for p in item.get(part) or ()]
+
     record = {
         "id": item["id"],
         "title": item["title"],
         "kind": item["kind"],
         **(span_fields(from_plain(DateSpan, date)) if date else _NO_DATE),
         "location": item.get("location"),
-        "people": [_person_brief(dataset.person_by_id[p]) for p in item.get("people") or ()],
+        "people": people("people"),
+        "commented": people("commented"),
+        "named": people("named"),
         "topics": list(item.get("topics") or ()),
         "summary": item["summary"],
         "quotes": [_quote(dataset, q) for q in item.get("quotes") or ()],
         "sources": [source_of(dataset, s) for s in item["sources"]],
+        "disputed": bool(disagreements),
+        "disagreements": [_disagreement(d) for d in disagreements],
         "notes": item.get("notes"),
+        "claims": [claim_record(c) for c in item.get("claims") or ()],
     }
     return _with_rest(record, item, schema.CONTEXT_ITEM)
 
@@ -111,6 +132,21 @@ def span_fields(span: DateSpan) -> dict[str, Any]:
         "date_basis": span.basis,
         "date_how": span.how,
         "date_candidates": [d.isoformat() for d in span.candidates] if span.candidates else None,
+        "date_announced": span.announced,
+    }
+
+
+def claim_record(claim: Plain | Statement) -> dict[str, Any]:
+    """A claim of a record's prose, with its evidence, as JSON (from its plain value or record)."""
+    plain = to_plain(claim) if isinstance(claim, Statement) else claim
+    return {
+        "field": plain["field"],
+        "text": plain["text"],
+        "basis": plain.get("basis"),
+        "how": plain.get("how"),
+        "evidence": [
+            {"source": e["source"], "text": e["text"]} for e in plain.get("evidence") or ()
+        ],
     }
 
 
@@ -126,7 +162,8 @@ def _with_rest(record: dict[str, Any], plain: Plain, spec: schema.Record) -> dic
 _NAMED = frozenset(
     ("id", "title", "date", "kind", "event", "location", "participants", "topics", "summary",
      "quotes", "sources", "disagreements", "notes", "people", "person", "role", "seat",
-     "speaker", "speaker_as", "text", "source", "about", "claims", "note", "says")
+     "speaker", "speaker_as", "text", "source", "about", "claims", "note", "says", "commented",
+     "named")
 )  # fmt: skip
 
 
@@ -137,6 +174,8 @@ def _event_brief(event: Event) -> dict[str, Any]:
         "short_name": event.short_name,
         "year": event.year,
         "name_basis": event.name_basis,
+        "start": event.dates.start.isoformat() if event.dates else None,
+        "end": event.dates.end.isoformat() if event.dates else None,
     }
 
 
@@ -219,6 +258,7 @@ def source_record(
         "meetings": list(meetings),
         "context": list(context),
         "notes": source.notes,
+        "claims": [claim_record(c) for c in source.claims],
     }
 
 
@@ -243,6 +283,7 @@ def person_record(
         "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
         "curator_fields": list(person.curator_fields),
         "notes": person.notes,
+        "claims": [claim_record(c) for c in person.claims],
     }
     if meetings is not None:
         record["meetings"] = meetings
@@ -261,10 +302,25 @@ def event_record(dataset: Dataset, event: Event, meetings: Sequence[str]) -> dic
         "name": event.name,
         "short_name": event.short_name,
         "year": event.year,
+        **event_dates(event),
         "location": event.location,
+        "location_basis": event.location_basis,
+        "location_how": event.location_how,
         "name_basis": event.name_basis,
         "name_how": event.name_how,
         "meetings": list(meetings),
         "sources": [source_of(dataset, s) for s in event.sources],
         "notes": event.notes,
+        "claims": [claim_record(c) for c in event.claims],
+    }
+
+
+def event_dates(event: Event) -> dict[str, Any]:
+    """When an event was held, as fields of its JSON (null when not recorded)."""
+    dates = event.dates
+    return {
+        "start": dates.start.isoformat() if dates else None,
+        "end": dates.end.isoformat() if dates else None,
+        "dates_basis": dates.basis if dates else None,
+        "dates_how": dates.how if dates else None,
     }

@@ -52,6 +52,7 @@ from .recordbuild import (
     RecordRead,
     Reference,
     TextClaim,
+    prose_claim,
     relocate,
     reusable,
 )
@@ -146,6 +147,8 @@ class FileReader(RecordChecks):
         # path -> (line, column) of records and tracked values of the current record.
         self.marks: dict[str, tuple[int, int]] = {}
         self._references: list[Reference] = []
+        # (path, claim) of each prose claim of the current record, in reading order.
+        self._prose: list[tuple[str, dict[str, Any]]] = []
         self._seen_anchored: set[int] = set()
         self._anchored: set[int] = set()
         self._line_offset = 0  # lines above the text being composed (a piece of the file)
@@ -520,10 +523,13 @@ class FileReader(RecordChecks):
         """Read one top-level record node: validate it, build it, check it on its own."""
         self.marks = {}
         self._references = []
+        self._prose = []
         before = len(self.problems)
         path = f"{collection}[{index}]"
         spec = schema.COLLECTIONS[collection]
         value = self.read(node, spec, path)
+        if value is not _INVALID:
+            value["claims"] = [prose_claim(path, *read) for read in self._prose]
         declared = _id_of(node)
         record: Any = None
         claims: tuple[TextClaim, ...] = ()
@@ -571,6 +577,8 @@ class FileReader(RecordChecks):
             return self._read_record(node, cast(schema.Record, spec), path)
         if kind is schema.ListOf:
             return self._read_list(node, cast(schema.ListOf, spec), path)
+        if kind is schema.Prose:
+            return self._read_prose(node, path)
         if type(node.value) is list:  # a list or a mapping (of pairs)
             self.problem(node, path, f"expected {expected(spec)}, got {describe(node)}")
             return _INVALID
@@ -675,6 +683,17 @@ class FileReader(RecordChecks):
             return _INVALID
         return result
 
+    def _read_prose(self, node: Any, path: str) -> Any:
+        """Prose as text (a list's claims joined), its claims kept for the record."""
+        if node.tag != _SEQ:  # text: one claim, without evidence
+            text = self.read(node, _PROSE_TEXT, path)
+            claims = [] if text is _INVALID else [{"text": text, "evidence": None}]
+        elif (claims := self._read_list(node, _CLAIMS, path)) is _INVALID:
+            return _INVALID
+        paths = [path] if node.tag != _SEQ else [f"{path}[{i}]" for i in range(len(claims))]
+        self._prose.extend(zip(paths, claims, strict=True))
+        return " ".join(claim["text"].strip() for claim in claims) or _INVALID
+
     def _read_list(self, node: Any, spec: schema.ListOf, path: str) -> Any:
         if node.tag != _SEQ:
             self.problem(node, path, f"expected a list, got {describe(node)}")
@@ -762,7 +781,8 @@ class FileReader(RecordChecks):
         return number
 
 
-# --------------------------------------------------------------------------- wording
+_CLAIMS = schema.ListOf(schema.CLAIM, min_items=1)
+_PROSE_TEXT = schema.Text()
 
 
 def _explicit(node: Any) -> str | None:

@@ -14,13 +14,16 @@ from datetime import date, timedelta
 from types import MappingProxyType, UnionType
 from typing import Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
-DateBasis = Literal["stated", "inferred"]
-DatePrecision = Literal["day", "month", "range", "one-of"]
+DateBasis = Literal["stated", "inferred", "curator"]
+DatePrecision = Literal["day", "month", "year", "range", "one-of"]
 
 DATE_BASES: tuple[str, ...] = ("stated", "inferred")
 
 #: Where a fact that is not a date comes from: an article, or the curators (public record).
 FACT_BASES: tuple[str, ...] = ("stated", "curator")
+
+#: What a date a source announces ahead of time is (it may fall after the source's publication).
+ANNOUNCED: tuple[str, ...] = ("deadline", "expiry", "scheduled")
 
 WEEKDAYS: tuple[str, ...] = (
     "Monday",
@@ -57,14 +60,20 @@ class DateSpan(NamedTuple):
     basis: DateBasis
     how: str
     candidates: tuple[date, ...] = ()
+    #: For a date announced ahead (a deadline, an expiry, a scheduled day): which.
+    announced: str | None = None
 
     @property
     def precision(self) -> DatePrecision:
-        """`day`, `month` (exactly one calendar month), `one-of` (candidate days), or `range`."""
+        """`day`, `month` or `year` (exactly one calendar month or year), `one-of`
+        (candidate days), or `range`."""
         if self.candidates:
             return "one-of"
         if self.start == self.end:
             return "day"
+        whole_year = (self.start.month, self.start.day, self.end.month, self.end.day)
+        if whole_year == (1, 1, 12, 31) and self.start.year == self.end.year:
+            return "year"
         whole_month = (
             self.start.day == 1
             and (self.end.year, self.end.month) == (self.start.year, self.start.month)
@@ -93,6 +102,28 @@ class DateSpan(NamedTuple):
         return tuple(range(self.start.year, self.end.year + 1))
 
 
+class Passage(NamedTuple):
+    """Words of one article, verbatim: evidence for a claim."""
+
+    source: str
+    text: str
+
+
+class Statement(NamedTuple):
+    """One claim of a record's prose (its summary, a `how`, its notes) and its evidence.
+
+    `field` is where the claim stands in its record (`summary`, `date.how`, `notes`);
+    `basis` is `stated` or `inferred` (from `evidence`), `curator` (reasoning or the
+    public record, in `how`), or None for prose written without evidence.
+    """
+
+    field: str
+    text: str
+    basis: str | None
+    evidence: tuple[Passage, ...] = ()
+    how: str | None = None
+
+
 class Source(NamedTuple):
     """One article the dataset is curated from."""
 
@@ -104,6 +135,7 @@ class Source(NamedTuple):
     published_basis: DateBasis | None
     published_how: str | None
     notes: str | None
+    claims: tuple[Statement, ...] = ()
 
 
 class NativeName(NamedTuple):
@@ -140,7 +172,8 @@ class Person(NamedTuple):
     id: str
     name: str
     short_name: str
-    country: str
+    #: None for an organisation's envoy: see `affiliation`.
+    country: str | None
     rank: str | None
     role: str
     native_names: tuple[NativeName, ...]
@@ -153,6 +186,9 @@ class Person(NamedTuple):
     curator_fields: tuple[str, ...] = ()
     #: People not in the dataset this one is confused with: never taken for them.
     homonyms: tuple[Homonym, ...] = ()
+    claims: tuple[Statement, ...] = ()
+    #: The organisation represented, when not a country.
+    affiliation: str | None = None
 
 
 class Event(NamedTuple):
@@ -168,6 +204,12 @@ class Event(NamedTuple):
     #: `curator` when the name (its numbering, say) is not what the articles print.
     name_basis: str = "stated"
     name_how: str | None = None
+    #: When it was held (from the public record: `basis` curator), if recorded.
+    dates: DateSpan | None = None
+    #: `curator` when the articles do not say where it was held.
+    location_basis: str = "stated"
+    location_how: str | None = None
+    claims: tuple[Statement, ...] = ()
 
 
 class Topic(NamedTuple):
@@ -214,6 +256,9 @@ class Quote(NamedTuple):
     text: str
     source: str
     speaker_as: str | None = None
+    #: `curator` when the source does not say whose the words are (why: speaker_how).
+    speaker_basis: str = "stated"
+    speaker_how: str | None = None
 
 
 class Claim(NamedTuple):
@@ -247,6 +292,7 @@ class Meeting(NamedTuple):
     sources: tuple[str, ...]
     disagreements: tuple[Disagreement, ...] = ()
     notes: str | None = None
+    claims: tuple[Statement, ...] = ()
 
     @property
     def disputed(self) -> bool:
@@ -281,6 +327,17 @@ class ContextItem(NamedTuple):
     quotes: tuple[Quote, ...]
     sources: tuple[str, ...]
     notes: str | None = None
+    #: People who spoke about it without taking part (`people` took part).
+    commented: tuple[str, ...] = ()
+    #: People it only names.
+    named: tuple[str, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    claims: tuple[Statement, ...] = ()
+
+    @property
+    def disputed(self) -> bool:
+        """True if the sources disagree about something in this record."""
+        return bool(self.disagreements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +428,7 @@ def _span_from_plain(value: Mapping[str, Any]) -> DateSpan:
         start, end = candidates[0], candidates[-1]
     else:
         start, end = _day(value["from"]), _day(value["to"])
-    return DateSpan(start, end, value["basis"], value["how"], candidates)
+    return DateSpan(start, end, value["basis"], value["how"], candidates, value.get("announced"))
 
 
 def _span_to_plain(span: DateSpan) -> dict[str, Any]:
@@ -385,6 +442,7 @@ def _span_to_plain(span: DateSpan) -> dict[str, Any]:
         "weekday": None,
         "basis": span.basis,
         "how": span.how,
+        "announced": span.announced,
     }
 
 

@@ -26,12 +26,15 @@ from .model import (
     Meeting,
     NativeName,
     Participant,
+    Passage,
     Person,
     Quote,
     SearchTerm,
     Source,
     StatedAs,
+    Statement,
     Topic,
+    from_plain,
 )
 from .schema import DATA_FILE
 from .terms import MARKER
@@ -164,6 +167,7 @@ class RecordChecks:
         return key
 
     def _check(self: Any, collection: str, entry: Entry) -> None:
+        self._check_claims(entry)
         if collection == "meetings":
             self._check_meeting(entry)
         elif collection == "context":
@@ -172,6 +176,30 @@ class RecordChecks:
                 where = f"{entry.path}.quotes[{index}]"
                 self._require_cited(f"{where}.source", [quote["source"]], cited)
                 self._check_speaker(where, quote)
+            seen: dict[str, str] = {}
+            for part in ("people", "commented", "named"):
+                for index, person in enumerate(entry.value[part] or ()):
+                    if person in seen:
+                        self.problem_at(
+                            f"{entry.path}.{part}[{index}]",
+                            f"{echo(person)} is already in `{seen[person]}`: list a person once",
+                        )
+                    seen.setdefault(person, part)
+
+    def _check_claims(self: Any, entry: Entry) -> None:
+        """Each claim has evidence or, from the curators, says how; passages are cited."""
+        cited = entry.value.get("sources")
+        for claim in entry.value["claims"]:
+            where = f"{entry.path}.{claim['field']}"
+            if claim["basis"] == "curator" and not claim["how"]:
+                self.problem_at(where, "a `curator` claim needs `how`: the reasoning or reference")
+            elif claim["basis"] == "inferred" and not claim["evidence"]:
+                self.problem_at(where, "an `inferred` claim needs the `evidence` it follows from")
+            elif claim["basis"] == "stated" and not claim["evidence"]:
+                self.problem_at(where, "give `evidence` (passages), or `basis: curator` and `how`")
+            if cited is not None:
+                sources = [passage["source"] for passage in claim["evidence"]]
+                self._require_cited(f"{where}.evidence[]", sources, set(cited))
 
     def _check_meeting(self: Any, entry: Entry) -> None:
         raw, at = entry.value, entry.path
@@ -229,6 +257,11 @@ class RecordChecks:
                 "give `speaker` (a person's id) or, for a speaker the source does not "
                 "name, `speaker_as` (its words for them), not both",
             )
+        elif quote["speaker_basis"] == "curator" and not quote["speaker_how"]:
+            self.problem_at(
+                f"{where}.speaker_basis",
+                "a `curator` speaker needs `speaker_how`: why the words are theirs",
+            )
 
     def _require_cited(self: Any, path: str, sources: list[str] | None, cited: set[str]) -> None:
         """Every one of sources must be among the record's own (cited) sources."""
@@ -246,6 +279,13 @@ class RecordChecks:
             return TextClaim(line, column, path, words, sources, where)
 
         raw, at = entry.value, entry.path
+        cited = tuple(raw.get("sources") or ())
+        for statement in raw["claims"]:
+            for index, passage in enumerate(statement["evidence"]):
+                path = f"{at}.{statement['field']}.evidence[{index}].text"
+                source = passage["source"]
+                if not cited or source in cited:
+                    yield claim(path, passage["text"], (source,), source)
         if collection in ("meetings", "context"):
             for index, quote in enumerate(raw["quotes"] or ()):
                 source = quote["source"]
@@ -324,15 +364,9 @@ class RecordChecks:
             summary=raw["summary"],
             quotes=_quotes(raw["quotes"]),
             sources=tuple(raw["sources"]),
-            disagreements=tuple(
-                Disagreement(
-                    d["about"],
-                    tuple(Claim(c["says"], tuple(c["sources"])) for c in d["claims"]),
-                    d["note"],
-                )
-                for d in raw["disagreements"] or ()
-            ),
+            disagreements=_disagreements(raw["disagreements"]),
             notes=raw["notes"],
+            claims=_statements(raw["claims"]),
         )
 
     def _context_item(self: Any, entry: Entry) -> ContextItem | None:
@@ -352,11 +386,63 @@ class RecordChecks:
             quotes=_quotes(raw["quotes"]),
             sources=tuple(raw["sources"]),
             notes=raw["notes"],
+            commented=tuple(raw["commented"] or ()),
+            named=tuple(raw["named"] or ()),
+            disagreements=_disagreements(raw["disagreements"]),
+            claims=_statements(raw["claims"]),
         )
 
 
+def _disagreements(raw: list[dict[str, Any]] | None) -> tuple[Disagreement, ...]:
+    return tuple(
+        Disagreement(
+            d["about"],
+            tuple(Claim(c["says"], tuple(c["sources"])) for c in d["claims"]),
+            d["note"],
+        )
+        for d in raw or ()
+    )
+
+
+def prose_claim(record_path: str, path: str, claim: dict[str, Any]) -> dict[str, Any]:
+    """A claim's plain value, with where it stands in its record (`summary[1]`, `date.how`)."""
+    evidence = claim["evidence"] or []
+    basis = claim.get("basis") or ("stated" if evidence else None)
+    field = path[len(record_path) + 1 :]
+    return {
+        "field": field,
+        "text": claim["text"],
+        "basis": basis,
+        "evidence": evidence,
+        "how": claim.get("how"),
+    }
+
+
+def _statements(raw: list[dict[str, Any]]) -> tuple[Statement, ...]:
+    return tuple(
+        Statement(
+            c["field"],
+            c["text"],
+            c["basis"],
+            tuple(Passage(e["source"], e["text"]) for e in c["evidence"]),
+            c["how"],
+        )
+        for c in raw
+    )
+
+
 def _quotes(raw: list[dict[str, Any]] | None) -> tuple[Quote, ...]:
-    return tuple(Quote(q["speaker"], q["text"], q["source"], q["speaker_as"]) for q in raw or ())
+    return tuple(
+        Quote(
+            q["speaker"],
+            q["text"],
+            q["source"],
+            q["speaker_as"],
+            q["speaker_basis"] or "stated",
+            q["speaker_how"],
+        )
+        for q in raw or ()
+    )
 
 
 def _source(entry: Entry) -> Source:
@@ -370,6 +456,7 @@ def _source(entry: Entry) -> Source:
         published_basis=raw["published_basis"],
         published_how=raw["published_how"],
         notes=raw["notes"],
+        claims=_statements(raw["claims"]),
     )
 
 
@@ -391,6 +478,8 @@ def _person(entry: Entry) -> Person:
         homonyms=tuple(
             Homonym(h["name"], h["who"], h["basis"], h["how"]) for h in raw["homonyms"] or ()
         ),
+        claims=_statements(raw["claims"]),
+        affiliation=raw["affiliation"],
     )
 
 
@@ -410,6 +499,10 @@ def _event(entry: Entry) -> Event:
         notes=raw["notes"],
         name_basis=raw["name_basis"] or "stated",
         name_how=raw["name_how"],
+        dates=from_plain(DateSpan, raw["dates"]) if raw["dates"] else None,
+        location_basis=raw["location_basis"] or "stated",
+        location_how=raw["location_how"],
+        claims=_statements(raw["claims"]),
     )
 
 

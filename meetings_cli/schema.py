@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
-from .model import CONTEXT_KINDS, DATE_BASES, FACT_BASES, MEETING_KINDS, WEEKDAYS
+from .model import ANNOUNCED, CONTEXT_KINDS, DATE_BASES, FACT_BASES, MEETING_KINDS, WEEKDAYS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -71,7 +71,19 @@ class Record:
     description: str = ""
 
 
-Spec = Union[Text, Day, Whole, ListOf, Record]
+@dataclass(frozen=True)
+class Prose:
+    """Prose that states facts: text, or a list of claims each carrying its evidence.
+
+    Either way the record reads it as text (a list's claims joined by spaces);
+    each claim is kept with the record, under `claims`. Plain text counts as one
+    claim without evidence, which `meetings audit` lists.
+    """
+
+    description: str = ""
+
+
+Spec = Union[Text, Day, Whole, ListOf, Record, Prose]
 
 
 def _id(what: str) -> Field:
@@ -94,6 +106,45 @@ def _refs(collection: str, description: str, min_items: int = 0) -> ListOf:
 
 def _optional_text(description: str) -> Field:
     return Field(Text(description), required=False)
+
+
+def _optional_prose(description: str) -> Field:
+    return Field(Prose(description), required=False)
+
+
+#: Where a claim comes from: passages of the articles (`stated`: they say it;
+#: `inferred`: it follows from them), or the curators (`curator`: reasoning or
+#: the public record, named in `how`).
+CLAIM_BASES: tuple[str, ...] = ("stated", "inferred", "curator")
+
+PASSAGE = Record(
+    "passage",
+    {
+        "source": Field(_ref("sources", "Id of the article the passage is in.")),
+        "text": Field(Text("The passage exactly as the article prints it.", track=True)),
+    },
+)
+
+CLAIM = Record(
+    "claim",
+    {
+        "text": Field(Text("One statement: a sentence or two in the curators' words.")),
+        "basis": Field(
+            Text(
+                "`stated` (the passages say it), `inferred` (it follows from them; say how) "
+                "or `curator` (not from the articles; `how` names the reasoning or reference). "
+                "Left out: `stated` when passages are given.",
+                choices=CLAIM_BASES,
+            ),
+            required=False,
+        ),
+        "evidence": Field(
+            ListOf(PASSAGE, "Passages of the articles the claim rests on."), required=False
+        ),
+        "how": _optional_text("How the claim follows from its passages, or where it comes from."),
+    },
+    "A statement and its evidence.",
+)
 
 
 DATE_SPAN = Record(
@@ -123,7 +174,15 @@ DATE_SPAN = Record(
                 choices=DATE_BASES,
             )
         ),
-        "how": Field(Text("Which source says what, and how the date follows from it.")),
+        "how": Field(Prose("Which source says what, and how the date follows from it.")),
+        "announced": Field(
+            Text(
+                "For a date a source announces ahead (a deadline, an expiry, a scheduled day): "
+                "which; such a date may fall after the sources' publication.",
+                choices=ANNOUNCED,
+            ),
+            required=False,
+        ),
     },
     "Either `day`, or both `from` and `to`, or `one_of`.",
 )
@@ -139,6 +198,16 @@ QUOTE = Record(
             ),
             required=False,
         ),
+        "speaker_basis": Field(
+            Text(
+                "`curator` when the source puts the words in quotation marks without saying "
+                "whose they are and `speaker` is the curators' reading (say why in "
+                "`speaker_how`); `stated` (the default) when the source names the speaker.",
+                choices=FACT_BASES,
+            ),
+            required=False,
+        ),
+        "speaker_how": _optional_text("Why the curators give the words to this speaker."),
         "source": Field(_ref("sources", "Id of the source the words appear in.")),
         "text": Field(
             Text(
@@ -160,8 +229,8 @@ SOURCE = Record(
         "published_basis": Field(
             Text("`stated` or `inferred`.", choices=DATE_BASES), required=False
         ),
-        "published_how": _optional_text("Where the publication date comes from."),
-        "notes": _optional_text("Anything a reader should know about the copy."),
+        "published_how": _optional_prose("Where the publication date comes from."),
+        "notes": _optional_prose("Anything a reader should know about the copy."),
     },
 )
 
@@ -186,7 +255,13 @@ PERSON = Record(
         "id": _id("person"),
         "name": Field(Text("Canonical name in Latin script.", is_name=True)),
         "short_name": Field(Text("The name used in tables, usually the surname.", is_name=True)),
-        "country": Field(Text("Country the person represented.")),
+        "country": Field(
+            Text("Country the person represented (left out for an organisation's envoy)."),
+            required=False,
+        ),
+        "affiliation": _optional_text(
+            "The organisation the person represented, when it is not a country (the UN)."
+        ),
         "rank": _optional_text("Military rank as stated by the sources."),
         "role": Field(Text("Office at the time, as the sources describe it.")),
         "native_names": Field(
@@ -247,7 +322,22 @@ PERSON = Record(
             ),
             required=False,
         ),
-        "notes": _optional_text("Free notes."),
+        "notes": _optional_prose("Free notes."),
+    },
+)
+
+EVENT_DATES = Record(
+    "event dates",
+    {
+        "from": Field(Day("First day of the event.")),
+        "to": Field(Day("Last day of the event.")),
+        "basis": Field(
+            Text(
+                "`curator` (from the public record, named in `how`) or `stated`.",
+                choices=FACT_BASES,
+            )
+        ),
+        "how": Field(Prose("Where the dates come from.")),
     },
 )
 
@@ -258,7 +348,17 @@ EVENT = Record(
         "name": Field(Text("Full name of the event.", is_name=True)),
         "short_name": Field(Text("Short name for tables.", is_name=True)),
         "year": Field(Whole("Year the event was held.", minimum=1900, maximum=2100)),
-        "location": Field(Text("City.")),
+        "location": Field(Text("Where it was held.")),
+        "location_basis": Field(
+            Text(
+                "`curator` when the articles do not say where it was held; `stated` (the "
+                "default) when they do.",
+                choices=FACT_BASES,
+            ),
+            required=False,
+        ),
+        "location_how": _optional_prose("Where the location comes from."),
+        "dates": Field(EVENT_DATES, required=False),
         "sources": Field(_refs("sources", "Sources that mention the event.", min_items=1)),
         "name_basis": Field(
             Text(
@@ -267,8 +367,8 @@ EVENT = Record(
             ),
             required=False,
         ),
-        "name_how": _optional_text("What the articles print, and where the name comes from."),
-        "notes": _optional_text("Free notes."),
+        "name_how": _optional_prose("What the articles print, and where the name comes from."),
+        "notes": _optional_prose("Free notes."),
     },
 )
 
@@ -337,7 +437,7 @@ DISAGREEMENT = Record(
                 min_items=2,
             )
         ),
-        "note": _optional_text("How the dataset records the disagreement."),
+        "note": _optional_prose("How the dataset records the disagreement."),
     },
 )
 
@@ -352,11 +452,11 @@ MEETING = Record(
         "kind": Field(Text("What kind of engagement it was.", choices=MEETING_KINDS)),
         "participants": Field(ListOf(PARTICIPANT, min_items=1)),
         "topics": Field(_refs("topics", "Topics from topics.yaml.")),
-        "summary": Field(Text("A neutral summary in the curator's own words.")),
+        "summary": Field(Prose("A neutral summary in the curator's own words.")),
         "quotes": Field(ListOf(QUOTE), required=False),
         "sources": Field(_refs("sources", "Every source that reports it.", min_items=1)),
         "disagreements": Field(ListOf(DISAGREEMENT), required=False),
-        "notes": _optional_text("Free notes."),
+        "notes": _optional_prose("Free notes."),
     },
 )
 
@@ -368,12 +468,20 @@ CONTEXT_ITEM = Record(
         "kind": Field(Text("What kind of thing it was.", choices=CONTEXT_KINDS)),
         "date": Field(DATE_SPAN, required=False),
         "location": _optional_text("Where, if known."),
-        "people": Field(_refs("people", "People of the dataset involved."), required=False),
+        "people": Field(_refs("people", "People who took part in it."), required=False),
+        "commented": Field(
+            _refs("people", "People who spoke about it without taking part."), required=False
+        ),
+        "named": Field(
+            _refs("people", "People it only names (neither took part nor spoke about it)."),
+            required=False,
+        ),
         "topics": Field(_refs("topics", "Topics from topics.yaml."), required=False),
-        "summary": Field(Text("A neutral summary in the curator's own words.")),
+        "summary": Field(Prose("A neutral summary in the curator's own words.")),
         "quotes": Field(ListOf(QUOTE), required=False),
         "sources": Field(_refs("sources", "Sources that mention it.", min_items=1)),
-        "notes": _optional_text("Free notes."),
+        "disagreements": Field(ListOf(DISAGREEMENT), required=False),
+        "notes": _optional_prose("Free notes."),
     },
 )
 
@@ -397,6 +505,8 @@ def referenced(spec: Spec) -> set[str]:
         return referenced(spec.item)
     if isinstance(spec, Record):
         return set().union(*(referenced(field.spec) for field in spec.fields.values()))
+    if isinstance(spec, Prose):
+        return referenced(CLAIM)
     return set()
 
 
@@ -446,6 +556,10 @@ def _to_json_schema(spec: Spec, definitions: dict[str, Any]) -> dict[str, Any]:
         if spec.unique:
             out["uniqueItems"] = True
         return out
+    if isinstance(spec, Prose):
+        claims = {"type": "array", "items": _to_json_schema(CLAIM, definitions), "minItems": 1}
+        text = {"type": "string", "minLength": 1}
+        return {"anyOf": [text, claims], "description": spec.description}
     if spec is DATA_FILE:
         return _record_schema(spec, definitions)
     key = spec.name.replace(" ", "_")

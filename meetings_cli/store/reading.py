@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import Problem
+from ..model import ContextItem, Event, Meeting, Source
 from .cache import Packer, checksum
 from .tables import (
     DIMENSIONS,
@@ -106,6 +107,7 @@ def _parsed(
     from ..load import reusable
 
     reads = []
+    dated: list[str | None] = []  # `records.dates`
     marks: list[tuple[bytes | None, int]] = []  # `records.piece` and `records.piece_line`
     problems: list[tuple[int, Problem]] = []
     # Parsing makes no reference cycles, but many objects that stay alive (a file's
@@ -118,6 +120,7 @@ def _parsed(
             if values is not None:
                 values.append(plain)
             value = None if plain is None else dumps(plain)
+            dated.append(stored_dates(read))
             reads.append(read._replace(record=None, value=value))
             # The digest of its text if a later compile may keep the read for the same text
             # (`load.reusable`), and where it began.
@@ -137,8 +140,8 @@ def _parsed(
         relative,
         [
             (read.collection, read.position, read.id, read.line, read.column, read.id_line,
-             read.id_column, read.value, *piece, *stored_references(read))
-            for read, piece in zip(reads, marks, strict=False)
+             read.id_column, read.value, *piece, *stored_references(read), dates)
+            for read, piece, dates in zip(reads, marks, dated, strict=False)
         ],
         [
             (i, n, c.line, c.column, c.path, c.words, dumps(list(c.sources)), c.where)
@@ -171,6 +174,32 @@ def stored_references(read: RecordRead) -> tuple[str | None, str | None]:
     named = " ".join(f"{ref.collection}:{ref.target}" for ref in read.references
                      if ref.collection != "file")  # fmt: skip
     return dumps(refs), named or None
+
+
+def stored_dates(read: RecordRead) -> str | None:
+    """`records.dates`: JSON of what the date checks need of a valid record (see
+    `checks`): a meeting's or context item's possible days (its candidates, or its first
+    and last day), event and announcement; an event's year and dates; a source's
+    publication. None for other records."""
+    record = read.record
+    if isinstance(record, Source):
+        return dumps({"published": record.published.isoformat()}) if record.published else None
+    if isinstance(record, Event):
+        dates = record.dates
+        held = [dates.start.isoformat(), dates.end.isoformat()] if dates else None
+        return dumps({"year": record.year, "dates": held})
+    if not isinstance(record, (Meeting, ContextItem)) or record.date is None:
+        return None
+    span = record.date
+    days = span.candidates or (span.start, span.end)
+    return dumps(
+        {
+            "days": [day.isoformat() for day in days],
+            "one_of": bool(span.candidates),
+            "event": getattr(record, "event", None),
+            "announced": span.announced,
+        }
+    )
 
 
 @contextlib.contextmanager
@@ -284,8 +313,8 @@ def store_parsed(db: sqlite3.Connection, parsed: ParsedFile) -> range:
         values = [None if value is None else pack(value) for value in values]
     db.executemany(
         "INSERT INTO records (rowid, file, collection, position, id, line, col, id_line, id_col,"
-        " value, checksum, piece, piece_line, refs, targets)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " value, checksum, piece, piece_line, refs, targets, dates)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (rowid, parsed.relative, *row[:7], value,
              None if value is None else checksum(value), *row[8:])

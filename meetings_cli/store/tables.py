@@ -51,7 +51,7 @@ CREATE TABLE files (
 CREATE TABLE records (
   rowid INTEGER PRIMARY KEY, file TEXT NOT NULL, collection TEXT NOT NULL, position INTEGER,
   id TEXT, line INTEGER, col INTEGER, id_line INTEGER, id_col INTEGER, value BLOB,
-  checksum INTEGER, piece BLOB, piece_line INTEGER, refs TEXT, targets TEXT);
+  checksum INTEGER, piece BLOB, piece_line INTEGER, refs TEXT, targets TEXT, dates TEXT);
 CREATE INDEX records_file ON records (file);
 CREATE INDEX records_id ON records (collection, id);
 CREATE TABLE claims (record INTEGER, n INTEGER, line INTEGER, col INTEGER, path TEXT,
@@ -69,13 +69,14 @@ CREATE TABLE aliases (person TEXT, text TEXT, kind TEXT, plain TEXT, phonetic TE
 CREATE INDEX aliases_plain ON aliases (plain);
 CREATE INDEX aliases_phonetic ON aliases (phonetic);
 CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, year INTEGER,
-  location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, value BLOB, checksum INTEGER);
+  location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, start TEXT, end TEXT,
+  location_basis TEXT, value BLOB, checksum INTEGER);
 CREATE TABLE topics (id TEXT PRIMARY KEY, description TEXT);
 CREATE TABLE terms (id TEXT PRIMARY KEY, value TEXT, checksum INTEGER);
 CREATE TABLE meetings (
   rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, file TEXT, start TEXT, end TEXT,
   date_precision TEXT, date_basis TEXT, date_how TEXT, location TEXT, event TEXT, kind TEXT,
-  disputed INTEGER, record BLOB, checksum INTEGER);
+  disputed INTEGER, record BLOB, checksum INTEGER, date_announced TEXT);
 CREATE INDEX meetings_order ON meetings (start, end, id);
 CREATE INDEX meetings_event ON meetings (event);
 CREATE INDEX meetings_kind ON meetings (kind);
@@ -380,9 +381,12 @@ def insert_dimensions(db: sqlite3.Connection, values: list[tuple[str, str]]) -> 
             )  # fmt: skip
             rows["aliases"] += [tuple(alias) for alias in person_aliases(record)]
         elif collection == "events":
+            dates = record.dates
             rows[collection].append(
                 (record.id, record.name, record.short_name, record.year, record.location,
-                 record.name_basis, record.name_how, record.notes)
+                 record.name_basis, record.name_how, record.notes,
+                 dates.start.isoformat() if dates else None,
+                 dates.end.isoformat() if dates else None, record.location_basis)
             )  # fmt: skip
         elif collection == "terms":
             rows[collection].append((record.id,))
@@ -399,8 +403,8 @@ def insert_dimensions(db: sqlite3.Connection, values: list[tuple[str, str]]) -> 
 #: Where prepared rows go. Tables keyed by meeting get the meeting's row number first.
 INSERTS = {
     "meetings": "INSERT INTO meetings (rowid, id, file, start, end, date_precision, date_basis,"
-    " date_how, location, event, kind, disputed, record, checksum)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    " date_how, date_announced, location, event, kind, disputed, record, checksum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "meeting_days": "INSERT INTO meeting_days VALUES (?, ?)",
     "meeting_years": "INSERT INTO meeting_years VALUES (?, ?)",
     "participants": "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -473,8 +477,8 @@ def _prepare_meeting(
     # are the record's alone (and the export's, which writes them out from it).
     out["meetings"].append(
         (number, record["id"], file, record["date"], record["date_end"], record["date_precision"],
-         record["date_basis"], record["date_how"], record["location"], meeting.get("event"),
-         record["kind"], int(record["disputed"]), stored, checksum(stored))
+         record["date_basis"], record["date_how"], record["date_announced"], record["location"],
+         meeting.get("event"), record["kind"], int(record["disputed"]), stored, checksum(stored))
     )  # fmt: skip
     out["meeting_days"] += [(number, day) for day in record["date_candidates"] or ()]
     years = from_plain(DateSpan, meeting["date"]).years
