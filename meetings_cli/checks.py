@@ -202,17 +202,16 @@ def _dates_against_events_and_sources(
             problem = _outside_event(date_facts, event, facts[f"events:{event}"])
             if problem:
                 yield Problem(*at[:4], problem)
-        published = [
-            facts[f"sources:{ref[5]}"]["published"]
+        cited = [
+            ref
             for ref in references
-            if ref[4] == "sources" and f"sources:{ref[5]}" in facts
+            if ref[3].startswith(".sources[", ref[3].index("]") + 1)
+            and f"sources:{ref[5]}" in facts
         ]
+        published = [facts[f"sources:{ref[5]}"]["published"] for ref in cited]
         first = date_facts["days"][0]
         if published and first > max(published) and date_facts["announced"] is None:
-            at = max(
-                (ref for ref in references if ref[4] == "sources" and f"sources:{ref[5]}" in facts),
-                key=lambda ref: facts[f"sources:{ref[5]}"]["published"],
-            )
+            at = max(cited, key=lambda ref: facts[f"sources:{ref[5]}"]["published"])
             yield Problem(
                 *at[:4],
                 f"the record is dated {first} at the earliest, after the publication of every "
@@ -230,7 +229,8 @@ def _outside_event(facts: dict[str, Any], event: str, held: dict[str, Any]) -> s
             not facts["one_of"] and int(days[0][:4]) <= held["year"] <= int(days[-1][:4])
         ):
             return None
-        return f"the meeting's date ({shown}) is not in the year of event {echo(event)} ({held['year']})"
+        year = held["year"]
+        return f"the meeting's date ({shown}) is not in the year of event {echo(event)} ({year})"
     first, last = held["dates"]
     lo = (date.fromisoformat(first) - timedelta(EVENT_TOLERANCE_DAYS)).isoformat()
     hi = (date.fromisoformat(last) + timedelta(EVENT_TOLERANCE_DAYS)).isoformat()

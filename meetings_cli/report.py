@@ -336,3 +336,36 @@ def quote_passages(
         spans = quote_spans(text, quote["text"]) if text else []
         passages.append((source, *sentence_around(text, *spans[0])) if text and spans else None)
     return passages
+
+
+def with_evidence_spans(db: sqlite3.Connection, record: dict[str, Any]) -> dict[str, Any]:
+    """record with, in each claim's evidence, `spans` (where the passage is in its article:
+    character offsets) and `sentence` (the article's sentence around the first, with
+    `at`: where the passage is in it; null when the text does not hold it)."""
+    from .load import quote_spans
+
+    if not record.get("claims"):
+        return record
+    texts: dict[str, str | None] = {}
+    claims = []
+    for claim in record["claims"]:
+        evidence = []
+        for passage in claim["evidence"]:
+            source = passage["source"]
+            if source not in texts:
+                texts[source] = article_text(db, source)
+            text = texts[source]
+            spans = quote_spans(text, passage["text"]) if text else []
+            sentence, start, end = (
+                sentence_around(text, *spans[0]) if text and spans else ("", 0, 0)
+            )
+            evidence.append(
+                {
+                    **passage,
+                    "spans": [{"start": a, "end": b} for a, b in spans],
+                    "sentence": sentence or None,
+                    "at": {"start": start, "end": end} if sentence else None,
+                }
+            )
+        claims.append({**claim, "evidence": evidence})
+    return {**record, "claims": claims}

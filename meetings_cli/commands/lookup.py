@@ -51,23 +51,20 @@ def show(
     `record` key saying which kind it is. `meetings source ID` prints a whole article.
     """
     from ..query import find_any
-    from ..render import views
-    from ..report import quote_passages
+    from ..render.evidence import show_view
+    from ..report import quote_passages, with_evidence_spans
 
     request(ctx)
     db = database(ctx)
     kind, found = find_any(db, record_id)
     record, collection = any_record(db, kind, found)
+    record = with_evidence_spans(db, record)
     passages = quote_passages(db, record) if kind in ("meeting", "context") else None
     return Result(
         collection,
         [record],
         value=record,
-        view=lambda terminal: (
-            views.meeting_view(record, passages, marks=not terminal)
-            if kind == "meeting"
-            else views.record_view(record, passages, marks=not terminal)
-        ),
+        view=lambda terminal: show_view(kind, record, passages, marks=not terminal),
         title=f"meetings show {found}",
     )
 
