@@ -30,7 +30,7 @@ class Option(NamedTuple):
     flags: tuple[str, ...]
     metavar: str
     help: str
-    kind: str = "text"  # "text", or "year": a whole number from 1 to 9999
+    kind: str = "text"  # "text"; "year": a whole number from 1 to 9999; "flag": on or off
     completion: str | None = None  # SQL listing the values Tab offers
 
 
@@ -298,10 +298,29 @@ FILTERS: dict[str, Filter] = {
                 ),
             ),
             _people_of("with"),
+            # All of them, each in a seat of their own: two readings of one disputed seat
+            # (sources naming one or the other) did not meet together.
             meetings=Condition(
-                "m.rowid IN (SELECT meeting FROM participants WHERE person = ?)", "AND"
+                "m.rowid IN (SELECT meeting FROM participants WHERE person IN (?)"
+                " GROUP BY meeting HAVING count(DISTINCT coalesce(seat, person))"
+                " = (SELECT count(*) FROM people WHERE id IN (?)))"
             ),
             context=Condition(_MENTIONS, "AND"),
+        ),
+        Filter(
+            "disputed",
+            (
+                Option(
+                    "disputed",
+                    ("--disputed",),
+                    "",
+                    "Only records the sources disagree about (see `show` for how).",
+                    "flag",
+                ),
+            ),
+            lambda db, given: (True,),
+            meetings=Condition("m.disputed"),
+            context=Condition("json_extract(c.record, '$.disputed')"),
         ),
     )
 }

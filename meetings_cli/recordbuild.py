@@ -317,13 +317,14 @@ class RecordChecks:
         if sum(given) > 1:
             self.problem_at(path, "give one of `day`, `from`/`to` or `one_of`")
             return None
+        announced = raw["announced"]
         if day is not None:
-            span = DateSpan(day, day, basis, raw["how"])
+            span = DateSpan(day, day, basis, raw["how"], (), announced)
         elif one_of is not None:
             if list(one_of) != sorted(one_of):
                 self.problem_at(f"{path}.one_of", "list the days in order")
                 return None
-            span = DateSpan(one_of[0], one_of[-1], basis, raw["how"], tuple(one_of))
+            span = DateSpan(one_of[0], one_of[-1], basis, raw["how"], tuple(one_of), announced)
         elif first is None or last is None:
             self.problem_at(path, "needs `day`, both `from` and `to`, or `one_of`")
             return None
@@ -331,7 +332,7 @@ class RecordChecks:
             self.problem_at(path, f"`from` ({first}) is after `to` ({last})")
             return None
         else:
-            span = DateSpan(first, last, basis, raw["how"])
+            span = DateSpan(first, last, basis, raw["how"], (), announced)
         weekday = raw["weekday"]
         if weekday is not None:
             if span.precision not in ("day", "one-of"):

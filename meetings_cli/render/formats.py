@@ -27,6 +27,7 @@ MEETING_CSV_COLUMNS = (
     "title",
     "date",
     "date_end",
+    "date_candidates",
     "date_precision",
     "date_basis",
     "kind",
@@ -51,6 +52,7 @@ CONTEXT_CSV_COLUMNS = (
     "kind",
     "date",
     "date_end",
+    "date_candidates",
     "date_precision",
     "date_basis",
     "location",
@@ -83,14 +85,14 @@ def meeting_csv_row(record: dict[str, Any]) -> dict[str, str]:
     event = record["event"]
     return _cells(
         {
-            **{key: record[key] for key in ("id", "title", "date", "date_end", "date_precision")},
-            "date_basis": record["date_basis"],
+            **{key: record[key] for key in ("id", "title", "date_precision", "date_basis")},
+            **_csv_dates(record),
             "kind": record["kind"],
             "event_id": event["id"] if event else "",
             "event": event["name"] if event else "",
             "location": record["location"],
             "participant_ids": [p["id"] for p in record["participants"]],
-            "participants": [p["name"] for p in record["participants"]],
+            "participants": _seated(record["participants"]),
             "countries": record["countries"],
             "topics": record["topics"],
             "summary": record["summary"],
@@ -102,11 +104,33 @@ def meeting_csv_row(record: dict[str, Any]) -> dict[str, str]:
     )
 
 
+def _csv_dates(record: dict[str, Any]) -> dict[str, Any]:
+    """date, date_end and date_candidates: a one-of date is its candidates, not a range."""
+    candidates = record["date_candidates"]
+    return {
+        "date": record["date"],
+        "date_end": "" if candidates else record["date_end"],
+        "date_candidates": candidates or "",
+    }
+
+
+def _seated(participants: list[dict[str, Any]]) -> list[str]:
+    """Participants' names, the readings of one disputed seat as `A | B (alternatives)`."""
+    seats: dict[str, list[str]] = {}
+    for person in participants:
+        seats.setdefault(person["seat"] or person["id"], []).append(person["name"])
+    return [
+        names[0] if len(names) == 1 else " | ".join(names) + " (alternatives)"
+        for names in seats.values()
+    ]
+
+
 def context_csv_row(record: dict[str, Any]) -> dict[str, str]:
     """One CSV row from a context_record."""
     return _cells(
         {
             **{key: record[key] for key in CONTEXT_CSV_COLUMNS if key in record},
+            **_csv_dates(record),
             "people": [p["name"] for p in record["people"]],
             "source_ids": [s["id"] for s in record["sources"]],
         }

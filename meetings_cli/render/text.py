@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -122,3 +123,48 @@ def snippet(text: str, start: int, end: int, width: int = 90) -> tuple[str, int,
     suffix = "…" if right < len(text) else ""
     excerpt = text[left:right].replace("\n", " ").replace("\t", " ")
     return prefix + excerpt + suffix, len(prefix) + start - left, len(prefix) + end - left
+
+
+def person_country(person: dict[str, Any]) -> str:
+    """A person's country, or the organisation they represent."""
+    return str(person.get("country") or person.get("affiliation") or "—")
+
+
+def participant_labels(
+    participants: Sequence[dict[str, Any]], *, country: bool = True
+) -> list[str]:
+    """A label per participant: `Short (Country)`, `?` when only some sources name them;
+    alternative readings of one seat on one line, `A or B (Country)?`."""
+    seats: dict[str, list[dict[str, Any]]] = {}
+    for person in participants:
+        seats.setdefault(person["seat"] or person["id"], []).append(person)
+    labels = []
+    for readings in seats.values():
+        countries = list(
+            dict.fromkeys(p["country"] or p.get("affiliation") or "—" for p in readings)
+        )
+        names = [p["short_name"] if country else p["name"] for p in readings]
+        if not country:
+            label = " or ".join(names)
+        elif len(countries) == 1:
+            label = f"{' or '.join(names)} ({countries[0]})"
+        else:
+            label = " or ".join(f"{n} ({c})" for n, c in zip(names, countries, strict=False))
+        disputed = any(p["disputed"] for p in readings)
+        labels.append(printable(label, one_line=True) + ("?" if disputed else ""))
+    return labels
+
+
+def date_and_seat_legend(dates: Sequence[str], labels: Sequence[str]) -> str | None:
+    """The legend of the marks these dates and participant labels use, and only those."""
+    legend = [
+        "~ inferred date" if any(d.startswith("~") for d in dates) else "",
+        "a/b: somewhere from a to b" if any("/" in d for d in dates) else "",
+        "A or B?: the sources name one or the other for one seat"
+        if any(" or " in label and label.endswith("?") for label in labels)
+        else "",
+        "? named by only some sources"
+        if any(" or " not in label and label.endswith("?") for label in labels)
+        else "",
+    ]
+    return " · ".join(filter(None, legend)) or None

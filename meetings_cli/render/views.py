@@ -13,7 +13,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal, NamedTuple
 
 from ..query import KIND_LABELS
-from .text import format_dates, human_dates, printable
+from .text import (
+    date_and_seat_legend,
+    format_dates,
+    human_dates,
+    participant_labels,
+    person_country,
+    printable,
+)
 
 
 class Span(NamedTuple):
@@ -102,11 +109,6 @@ def _names(names: list[dict[str, Any]]) -> str:
     return "; ".join(f"{n['name']} ({n['script']}){_curator(n['basis'])}" for n in names)
 
 
-def _participant_label(participant: dict[str, Any]) -> str:
-    label = _one_line(f"{participant['short_name']} ({participant['country']})")
-    return f"{label}?" if participant["disputed"] else label
-
-
 # --------------------------------------------------------------------------- meetings
 
 
@@ -119,16 +121,6 @@ MEETING_COLUMNS = (
 )
 
 
-def _date_and_seat_legend(dates: Sequence[str], labels: Sequence[str]) -> str | None:
-    """The legend of the marks these dates and participant labels use, and only those."""
-    legend = [
-        "~ inferred date" if any(d.startswith("~") for d in dates) else "",
-        "a/b: somewhere from a to b" if any("/" in d for d in dates) else "",
-        "? named by only some sources" if any(label.endswith("?") for label in labels) else "",
-    ]
-    return " · ".join(filter(None, legend)) or None
-
-
 def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
     """The `list` table, one row a meeting."""
     rows = [
@@ -137,13 +129,13 @@ def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
             meeting["id"],
             _one_line(meeting["event"]["short_name"]) if meeting["event"] else "—",
             KIND_LABELS.get(meeting["kind"], meeting["kind"]),
-            "\n".join(_participant_label(p) for p in meeting["participants"]),
+            "\n".join(participant_labels(meeting["participants"])),
         )
         for meeting in meetings
     ]
     dates = [cell_text(row[0]) for row in rows]
     labels = [label for row in rows for label in cell_text(row[4]).split("\n")]
-    return [TableBlock(MEETING_COLUMNS, rows, _date_and_seat_legend(dates, labels))]
+    return [TableBlock(MEETING_COLUMNS, rows, date_and_seat_legend(dates, labels))]
 
 
 def meeting_view(
@@ -229,7 +221,7 @@ def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
         for item in items
     ]
     dates = [cell_text(row[0]) for row in rows]
-    legend = [_date_and_seat_legend(dates, ()), "— no date given" if "—" in dates else ""]
+    legend = [date_and_seat_legend(dates, ()), "— no date given" if "—" in dates else ""]
     return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
 
 
@@ -251,7 +243,7 @@ def quotes_table(quotes: Iterable[dict[str, Any]]) -> list[Block]:
         for q in quotes
     ]
     dates = [cell_text(row[0]) for row in rows]
-    legend = [_date_and_seat_legend(dates, ()), "— no date given" if "—" in dates else ""]
+    legend = [date_and_seat_legend(dates, ()), "— no date given" if "—" in dates else ""]
     return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
 
 
@@ -376,13 +368,13 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
             cell = (
                 Span(meeting["id"], "bold"),
                 Span(f"  {_one_line(event['short_name'])}" if event else ""),
-                Span("\nwith: " + (", ".join(_participant_label(p) for p in others) or "—")),
+                Span("\nwith: " + (", ".join(participant_labels(others)) or "—")),
                 Span("\ntopics: " + (", ".join(meeting["topics"]) or "—")),
             )
             rows.append((format_dates(meeting), cell))
-            labels += [_participant_label(p) for p in others]
+            labels += participant_labels(others)
         columns = (Column("Date"), Column("Meeting", wrap=True))
-        legend = _date_and_seat_legend([cell_text(row[0]) for row in rows], labels)
+        legend = date_and_seat_legend([cell_text(row[0]) for row in rows], labels)
         blocks.append(TableBlock(columns, rows, legend, indent=2))
     else:
         blocks.append(_text("none recorded", indent=2))
@@ -408,7 +400,7 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
             for item in report["context"]
         ]
         headers = (Column("Date"), Column("ID"), Column("Title", wrap=True))
-        legend = _date_and_seat_legend([row[0] for row in mentions], ())
+        legend = date_and_seat_legend([row[0] for row in mentions], ())
         blocks.append(TableBlock(headers, mentions, legend, indent=2))
     if _has_curator_mark(blocks):
         blocks.append(_text(CURATOR_MARK, "dim"))
@@ -486,7 +478,7 @@ def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
         score = f"{hit['search']['score']:g}"
         dates = format_dates(hit) if hit["date"] else "—"  # context items may be undated
         rows.append((score, dates, hit["id"], _snippets(by_field, labelled=True)))
-    return [TableBlock(columns, rows, _date_and_seat_legend([row[1] for row in rows], ()))]
+    return [TableBlock(columns, rows, date_and_seat_legend([row[1] for row in rows], ()))]
 
 
 def source_search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
@@ -598,8 +590,8 @@ def _timeline_row(
     meeting: dict[str, Any], principals: frozenset[str], ascii_only: bool
 ) -> tuple[Cell, ...]:
     others = [p for p in meeting["participants"] if p["id"] not in principals]
-    names = [_one_line(p["name"]) + ("?" if p["disputed"] else "") for p in others]
-    countries = dict.fromkeys(p["country"] for p in others)
+    names = participant_labels(others, country=False)
+    countries = dict.fromkeys(person_country(p) for p in others)
     return (
         human_dates(meeting, ascii_only=ascii_only),
         "\n".join(names) or "-",
@@ -647,7 +639,7 @@ def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
             published = "~" + published
         cited = "\n".join(r["meetings"]) or "—"
         rows.append((r["id"], r["outlet"] or "not named", published, cited))
-    legend = _date_and_seat_legend([row[2] for row in rows], ())
+    legend = date_and_seat_legend([row[2] for row in rows], ())
     return _plain_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=1, caption=legend)
 
 

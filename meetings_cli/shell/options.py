@@ -118,7 +118,7 @@ def request(ctx: typer.Context) -> Request:
     empty = None if takes_.single else collection
     ctx.meta[OUTPUT], ctx.meta[COLLECTION], ctx.meta[COMMAND] = output, empty, ctx
     given = {
-        option.name: tuple(values[option.name])
+        option.name: (True,) if values[option.name] is True else tuple(values[option.name])
         for name in filter_names(takes_)
         for option in FILTERS[name].options
         if values.get(option.name)
@@ -252,6 +252,8 @@ def command_options(takes_: Takes) -> list[TyperOption]:
 def _filter_option(option: Any) -> TyperOption:
     from .typer_adapter import int_range
 
+    if option.kind == "flag":
+        return _option(option.name, option.flags, option.help, flag=True)
     return _option(
         option.name,
         option.flags,
@@ -304,7 +306,7 @@ def _unargued(
 def _keep(ctx: typer.Context, param: Any, value: Any) -> Any:
     """Keep an option's value for request(): the command's function does not take it."""
     values = ctx.meta.setdefault(VALUES, {})
-    if value not in (None, (), []):
+    if value not in (None, (), []) and value is not False:
         values[param.name] = value
     return value
 
