@@ -160,6 +160,59 @@ def audit(db: sqlite3.Connection) -> list[Finding]:
             findings.append(
                 Finding("source", source.id, "inferred-publication-date", detail, (source.id,))
             )
+    for event in dims.events:
+        if event.location_basis == "curator":
+            detail = f"location {event.location!r}: {event.location_how or ''}".rstrip(": ")
+            findings.append(Finding("event", event.id, "curator-supplied", detail, ()))
+        if event.dates is not None and event.dates.basis == "curator":
+            detail = f"dates {event.dates.start} to {event.dates.end}: {event.dates.how}"
+            findings.append(Finding("event", event.id, "curator-supplied", detail, ()))
+    findings += _claim_findings(db, dims)
+    return findings
+
+
+#: What `audit` reports, in the order it reports them.
+ISSUES = (
+    "disagreement",
+    "inferred-date",
+    "curator-supplied",
+    "inferred-publication-date",
+    "curator-speaker",
+    "curator-claim",
+    "no-evidence",
+)
+
+
+def _claim_findings(db: sqlite3.Connection, dims: Any) -> list[Finding]:
+    """Quotes given to a speaker by the curators; claims from the curators; claims
+    without evidence: of meetings, context items, people, events and sources."""
+    from .contract import claim_record
+
+    records: list[tuple[str, str, list[dict[str, Any]], list[dict[str, Any]]]] = []
+    for kind, sql in (
+        ("meeting", f"SELECT verified(record, checksum) FROM meetings m ORDER BY {MEETING_ORDER}"),
+        ("context", "SELECT record FROM context ORDER BY rowid"),
+    ):
+        for (text,) in db.execute(sql):
+            record = json.loads(text)
+            records.append((kind, record["id"], record.get("claims") or [], record["quotes"]))
+    for kind, listed in (("person", dims.people), ("event", dims.events), ("source", dims.sources)):
+        records += [(kind, r.id, [claim_record(c) for c in r.claims], []) for r in listed]
+    findings = []
+    for kind, record_id, claims, quotes in records:
+        for quote in quotes:
+            if quote.get("speaker_basis") == "curator":
+                detail = f"“{quote['text']}” given to {quote['speaker']}: {quote['speaker_how']}"
+                findings.append(
+                    Finding(kind, record_id, "curator-speaker", detail, (quote["source"],))
+                )
+        for claim in claims:
+            if claim["basis"] == "curator":
+                detail = f"{claim['field']}: {claim['text']} ({claim['how']})"
+                findings.append(Finding(kind, record_id, "curator-claim", detail, ()))
+            elif claim["basis"] is None or not claim["evidence"]:
+                detail = f"{claim['field']}: {claim['text']}"
+                findings.append(Finding(kind, record_id, "no-evidence", detail, ()))
     return findings
 
 

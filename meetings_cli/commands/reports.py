@@ -3,10 +3,11 @@
 # No `from __future__ import annotations` here: Typer evaluates string annotations of
 # the functions it inspects on each run, which costs start-up time.
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
+from ..errors import UsageError, echo
 from ..shell.options import GRAPH_FORMATS, request, takes
 from ..shell.output import Result, in_order
 from ..shell.session import database
@@ -103,10 +104,31 @@ def stats(ctx: typer.Context) -> Result:
     )
 
 
+def _issues_from(incomplete: str) -> list[str]:
+    from ..report import ISSUES
+
+    return [issue for issue in ISSUES if issue.startswith(incomplete)]
+
+
 @app.command()
 @takes("audit", "meetings", sort=True)
-def audit(ctx: typer.Context) -> Result:
-    """List every place where sources disagree or a date is inferred rather than stated.
+def audit(
+    ctx: typer.Context,
+    issue: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--issue",
+            "-i",
+            metavar="ISSUE",
+            help="Only findings of this kind (repeatable): disagreement, inferred-date,"
+            " curator-supplied, inferred-publication-date, curator-speaker, curator-claim,"
+            " no-evidence.",
+            autocompletion=lambda incomplete: _issues_from(incomplete),
+        ),
+    ] = None,
+) -> Result:
+    """List every place where sources disagree, a date is inferred, or a fact is the
+    curators' rather than the articles', and every claim without evidence.
 
     Filters keep the findings about the records they keep elsewhere: the
     meetings of `list`, the items of `context`, and the people, events and
@@ -114,20 +136,29 @@ def audit(ctx: typer.Context) -> Result:
     """
     from ..filters import linked_ids, resolve
     from ..render import records, views
+    from ..report import ISSUES
     from ..report import audit as find_uncertainties
 
     asked = request(ctx)
+    wanted = set(issue or ())
+    unknown = sorted(wanted.difference(ISSUES))
+    if unknown:
+        raise UsageError(
+            f"invalid value for --issue: {echo(unknown[0])} (choose from {', '.join(ISSUES)})"
+        )
     db = database(ctx)
     resolved = resolve(db, asked.given)
-    findings = find_uncertainties(db)
+    findings = [f for f in find_uncertainties(db) if not wanted or f.issue in wanted]
     kept = {kind: linked_ids(db, resolved, kind) for kind in {f.record for f in findings}}
     rows = [
         records.finding_record(f)
         for f in findings
         if kept[f.record] is None or f.id in (kept[f.record] or ())
     ]
-    if not rows and not asked.filtered:
+    if not rows and not asked.filtered and not wanted:
         note = "meetings: nothing to report: every date is stated and no sources disagree"
         return Result("audit", notes=(note,))
-    empty = "no findings about the records that match"
+    kinds = " or ".join(sorted(wanted))
+    empty = f"no findings of kind {kinds}" if wanted else "no findings"
+    empty += " about the records that match" if asked.filtered else ""
     return sorted_table("audit", rows, asked, views.audit_table, empty)
