@@ -417,3 +417,34 @@ def people_selection(resolved: Resolved) -> Selection:
     return Selection(
         f"{own.where} AND p.id IN ({linked_sql('person', chosen)})", own.params + chosen.params
     )
+
+
+def undated_left_out(
+    db: sqlite3.Connection, resolved: Resolved, what: str, *, quoting: Any = None
+) -> tuple[str, ...]:
+    """A note naming the undated context items a date filter (--year, --from, --to) left
+    out that the other filters keep (quoting: only those with quotes, of these speakers
+    if a tuple); none when no date filter is given."""
+    if not resolved.keys() & {"year", "dates"}:
+        return ()
+    others = {name: values for name, values in resolved.items() if name not in ("year", "dates")}
+    chosen = selection(others, "context")
+    where, params = f"{chosen.where} AND c.start IS NULL", chosen.params
+    if quoting is not None:
+        where += " AND c.id IN (SELECT context FROM quotes WHERE context IS NOT NULL"
+        if isinstance(quoting, tuple):
+            where += f" AND speaker IN ({', '.join('?' * len(quoting))})"
+            params = (*params, *quoting)
+        where += ")"
+    ids = _column_with(db, f"SELECT c.id FROM context c WHERE {where} ORDER BY c.id", params)
+    if not ids:
+        return ()
+    plural = "s" if len(ids) != 1 else ""
+    return (
+        f"meetings: {len(ids)} undated {what}{plural} left out by the date filter: "
+        + ", ".join(ids),
+    )
+
+
+def _column_with(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[str]:
+    return [row[0] for row in db.execute(sql, params)]

@@ -245,30 +245,33 @@ _QUOTED_IN = ("id", "title", "date", "date_end", "date_precision", "date_basis",
 
 
 def quotes(
-    db: sqlite3.Connection, selection: Selection, *, context: bool, speakers: tuple[str, ...] = ()
+    db: sqlite3.Connection,
+    meetings: Selection,
+    context: Selection,
+    *,
+    speakers: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
-    """Every quote of the selected meetings (and of the context items, if context), by date.
+    """Every quote of the selected meetings and context items, by date (undated last).
 
     One flat row per quote, with the speaker's id (speakers: only theirs), the
     meeting or context item it is in, and its source's outlet, title and date.
     """
     from .query import context_records, meeting_texts
 
-    where, params = selection
-    where += " AND m.rowid IN (SELECT meeting FROM quotes WHERE meeting IS NOT NULL"
-    if speakers:
-        where += f" AND speaker IN ({', '.join('?' * len(speakers))})"
-        params = (*params, *speakers)
-    texts = meeting_texts(db, Selection(where + ")", params))
+    def said(table: str, alias: str) -> tuple[str, tuple[Any, ...]]:
+        sql = f" AND {alias} IN (SELECT {table} FROM quotes WHERE {table} IS NOT NULL"
+        if speakers:
+            sql += f" AND speaker IN ({', '.join('?' * len(speakers))})"
+        return sql + ")", speakers
+
+    where, params = said("meeting", "m.rowid")
+    texts = meeting_texts(db, Selection(meetings.where + where, (*meetings.params, *params)))
     quoted = [("meeting", json.loads(text)) for text in texts]
-    if context:
-        items = [i for s in speakers for i in context_records(db, s)] or (
-            [] if speakers else context_records(db)
-        )
-        unique = {item["id"]: item for item in items}
-        quoted += [("context", item) for item in unique.values() if item["quotes"]]
-        # Dated first, by date, as each list is ordered (sorted is stable).
-        quoted.sort(key=lambda kr: (kr[1]["date"] is None, kr[1]["date"] or "", kr[1]["date_end"]))
+    where, params = said("context", "c.id")
+    chosen = Selection(context.where + where, (*context.params, *params))
+    quoted += [("context", item) for item in context_records(db, selection=chosen)]
+    # Dated first, by date, as each list is ordered (sorted is stable).
+    quoted.sort(key=lambda kr: (kr[1]["date"] is None, kr[1]["date"] or "", kr[1]["date_end"]))
     rows = []
     for kind, record in quoted:
         sources = {s["id"]: s for s in record["sources"]}
@@ -282,6 +285,7 @@ def quotes(
                     **{key: record.get(key) for key in _QUOTED_IN},
                     "speaker": quote["speaker"],
                     "speaker_id": quote["speaker_id"],
+                    "speaker_basis": quote.get("speaker_basis") or "stated",
                     "text": quote["text"],
                     "source": quote["source"],
                     "outlet": source.get("outlet"),

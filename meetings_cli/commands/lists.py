@@ -25,6 +25,7 @@ def sorted_table(
     table: "Callable[[Sequence[dict[str, Any]]], list[Block]]",
     empty: str,
     title: str = "",
+    notes: tuple[str, ...] = (),
 ) -> Result:
     """The rows in the order asked for (--sort, --reverse), with table(rows) as their view.
 
@@ -38,6 +39,7 @@ def sorted_table(
         view=lambda _terminal: table(rows),
         empty=empty,
         title=title or f"meetings {collection}",
+        notes=notes,
     )
 
 
@@ -72,16 +74,17 @@ def context(ctx: typer.Context) -> Result:
     it (undated items only when none is given); --person keeps those that name
     or quote the person; --country, those naming someone from it.
     """
-    from ..filters import resolve, selection
+    from ..filters import resolve, selection, undated_left_out
     from ..query import context_records
     from ..render import views
 
     asked = request(ctx)
     db = database(ctx)
-    chosen = selection(resolve(db, asked.given), "context")
-    rows = context_records(db, selection=chosen)
+    resolved = resolve(db, asked.given)
+    rows = context_records(db, selection=selection(resolved, "context"))
     empty = "no context items match" if asked.filtered else "the dataset has no context items"
-    return sorted_table("context", rows, asked, views.context_table, empty)
+    notes = undated_left_out(db, resolved, "context item")
+    return sorted_table("context", rows, asked, views.context_table, empty, notes=notes)
 
 
 @app.command()
@@ -206,19 +209,22 @@ def quotes(
 ) -> Result:
     """List every quote: its words, speaker, date, meeting or context item, and source.
 
-    Takes the filters of `list`; context items' quotes are listed only when
-    none is given (--speaker is not a filter of meetings). --format csv and
+    Takes the filters of `list`; they keep context items' quotes as `context`
+    keeps the items (an event or a kind keeps none). An undated item's quotes
+    are left out by a date filter, and a note says how many. --format csv and
     jsonl give one row per quote.
     """
-    from ..filters import meeting_selection
+    from ..filters import resolve, selection, undated_left_out
     from ..query import person_index, resolve_person
     from ..render import views
     from ..report import quotes as quotes_of
 
     asked = request(ctx)
     db = database(ctx)
-    chosen = meeting_selection(db, asked.given)
+    resolved = resolve(db, asked.given)
     index = person_index(db)
     speakers = tuple(dict.fromkeys(resolve_person(index, s).id for s in speaker or ()))
-    rows = quotes_of(db, chosen, context=not asked.filtered, speakers=speakers)
-    return sorted_table("quotes", rows, asked, views.quotes_table, "no quotes match")
+    chosen = (selection(resolved, "meetings"), selection(resolved, "context"))
+    rows = quotes_of(db, *chosen, speakers=speakers)
+    notes = undated_left_out(db, resolved, "context item", quoting=speakers or True)
+    return sorted_table("quotes", rows, asked, views.quotes_table, "no quotes match", notes=notes)

@@ -238,6 +238,7 @@ QUOTE_CSV_COLUMNS = (
     "date_basis",
     "speaker",
     "speaker_id",
+    "speaker_basis",
     "text",
     "source",
     "outlet",

@@ -95,7 +95,7 @@ def _one_line(text: str) -> str:
     return printable(text, one_line=True)
 
 
-def _curator(basis: str) -> str:
+def _curator(basis: str | None) -> str:
     """The mark on a fact the curators supplied rather than the articles."""
     return " [curator]" if basis == "curator" else ""
 
@@ -236,14 +236,20 @@ def quotes_table(quotes: Iterable[dict[str, Any]]) -> list[Block]:
     rows = [
         (
             format_dates(q) if q["date"] else "—",
-            _one_line(q["speaker"]),
+            _one_line(q["speaker"]) + _curator(q["speaker_basis"]),
             f"“{_one_line(q['text'])}”",
             f"{q['id']}\n{q['source']}",
         )
         for q in quotes
     ]
     dates = [cell_text(row[0]) for row in rows]
-    legend = [date_and_seat_legend(dates, ()), "— no date given" if "—" in dates else ""]
+    legend = [
+        date_and_seat_legend(dates, ()),
+        "— no date given" if "—" in dates else "",
+        "[curator] the speaker is the curators' reading (see `show`)"
+        if any("[curator]" in cell_text(row[1]) for row in rows)
+        else "",
+    ]
     return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
 
 
@@ -750,7 +756,10 @@ def quote_blocks(
     it, the quote highlighted (or marked, with marks)."""
     blocks: list[Block] = [_text("Quotes", "bold")]
     for number, quote in enumerate(quotes):
-        said = f"“{quote['text']}” — {quote['speaker']} [{quote['source']}]"
+        said = f"“{quote['text']}” — {quote['speaker']}{_curator(quote.get('speaker_basis'))}"
+        said += f" [{quote['source']}]"
+        if quote.get("speaker_how"):
+            said += f" (speaker: {quote['speaker_how']})"
         blocks.append(_text(_one_line(said), indent=2))
         passage = passages[number] if passages else None
         if passages is None:
