@@ -180,7 +180,8 @@ def _event_brief(event: Event) -> dict[str, Any]:
 
 
 def _person_brief(person: Person) -> dict[str, Any]:
-    return {"id": person.id, "name": person.name, "country": person.country}
+    brief = {"id": person.id, "name": person.name, "country": person.country}
+    return {**brief, "affiliation": person.affiliation} if person.affiliation else brief
 
 
 def _participant(dataset: Dataset, sources: Sequence[str], participant: Plain) -> dict[str, Any]:
@@ -275,6 +276,7 @@ def person_record(
         "name": person.name,
         "short_name": person.short_name,
         "country": person.country,
+        "affiliation": person.affiliation,
         "rank": person.rank,
         "role": person.role,
         "native_names": [_name(n) for n in person.native_names],

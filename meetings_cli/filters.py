@@ -132,7 +132,7 @@ def _countries_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[An
     def countries(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
         from .query import pick
 
-        known = dict.fromkeys(_column(db, "SELECT DISTINCT country FROM people ORDER BY 1"), ())
+        known = dict.fromkeys(_column(db, _COUNTRIES), ())
         return _unique(pick("country", text, known) for text in given[option])
 
     return countries
@@ -154,7 +154,7 @@ def _column(db: sqlite3.Connection, sql: str) -> list[str]:
 
 _DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 _PEOPLE = "SELECT short_name FROM people UNION ALL SELECT name FROM people"
-_COUNTRIES = "SELECT DISTINCT country FROM people ORDER BY 1"
+_COUNTRIES = "SELECT DISTINCT country FROM people WHERE country NOTNULL ORDER BY 1"
 # A context item mentions a person it names or quotes.
 _MENTIONS = (
     "c.id IN (SELECT item FROM context_people WHERE person IN (?)"

@@ -381,13 +381,18 @@ def _named(
 ) -> FieldMatch:
     """A match with whose line it is: a participant's (and whether the name matched is
     one the curators supplied) or a quote's speaker."""
+    from .store.tables import context_people
+
     number = match.text.count("\n", 0, match.start) if match.text else 0
     if match.field == "participants":
-        listed = record["participants"] if kind == "meeting" else record["people"]
+        listed = record["participants"] if kind == "meeting" else context_people(record)
         if number < len(listed):
             person = people.get(listed[number]["id"])
             if person is not None:
-                return match._replace(who=person.name, basis=_name_basis(person, match.matched))
+                # A context item's people did not all take part: the field says how.
+                field = listed[number].get("part", match.field)
+                basis = _name_basis(person, match.matched)
+                return match._replace(field=field, who=person.name, basis=basis)
     if match.field == "quotes" and number < len(record["quotes"]):
         return match._replace(who=record["quotes"][number]["speaker"] or "speaker not named")
     return match

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..contract import StoredRecords, compact
-from .text import printable
+from .text import person_country, printable
 
 if TYPE_CHECKING:
     from ..pairing import Person
@@ -570,7 +570,7 @@ def dot_head(nodes: Iterable[dict[str, Any]]) -> str:
     ]
     for person in nodes:
         # Two quoted halves joined by DOT's own line break escape.
-        label = _dot_quote(person["name"])[:-1] + "\\n" + _dot_quote(person["country"])[1:]
+        label = _dot_quote(person["name"])[:-1] + "\\n" + _dot_quote(person_country(person))[1:]
         lines.append(f"  {_dot_quote(person['id'])} [label={label}];")
     return "\n".join(lines) + "\n"
 
@@ -579,7 +579,10 @@ def mermaid_head(nodes: Iterable[dict[str, Any]]) -> str:
     """A Mermaid flowchart up to its links: a line per node."""
     lines = ["graph LR"]
     for person in nodes:
-        name, country = _mermaid_label(person["name"]), _mermaid_label(person["country"])
+        name, country = (
+            _mermaid_label(person["name"]),
+            _mermaid_label(person_country(person)),
+        )
         lines.append(f'  {_mermaid_node(person["id"])}["{name} ({country})"]')
     return "\n".join(lines) + "\n"
 

@@ -173,7 +173,7 @@ def meeting_view(
 
     participants = []
     for person in meeting["participants"]:
-        line = f"{person['name']} ({person['country']}): {person['role']}"
+        line = f"{person['name']} ({person_country(person)}): {person['role']}"
         if person["disputed"]:
             reading = "one reading of a disputed seat, " if person["seat"] else ""
             line += f" [{reading}named only by {', '.join(person['attested_by'])}]"
@@ -312,7 +312,7 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
     rows = [
         (
             _one_line(person["name"]) + _curator_field(person, "name"),
-            _one_line(person["country"]) + _curator_field(person, "country"),
+            _one_line(person_country(person)) + _curator_field(person, "country"),
             _one_line(person["role"]) + _curator_field(person, "role"),
             _count(person["meetings"], person["disputed"]),
         )
@@ -341,7 +341,11 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     def value(field: str) -> str:
         return _one_line(person[field]) + _curator_field(person, field)
 
-    fields: list[tuple[str, Cell]] = [("Country", value("country"))]
+    fields: list[tuple[str, Cell]] = (
+        [("Country", value("country"))]
+        if person["country"]
+        else [("Represents", _one_line(person.get("affiliation") or "—"))]
+    )
     if person["rank"]:
         fields.append(("Rank", value("rank")))
     fields.append(("Role", value("role")))
@@ -389,7 +393,7 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         for other in report["counterparts"]:
             count = other["meetings"]
             label = (
-                f"{other['name']} ({other['country']}): "
+                f"{other['name']} ({person_country(other)}): "
                 f"{_count(count, other['disputed'])} meeting{'s' if count != 1 else ''}"
             )
             blocks.append(_text(_one_line(label), indent=2))
@@ -401,16 +405,25 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
             (
                 format_dates(item) if item["date"] else "undated",
                 item["id"],
+                _part(item, person["id"]),
                 _one_line(item["title"]),
             )
             for item in report["context"]
         ]
-        headers = (Column("Date"), Column("ID"), Column("Title", wrap=True))
+        headers = (Column("Date"), Column("ID"), Column("Part"), Column("Title", wrap=True))
         legend = date_and_seat_legend([row[0] for row in mentions], ())
         blocks.append(TableBlock(headers, mentions, legend, indent=2))
     if _has_curator_mark(blocks):
         blocks.append(_text(CURATOR_MARK, "dim"))
     return blocks
+
+
+def _part(item: dict[str, Any], person_id: str) -> str:
+    """How a person figures in a context item: took part, commented, named, or quoted."""
+    for field, part in (("people", "took part"), ("commented", "commented"), ("named", "named")):
+        if any(p["id"] == person_id for p in item.get(field) or ()):
+            return part
+    return "quoted"
 
 
 def _has_curator_mark(blocks: Sequence[Block]) -> bool:

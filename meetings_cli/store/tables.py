@@ -107,7 +107,7 @@ CREATE INDEX quotes_speaker ON quotes (speaker);
 CREATE TABLE context (id TEXT PRIMARY KEY, file TEXT, title TEXT, kind TEXT, start TEXT,
   end TEXT, date_basis TEXT, date_how TEXT, location TEXT, summary TEXT, record TEXT,
   checksum INTEGER);
-CREATE TABLE context_people (item TEXT, person TEXT);
+CREATE TABLE context_people (item TEXT, person TEXT, part TEXT);
 CREATE INDEX context_people_person ON context_people (person);
 CREATE TABLE context_sources (item TEXT, source TEXT);
 CREATE INDEX context_sources_source ON context_sources (source);
@@ -419,7 +419,7 @@ INSERTS = {
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "context_search": "INSERT INTO context_search (rowid, title, summary, quotes, topics,"
     " participants, event, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "context_people": "INSERT INTO context_people VALUES (?, ?)",
+    "context_people": "INSERT INTO context_people VALUES (?, ?, ?)",
     "context_sources": "INSERT INTO context_sources VALUES (?, ?)",
     "context_topics": "INSERT INTO context_topics VALUES (?, ?)",
     "context_quotes": "INSERT INTO quotes VALUES (NULL, ?, ?, ?, ?, ?, ?)",
@@ -521,13 +521,30 @@ def _prepare_context(
          record["summary"], text, checksum(text))
     )  # fmt: skip
     item_id = record["id"]
-    out["context_people"] += [(item_id, person) for person in item.get("people") or ()]
+    out["context_people"] += [
+        (item_id, person, part)
+        for field, part in CONTEXT_PARTS.items()
+        for person in item.get(field) or ()
+    ]
     out["context_sources"] += [(item_id, source) for source in item["sources"]]
     out["context_topics"] += [(item_id, topic) for topic in item.get("topics") or ()]
     out["context_quotes"] += [(item_id, *row) for row in _quote_rows(item)]
     out["context_search"].append(
         (number, *search_texts("context", record, dataset.person_by_id, terms))
     )
+
+
+#: How a context item's people took part in it, by field of its record.
+CONTEXT_PARTS = {"people": "took part", "commented": "commented", "named": "named"}
+
+
+def context_people(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A context item's people, each with `part` (took part, commented, named), in order."""
+    return [
+        {**person, "part": part}
+        for field, part in CONTEXT_PARTS.items()
+        for person in record.get(field) or ()
+    ]
 
 
 def search_texts(
@@ -550,8 +567,8 @@ def search_texts(
             who = _names_of(people[participant["id"]])
             names.append(f"{who}; {participant['country']}, {participant['role']}")
     else:
-        for person in record["people"]:
-            names.append(f"{_names_of(people[person['id']])}; {person['country']}")
+        for person in context_people(record):
+            names.append(f"{_names_of(people[person['id']])}; {person['country'] or ''}")
     event = record.get("event")
     texts = _texts(record, names, event)
     return texts if terms is None else terms.indexed_all(texts)
