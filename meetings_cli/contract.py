@@ -264,12 +264,16 @@ def source_record(
 
 
 def person_record(
-    person: Person, meetings: int | None = None, disputed: int | None = None
+    person: Person,
+    meetings: int | None = None,
+    disputed: int | None = None,
+    talks: int | None = None,
 ) -> dict[str, Any]:
     """A person as a JSON object (with their number of meetings, when given).
 
-    `disputed` counts the meetings where the person is one of several readings
-    of a seat (the sources disagree on who it was).
+    `meetings` counts every meeting record they are in (engagements: talks, an
+    address); `talks`, those that are talks; `disputed`, the meetings where the
+    person is one of several readings of a seat (the sources disagree on who it was).
     """
     record: dict[str, Any] = {
         "id": person.id,
@@ -289,6 +293,7 @@ def person_record(
     }
     if meetings is not None:
         record["meetings"] = meetings
+        record["talks"] = talks or 0
         record["disputed"] = disputed or 0
     return record
 
@@ -297,8 +302,10 @@ def _name(name: NativeName) -> dict[str, str]:
     return {"script": name.script, "name": name.name, "basis": name.basis}
 
 
-def event_record(dataset: Dataset, event: Event, meetings: Sequence[str]) -> dict[str, Any]:
-    """An event as JSON, with the ids of the meetings held at it."""
+def event_record(
+    dataset: Dataset, event: Event, meetings: Sequence[str], talks: int | None = None
+) -> dict[str, Any]:
+    """An event as JSON, with the ids of the meetings held at it (and how many are talks)."""
     return {
         "id": event.id,
         "name": event.name,
@@ -311,6 +318,7 @@ def event_record(dataset: Dataset, event: Event, meetings: Sequence[str]) -> dic
         "name_basis": event.name_basis,
         "name_how": event.name_how,
         "meetings": list(meetings),
+        "talks": talks,
         "sources": [source_of(dataset, s) for s in event.sources],
         "notes": event.notes,
         "claims": [claim_record(c) for c in event.claims],

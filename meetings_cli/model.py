@@ -44,6 +44,10 @@ MEETING_KINDS: tuple[str, ...] = (
     "visit",
 )
 
+#: The kinds of meeting record that are talks (a meeting with someone); the others
+#: (an address, press remarks, a visit) are engagements only.
+TALK_KINDS: tuple[str, ...] = ("bilateral-talks", "multilateral-talks")
+
 #: What kind of thing a context record is.
 CONTEXT_KINDS: tuple[str, ...] = ("statement", "summit", "talks", "vote", "exercise", "other")
 

@@ -225,8 +225,9 @@ class PersonCount(NamedTuple):
     """A person, their number of meetings, and how many of those are disputed."""
 
     person: Person
-    meetings: int
+    meetings: int  # engagements: every meeting record they are in
     disputed: int  # meetings where they are one of several readings of a seat
+    talks: int = 0  # of those, talks (bilateral or multilateral)
 
 
 def people_with_counts(
@@ -239,13 +240,18 @@ def people_with_counts(
     where, params = selection or Selection("1", ())
     if person_id:
         where, params = f"{where} AND p.id = ?", (*params, person_id)
+    from .model import TALK_KINDS
+
+    talks = ", ".join(f"'{kind}'" for kind in TALK_KINDS)
     rows = db.execute(
-        "SELECT verified(p.value, p.checksum), count(pa.meeting), count(pa.seat) FROM people p"
-        f" LEFT JOIN participants pa ON pa.person = p.id WHERE {where}"
+        "SELECT verified(p.value, p.checksum), count(pa.meeting), count(pa.seat),"
+        f" count(CASE WHEN m.kind IN ({talks}) THEN 1 END) FROM people p"
+        " LEFT JOIN participants pa ON pa.person = p.id"
+        f" LEFT JOIN meetings m ON m.rowid = pa.meeting WHERE {where}"
         " GROUP BY p.id ORDER BY count(pa.meeting) DESC, p.name",
         params,
     )
-    return [PersonCount(decode_person(value), n, d) for value, n, d in rows]
+    return [PersonCount(decode_person(value), n, d, t) for value, n, d, t in rows]
 
 
 def table_counts(db: sqlite3.Connection) -> dict[str, int]:

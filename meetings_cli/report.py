@@ -46,7 +46,7 @@ def timeline(db: sqlite3.Connection, selection: Selection) -> Iterator[TimelineY
     rows = db.execute(
         f"""
         SELECT CAST(substr(m.start, 1, 4) AS INTEGER), m.event, e.name, e.short_name,
-          verified(m.record, m.checksum)
+          e.name_basis, e.start, e.end, e.dates_basis, verified(m.record, m.checksum)
         FROM meetings m LEFT JOIN events e ON e.id = m.event
         WHERE {where} ORDER BY {MEETING_ORDER}
         """,
@@ -54,7 +54,7 @@ def timeline(db: sqlite3.Connection, selection: Selection) -> Iterator[TimelineY
     )
     year: TimelineYear | None = None
     groups: dict[str | None, list[str]] = {}
-    for number, event_id, name, short_name, record in rows:
+    for number, event_id, *event_fields, record in rows:
         if year is None or year.year != number:
             if year is not None:
                 yield year
@@ -62,8 +62,9 @@ def timeline(db: sqlite3.Connection, selection: Selection) -> Iterator[TimelineY
             year = TimelineYear(number, [])
         if event_id not in groups:
             groups[event_id] = []
-            event = {"id": event_id, "name": name, "short_name": short_name} if event_id else None
-            year.events.append((event, groups[event_id]))
+            keys = ("name", "short_name", "name_basis", "start", "end", "dates_basis")
+            event = {"id": event_id, **dict(zip(keys, event_fields, strict=True))}
+            year.events.append((event if event_id else None, groups[event_id]))
         groups[event_id].append(record)
     if year is not None:
         yield year
@@ -220,6 +221,15 @@ def meeting_ids_at(db: sqlite3.Connection, event_id: str) -> list[str]:
     """The ids of the meetings held at an event, in date order."""
     sql = f"SELECT m.id FROM meetings m WHERE m.event = ? ORDER BY {MEETING_ORDER}"
     return [row[0] for row in db.execute(sql, (event_id,))]
+
+
+def talks_at(db: sqlite3.Connection, event_id: str) -> int:
+    """How many of the meetings held at an event are talks (not an address, say)."""
+    from .model import TALK_KINDS
+
+    marks = ", ".join("?" * len(TALK_KINDS))
+    sql = f"SELECT count(*) FROM meetings WHERE event = ? AND kind IN ({marks})"
+    return int(db.execute(sql, (event_id, *TALK_KINDS)).fetchone()[0])
 
 
 def citing(db: sqlite3.Connection, source_id: str) -> tuple[list[str], list[str]]:

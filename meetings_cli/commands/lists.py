@@ -105,7 +105,7 @@ def people(ctx: typer.Context) -> Result:
     asked = request(ctx)
     db = database(ctx)
     everyone = people_with_counts(db, selection=people_selection(resolve(db, asked.given)))
-    rows = [person_record(c.person, c.meetings, c.disputed) for c in everyone]
+    rows = [person_record(c.person, c.meetings, c.disputed, c.talks) for c in everyone]
     empty = "no people match" if asked.filtered else "the dataset has no people"
     return sorted_table("people", rows, asked, views.people_table, empty)
 
@@ -121,7 +121,7 @@ def events(ctx: typer.Context) -> Result:
     from ..contract import event_record
     from ..filters import linked_ids, resolve
     from ..render import views
-    from ..report import meeting_ids_at
+    from ..report import meeting_ids_at, talks_at
     from ..store import read_dimensions
 
     asked = request(ctx)
@@ -129,7 +129,7 @@ def events(ctx: typer.Context) -> Result:
     kept = linked_ids(db, resolve(db, asked.given), "event")
     dims = read_dimensions(db)
     rows = [
-        event_record(dims, e, meeting_ids_at(db, e.id))
+        event_record(dims, e, meeting_ids_at(db, e.id), talks_at(db, e.id))
         for e in sorted(dims.events, key=lambda e: (e.year, e.id))
         if kept is None or e.id in kept
     ]

@@ -73,7 +73,7 @@ def any_record(db: "sqlite3.Connection", kind: str, record_id: str) -> tuple[dic
     """The `show` record of an id of this kind, `record` first; and its CSV collection."""
     from ..contract import event_record, person_record, source_record
     from ..query import context_item, find_meeting, people_with_counts
-    from ..report import citing, meeting_ids_at
+    from ..report import citing, meeting_ids_at, talks_at
     from ..store import read_dimensions
 
     if kind == "meeting":
@@ -82,12 +82,12 @@ def any_record(db: "sqlite3.Connection", kind: str, record_id: str) -> tuple[dic
         return {"record": kind, **context_item(db, record_id)}, "context"
     if kind == "person":
         (count,) = people_with_counts(db, record_id)
-        return {"record": kind, **person_record(count.person, count.meetings, count.disputed)}, (
-            "people"
-        )
+        person = person_record(count.person, count.meetings, count.disputed, count.talks)
+        return {"record": kind, **person}, "people"
     dims = read_dimensions(db)
     if kind == "event":
-        event = event_record(dims, dims.event_by_id[record_id], meeting_ids_at(db, record_id))
+        at = meeting_ids_at(db, record_id)
+        event = event_record(dims, dims.event_by_id[record_id], at, talks_at(db, record_id))
         return {"record": kind, **event}, "events"
     source = source_record(dims.source_by_id[record_id], *citing(db, record_id))
     return {"record": kind, **source}, "sources"

@@ -78,6 +78,8 @@ def format_dates(record: dict[str, Any]) -> str:
         text = start.isoformat()
     elif precision == "month":
         text = start.strftime("%Y-%m")
+    elif precision == "year":
+        text = str(start.year)
     elif (start.year, start.month) == (end.year, end.month):
         text = f"{start.isoformat()}/{end.day:02d}"
     elif start.year == end.year:
@@ -97,6 +99,8 @@ def human_dates(record: dict[str, Any], *, ascii_only: bool = False) -> str:
         text = f"{start.day} {_MONTHS[start.month - 1]}"
     elif precision == "month":
         text = f"{_MONTHS[start.month - 1]} {start.year}"
+    elif precision == "year":
+        text = str(start.year)
     elif (start.year, start.month) == (end.year, end.month):
         text = f"{start.day}{dash}{end.day} {_MONTHS[start.month - 1]}"
     elif start.year == end.year:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, NamedTuple
 
+from ..model import TALK_KINDS
 from ..query import KIND_LABELS
 from .text import (
     date_and_seat_legend,
@@ -127,7 +128,9 @@ def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
         (
             format_dates(meeting),
             meeting["id"],
-            _one_line(meeting["event"]["short_name"]) if meeting["event"] else "—",
+            _one_line(meeting["event"]["short_name"]) + _curator(meeting["event"]["name_basis"])
+            if meeting["event"]
+            else "—",
             KIND_LABELS.get(meeting["kind"], meeting["kind"]),
             "\n".join(participant_labels(meeting["participants"])),
         )
@@ -135,7 +138,10 @@ def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
     ]
     dates = [cell_text(row[0]) for row in rows]
     labels = [label for row in rows for label in cell_text(row[4]).split("\n")]
-    return [TableBlock(MEETING_COLUMNS, rows, date_and_seat_legend(dates, labels))]
+    legend = date_and_seat_legend(dates, labels)
+    if any("[curator]" in cell_text(row[2]) for row in rows):
+        legend = " · ".join(filter(None, (legend, "[curator] name supplied by the curators")))
+    return [TableBlock(MEETING_COLUMNS, rows, legend)]
 
 
 def meeting_view(
@@ -307,18 +313,21 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
         Column("Name"),
         Column("Country"),
         Column("Role", wrap=True),
-        Column("Meetings", justify="right"),
+        Column("Talks", justify="right"),
+        Column("Engagements", justify="right"),
     )
     rows = [
         (
             _one_line(person["name"]) + _curator_field(person, "name"),
             _one_line(person_country(person)) + _curator_field(person, "country"),
             _one_line(person["role"]) + _curator_field(person, "role"),
-            _count(person["meetings"], person["disputed"]),
+            _count(person["talks"], person["disputed"]),
+            str(person["meetings"]),
         )
         for person in people
     ]
     legends = [
+        ENGAGEMENTS,
         DISPUTED_COUNT if any(person["disputed"] for person in people) else "",
         CURATOR_MARK if any(person["curator_fields"] for person in people) else "",
     ]
@@ -326,6 +335,10 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
 
 
 DISPUTED_COUNT = "? counts a meeting where the sources name someone else in the same seat"
+ENGAGEMENTS = (
+    "Talks: meetings with counterparts · Engagements: every record of the minister's"
+    " programme they are in (talks, a conference address), in all years"
+)
 CURATOR_MARK = "[curator] supplied by the curators from the public record, not by the articles"
 
 
@@ -363,7 +376,10 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     if explain:
         blocks.append(_text("How the name matched", "bold"))
         blocks.append(FieldsBlock(explain_fields(report), indent=2))
-    blocks.append(_text(f"Meetings ({len(meetings)})", "bold"))
+    talks = sum(1 for m in meetings if m["kind"] in TALK_KINDS)
+    heading = f"Engagements ({len(meetings)}"
+    heading += f": {talks} talks, {len(meetings) - talks} other)" if talks != len(meetings) else ")"
+    blocks.append(_text(heading, "bold"))
     if meetings:
         rows = []
         labels: list[str] = []
@@ -588,7 +604,12 @@ def timeline_view(
             blocks.append(RuleBlock(str(year["year"])))
         for group in year["events"]:
             event = group["event"]
-            title = f"{event['name']} ({event['short_name']})" if event else "Not at a listed event"
+            title = (
+                f"{event['name']}{_curator(event['name_basis'])} ({event['short_name']}),"
+                f" {event_dates(event)}"
+                if event
+                else "Not at a listed event"
+            )
             blocks.append(_text(_one_line(title), "bold"))
             group_rows = [rows[meeting["id"]] for meeting in group["meetings"]]
             blocks.append(TableBlock(columns, group_rows, indent=2, grid=True))
@@ -598,7 +619,10 @@ def timeline_view(
         ("~ date inferred, not stated", any(cell.startswith("~") for cell in shown[0::5])),
         ("? named by only some sources", any("?" in cell for cell in shown[1::5])),
         ("disputed: sources disagree (meetings audit)", any(shown[4::5])),
-    )
+        (CURATOR_MARK, any(e["event"] and "curator" in (e["event"]["name_basis"],
+                                                         e["event"]["dates_basis"])
+                           for y in years for e in y["events"])),
+    )  # fmt: skip
     legend = ("; " if ascii_only else " · ").join(text for text, used in marks if used)
     if legend:
         blocks += [_text(""), _text(legend, "dim")]
@@ -643,10 +667,30 @@ def _plain_table(
 def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
     """The `events` table."""
     rows = [
-        (str(r["year"]), r["id"], r["name"], r["location"], str(len(r["meetings"])))
+        (
+            event_dates(r),
+            r["id"],
+            r["name"] + _curator(r["name_basis"]),
+            r["location"] + _curator(r["location_basis"]),
+            str(r["talks"]),
+            str(len(r["meetings"])),
+        )
         for r in records
     ]
-    return _plain_table(("Year", "ID", "Name", "Location", "Meetings"), rows, wide=2, right=4)
+    headers = ("Dates", "ID", "Name", "Location", "Talks", "Engagements")
+    blocks = _plain_table(headers, rows, wide=2, right=5)
+    if any("[curator]" in cell for row in rows for cell in row):
+        blocks.append(_text(CURATOR_MARK, "dim"))
+    return blocks
+
+
+def event_dates(event: dict[str, Any]) -> str:
+    """When an event was held (marked [curator] if from the public record), or its year."""
+    if not event.get("start"):
+        return str(event.get("year") or "dates not recorded")
+    days = human_dates({"date": event["start"], "date_end": event["end"], "date_basis": "stated",
+                        "date_precision": "range", "date_candidates": None})  # fmt: skip
+    return f"{days} {event['start'][:4]}" + _curator(event.get("dates_basis"))
 
 
 def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
@@ -667,9 +711,9 @@ def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
     blocks: list[Block] = []
     for number, (dimension, counts) in enumerate(stats.items()):
         blocks += [_text("")] if number else []
-        blocks.append(_text(f"Meetings by {dimension}", "bold"))
+        blocks.append(_text(f"Engagements by {dimension}", "bold"))
         rows = [(value, str(count)) for value, count in counts.items()]
-        blocks += _plain_table((dimension.capitalize(), "Meetings"), rows, wide=0, right=1)
+        blocks += _plain_table((dimension.capitalize(), "Engagements"), rows, wide=0, right=1)
     return blocks
 
 

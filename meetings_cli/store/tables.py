@@ -70,7 +70,7 @@ CREATE INDEX aliases_plain ON aliases (plain);
 CREATE INDEX aliases_phonetic ON aliases (phonetic);
 CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, short_name TEXT, year INTEGER,
   location TEXT, name_basis TEXT, name_how TEXT, notes TEXT, start TEXT, end TEXT,
-  location_basis TEXT, value BLOB, checksum INTEGER);
+  dates_basis TEXT, location_basis TEXT, value BLOB, checksum INTEGER);
 CREATE TABLE topics (id TEXT PRIMARY KEY, description TEXT);
 CREATE TABLE terms (id TEXT PRIMARY KEY, value TEXT, checksum INTEGER);
 CREATE TABLE meetings (
@@ -386,7 +386,8 @@ def insert_dimensions(db: sqlite3.Connection, values: list[tuple[str, str]]) -> 
                 (record.id, record.name, record.short_name, record.year, record.location,
                  record.name_basis, record.name_how, record.notes,
                  dates.start.isoformat() if dates else None,
-                 dates.end.isoformat() if dates else None, record.location_basis)
+                 dates.end.isoformat() if dates else None, dates.basis if dates else None,
+                 record.location_basis)
             )  # fmt: skip
         elif collection == "terms":
             rows[collection].append((record.id,))
