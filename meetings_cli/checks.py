@@ -194,7 +194,7 @@ def _dates_against_events_and_sources(
         params,
     )
     for *record, dates in rows:
-        date_facts = json.loads(dates)
+        date_facts = _date_facts(json.loads(dates))
         references = _references(*record)
         event = date_facts["event"]
         if event is not None and f"events:{event}" in facts:
@@ -218,6 +218,14 @@ def _dates_against_events_and_sources(
                 f"dated source it cites (the latest: {max(published)}); a date announced "
                 "ahead (a deadline) says so with `announced:`",
             )
+
+
+def _date_facts(stored: list[Any]) -> dict[str, Any]:
+    """`records.dates` of a meeting or context item (see `store.reading.stored_dates`)."""
+    flag = next(i for i, item in enumerate(stored) if isinstance(item, int))
+    event, announced = (*stored[flag + 1 :], None, None)[:2]
+    return {"days": stored[:flag], "one_of": bool(stored[flag]), "event": event,
+            "announced": announced}  # fmt: skip
 
 
 def _outside_event(facts: dict[str, Any], event: str, held: dict[str, Any]) -> str | None:

@@ -685,14 +685,12 @@ class FileReader(RecordChecks):
 
     def _read_prose(self, node: Any, path: str) -> Any:
         """Prose as text (a list's claims joined), its claims kept for the record."""
-        if node.tag != _SEQ:  # text: one claim, without evidence
-            text = self.read(node, _PROSE_TEXT, path)
-            claims = [] if text is _INVALID else [{"text": text, "evidence": None}]
-        elif (claims := self._read_list(node, _CLAIMS, path)) is _INVALID:
+        if node.tag != _SEQ:  # text: no claim, and so no evidence (`meetings audit` says so)
+            return self.read(node, _PROSE_TEXT, path)
+        if (claims := self._read_list(node, _CLAIMS, path)) is _INVALID:
             return _INVALID
-        paths = [path] if node.tag != _SEQ else [f"{path}[{i}]" for i in range(len(claims))]
-        self._prose.extend(zip(paths, claims, strict=True))
-        return " ".join(claim["text"].strip() for claim in claims) or _INVALID
+        self._prose += [(f"{path}[{i}]", claim) for i, claim in enumerate(claims)]
+        return " ".join(claim["text"].strip() for claim in claims)
 
     def _read_list(self, node: Any, spec: schema.ListOf, path: str) -> Any:
         if node.tag != _SEQ:
@@ -781,8 +779,7 @@ class FileReader(RecordChecks):
         return number
 
 
-_CLAIMS = schema.ListOf(schema.CLAIM, min_items=1)
-_PROSE_TEXT = schema.Text()
+_CLAIMS, _PROSE_TEXT = schema.ListOf(schema.CLAIM, min_items=1), schema.Text()
 
 
 def _explicit(node: Any) -> str | None:

@@ -168,7 +168,7 @@ def audit(db: sqlite3.Connection) -> list[Finding]:
         if event.dates is not None and event.dates.basis == "curator":
             detail = f"dates {event.dates.start} to {event.dates.end}: {event.dates.how}"
             findings.append(Finding("event", event.id, "curator-supplied", detail, ()))
-    findings += _claim_findings(db, dims)
+    findings += _claim_findings(db)
     return findings
 
 
@@ -184,36 +184,42 @@ ISSUES = (
 )
 
 
-def _claim_findings(db: sqlite3.Connection, dims: Any) -> list[Finding]:
-    """Quotes given to a speaker by the curators; claims from the curators; claims
-    without evidence: of meetings, context items, people, events and sources."""
-    from .contract import claim_record
+def _claim_findings(db: sqlite3.Connection) -> list[Finding]:
+    """Quotes given to a speaker by the curators; claims from the curators; prose without
+    evidence: of meetings, context items, people, events and sources (as their files
+    give them)."""
+    from . import schema
 
-    records: list[tuple[str, str, list[dict[str, Any]], list[dict[str, Any]]]] = []
-    for kind, sql in (
-        ("meeting", f"SELECT verified(record, checksum) FROM meetings m ORDER BY {MEETING_ORDER}"),
-        ("context", "SELECT record FROM context ORDER BY rowid"),
-    ):
-        for (text,) in db.execute(sql):
-            record = json.loads(text)
-            records.append((kind, record["id"], record.get("claims") or [], record["quotes"]))
-    for kind, listed in (("person", dims.people), ("event", dims.events), ("source", dims.sources)):
-        records += [(kind, r.id, [claim_record(c) for c in r.claims], []) for r in listed]
+    kinds = {"meetings": "meeting", "context": "context", "people": "person",
+             "events": "event", "sources": "source"}  # fmt: skip
+    rows = db.execute(
+        "SELECT collection, id, verified(value, checksum) FROM records"
+        " WHERE value NOTNULL AND collection IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+        (json.dumps(list(kinds)),),
+    )
     findings = []
-    for kind, record_id, claims, quotes in records:
-        for quote in quotes:
+    for collection, record_id, text in rows:
+        kind, value = kinds[collection], json.loads(text)
+        for quote in value.get("quotes") or ():
             if quote.get("speaker_basis") == "curator":
-                detail = f"“{quote['text']}” given to {quote['speaker']}: {quote['speaker_how']}"
+                said = f"“{quote['text']}” given to {quote['speaker']}: {quote['speaker_how']}"
                 findings.append(
-                    Finding(kind, record_id, "curator-speaker", detail, (quote["source"],))
+                    Finding(kind, record_id, "curator-speaker", said, (quote["source"],))
                 )
+        claims = value.get("claims") or []
         for claim in claims:
-            if claim["basis"] == "curator":
+            if claim.get("basis") == "curator":
                 detail = f"{claim['field']}: {claim['text']} ({claim['how']})"
                 findings.append(Finding(kind, record_id, "curator-claim", detail, ()))
-            elif claim["basis"] is None or not claim["evidence"]:
-                detail = f"{claim['field']}: {claim['text']}"
-                findings.append(Finding(kind, record_id, "no-evidence", detail, ()))
+        # A claim of a list is named `summary[1]`: its prose field is `summary`.
+        evidenced = {
+            re.sub(r"\[\d+\]$", "", claim["field"])
+            for claim in claims
+            if claim.get("evidence") or claim.get("how")
+        }
+        for path, prose in schema.prose_of(schema.COLLECTIONS[collection], value):
+            if path not in evidenced:
+                findings.append(Finding(kind, record_id, "no-evidence", f"{path}: {prose}", ()))
     return findings
 
 

@@ -497,6 +497,24 @@ COLLECTIONS: dict[str, Record] = {
 }
 
 
+def prose_of(spec: Record, value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(path, text) of every prose field a record's plain value gives (path as claims name
+    it: `summary`, `date.how`, `disagreements[0].note`)."""
+    found: list[tuple[str, str]] = []
+    for name, field in spec.fields.items():
+        item, where = value.get(name), f"{path}.{name}" if path else name
+        if item is None:
+            continue
+        if isinstance(field.spec, Prose):
+            found.append((where, item))
+        elif isinstance(field.spec, Record):
+            found += prose_of(field.spec, item, where)
+        elif isinstance(field.spec, ListOf) and isinstance(field.spec.item, Record):
+            for index, each in enumerate(item):
+                found += prose_of(field.spec.item, each, f"{where}[{index}]")
+    return found
+
+
 def referenced(spec: Spec) -> set[str]:
     """The collections whose ids a value of spec may name (its `ref`s, at any depth)."""
     if isinstance(spec, Text):

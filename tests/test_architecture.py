@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("match", "query", "filters", "expansion", "grammar", "search", "report", "pairing"),
     ("render", "render.text", "render.records", "render.formats", "render.views",
      "render.streamed"),
-    ("render.draw",),
+    ("render.draw", "render.evidence", "render.listings"),
     ("shell", "shell.typer_adapter", "shell.session", "shell.options", "shell.output"),
     ("commands", "commands.lists", "commands.lookup", "commands.search", "commands.reports",
      "commands.data"),

@@ -76,7 +76,9 @@ def test_a_large_dataset_is_stored_packed_and_read_as_text(
     assert names == {"values", "records"}
     # Values are packed from the first data file that makes enough to sample.
     kinds = dict(packed.execute("SELECT typeof(value), count(*) FROM records GROUP BY 1"))
-    assert kinds["blob"] > 4 * kinds["text"]
+    # (The bundled data, its claims' evidence included, is read before there is enough to
+    # sample: it stays text; the synthetic meetings after it are packed.)
+    assert kinds["blob"] > kinds["text"]
     assert set(packed.execute("SELECT DISTINCT typeof(record) FROM meetings")) == {("blob",)}
     # Read through verified(), every value is the JSON the loader's value is stored as.
     expected = {}

@@ -120,7 +120,7 @@ def events(ctx: typer.Context) -> Result:
     """
     from ..contract import event_record
     from ..filters import linked_ids, resolve
-    from ..render import views
+    from ..render import listings
     from ..report import meeting_ids_at, talks_at
     from ..store import read_dimensions
 
@@ -134,7 +134,7 @@ def events(ctx: typer.Context) -> Result:
         if kept is None or e.id in kept
     ]
     empty = "no events match" if kept is not None else "the dataset has no events"
-    return sorted_table("events", rows, asked, views.events_table, empty)
+    return sorted_table("events", rows, asked, listings.events_table, empty)
 
 
 @app.command()
@@ -148,7 +148,7 @@ def sources(ctx: typer.Context) -> Result:
     """
     from ..contract import source_record
     from ..filters import linked_ids, resolve
-    from ..render import views
+    from ..render import listings
     from ..report import citing
     from ..store import read_dimensions
 
@@ -161,7 +161,7 @@ def sources(ctx: typer.Context) -> Result:
         if kept is None or s.id in kept
     ]
     empty = "no sources match" if kept is not None else "the dataset has no sources"
-    return sorted_table("sources", rows, asked, views.sources_table, empty)
+    return sorted_table("sources", rows, asked, listings.sources_table, empty)
 
 
 @app.command()
@@ -178,7 +178,7 @@ def pairs(ctx: typer.Context) -> Result:
     """
     from ..filters import meeting_selection
     from ..pairing import meeting_pairs
-    from ..render import views
+    from ..render import listings
     from ..render.streamed import PairStream, pair_records
 
     asked = request(ctx)
@@ -188,7 +188,7 @@ def pairs(ctx: typer.Context) -> Result:
     if asked.output.format != "table" and asked.sorting is None:
         return Result("pairs", stream=PairStream(found), empty=empty)
     rows = pair_records(found, table=asked.output.format == "table")
-    return sorted_table("pairs", rows, asked, views.pairs_table, empty)
+    return sorted_table("pairs", rows, asked, listings.pairs_table, empty)
 
 
 @app.command()

@@ -79,7 +79,7 @@ def stats(ctx: typer.Context) -> Result:
     topic it has, so those columns add up to more than the number of meetings.
     """
     from ..filters import meeting_selection
-    from ..render import records, views
+    from ..render import listings, records
     from ..report import statistics
 
     asked = request(ctx)
@@ -99,7 +99,7 @@ def stats(ctx: typer.Context) -> Result:
         "stats",
         records.stats_rows(counts),
         value=by_dimension if asked.output.format == "json" else None,
-        view=lambda _terminal: views.stats_tables(by_dimension),
+        view=lambda _terminal: listings.stats_tables(by_dimension),
         title="meetings stats",
     )
 
@@ -135,7 +135,7 @@ def audit(
     sources of those meetings.
     """
     from ..filters import linked_ids, resolve
-    from ..render import records, views
+    from ..render import listings, records
     from ..report import ISSUES
     from ..report import audit as find_uncertainties
 
@@ -161,4 +161,4 @@ def audit(
     kinds = " or ".join(sorted(wanted))
     empty = f"no findings of kind {kinds}" if wanted else "no findings"
     empty += " about the records that match" if asked.filtered else ""
-    return sorted_table("audit", rows, asked, views.audit_table, empty)
+    return sorted_table("audit", rows, asked, listings.audit_table, empty)

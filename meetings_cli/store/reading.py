@@ -190,16 +190,15 @@ def stored_dates(read: RecordRead) -> str | None:
         return dumps({"year": record.year, "dates": held})
     if not isinstance(record, (Meeting, ContextItem)) or record.date is None:
         return None
+    # Compact (a few bytes a meeting count in a large dataset): the days, then whether they
+    # are candidates (1) or the first and last of a range (0), the event, the announcement.
     span = record.date
-    days = span.candidates or (span.start, span.end)
-    return dumps(
-        {
-            "days": [day.isoformat() for day in days],
-            "one_of": bool(span.candidates),
-            "event": getattr(record, "event", None),
-            "announced": span.announced,
-        }
-    )
+    days = span.candidates or tuple(dict.fromkeys((span.start, span.end)))
+    facts = [*(day.isoformat() for day in days), int(bool(span.candidates))]
+    facts += [getattr(record, "event", None), span.announced]
+    while facts[-1] is None:
+        facts.pop()
+    return dumps(facts)
 
 
 @contextlib.contextmanager

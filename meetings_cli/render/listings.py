@@ -1,0 +1,83 @@
+"""Tables of the dataset's other records: events, sources, stats, pairs, audit findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .text import date_and_seat_legend
+from .views import (
+    CURATOR_MARK,
+    Block,
+    _curator,
+    _plain_table,
+    _text,
+    event_dates,
+)
+
+
+def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `events` table."""
+    rows = [
+        (
+            event_dates(r),
+            r["id"],
+            r["name"] + _curator(r["name_basis"]),
+            r["location"] + _curator(r["location_basis"]),
+            str(r["talks"]),
+            str(len(r["meetings"])),
+        )
+        for r in records
+    ]
+    headers = ("Dates", "ID", "Name", "Location", "Talks", "Engagements")
+    blocks = _plain_table(headers, rows, wide=2, right=5)
+    if any("[curator]" in cell for row in rows for cell in row):
+        blocks.append(_text(CURATOR_MARK, "dim"))
+    return blocks
+
+
+def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `sources` table: outlet, date and what cites each source."""
+    rows = []
+    for r in records:
+        published = r["published"] or "not given"
+        if r["published_basis"] == "inferred":
+            published = "~" + published
+        cited = "\n".join(r["meetings"]) or "—"
+        rows.append((r["id"], r["outlet"] or "not named", published, cited))
+    legend = date_and_seat_legend([row[2] for row in rows], ())
+    return _plain_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=1, caption=legend)
+
+
+def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
+    """The `stats` view: a titled table per dimension, a blank line apart, counts at the right."""
+    blocks: list[Block] = []
+    for number, (dimension, counts) in enumerate(stats.items()):
+        blocks += [_text("")] if number else []
+        blocks.append(_text(f"Engagements by {dimension}", "bold"))
+        rows = [(value, str(count)) for value, count in counts.items()]
+        blocks += _plain_table((dimension.capitalize(), "Engagements"), rows, wide=0, right=1)
+    return blocks
+
+
+def pairs_table(pairs: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `pairs` table: who met whom, how often and in which years."""
+    rows = [
+        (
+            f"{p['name_a']} ({p['country_a']})",
+            f"{p['name_b']} ({p['country_b']})",
+            str(p["count"]) + ("?" if p["disputed"] else ""),
+            ", ".join(map(str, p["years"])),
+        )
+        for p in pairs
+    ]
+    disputed = any(p["disputed"] for p in pairs)
+    legend = "? with a participant named by only some sources" if disputed else None
+    headers = ("Person", "Met", "Meetings", "Years")
+    return _plain_table(headers, rows, wide=1, right=2, caption=legend)
+
+
+def audit_table(findings: Sequence[dict[str, Any]]) -> list[Block]:
+    """The `audit` table: every disagreement and inferred date."""
+    rows = [(f"{f['record']} {f['id']}\n{f['issue']}", f["detail"]) for f in findings]
+    return _plain_table(("Where", "What"), rows, wide=1)
