@@ -52,7 +52,7 @@ from .recordbuild import (
     RecordRead,
     Reference,
     TextClaim,
-    prose_claim,
+    prose_claims,
     relocate,
     reusable,
 )
@@ -106,6 +106,7 @@ _INT, _TIMESTAMP = f"{_YAML}int", f"{_YAML}timestamp"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INVALID = object()
+_CLAIMS, _PROSE_TEXT = schema.ListOf(schema.CLAIM, min_items=1), schema.Text()
 _TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 # Tags a node may have when none is written in the file (others: `<<` merge, `=` value).
 _PLAIN_TAGS = frozenset((*_SCALAR_TAGS, _SEQ, _MAP))
@@ -529,7 +530,7 @@ class FileReader(RecordChecks):
         spec = schema.COLLECTIONS[collection]
         value = self.read(node, spec, path)
         if value is not _INVALID:
-            value["claims"] = [prose_claim(path, *read) for read in self._prose]
+            value["claims"] = prose_claims(path, spec, self._prose)
         declared = _id_of(node)
         record: Any = None
         claims: tuple[TextClaim, ...] = ()
@@ -685,8 +686,11 @@ class FileReader(RecordChecks):
 
     def _read_prose(self, node: Any, path: str) -> Any:
         """Prose as text (a list's claims joined), its claims kept for the record."""
+        if node.tag == _MAP:
+            self.problem(node, path, f"expected text or a list of claims, got {describe(node)}")
+            return _INVALID
         if node.tag != _SEQ:  # text: no claim, and so no evidence (`meetings audit` says so)
-            return self.read(node, _PROSE_TEXT, path)
+            return self._read_text(node, _PROSE_TEXT, path)
         if (claims := self._read_list(node, _CLAIMS, path)) is _INVALID:
             return _INVALID
         self._prose += [(f"{path}[{i}]", claim) for i, claim in enumerate(claims)]
@@ -777,9 +781,6 @@ class FileReader(RecordChecks):
             self.problem(node, path, f"{number} is outside {spec.minimum}..{spec.maximum}")
             return _INVALID
         return number
-
-
-_CLAIMS, _PROSE_TEXT = schema.ListOf(schema.CLAIM, min_items=1), schema.Text()
 
 
 def _explicit(node: Any) -> str | None:

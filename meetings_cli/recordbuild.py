@@ -9,6 +9,7 @@ problems with the reader's `problem_at` and finds positions with `position`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -403,6 +404,19 @@ def _disagreements(raw: list[dict[str, Any]] | None) -> tuple[Disagreement, ...]
         )
         for d in raw or ()
     )
+
+
+def prose_claims(
+    record_path: str, spec: Any, read: list[tuple[str, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The claims of a record's prose as its plain value keeps them: in the order of the
+    fields they are in (spec's), not that of the keys in the file."""
+    order = {name: number for number, name in enumerate(spec.fields)}
+
+    def field(each: tuple[str, Any]) -> int:
+        return order[re.split(r"[.\[]", each[0][len(record_path) + 1 :], maxsplit=1)[0]]
+
+    return [prose_claim(record_path, *each) for each in sorted(read, key=field)]
 
 
 def prose_claim(record_path: str, path: str, claim: dict[str, Any]) -> dict[str, Any]:

@@ -126,7 +126,7 @@ PASSAGE = Record(
 )
 
 CLAIM = Record(
-    "claim",
+    "claim with evidence",
     {
         "text": Field(Text("One statement: a sentence or two in the curators' words.")),
         "basis": Field(

@@ -42,17 +42,39 @@ def test_show_finds_every_kind_of_id_and_says_which(
     assert table.stdout.startswith(record_id)
 
 
+def _without_places(record: dict[str, Any]) -> dict[str, Any]:
+    """record without what only `show` adds to its claims' evidence: where each passage is."""
+    places = ("spans", "sentence", "at")
+    claims = [
+        {**c, "evidence": [{k: v for k, v in e.items() if k not in places} for e in c["evidence"]]}
+        for c in record.get("claims") or ()
+    ]
+    return {**record, "claims": claims} if "claims" in record else record
+
+
 def test_show_meeting_keeps_the_list_record_and_adds_only_its_kind(cli: Invoke) -> None:
     (listed,) = [m for m in as_json(cli, "list", "--json") if m["id"] == "mcis2018-kazakhstan"]
     shown = as_json(cli, "show", "MCIS2018 Kazakhstan", "--json")
-    assert shown == {"record": "meeting", **listed}
+    # ... and, for each passage of evidence, where it is in its article.
+    assert _without_places(shown) == {"record": "meeting", **listed}
+    article = cli("source", "iranproject-2018-04-07", "--json").stdout
+    passages = [e for c in shown["claims"] for e in c["evidence"]]
+    assert passages and all(e["spans"] and e["sentence"] for e in passages)
+    text = json.loads(article)["text"]
+    for passage in passages:
+        if passage["source"] == "iranproject-2018-04-07":
+            span = passage["spans"][0]
+            assert " ".join(text[span["start"] : span["end"]].split()) == " ".join(
+                passage["text"].split()
+            )
 
 
 def test_show_of_other_kinds_matches_their_listings(cli: Invoke) -> None:
     events = {e["id"]: e for e in as_json(cli, "events", "--json")}
-    assert as_json(cli, "show", "mcis-2018", "--json") == {"record": "event", **events["mcis-2018"]}
+    event = _without_places(as_json(cli, "show", "mcis-2018", "--json"))
+    assert event == {"record": "event", **events["mcis-2018"]}
     people = {p["id"]: p for p in as_json(cli, "people", "--json")}
-    shown = as_json(cli, "show", "Amir-Hatami", "--json")
+    shown = _without_places(as_json(cli, "show", "Amir-Hatami", "--json"))
     assert shown == {"record": "person", **people["amir-hatami"]}
     csv_rows = list(csv.DictReader(io.StringIO(cli("show", "mehr-mcis2018", "-f", "csv").stdout)))
     assert [row["id"] for row in csv_rows] == ["mehr-mcis2018"]
@@ -92,10 +114,36 @@ def test_quotes_speaker_goes_through_the_name_resolver(cli: Invoke) -> None:
     assert latin == rows
 
 
-def test_quotes_take_the_meeting_filters_and_leave_out_context(cli: Invoke) -> None:
+def test_quotes_filters_keep_context_quotes_by_their_own_dates(cli: Invoke) -> None:
     rows = as_json(cli, "quotes", "--year", "2019", "--json")
-    assert rows and {r["record"] for r in rows} == {"meeting"}
+    assert [(r["record"], r["id"]) for r in rows] == [
+        ("context", "2019-astana-talks"),
+        ("meeting", "mcis2019-russia"),
+    ]
     assert all(r["date"].startswith("2019") for r in rows)
+    # "What did Hatami say in 2020?": his talks with Shoigu and his dated remarks.
+    said = as_json(cli, "quotes", "--speaker", "Hatami", "--year", "2020", "--json")
+    assert sorted({r["id"] for r in said}) == [
+        "2020-arrival-remarks",
+        "2020-visit-remarks",
+        "army2020-russia",
+    ]
+    assert len(said) == 4
+    # An event keeps no context item; a date filter says what undated items it left out.
+    at_event = as_json(cli, "quotes", "--event", "army-2020", "--json")
+    assert {r["record"] for r in at_event} == {"meeting"}
+    result = cli("context", "--year", "2020")
+    assert "1 undated context item left out by the date filter" in result.stderr
+
+
+def test_a_speaker_given_by_the_curators_is_marked_wherever_the_quote_is(cli: Invoke) -> None:
+    (row,) = as_json(cli, "quotes", "--speaker", "Trump", "--json")
+    assert (row["text"], row["speaker_basis"]) == ("the flaws", "curator")
+    assert "Donald Trump [curator]" in cli("quotes", "--speaker", "Trump").stdout
+    shown = cli("show", "2018-us-jcpoa-deadline").stdout
+    assert "— Donald Trump [curator]" in shown
+    (finding,) = as_json(cli, "audit", "--issue", "curator-speaker", "--json")
+    assert finding["id"] == "2018-us-jcpoa-deadline"
 
 
 @pytest.mark.parametrize(
