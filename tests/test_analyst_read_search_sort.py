@@ -301,13 +301,15 @@ def test_search_in_sources_gives_article_offsets_and_takes_filters(cli: Invoke) 
 # --------------------------------------------------------------------------- filters
 
 
+CONTEXT_2018 = "2018-arrival-remarks 2018-jcpoa-remarks 2018-ankara-summit 2018-us-jcpoa-deadline"
+CONTEXT_LATER = "2018-jcpoa-remarks 2018-us-jcpoa-deadline 2019-astana-talks 2019-12-joint-drills"
 CONTEXT_2020 = "2020-unsc-vote 2020-arrival-remarks 2020-jalali-remarks 2020-visit-remarks"
 CONTEXT_2020 += " 2020-arms-embargo"
 FILTERED = f"""
 context --year 2019                 | 2019-astana-talks 2019-12-joint-drills
 context --year 2020                 | {CONTEXT_2020}
-context --to 2018                   | 2018-arrival-remarks 2018-jcpoa-remarks 2018-ankara-summit 2018-us-jcpoa-deadline
-context --from 2018-04-05           | 2018-jcpoa-remarks 2018-us-jcpoa-deadline 2019-astana-talks 2019-12-joint-drills {CONTEXT_2020}
+context --to 2018                   | {CONTEXT_2018}
+context --from 2018-04-05           | {CONTEXT_LATER} {CONTEXT_2020}
 context --country Turkey            | 2018-ankara-summit
 context --topic syria               | 2018-ankara-summit 2019-astana-talks {ASSAD}
 context --person Shoygu             | 2018-ankara-summit
@@ -456,7 +458,8 @@ def test_reverse_alone_turns_the_usual_order_round(cli: Invoke, args: str) -> No
         (
             "list",
             "dat",
-            " (did you mean 'date', 'date_end', 'date_candidates', 'date_precision' or 'date_basis'?)",
+            " (did you mean 'date', 'date_end', 'date_candidates', 'date_precision' or"
+            " 'date_basis'?)",
         ),
         ("audit", "isue", " (did you mean 'issue'?)"),
         ("stats", "cont", " (did you mean 'count'?)"),
