@@ -182,8 +182,17 @@ def test_csv_opens_as_a_table(cli: Invoke) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 8
     kazakh = next(r for r in rows if r["id"] == "mcis2018-kazakhstan")
-    assert kazakh["participants"] == "Amir Hatami; Beibut Atamkulov; Saken Zhasuzakov"
+    # The two readings of one seat are one cell entry: never two people who met.
+    assert (
+        kazakh["participants"] == "Amir Hatami; Beibut Atamkulov | Saken Zhasuzakov (alternatives)"
+    )
     assert kazakh["disputed"] == "true"
+    army = next(r for r in rows if r["id"] == "army2020-russia")  # one of two days, not a range
+    assert (army["date"], army["date_end"], army["date_candidates"]) == (
+        "2020-08-16",
+        "",
+        "2020-08-16; 2020-08-23",
+    )
     assert (kazakh["date"], kazakh["date_end"], kazakh["date_basis"]) == (
         "2018-04-03",
         "2018-04-06",
@@ -194,7 +203,8 @@ def test_csv_opens_as_a_table(cli: Invoke) -> None:
 def test_table_marks_inferred_dates_and_disputed_participants(cli: Invoke) -> None:
     out = cli("list", "--year", "2018").stdout
     assert "~2018-04-03/06  mcis2018-kazakhstan" in out
-    assert "Atamkulov (Kazakhstan)?" in out
+    assert "Atamkulov or Zhasuzakov" in out and "(Kazakhstan)?" in out
+    assert "A or B?: the sources name one or the other for one seat" in " ".join(out.split())
     assert "2019-04-26" in cli("list", "--year", "2019").stdout
     assert "~2019" not in cli("list", "--year", "2019").stdout
 
@@ -421,8 +431,14 @@ def test_context_other_formats(cli: Invoke, fmt: str) -> None:
     else:
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert len(rows) == 12
-        undated = next(r for r in rows if r["id"] == "2020-jalali-remarks")
-        assert (undated["date"], undated["people"]) == ("", "Kazem Jalali")
+        undated = next(r for r in rows if r["id"] == "iran-russia-support-for-assad")
+        assert (undated["date"], undated["people"]) == ("", "")
+        jalali = next(r for r in rows if r["id"] == "2020-jalali-remarks")
+        assert (jalali["date"], jalali["date_end"], jalali["people"]) == (
+            "2020-08-15",
+            "2020-08-23",
+            "Kazem Jalali",
+        )
 
 
 def test_readme_validate_example_is_what_validate_prints(cli_bare: Invoke, data_copy: Path) -> None:
@@ -452,6 +468,8 @@ def test_a_quote_names_its_speaker_or_describes_an_unnamed_one(
         "speaker_id": None,
         "text": "clearly determined",
         "source": "presstv-mcis2019",
+        "speaker_basis": None,
+        "speaker_how": None,
     }
     edit(
         data_copy / "context.yaml",

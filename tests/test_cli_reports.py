@@ -222,8 +222,15 @@ def test_audit(cli: Invoke) -> None:
     assert by_issue["disagreement"] == {"mcis2018-kazakhstan"}
     assert "mcis2019-russia" not in by_issue["inferred-date"]  # the one stated date
     assert {"mcis2018-russia", "army2020-russia"} <= by_issue["inferred-date"]
-    assert by_issue["inferred-publication-date"] == {"iranproject-2018-04-07"}
+    # The " date 2018-04-06 " of article 001 is an archive's stamp, not its text.
+    assert by_issue["inferred-publication-date"] == {"iranproject-2018-04-07", "unnamed-2018-04-06"}
+    assert by_issue["curator-speaker"] == {"2018-us-jcpoa-deadline"}
+    assert {"mcis-2019", "army-2020"} <= by_issue["curator-supplied"]  # VIII; Kubinka
+    assert "no-evidence" not in by_issue  # every claim of the bundled data has its evidence
     assert "Atamkulov" in cli("audit").stdout
+    kinds = {f["issue"] for f in as_json(cli, "audit", "-i", "curator-speaker", "--json")}
+    assert kinds == {"curator-speaker"}
+    assert cli("audit", "--issue", "bogus").exit_code == 2
 
 
 @pytest.mark.parametrize("command", ["events", "sources", "audit"])

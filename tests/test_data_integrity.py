@@ -142,7 +142,8 @@ def test_context_items_are_not_meetings(dataset: Dataset) -> None:
         "2019-12-joint-drills",
     } <= (context_ids)
     assert "Ankara" not in {m.location for m in dataset.meetings}
-    assert all(m.location == "Moscow" for m in dataset.meetings), meeting_text[:0]
+    # Army-2020's talks: the article's dateline is Moscow; it does not say where they were.
+    assert all(m.location.startswith("Moscow") for m in dataset.meetings), meeting_text[:0]
 
 
 def test_every_date_says_how_it_was_established(dataset: Dataset) -> None:

@@ -138,25 +138,31 @@ def participant_labels(
     participants: Sequence[dict[str, Any]], *, country: bool = True
 ) -> list[str]:
     """A label per participant: `Short (Country)`, `?` when only some sources name them;
-    alternative readings of one seat on one line, `A or B (Country)?`."""
+    alternative readings of one seat on one line, `A or B (Country)?` (without country: full
+    names, `A or` and `B?` on lines of their own)."""
     seats: dict[str, list[dict[str, Any]]] = {}
     for person in participants:
         seats.setdefault(person["seat"] or person["id"], []).append(person)
     labels = []
     for readings in seats.values():
-        countries = list(
-            dict.fromkeys(p["country"] or p.get("affiliation") or "—" for p in readings)
-        )
-        names = [p["short_name"] if country else p["name"] for p in readings]
-        if not country:
-            label = " or ".join(names)
-        elif len(countries) == 1:
+        mark = "?" if any(p["disputed"] for p in readings) else ""
+        if not country:  # full names, a line each: a timeline's column stays narrow
+            labels.append(
+                " or\n".join(printable(p["name"], one_line=True) for p in readings) + mark
+            )
+            continue
+        countries = list(dict.fromkeys(person_country(p) for p in readings))
+        names = [p["short_name"] for p in readings]
+        if len(countries) == 1:
             label = f"{' or '.join(names)} ({countries[0]})"
         else:
             label = " or ".join(f"{n} ({c})" for n, c in zip(names, countries, strict=False))
-        disputed = any(p["disputed"] for p in readings)
-        labels.append(printable(label, one_line=True) + ("?" if disputed else ""))
+        labels.append(printable(label, one_line=True) + mark)
     return labels
+
+
+#: The legend of a seat's alternative readings, `A or B?` (the sources disagree on who).
+SEAT_MARK = "A or B?: the sources name one or the other for one seat"
 
 
 def date_and_seat_legend(dates: Sequence[str], labels: Sequence[str]) -> str | None:
@@ -164,9 +170,7 @@ def date_and_seat_legend(dates: Sequence[str], labels: Sequence[str]) -> str | N
     legend = [
         "~ inferred date" if any(d.startswith("~") for d in dates) else "",
         "a/b: somewhere from a to b" if any("/" in d for d in dates) else "",
-        "A or B?: the sources name one or the other for one seat"
-        if any(" or " in label and label.endswith("?") for label in labels)
-        else "",
+        SEAT_MARK if any(" or " in label and label.endswith("?") for label in labels) else "",
         "? named by only some sources"
         if any(" or " not in label and label.endswith("?") for label in labels)
         else "",

@@ -15,6 +15,7 @@ from typing import Any, Literal, NamedTuple
 from ..model import TALK_KINDS
 from ..query import KIND_LABELS
 from .text import (
+    SEAT_MARK,
     date_and_seat_legend,
     format_dates,
     human_dates,
@@ -314,7 +315,7 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
         Column("Country"),
         Column("Role", wrap=True),
         Column("Talks", justify="right"),
-        Column("Engagements", justify="right"),
+        Column("All", justify="right"),
     )
     rows = [
         (
@@ -336,8 +337,8 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
 
 DISPUTED_COUNT = "? counts a meeting where the sources name someone else in the same seat"
 ENGAGEMENTS = (
-    "Talks: meetings with counterparts · Engagements: every record of the minister's"
-    " programme they are in (talks, a conference address), in all years"
+    "Talks: meetings with counterparts · All: every engagement they are in (talks, a"
+    " conference address), in all years, whatever the filters"
 )
 CURATOR_MARK = "[curator] supplied by the curators from the public record, not by the articles"
 
@@ -606,7 +607,7 @@ def timeline_view(
             event = group["event"]
             title = (
                 f"{event['name']}{_curator(event['name_basis'])} ({event['short_name']}),"
-                f" {event_dates(event)}"
+                f" {event_dates(event, ascii_only=ascii_only)}"
                 if event
                 else "Not at a listed event"
             )
@@ -617,7 +618,8 @@ def timeline_view(
     shown = [cell_text(cell) for row in rows.values() for cell in row]
     marks = (
         ("~ date inferred, not stated", any(cell.startswith("~") for cell in shown[0::5])),
-        ("? named by only some sources", any("?" in cell for cell in shown[1::5])),
+        (SEAT_MARK, any(" or\n" in cell and "?" in cell for cell in shown[1::5])),
+        ("? named by only some sources", any(_one_source(cell) for cell in shown[1::5])),
         ("disputed: sources disagree (meetings audit)", any(shown[4::5])),
         (CURATOR_MARK, any(e["event"] and "curator" in (e["event"]["name_basis"],
                                                          e["event"]["dates_basis"])
@@ -627,6 +629,13 @@ def timeline_view(
     if legend:
         blocks += [_text(""), _text(legend, "dim")]
     return blocks
+
+
+def _one_source(cell: str) -> bool:
+    """Whether a cell of names marks one named by only some sources (not a seat's readings)."""
+    lines = cell.split("\n")
+    return any(line.endswith("?") and not lines[n - 1].endswith(" or") if n else line.endswith("?")
+               for n, line in enumerate(lines))  # fmt: skip
 
 
 def _timeline_row(
@@ -664,12 +673,13 @@ def _plain_table(
     return [TableBlock(columns, cells, caption)]
 
 
-def event_dates(event: dict[str, Any]) -> str:
+def event_dates(event: dict[str, Any], *, ascii_only: bool = False) -> str:
     """When an event was held (marked [curator] if from the public record), or its year."""
     if not event.get("start"):
         return str(event.get("year") or "dates not recorded")
-    days = human_dates({"date": event["start"], "date_end": event["end"], "date_basis": "stated",
-                        "date_precision": "range", "date_candidates": None})  # fmt: skip
+    span = {"date": event["start"], "date_end": event["end"], "date_basis": "stated",
+            "date_precision": "range", "date_candidates": None}  # fmt: skip
+    days = human_dates(span, ascii_only=ascii_only)
     return f"{days} {event['start'][:4]}" + _curator(event.get("dates_basis"))
 
 
