@@ -157,7 +157,8 @@ app = typer.Typer(
     add_completion=False,
     help=(
         "Query the curated record of the Iranian defence minister's meetings in Moscow, "
-        "2018-2020. Every fact is traceable to a source article."
+        "2018-2020. Every fact is traceable to a passage of a source article, or marked"
+        " [curator] as the curators' own (`meetings audit` lists them)."
     ),
     no_args_is_help=True,
     rich_markup_mode=None,

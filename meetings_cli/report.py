@@ -358,7 +358,10 @@ def source_quotes(
 
 
 #: A sentence ends at one of these followed by white space, or at a line break.
-_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*(?=\s)|\n")
+#: Not after an initial or an abbreviation of initials (U.S., U.N.) or a title (Mr.).
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?][\"'”’»)\]]*(?=\s)|\n"
+)
 #: A passage longer than this is cut around the quote.
 PASSAGE_LIMIT = 600
 
