@@ -448,3 +448,24 @@ def undated_left_out(
 
 def _column_with(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[str]:
     return [row[0] for row in db.execute(sql, params)]
+
+
+def seat_notes(db: sqlite3.Connection, resolved: Resolved) -> tuple[str, ...]:
+    """A note for each meeting --with left out because two of the people asked for are
+    readings of one disputed seat (the sources name one or the other)."""
+    people = resolved.get("with") or ()
+    if len(people) < 2:
+        return ()
+    marks = ", ".join("?" * len(people))
+    rows = db.execute(
+        "SELECT m.id, group_concat(p.short_name, ' and ') FROM participants pa"
+        " JOIN meetings m ON m.rowid = pa.meeting JOIN people p ON p.id = pa.person"
+        f" WHERE pa.person IN ({marks}) AND pa.seat NOTNULL"
+        " GROUP BY pa.meeting, pa.seat HAVING count(*) > 1 ORDER BY m.start, m.id",
+        people,
+    )
+    return tuple(
+        f"meetings: {names} are alternative readings of one seat in {meeting_id} (the sources"
+        " name one or the other): they did not meet together"
+        for meeting_id, names in rows
+    )

@@ -90,6 +90,8 @@ def test_prose_given_as_text_is_listed_as_without_evidence(
 
 
 def test_show_prints_each_claim_with_its_passage_marked(cli: Invoke) -> None:
+    one_of = cli("show", "2020-arrival-remarks").stdout
+    assert "Date:           2020-08-15 or 2020-08-22" in one_of and "Date end" not in one_of
     out = cli("show", "mcis2018-belarus").stdout
     evidence = " ".join(out[out.index("\nEvidence\n") :].split())
     assert "summary[0]: Hatami expressed appreciation" in evidence
@@ -219,7 +221,9 @@ def test_counts_say_whether_they_count_talks(cli: Invoke) -> None:
 
 
 def test_with_never_pairs_two_readings_of_one_seat(cli: Invoke) -> None:
-    assert cli("list", "--with", "Atamkulov", "--with", "Zhasuzakov").exit_code == 1
+    apart = cli("list", "--with", "Atamkulov", "--with", "Zhasuzakov")
+    assert apart.exit_code == 1
+    assert "Atamkulov and Zhasuzakov are alternative readings of one seat in" in apart.stderr
     both = as_json(cli, "list", "--with", "Atamkulov", "--with", "Hatami", "--json")
     assert [m["id"] for m in both] == ["mcis2018-kazakhstan"]
 

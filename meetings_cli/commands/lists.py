@@ -52,16 +52,16 @@ def list_meetings(ctx: typer.Context) -> Result:
     options must all hold. A meeting known only to a range of days matches a
     date filter if any day of the range does.
     """
-    from ..filters import meeting_selection
+    from ..filters import resolve, seat_notes, selection
     from ..query import meeting_records
     from ..render import views
 
     asked = request(ctx)
     db = database(ctx)
-    rows = meeting_records(db, meeting_selection(db, asked.given))
-    return sorted_table(
-        "meetings", rows, asked, views.meeting_table, "no meetings match", title="meetings list"
-    )
+    resolved = resolve(db, asked.given)
+    rows = meeting_records(db, selection(resolved, "meetings"))
+    empty, notes = "no meetings match", seat_notes(db, resolved)
+    return sorted_table("meetings", rows, asked, views.meeting_table, empty, "meetings list", notes)
 
 
 @app.command()

@@ -270,10 +270,14 @@ def record_view(
     passages (report.quote_passages), each quote in its article's sentence."""
     heading = "title" if "title" in record else "name"
     quoted = passages is not None and bool(record.get("quotes"))
+    if record.get("date_candidates"):  # one of some days: never shown as a range
+        shown = {key: value for key, value in record.items() if key != "date_end"}
+        record = {**shown, "date": " or ".join(record["date_candidates"])}
     fields = [
         (key.replace("_", " ").capitalize(), _field_text(value))
         for key, value in record.items()
-        if key not in ("id", "record", heading) and not (quoted and key == "quotes")
+        if key not in ("id", "record", heading, "date_candidates")
+        and not (quoted and key == "quotes")
     ]
     title = _one_line(record[heading] or "")
     blocks: list[Block] = [
@@ -394,7 +398,11 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
             ]
             cell = (
                 Span(meeting["id"], "bold"),
-                Span(f"  {_one_line(event['short_name'])}" if event else ""),
+                Span(
+                    f"  {_one_line(event['short_name'])}{_curator(event['name_basis'])}"
+                    if event
+                    else ""
+                ),
                 Span("\nwith: " + (", ".join(participant_labels(others)) or "—")),
                 Span("\ntopics: " + (", ".join(meeting["topics"]) or "—")),
             )
