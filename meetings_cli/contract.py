@@ -288,6 +288,7 @@ def person_record(
         "spellings": list(person.spellings),
         "stated_as": [{"text": s.text, "source": s.source} for s in person.stated_as],
         "curator_fields": list(person.curator_fields),
+        "inferred_fields": list(person.inferred_fields),
         "notes": person.notes,
         "claims": [claim_record(c) for c in person.claims],
     }
@@ -298,8 +299,10 @@ def person_record(
     return record
 
 
-def _name(name: NativeName) -> dict[str, str]:
-    return {"script": name.script, "name": name.name, "basis": name.basis}
+def _name(name: NativeName) -> dict[str, str | None]:
+    script_basis = name.script_basis or name.basis
+    return {"script": name.script, "name": name.name, "basis": name.basis,
+            "script_basis": script_basis}  # fmt: skip
 
 
 def event_record(

@@ -152,6 +152,8 @@ class NativeName(NamedTuple):
     script: str
     name: str
     basis: str = "curator"
+    #: `curator` when the articles print the name but not its script (the label's basis).
+    script_basis: str | None = None
 
 
 class StatedAs(NamedTuple):
@@ -193,6 +195,8 @@ class Person(NamedTuple):
     claims: tuple[Statement, ...] = ()
     #: The organisation represented, when not a country.
     affiliation: str | None = None
+    #: Fields the curators worked out from the articles' words (marked [inferred]).
+    inferred_fields: tuple[str, ...] = ()
 
 
 class Event(NamedTuple):
@@ -246,6 +250,8 @@ class Participant(NamedTuple):
     role: str
     sources: tuple[str, ...] = ()
     seat: str | None = None
+    #: `inferred` when the role is the curators' reading of the articles' words.
+    role_basis: str = "stated"
 
 
 class Quote(NamedTuple):

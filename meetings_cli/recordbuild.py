@@ -359,7 +359,13 @@ class RecordChecks:
             event=raw["event"],
             kind=raw["kind"],
             participants=tuple(
-                Participant(p["person"], p["role"], tuple(p["sources"] or ()), p["seat"])
+                Participant(
+                    p["person"],
+                    p["role"],
+                    tuple(p["sources"] or ()),
+                    p["seat"],
+                    p["role_basis"] or "stated",
+                )
                 for p in raw["participants"]
             ),
             topics=tuple(raw["topics"]),
@@ -495,11 +501,14 @@ def _person(entry: Entry) -> Person:
         ),
         claims=_statements(raw["claims"]),
         affiliation=raw["affiliation"],
+        inferred_fields=tuple(raw["inferred_fields"] or ()),
     )
 
 
 def _names(raw: list[dict[str, Any]] | None) -> tuple[NativeName, ...]:
-    return tuple(NativeName(n["script"], n["name"], n["basis"]) for n in raw or ())
+    return tuple(
+        NativeName(n["script"], n["name"], n["basis"], n["script_basis"]) for n in raw or ()
+    )
 
 
 def _event(entry: Entry) -> Event:

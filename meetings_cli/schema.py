@@ -246,6 +246,14 @@ NAME_IN_SCRIPT = Record(
                 choices=FACT_BASES,
             )
         ),
+        "script_basis": Field(
+            Text(
+                "`curator` when the articles print the name but not its script or language"
+                " (the label is the curators'); defaults to `basis`.",
+                choices=FACT_BASES,
+            ),
+            required=False,
+        ),
     },
 )
 
@@ -299,6 +307,17 @@ PERSON = Record(
                 Text(
                     "A field the articles do not state, supplied by the curators.",
                     choices=("name", "short_name", "country", "rank", "role"),
+                ),
+                unique=True,
+            ),
+            required=False,
+        ),
+        "inferred_fields": Field(
+            ListOf(
+                Text(
+                    "A field the curators worked out from the articles' words (his office from"
+                    " 'his Serbian counterpart'): say how in `notes`.",
+                    choices=("country", "rank", "role"),
                 ),
                 unique=True,
             ),
@@ -406,6 +425,14 @@ PARTICIPANT = Record(
     {
         "person": Field(_ref("people", "Id of the person.")),
         "role": Field(Text("Their role in this meeting, as the sources describe it.")),
+        "role_basis": Field(
+            Text(
+                "`inferred` when the role is the curators' reading of the articles' words (say"
+                " how in the meeting's notes); `stated` (the default) when an article gives it.",
+                choices=("stated", "inferred"),
+            ),
+            required=False,
+        ),
         "sources": Field(
             _refs("sources", "Only when some of the meeting's sources name this person."),
             required=False,

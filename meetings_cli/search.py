@@ -61,6 +61,8 @@ class FieldMatch(NamedTuple):
     score: float
     who: str | None = None
     basis: str | None = None  # "curator": the name matched is the curators', not an article's
+    #: Of a person's line: the names on it the curators supplied (marked where shown).
+    curator_names: tuple[str, ...] = ()
 
 
 class SearchHit(NamedTuple):
@@ -392,7 +394,14 @@ def _named(
                 # A context item's people did not all take part: the field says how.
                 field = listed[number].get("part", match.field)
                 basis = _name_basis(person, match.matched)
-                return match._replace(field=field, who=person.name, basis=basis)
+                supplied = tuple(
+                    n.name
+                    for n in (*person.native_names, *person.other_names)
+                    if n.basis == "curator"
+                )
+                return match._replace(
+                    field=field, who=person.name, basis=basis, curator_names=supplied
+                )
     if match.field == "quotes" and number < len(record["quotes"]):
         return match._replace(who=record["quotes"][number]["speaker"] or "speaker not named")
     return match

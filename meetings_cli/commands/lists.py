@@ -13,7 +13,7 @@ from ..shell.output import Result, in_order
 from ..shell.session import database
 
 if TYPE_CHECKING:
-    from ..render.views import Block
+    from ..render.blocks import Block
 
 app = typer.Typer()
 

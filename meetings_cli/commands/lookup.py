@@ -132,7 +132,7 @@ def source(
     """
     from ..contract import source_record
     from ..query import find_id
-    from ..render import views
+    from ..render import passages as passages_view
     from ..report import article_text, citing, source_quotes
     from ..store import read_dimensions
 
@@ -170,7 +170,7 @@ def source(
         "sources",
         [record],
         value=record,
-        view=lambda terminal: views.source_view(
+        view=lambda terminal: passages_view.source_view(
             record, passages, highlight=highlight, marks=not terminal
         ),
         notes=notes,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..store import Progress
-from .views import Block, Cell, FieldsBlock, RuleBlock, Span, TableBlock, TextBlock, cell_text
+from .blocks import Block, Cell, FieldsBlock, RuleBlock, Span, TableBlock, TextBlock, cell_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

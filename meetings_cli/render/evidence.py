@@ -6,16 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .blocks import Block, Span, TextBlock, _one_line, _text
+from .passages import _flat, _marked
 from .views import (
     CURATOR_MARK,
-    Block,
-    Span,
-    TextBlock,
-    _flat,
+    INFERRED_MARK,
     _has_curator_mark,
-    _marked,
-    _one_line,
-    _text,
     meeting_view,
     record_view,
 )
@@ -43,12 +39,13 @@ def show_view(
     else:
         shown = {key: value for key, value in record.items() if key != "claims"}
         blocks = record_view(shown, passages, marks=marks)
-    legend = bool(blocks) and isinstance(blocks[-1], TextBlock) and blocks[-1].spans[0].text
-    if legend == CURATOR_MARK:
-        blocks.pop()
+    legends = (CURATOR_MARK, INFERRED_MARK)
+    while blocks and isinstance(blocks[-1], TextBlock) and blocks[-1].spans[0].text in legends:
+        blocks.pop()  # said again below, once the claims are shown too
     blocks += claim_blocks(claims, marks=marks)
-    if _has_curator_mark(blocks):
-        blocks.append(_text(CURATOR_MARK, "dim"))
+    for legend in legends:
+        if _has_curator_mark(blocks, legend[: legend.index("]") + 1]):
+            blocks.append(_text(legend, "dim"))
     return blocks
 
 

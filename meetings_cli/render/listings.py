@@ -5,15 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .blocks import Block, _curator, _text
 from .text import date_and_seat_legend
-from .views import (
-    CURATOR_MARK,
-    Block,
-    _curator,
-    _plain_table,
-    _text,
-    event_dates,
-)
+from .views import CURATOR_MARK, _plain_table, event_dates
 
 
 def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:

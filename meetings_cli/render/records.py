@@ -61,6 +61,8 @@ def _match(match: FieldMatch, *, offsets: bool = False) -> dict[str, Any]:
     if offsets:
         found.update(start=match.start, end=match.end)
     found["snippet"] = snippet(match.text, match.start, match.end)[0]
+    if match.curator_names:
+        found["curator_names"] = list(match.curator_names)
     return found
 
 

@@ -10,10 +10,25 @@ console. Every piece of text from the data passes through `printable`.
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from ..model import TALK_KINDS
 from ..query import KIND_LABELS
+from .blocks import (
+    Block,
+    Cell,
+    Column,
+    FieldsBlock,
+    RuleBlock,
+    Span,
+    TableBlock,
+    TextBlock,
+    _curator,
+    _one_line,
+    _text,
+    cell_text,
+)
+from .passages import quote_blocks
 from .text import (
     SEAT_MARK,
     date_and_seat_legend,
@@ -25,90 +40,20 @@ from .text import (
 )
 
 
-class Span(NamedTuple):
-    """A run of text and the Rich style it has on a terminal."""
-
-    text: str
-    style: str = ""
-
-
-#: A cell: plain text, or styled runs of text. Newlines start new lines.
-Cell = str | tuple[Span, ...]
-
-
-def cell_text(cell: Cell) -> str:
-    """The characters of a cell, without styles."""
-    return cell if isinstance(cell, str) else "".join(span.text for span in cell)
-
-
-class Column(NamedTuple):
-    """A table column. At most one column of a table wraps; the others never do."""
-
-    header: str
-    justify: Literal["left", "right"] = "left"
-    wrap: bool = False  # takes the spare width, and wraps (folding words longer than it)
-    min_width: int | None = None
-
-
-class TableBlock(NamedTuple):
-    """Header, rows of cells and a caption; drawn `indent` columns in.
-
-    Where the terminal is too narrow for it, it is drawn stacked: one block of
-    `header: value` lines per row.
-    """
-
-    columns: tuple[Column, ...]
-    rows: Sequence[Sequence[Cell]]
-    caption: str | None = None
-    indent: int = 0
-    grid: bool = False  # no header and no rule: columns set apart by two spaces
-
-
-class FieldsBlock(NamedTuple):
-    """`label: value` lines whose values wrap under themselves (a hanging indent)."""
-
-    fields: Sequence[tuple[str, Cell]]
-    indent: int = 0
-
-
-class RuleBlock(NamedTuple):
-    """A horizontal rule with a title at the left."""
-
-    title: str
-    indent: int = 0
-
-
-class TextBlock(NamedTuple):
-    """A paragraph of styled text, wrapped to the width; drawn `indent` columns in."""
-
-    spans: tuple[Span, ...]
-    indent: int = 0
-
-
-#: A view is a list of blocks, drawn one under the other.
-Block = TableBlock | FieldsBlock | TextBlock | RuleBlock
-
-
-def _text(text: str, style: str = "", indent: int = 0) -> TextBlock:
-    return TextBlock((Span(text, style),), indent)
-
-
-def _one_line(text: str) -> str:
-    return printable(text, one_line=True)
-
-
-def _curator(basis: str | None) -> str:
-    """The mark on a fact the curators supplied rather than the articles."""
-    return " [curator]" if basis == "curator" else ""
-
-
 def _count(meetings: int, disputed: int) -> str:
     """A number of meetings, with ? when some are disputed readings."""
     return f"{meetings}?" if disputed else str(meetings)
 
 
 def _names(names: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{n['name']} ({n['script']}){_curator(n['basis'])}" for n in names)
+    """Names in scripts: `name (script)`, [curator] after what the curators supplied (the
+    name, or only its script's label)."""
+    return "; ".join(
+        f"{n['name']} ({n['script']}{_curator(n.get('script_basis'))})" + _curator(n["basis"])
+        if n["basis"] != "curator"
+        else f"{n['name']} ({n['script']}) [curator]"
+        for n in names
+    )
 
 
 # --------------------------------------------------------------------------- meetings
@@ -181,6 +126,7 @@ def meeting_view(
     participants = []
     for person in meeting["participants"]:
         line = f"{person['name']} ({person_country(person)}): {person['role']}"
+        line += " [inferred]" if person.get("role_basis") == "inferred" else ""
         if person["disputed"]:
             reading = "one reading of a disputed seat, " if person["seat"] else ""
             line += f" [{reading}named only by {', '.join(person['attested_by'])}]"
@@ -204,6 +150,8 @@ def meeting_view(
         section("Notes", [meeting["notes"]])
     if _has_curator_mark(blocks):
         blocks.append(_text(CURATOR_MARK, "dim"))
+    if _has_curator_mark(blocks, INFERRED_MARK[:10]):
+        blocks.append(_text(INFERRED_MARK, "dim"))
     return blocks
 
 
@@ -333,6 +281,7 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
     ]
     legends = [
         ENGAGEMENTS,
+        INFERRED_MARK if any(person.get("inferred_fields") for person in people) else "",
         DISPUTED_COUNT if any(person["disputed"] for person in people) else "",
         CURATOR_MARK if any(person["curator_fields"] for person in people) else "",
     ]
@@ -348,7 +297,14 @@ CURATOR_MARK = "[curator] supplied by the curators from the public record, not b
 
 
 def _curator_field(person: dict[str, Any], field: str) -> str:
+    """[curator] on a field the curators supplied; [inferred] on one they worked out."""
+    if field in person.get("inferred_fields", ()):
+        return " [inferred]"
     return _curator("curator" if field in person["curator_fields"] else "stated")
+
+
+#: The legend of [inferred] on a person's or participant's field.
+INFERRED_MARK = "[inferred] worked out by the curators from the articles' words (see notes)"
 
 
 def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
@@ -440,6 +396,8 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         blocks.append(TableBlock(headers, mentions, legend, indent=2))
     if _has_curator_mark(blocks):
         blocks.append(_text(CURATOR_MARK, "dim"))
+    if _has_curator_mark(blocks, INFERRED_MARK[:10]):
+        blocks.append(_text(INFERRED_MARK, "dim"))
     return blocks
 
 
@@ -451,15 +409,15 @@ def _part(item: dict[str, Any], person_id: str) -> str:
     return "quoted"
 
 
-def _has_curator_mark(blocks: Sequence[Block]) -> bool:
-    """True if a view shows a [curator] mark, and so needs its legend."""
+def _has_curator_mark(blocks: Sequence[Block], mark: str = "[curator]") -> bool:
+    """True if a view shows a [curator] mark (or another), and so needs its legend."""
     for block in blocks:
         cells: list[Cell] = []
         if isinstance(block, TextBlock):
             cells.append(block.spans)
         elif isinstance(block, FieldsBlock):
             cells += [value for _, value in block.fields]
-        if any("[curator]" in cell_text(cell) for cell in cells):
+        if any(mark in cell_text(cell) for cell in cells):
             return True
     return False
 
@@ -522,7 +480,10 @@ def search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
         score = f"{hit['search']['score']:g}"
         dates = format_dates(hit) if hit["date"] else "—"  # context items may be undated
         rows.append((score, dates, hit["id"], _snippets(by_field, labelled=True)))
-    return [TableBlock(columns, rows, date_and_seat_legend([row[1] for row in rows], ()))]
+    legend = date_and_seat_legend([row[1] for row in rows], ())
+    if any("[curator]" in cell_text(row[3]) for row in rows):
+        legend = "\n".join(filter(None, (legend, CURATOR_MARK)))
+    return [TableBlock(columns, rows, legend)]
 
 
 def source_search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
@@ -551,10 +512,24 @@ def _snippets(lines: dict[str, list[dict[str, Any]]], *, labelled: bool = False)
             cell.append(Span("\n"))
         if labelled:
             cell.append(Span(f"{label}: ", "dim"))
-        snippet = _one_line(matches[0]["snippet"])
+        snippet = _marked_names(_one_line(matches[0]["snippet"]), matches[0])
         words = [rf"(?<!\w){re.escape(match['matched'])}(?!\w)" for match in matches]
         cell.extend(_highlighted(snippet, words, "bold reverse"))
     return tuple(cell)
+
+
+def _marked_names(snippet: str, match: dict[str, Any]) -> str:
+    """A person's line of names, each the curators supplied marked [curator]."""
+    supplied = set(match.get("curator_names") or ())
+    if not supplied:
+        return snippet
+    names = snippet.split(", ")
+    return ", ".join(_curator_name(name, supplied) for name in names)
+
+
+def _curator_name(name: str, supplied: set[str]) -> str:
+    bare = name.rstrip("…").rstrip(",;")
+    return name.replace(bare, f"{bare} [curator]", 1) if bare in supplied else name
 
 
 def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
@@ -689,98 +664,3 @@ def event_dates(event: dict[str, Any], *, ascii_only: bool = False) -> str:
             "date_precision": "range", "date_candidates": None}  # fmt: skip
     days = human_dates(span, ascii_only=ascii_only)
     return f"{days} {event['start'][:4]}" + _curator(event.get("dates_basis"))
-
-
-# --------------------------------------------------------------------------- reading articles
-
-#: How a quoted passage is marked where there is no terminal to highlight it.
-QUOTE_OPEN, QUOTE_CLOSE = ">>> ", " <<<"
-QUOTE_STYLE = "bold reverse"
-
-
-def _marked(text: str, spans: Sequence[tuple[int, int]], marks: bool) -> list[Span]:
-    """text in runs, the spans (sorted, merged where they overlap) highlighted or marked."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    runs, position = [], 0
-    for start, end in merged:
-        quoted = printable(text[start:end])
-        runs += [
-            Span(printable(text[position:start])),
-            Span(QUOTE_OPEN + quoted + QUOTE_CLOSE) if marks else Span(quoted, QUOTE_STYLE),
-        ]
-        position = end
-    runs.append(Span(printable(text[position:])))
-    return [run for run in runs if run.text]
-
-
-def source_view(
-    record: dict[str, Any], quotes: Sequence[dict[str, Any]], *, highlight: bool, marks: bool
-) -> list[Block]:
-    """The `source` view: the article's metadata, then its text, quoted passages highlighted
-    (or, with marks, set between >>> and <<<) if highlight."""
-    published = record["published"] or "not given"
-    if record["published_basis"]:
-        published += f" ({record['published_basis']})"
-    fields: list[tuple[str, Cell]] = [
-        ("Outlet", _one_line(record["outlet"] or "not named")),
-        ("Published", published),
-        ("How dated", _one_line(record["published_how"] or "—")),
-        ("File", _one_line(record["file"])),
-        ("Cited by", ", ".join([*record["meetings"], *record["context"]]) or "—"),
-    ]
-    if record["notes"]:
-        fields.append(("Notes", _one_line(record["notes"])))
-    blocks: list[Block] = [
-        TextBlock((Span(record["id"], "bold"), Span(f"  {_one_line(record['title'] or '')}"))),
-        FieldsBlock(fields),
-    ]
-    if highlight:
-        # Worded without the marks themselves, so that counting them counts passages.
-        places = sum(len(q["spans"]) for q in quotes)
-        line = f"Quoted: {len(quotes)} quote{'s' if len(quotes) != 1 else ''}"
-        line += f", at {places} place{'s' if places != 1 else ''} in the text"
-        missing = [q for q in quotes if not q["spans"]]
-        line += f"; {len(missing)} not found in it" if missing else ""
-        blocks.append(_text(line, "dim"))
-    spans = [(s["start"], s["end"]) for q in quotes for s in q["spans"]] if highlight else []
-    blocks.append(RuleBlock("Article"))
-    # Trailing white space only is cut: the offsets of the spans stay those of the text.
-    blocks.append(TextBlock(tuple(_marked(record["text"].rstrip(), spans, marks))))
-    return blocks
-
-
-def quote_blocks(
-    quotes: Sequence[dict[str, Any]],
-    passages: Sequence[tuple[str, str, int, int] | None] | None,
-    *,
-    marks: bool,
-) -> list[Block]:
-    """A `Quotes` section: each quote, and under it the sentence of its article that holds
-    it, the quote highlighted (or marked, with marks)."""
-    blocks: list[Block] = [_text("Quotes", "bold")]
-    for number, quote in enumerate(quotes):
-        said = f"“{quote['text']}” — {quote['speaker']}{_curator(quote.get('speaker_basis'))}"
-        said += f" [{quote['source']}]"
-        if quote.get("speaker_how"):
-            said += f" (speaker: {quote['speaker_how']})"
-        blocks.append(_text(_one_line(said), indent=2))
-        passage = passages[number] if passages else None
-        if passages is None:
-            continue
-        if passage is None:
-            blocks.append(_text("not found in the article's text", "dim", indent=4))
-            continue
-        _, text, start, end = passage
-        spans = (Span("in the article: ", "dim"), *_marked(_flat(text), [(start, end)], marks))
-        blocks.append(TextBlock(spans, indent=4))
-    return blocks
-
-
-def _flat(text: str) -> str:
-    """Text on one line, each character kept (so offsets into it stay right)."""
-    return re.sub(r"\s", " ", text)
