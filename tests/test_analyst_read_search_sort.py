@@ -230,9 +230,10 @@ def test_search_exact_phrase_needs_the_words_in_that_order(cli: Invoke) -> None:
 
 SYRIA = "mcis2018-kazakhstan mcis2018-russia 2018-ankara-summit 2019-astana-talks"
 SYRIA += f" mcis2019-russia {ASSAD}"
+SHOIGU_ALL = f"mcis2018-russia 2018-ankara-summit {SHOIGU_LATER} 2020-arms-embargo"
 PREFIXED = f"""
 topic:syria         | topics       | {SYRIA}
-person:shoigu       | participants commented | mcis2018-russia 2018-ankara-summit {SHOIGU_LATER}
+person:shoigu       | participants commented | {SHOIGU_ALL}
 country:serbia      | participants | mcis2018-serbia
 quote:terrorism     | quotes       | mcis2018-russia
 summary:refugees    | summary      | mcis2018-russia
@@ -312,7 +313,7 @@ context --to 2018                   | {CONTEXT_2018}
 context --from 2018-04-05           | {CONTEXT_LATER} {CONTEXT_2020}
 context --country Turkey            | 2018-ankara-summit
 context --topic syria               | 2018-ankara-summit 2019-astana-talks {ASSAD}
-context --person Shoygu             | 2018-ankara-summit
+context --person Shoygu             | 2018-ankara-summit 2020-arms-embargo
 context --with Shoigu --with Putin  | 2018-ankara-summit
 people --country Russia             | sergei-shoigu vladimir-putin
 people --with Shoigu                | amir-hatami sergei-shoigu

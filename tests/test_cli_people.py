@@ -168,7 +168,8 @@ def test_search_multi_word_needs_every_word(cli: Invoke) -> None:
 
 def test_search_names_in_any_spelling(cli: Invoke) -> None:
     hits = json.loads(cli("search", "Schoigu", "astana", "--json").stdout)
-    assert [h["id"] for h in hits] == ["mcis2019-russia"]
+    # (The Astana talks' notes say why Shoigu's words on the Astana format are not theirs.)
+    assert [h["id"] for h in hits] == ["mcis2019-russia", "2019-astana-talks"]
     assert {m["field"] for m in hits[0]["search"]["matches"]} == {"participants", "summary"}
 
 
@@ -260,9 +261,15 @@ def test_people_only_in_context_are_found_with_their_context(cli: Invoke) -> Non
 def test_curator_facts_are_marked_in_views_json_and_audit(cli: Invoke) -> None:
     person = json.loads(cli("who", "Shoigu", "--json").stdout)["person"]
     assert person["native_names"] == [
-        {"script": "Cyrillic", "name": "Сергей Шойгу", "basis": "curator"}
+        {
+            "script": "Cyrillic",
+            "name": "Сергей Шойгу",
+            "basis": "curator",
+            "script_basis": "curator",
+        }
     ]
-    assert {"script": "Persian", "name": "سرگئی شویگو", "basis": "curator"} in person["other_names"]
+    persian = {"script": "Persian", "name": "سرگئی شویگو", "basis": "curator"}
+    assert {**persian, "script_basis": "curator"} in person["other_names"]
     assert "[curator]" in cli("who", "Shoigu").stdout
     putin = json.loads(cli("who", "Putin", "--json").stdout)["person"]
     # The article: "President Putin": his given name, country and office are the curators'.
