@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from . import schema
 from .model import (
     Dataset,
     DateSpan,
@@ -27,6 +26,9 @@ from .model import (
     from_plain,
     to_plain,
 )
+
+if TYPE_CHECKING:
+    from . import schema
 
 Plain = Mapping[str, Any]
 
@@ -86,7 +88,7 @@ def meeting_record(dataset: Dataset, meeting: Plain) -> dict[str, Any]:
         "notes": meeting.get("notes"),
         "claims": [claim_record(c) for c in meeting.get("claims") or ()],
     }
-    return _with_rest(record, meeting, schema.MEETING)
+    return _with_rest(record, meeting, "MEETING")
 
 
 _NO_DATE = dict.fromkeys(
@@ -120,7 +122,7 @@ def context_record(dataset: Dataset, item: Plain) -> dict[str, Any]:
         "notes": item.get("notes"),
         "claims": [claim_record(c) for c in item.get("claims") or ()],
     }
-    return _with_rest(record, item, schema.CONTEXT_ITEM)
+    return _with_rest(record, item, "CONTEXT_ITEM")
 
 
 def span_fields(span: DateSpan) -> dict[str, Any]:
@@ -150,8 +152,10 @@ def claim_record(claim: Plain | Statement) -> dict[str, Any]:
     }
 
 
-def _with_rest(record: dict[str, Any], plain: Plain, spec: schema.Record) -> dict[str, Any]:
-    """record, then each other field spec declares, as plain has it (None if left out)."""
+def _with_rest(record: dict[str, Any], plain: Plain, spec: schema.Record | str) -> dict[str, Any]:
+    """record, then each other field spec (a schema record, or its name) declares, as plain
+    has it (None if left out)."""
+    spec = _spec(spec) if isinstance(spec, str) else spec
     for key in spec.fields:
         if key not in _NAMED:
             record[key] = plain.get(key)
@@ -197,7 +201,7 @@ def _participant(dataset: Dataset, sources: Sequence[str], participant: Plain) -
         "disputed": bool(own),
         "seat": participant.get("seat"),
     }
-    return _with_rest(record, participant, schema.PARTICIPANT)
+    return _with_rest(record, participant, "PARTICIPANT")
 
 
 def _quote(dataset: Dataset, quote: Plain) -> dict[str, Any]:
@@ -209,25 +213,36 @@ def _quote(dataset: Dataset, quote: Plain) -> dict[str, Any]:
         "text": quote["text"],
         "source": quote["source"],
     }
-    return _with_rest(record, quote, schema.QUOTE)
+    return _with_rest(record, quote, "QUOTE")
+
+
+def _spec(name: str) -> schema.Record:
+    """A record declaration of the schema (imported only when records are made: the
+    commands that read stored records need none of it)."""
+    from . import schema
+
+    spec: schema.Record = getattr(schema, name)
+    return spec
 
 
 def _item_spec(spec: schema.Record, key: str) -> schema.Record:
     """The spec of the records listed in spec's field key."""
     listed = spec.fields[key].spec
+    from . import schema
+
     if not isinstance(listed, schema.ListOf) or not isinstance(listed.item, schema.Record):
         raise TypeError(f"{spec.name}.{key} does not list records")
     return listed.item
 
 
 def _disagreement(disagreement: Plain) -> dict[str, Any]:
-    claim = _item_spec(schema.DISAGREEMENT, "claims")
+    claim = _item_spec(_spec("DISAGREEMENT"), "claims")
     claims = [
         _with_rest({"says": c["says"], "sources": list(c["sources"])}, c, claim)
         for c in disagreement["claims"]
     ]
     record = {"about": disagreement["about"], "claims": claims, "note": disagreement.get("note")}
-    return _with_rest(record, disagreement, schema.DISAGREEMENT)
+    return _with_rest(record, disagreement, "DISAGREEMENT")
 
 
 # --------------------------------------------------------------------------- dimensions

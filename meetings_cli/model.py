@@ -9,7 +9,6 @@ frozen dataclasses, and several times cheaper to define at start-up.
 # annotation into a ForwardRef at start-up, several milliseconds for this module.
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType, UnionType
 from typing import Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
@@ -350,30 +349,42 @@ class ContextItem(NamedTuple):
         return bool(self.disagreements)
 
 
-@dataclass(frozen=True, slots=True)
-class Dataset:  # a dataclass: its look-ups by id are derived once
-    """Every record of one dataset, with look-ups by id."""
+class Dataset:
+    """Every record of one dataset, with look-ups by id (derived once, when it is made).
 
-    sources: tuple[Source, ...]
-    people: tuple[Person, ...]
-    events: tuple[Event, ...]
-    topics: tuple[Topic, ...]
-    meetings: tuple[Meeting, ...]
-    context: tuple[ContextItem, ...]
-    terms: tuple[SearchTerm, ...] = ()
-    source_by_id: Mapping[str, Source] = field(init=False, repr=False, compare=False)
-    person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
-    event_by_id: Mapping[str, Event] = field(init=False, repr=False, compare=False)
-    meeting_by_id: Mapping[str, Meeting] = field(init=False, repr=False, compare=False)
+    A plain class with slots: a dataclass would cost a millisecond of start-up.
+    """
 
-    def __post_init__(self) -> None:
-        # Frozen: the indexes are derived once here and never change after.
-        object.__setattr__(self, "source_by_id", MappingProxyType({s.id: s for s in self.sources}))
-        object.__setattr__(self, "person_by_id", MappingProxyType({p.id: p for p in self.people}))
-        object.__setattr__(self, "event_by_id", MappingProxyType({e.id: e for e in self.events}))
-        object.__setattr__(
-            self, "meeting_by_id", MappingProxyType({m.id: m for m in self.meetings})
-        )
+    __slots__ = (
+        "context",
+        "event_by_id",
+        "events",
+        "meeting_by_id",
+        "meetings",
+        "people",
+        "person_by_id",
+        "source_by_id",
+        "sources",
+        "terms",
+        "topics",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        sources: tuple[Source, ...],
+        people: tuple[Person, ...],
+        events: tuple[Event, ...],
+        topics: tuple[Topic, ...],
+        meetings: tuple[Meeting, ...],
+        context: tuple[ContextItem, ...],
+        terms: tuple[SearchTerm, ...] = (),
+    ) -> None:
+        self.sources, self.people, self.events, self.topics = sources, people, events, topics
+        self.meetings, self.context, self.terms = meetings, context, terms
+        self.source_by_id: Mapping[str, Source] = MappingProxyType({s.id: s for s in sources})
+        self.person_by_id: Mapping[str, Person] = MappingProxyType({p.id: p for p in people})
+        self.event_by_id: Mapping[str, Event] = MappingProxyType({e.id: e for e in events})
+        self.meeting_by_id: Mapping[str, Meeting] = MappingProxyType({m.id: m for m in meetings})
 
 
 #: The record type of each collection of a data file.

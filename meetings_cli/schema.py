@@ -6,16 +6,14 @@ turns the same declarations into a JSON Schema, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from .model import ANNOUNCED, CONTEXT_KINDS, DATE_BASES, FACT_BASES, MEETING_KINDS, WEEKDAYS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A string. `ref` names the collection whose ids it must be one of."""
 
     description: str = ""
@@ -28,15 +26,13 @@ class Text:
     is_name: bool = False
 
 
-@dataclass(frozen=True)
-class Day:
+class Day(NamedTuple):
     """A calendar date written YYYY-MM-DD."""
 
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Whole:
+class Whole(NamedTuple):
     """An integer."""
 
     description: str = ""
@@ -44,8 +40,7 @@ class Whole:
     maximum: int | None = None
 
 
-@dataclass(frozen=True)
-class ListOf:
+class ListOf(NamedTuple):
     """A list of items of one shape."""
 
     item: Spec
@@ -54,16 +49,14 @@ class ListOf:
     unique: bool = False
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One key of a mapping. An optional key may be left out or set to null."""
 
     spec: Spec
     required: bool = True
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """A mapping with a fixed set of keys."""
 
     name: str
@@ -71,8 +64,7 @@ class Record:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Prose:
+class Prose(NamedTuple):
     """Prose that states facts: text, or a list of claims each carrying its evidence.
 
     Either way the record reads it as text (a list's claims joined by spaces);

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from ..match import Resolution
     from ..query import StoredAliases
+    from ..render.blocks import Block
 
 app = typer.Typer()
 
@@ -273,15 +274,13 @@ def _who_found(report: dict[str, Any], fmt: str, explain: bool, title: str) -> R
         from ..render.formats import who_csv_rows
 
         return Result("who", who_csv_rows(report))
-    from ..render import views
 
-    return Result(
-        "who",
-        [report],
-        value=report if fmt == "json" else None,
-        view=lambda _terminal: views.who_view(report, explain=explain),
-        title=title,
-    )
+    def view(_terminal: bool) -> "list[Block]":
+        from ..render import views  # only for a table: JSON never imports the views
+
+        return views.who_view(report, explain=explain)
+
+    return Result("who", [report], value=report if fmt == "json" else None, view=view, title=title)
 
 
 def _who_report(
