@@ -386,6 +386,16 @@ class Dataset:
         self.event_by_id: Mapping[str, Event] = MappingProxyType({e.id: e for e in events})
         self.meeting_by_id: Mapping[str, Meeting] = MappingProxyType({m.id: m for m in meetings})
 
+    def _records(self) -> tuple[tuple[Any, ...], ...]:
+        return (self.sources, self.people, self.events, self.topics, self.meetings,
+                self.context, self.terms)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when they hold the same records (the look-ups follow from them)."""
+        return isinstance(other, Dataset) and self._records() == other._records()
+
+    __hash__ = None  # type: ignore[assignment]  # holds mappings, like the dataclass did
+
 
 #: The record type of each collection of a data file.
 RECORD_TYPES: Mapping[str, type[tuple[Any, ...]]] = MappingProxyType(
