@@ -296,5 +296,5 @@ def test_one_of_dates_match_only_their_candidate_days(cli: Invoke) -> None:
 def test_curator_marks_have_their_legend(cli: Invoke) -> None:
     for args in (["people"], ["who", "Putin"], ["show", "mcis2019-russia"]):
         out = cli(*args).stdout
-        assert "[curator]" in out and "[curator] supplied by the curators" in out, args
+        assert "[curator]" in out and "[curator] the curators' own" in out, args
     assert "[curator]" not in cli("show", "mcis2018-belarus").stdout

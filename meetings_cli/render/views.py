@@ -293,7 +293,7 @@ ENGAGEMENTS = (
     "Talks: meetings with counterparts · All: every engagement they are in (talks, a"
     " conference address), in all years, whatever the filters"
 )
-CURATOR_MARK = "[curator] supplied by the curators from the public record, not by the articles"
+CURATOR_MARK = "[curator] the curators' own (public record or reasoning), not the articles'"
 
 
 def _curator_field(person: dict[str, Any], field: str) -> str:
