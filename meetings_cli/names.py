@@ -7,6 +7,7 @@ Pure functions: no I/O. The compiled database stores every alias with its keys
 # No `from __future__ import annotations`: NamedTuple would compile every string
 # annotation into a ForwardRef at start-up.
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -301,7 +302,9 @@ def romanisations(person: Person) -> Iterator[tuple[str, str]]:
             yield getattr(iuliia, scheme).translate(name), f"romanisation ({scheme})"
 
 
-def person_aliases(person: Person) -> list[Alias]:
+# A process compiling many datasets (the tests) makes each person's aliases once.
+@functools.lru_cache(maxsize=1024)
+def person_aliases(person: Person) -> tuple[Alias, ...]:
     """The aliases of one person: each name, and each word of a multi-word name."""
     found: list[Alias] = []
     seen: set[str] = set()
@@ -361,7 +364,7 @@ def person_aliases(person: Person) -> list[Alias]:
             )
             if plain:
                 found.append(Alias(person.id, homonym.name, kind, plain, phonetic_key(plain)))
-    return found
+    return tuple(found)
 
 
 #: The kinds of the aliases of a person's homonym: their whole name, their surname.

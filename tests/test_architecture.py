@@ -8,6 +8,7 @@ above, and no chain of imports may lead back to where it started.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,7 @@ def package_imports(path: Path) -> set[str]:
     return found
 
 
+@functools.cache  # one parse of the package for all the tests
 def graph() -> dict[str, set[str]]:
     return {module_name(p): package_imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
 

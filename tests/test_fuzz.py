@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -59,7 +60,12 @@ def damaged(draw: st.DrawFn) -> tuple[str, str]:
 PROBLEM_LINE = re.compile(r"^[^\n]+?(:\d+:\d+)?: .+$")
 
 
-@settings(max_examples=150, deadline=None)
+#: Damaged datasets tried (each a whole load of the bundled data, a tenth of a second):
+#: MEETINGS_FUZZ_EXAMPLES=1000 for a deeper run than the suite's.
+DAMAGED_EXAMPLES = int(os.environ.get("MEETINGS_FUZZ_EXAMPLES", "60"))
+
+
+@settings(max_examples=DAMAGED_EXAMPLES, deadline=None)
 @given(change=damaged())
 def test_damaged_data_is_loaded_or_explained(change: tuple[str, str]) -> None:
     name, text = change
