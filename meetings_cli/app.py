@@ -285,6 +285,32 @@ def main_status(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
+    """A hint for a common slip in a usage error's message (None if none applies)."""
+    import re
+
+    from .errors import echo
+
+    words = list(sys.argv[1:] if argv is None else argv)
+    if (found := re.match(r"No such command '(.*)'", message)) is not None:
+        word = found.group(1)
+        if word in ("help", "h", "?"):
+            return "meetings --help lists the commands; meetings COMMAND --help explains one"
+        return (
+            f"to look up a person: meetings who {echo(word)}; to search the records:"
+            f" meetings search {echo(word)}"
+        )
+    if (found := re.match(r"Got unexpected extra argument\S* \((.*)\)", message)) is not None:
+        extra = found.group(1)
+        return (
+            f"filters are options: --person {echo(extra)} keeps the meetings with a person;"
+            f" meetings search {echo(extra)} looks for words"
+        )
+    if "'--year'" in message and any(re.fullmatch(r"\d{4}[-–/]\d{4}", w) for w in words):
+        return "give --year once per year (--year 2018 --year 2019), or --from 2018 --to 2019"
+    return None
+
+
 def _status(argv: Sequence[str] | None) -> int:
     try:
         code = app(args=argv, prog_name="meetings", standalone_mode=False)
@@ -296,6 +322,9 @@ def _status(argv: Sequence[str] | None) -> int:
             show(file=shown)
             for line in shown.getvalue().rstrip("\n").split("\n"):
                 note(line)
+            hint = usage_hint(str(error.format_message()), argv)
+            if hint:
+                note(f"Hint: {hint}")
             ctx = getattr(error, "ctx", None)
             option = str(getattr(error, "option_name", "") or "")
             searching = ctx is not None and ctx.command.name == "search"

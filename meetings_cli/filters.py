@@ -128,14 +128,43 @@ def _topics(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
     return _unique(pick("topic", text, topics) for text in given["topic"])
 
 
+#: Other names of the dataset's countries (official, local, usual abbreviations), so that
+#: --country "Russian Federation" or Россия is Russia and never a suggestion's guess.
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "Belarus": ("Republic of Belarus", "Беларусь", "Белоруссия", "Byelorussia", "بلاروس"),
+    "Iran": ("Islamic Republic of Iran", "ایران", "Иран"),
+    "Kazakhstan": ("Republic of Kazakhstan", "Қазақстан", "Казахстан", "قزاقستان"),
+    "Pakistan": ("Islamic Republic of Pakistan", "پاکستان", "Пакистан"),
+    "Russia": ("Russian Federation", "RF", "Россия", "Российская Федерация", "روسیه"),
+    "Serbia": ("Republic of Serbia", "Србија", "Сербия", "صربستان"),
+    "Syria": ("Syrian Arab Republic", "سوريا", "سوریه", "Сирия"),
+    "Turkey": ("Türkiye", "Turkiye", "Republic of Türkiye", "Турция", "ترکیه"),
+    "United States": ("US", "U.S.", "USA", "U.S.A.", "United States of America", "America",
+                      "США", "آمریکا"),
+}  # fmt: skip
+
+
 def _countries_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, ...]]:
     def countries(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
         from .query import pick
 
-        known = dict.fromkeys(_column(db, _COUNTRIES), ())
+        known = {c: COUNTRY_NAMES.get(c, ()) for c in _column(db, _COUNTRIES)}
+        for text in given[option]:
+            if "," in text and all(part.strip() for part in text.split(",")):
+                repeated = " ".join(f"--{option_flag(option)} {echo(p.strip())}"
+                                    for p in text.split(","))  # fmt: skip
+                raise UsageError(
+                    f"--{option_flag(option)} takes one country: give it once per country"
+                    f" ({repeated})"
+                )
         return _unique(pick("country", text, known) for text in given[option])
 
     return countries
+
+
+def option_flag(option: str) -> str:
+    """The long flag of a filter option by its name (nationality is --country)."""
+    return "country" if option == "nationality" else option
 
 
 def _people_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, ...]]:
@@ -469,3 +498,45 @@ def seat_notes(db: sqlite3.Connection, resolved: Resolved) -> tuple[str, ...]:
         " name one or the other): they did not meet together"
         for meeting_id, names in rows
     )
+
+
+def given_text(given: Given) -> str:
+    """The filters given, as they would be written: `--year 2019 --person Shoigu`."""
+    words = []
+    for row in FILTERS.values():
+        for option in row.options:
+            for value in given.get(option.name) or ():
+                flag = option.flags[0]
+                shown = str(value) if isinstance(value, int) else echo(str(value))
+                words.append(flag if value is True else f"{flag} {shown}")
+    return " ".join(words)
+
+
+def why_no_meetings(db: sqlite3.Connection, resolved: Resolved) -> str:
+    """Why filters that kept no meeting kept none, when it is one of the common cases: a
+    year outside the data (18 for 2018), people who took part in no meeting (only in
+    context); empty otherwise."""
+    reasons = []
+    first, last = db.execute("SELECT min(year), max(year) FROM meeting_years").fetchone()
+    for year in resolved.get("year") or ():
+        if first is not None and not first <= year <= last:
+            reason = f"no meetings in {year}: the data covers {first}–{last}"
+            if year < 100 and first <= 2000 + year <= last:
+                reason += f" (did you mean {2000 + year}?)"
+            reasons.append(reason)
+    for person in dict.fromkeys((*resolved.get("person", ()), *resolved.get("with", ()))):
+        if db.execute("SELECT 1 FROM participants WHERE person = ?", (person,)).fetchone():
+            continue
+        name, short = db.execute(
+            "SELECT name, short_name FROM people WHERE id = ?", (person,)
+        ).fetchone()
+        items = [
+            f"{item} ({part})"
+            for item, part in db.execute(
+                "SELECT item, part FROM context_people WHERE person = ? ORDER BY item", (person,)
+            )
+        ]
+        shown = f"meetings context --person {echo(short)}"
+        where = f"; in context ({shown}): {', '.join(items)}" if items else ""
+        reasons.append(f"{name} took part in no meeting{where}")
+    return "; ".join(reasons)

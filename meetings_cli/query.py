@@ -298,6 +298,9 @@ def pick(
 
 #: At most this many suggestions are named.
 SUGGESTIONS = 8
+#: How alike (difflib's ratio) a suggestion must be: a slip or two (Rusia 0.91, Serbja 0.83),
+#: never a word that only shares letters (Narnia and America, 0.62).
+CLOSE = 0.7
 
 
 def suggestion(text: str, choices: Iterable[str] | Mapping[str, Sequence[str]]) -> str:
@@ -322,11 +325,11 @@ def suggestion(text: str, choices: Iterable[str] | Mapping[str, Sequence[str]]) 
         for choice, found in keys.items():
             for key in found:
                 matcher.set_seq1(key)
-                if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                if matcher.real_quick_ratio() >= CLOSE and matcher.quick_ratio() >= CLOSE:
                     scores[choice] = max(scores.get(choice, 0.0), matcher.ratio())
         best = max(scores.values(), default=0.0)
         # Within a whisker of the best: the candidates a reader could not tell apart.
-        close = [c for c, score in scores.items() if score >= 0.6 and best - score < 0.05]
+        close = [c for c, score in scores.items() if score >= CLOSE and best - score < 0.05]
     if not close:
         return ""
     shown = [echo(choice) for choice in close[:SUGGESTIONS]]

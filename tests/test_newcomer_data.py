@@ -184,8 +184,8 @@ def test_ids_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
             " 'mcis2018-serbia' or 'mcis2018-address'?)",
         ),
         (["show", "mcis2018-rusia"], "(did you mean 'mcis2018-russia'?)"),
-        (["list", "--country", "Россия"], "no country 'Россия' (did you mean 'Russia'?)"),
-        (["list", "--country", "Сербия"], "no country 'Сербия' (did you mean 'Serbia'?)"),
+        (["list", "--country", "Rusia"], "no country 'Rusia' (did you mean 'Russia'?)"),
+        (["list", "--country", "Serbja"], "no country 'Serbja' (did you mean 'Serbia'?)"),
     ],
 )
 def test_suggestions_name_every_close_candidate(

@@ -52,7 +52,7 @@ def list_meetings(ctx: typer.Context) -> Result:
     options must all hold. A meeting known only to a range of days matches a
     date filter if any day of the range does.
     """
-    from ..filters import resolve, seat_notes, selection
+    from ..filters import resolve, seat_notes, selection, why_no_meetings
     from ..query import meeting_records
     from ..render import views
 
@@ -60,7 +60,8 @@ def list_meetings(ctx: typer.Context) -> Result:
     db = database(ctx)
     resolved = resolve(db, asked.given)
     rows = meeting_records(db, selection(resolved, "meetings"))
-    empty, notes = "no meetings match", seat_notes(db, resolved)
+    why = why_no_meetings(db, resolved) if not rows else ""
+    empty, notes = f"no meetings match{': ' + why if why else ''}", seat_notes(db, resolved)
     return sorted_table("meetings", rows, asked, views.meeting_table, empty, "meetings list", notes)
 
 

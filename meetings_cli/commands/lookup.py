@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from ..match import Resolution
     from ..query import StoredAliases
-    from ..render.blocks import Block
+    from ..render.blocks import Block, Surface
 
 app = typer.Typer()
 
@@ -65,7 +65,7 @@ def show(
         collection,
         [record],
         value=record,
-        view=lambda terminal: show_view(kind, record, passages, marks=not terminal),
+        view=lambda surface: show_view(kind, record, passages, marks=not surface.styled),
         title=f"meetings show {found}",
     )
 
@@ -171,8 +171,8 @@ def source(
         "sources",
         [record],
         value=record,
-        view=lambda terminal: passages_view.source_view(
-            record, passages, highlight=highlight, marks=not terminal
+        view=lambda surface: passages_view.source_view(
+            record, passages, highlight=highlight, marks=not surface.styled
         ),
         notes=notes,
         title=f"meetings source {found}",
@@ -275,7 +275,7 @@ def _who_found(report: dict[str, Any], fmt: str, explain: bool, title: str) -> R
 
         return Result("who", who_csv_rows(report))
 
-    def view(_terminal: bool) -> "list[Block]":
+    def view(_surface: "Surface") -> "list[Block]":
         from ..render import views  # only for a table: JSON never imports the views
 
         return views.who_view(report, explain=explain)

@@ -24,6 +24,10 @@ def timeline(
         bool,
         typer.Option("--ascii", help="Plain ASCII, no rules or dashes (the default when piped)."),
     ] = False,
+    ids: Annotated[
+        bool,
+        typer.Option("--ids", help="Each meeting's id at the end of its line (for `show ID`)."),
+    ] = False,
 ) -> Result:
     """Meetings by year and event, one line each: date, counterpart, country, kind.
 
@@ -44,8 +48,9 @@ def timeline(
         "timeline",
         StoredRecords([m for y in years for e in y["events"] for m in e["meetings"].texts]),
         value=years if asked.output.format == "json" and years else None,
-        view=lambda terminal: views.timeline_view(
-            years, principals, ascii_only=ascii_only or not terminal
+        # ASCII off a terminal (a pipe, a file); on one, --color never drops only colour.
+        view=lambda surface: views.timeline_view(
+            years, principals, ascii_only=ascii_only or not surface.terminal, ids=ids
         ),
         empty="no meetings match",
         title="meetings timeline",

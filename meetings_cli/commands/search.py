@@ -106,6 +106,17 @@ def search(
         ]
     rows = in_order(rows, collection, asked.sorting)[: limit or None]
     either = " (for either of two words, write OR in capitals)" if " or " in query else ""
+    if not rows and asked.filtered and in_meetings and not searched.missing:
+        from ..filters import given_text
+        from ..query import Selection
+
+        unfiltered = search_meetings(db, query, Selection("1", ()), None, excluded=exclude or ())
+        if unfiltered.hits:
+            found = len(unfiltered.hits)
+            either += (
+                f": {echo(query)} is in {found} record{'s' if found != 1 else ''}, none of them"
+                f" kept by {given_text(asked.given)}"
+            )
     return Result(
         collection,
         rows,

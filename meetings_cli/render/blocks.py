@@ -12,6 +12,14 @@ from typing import Literal, NamedTuple
 from .text import printable
 
 
+class Surface(NamedTuple):
+    """Where a view is drawn: a terminal (rules and dashes fit), and whether it shows styles
+    (else a highlight is written as marks: a pipe, a dumb terminal, --color never)."""
+
+    terminal: bool
+    styled: bool
+
+
 class Span(NamedTuple):
     """A run of text and the Rich style it has on a terminal."""
 

@@ -13,17 +13,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..store import Progress
-from .blocks import Block, Cell, FieldsBlock, RuleBlock, Span, TableBlock, TextBlock, cell_text
+from .blocks import (
+    Block,
+    Cell,
+    FieldsBlock,
+    RuleBlock,
+    Span,
+    Surface,
+    TableBlock,
+    TextBlock,
+    cell_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
     from rich.text import Text
 
-#: A view, or a view that depends on whether it is drawn for a terminal.
-#: A view, or a function making it: given True where styles are drawn (a terminal that
-#: shows them), False where only text is (a pipe, a dumb terminal, --color never).
-View = Sequence[Block] | Callable[[bool], Sequence[Block]]
+#: A view, or a function making it for where it is drawn (a terminal or not; styled or not).
+View = Sequence[Block] | Callable[[Surface], Sequence[Block]]
 
 #: Wide enough for any table to be measured at its natural width.
 _UNCONSTRAINED = 100_000
@@ -79,17 +87,28 @@ def draw(
     if svg or html:
         import io
 
-        picture = make_console(
-            io.StringIO(),
-            "never" if color == "never" else "always",
-            record=True,
-            width=console.width,
-        )
+        kind = "never" if color == "never" else "always"
+        picture = make_console(io.StringIO(), kind, record=True, width=console.width)
+        # Cropped to what the view takes: a wide terminal's empty right side is left out.
+        needed = picture.measure(_group(picture, view)).maximum
+        if needed < console.width:
+            picture = make_console(io.StringIO(), kind, record=True, width=max(needed, 20))
         picture.print(_group(picture, view))
         if svg:
             picture.save_svg(str(svg), title=title, clear=False)
         if html:
-            picture.save_html(str(html), clear=False)
+            picture.save_html(str(html), clear=False, code_format=_html_format(title))
+
+
+def _html_format(title: str) -> str:
+    """Rich's HTML page with a <title>: the command, inert (escaped for HTML and for the
+    template's own braces)."""
+    import html
+
+    from rich._export_format import CONSOLE_HTML_FORMAT
+
+    escaped = html.escape(title, quote=True).replace("{", "{{").replace("}", "}}")
+    return CONSOLE_HTML_FORMAT.replace("<head>\n", f"<head>\n<title>{escaped}</title>\n", 1)
 
 
 def _group(console: Console, view: View) -> RenderableType:
@@ -98,7 +117,7 @@ def _group(console: Console, view: View) -> RenderableType:
     from rich.console import Group
 
     styled = console.is_terminal and console.color_system is not None
-    blocks = view(styled) if callable(view) else view
+    blocks = view(Surface(console.is_terminal, styled)) if callable(view) else view
     return Group(*(renderable for block in blocks for renderable in _renderables(console, block)))
 
 

@@ -222,12 +222,12 @@ def record_view(
         shown = {key: value for key, value in record.items() if key != "date_end"}
         record = {**shown, "date": " or ".join(record["date_candidates"])}
     fields = [
-        (key.replace("_", " ").capitalize(), _field_text(value))
+        (key.replace("_", " ").capitalize(), _field_text(value) + _field_mark(record, key))
         for key, value in record.items()
         if key not in ("id", "record", heading, "date_candidates")
         and not (quoted and key == "quotes")
     ]
-    title = _one_line(record[heading] or "")
+    title = _one_line(record[heading] or "") + _field_mark(record, heading)
     blocks: list[Block] = [
         TextBlock((Span(record["id"], "bold"), Span(f"  {title}"))),
         FieldsBlock(fields),
@@ -235,6 +235,17 @@ def record_view(
     if quoted:
         blocks += quote_blocks(record["quotes"], passages, marks=marks)
     return blocks
+
+
+def _field_mark(record: dict[str, Any], key: str) -> str:
+    """[curator] or [inferred] after a person's field the curators supplied or worked out,
+    an event's name, place or dates from the public record; as `who` and `events` mark them."""
+    if key in (record.get("curator_fields") or ()):
+        return " [curator]"
+    if key in (record.get("inferred_fields") or ()):
+        return " [inferred]"
+    basis = {"name": "name_basis", "location": "location_basis", "start": "dates_basis"}
+    return _curator(record.get(basis.get(key, ""))) if "year" in record else ""
 
 
 def _field_text(value: Any) -> str:
@@ -250,9 +261,10 @@ def _field_text(value: Any) -> str:
             said = f"“{value['text']}”"
             said += f" — {value['speaker']}" if value.get("speaker") else ""
             return _one_line(said + (f" [{value['source']}]" if value.get("source") else ""))
+        if "name" in value and "script" in value:  # a name in a script: as `who` marks it
+            return _one_line(_names([value]))
         if "name" in value:
-            script = f" ({value['script']})" if value.get("script") else ""
-            return _one_line(str(value["name"]) + script)
+            return _one_line(str(value["name"]))
         return _one_line(", ".join(f"{k}: {_field_text(v)}" for k, v in value.items()))
     return _one_line(str(value))
 
@@ -555,11 +567,16 @@ def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
 
 
 def timeline_view(
-    years: Sequence[dict[str, Any]], principals: frozenset[str], *, ascii_only: bool
+    years: Sequence[dict[str, Any]],
+    principals: frozenset[str],
+    *,
+    ascii_only: bool,
+    ids: bool = False,
 ) -> list[Block]:
-    """Years as sections, events as headings, one line per meeting (from timeline records)."""
+    """Years as sections, events as headings, one line per meeting (from timeline records);
+    with ids, each meeting's id at the end of its line (`meetings show ID` has its evidence)."""
     rows = {
-        meeting["id"]: _timeline_row(meeting, principals, ascii_only)
+        meeting["id"]: _timeline_row(meeting, principals, ascii_only) + ((meeting["id"],) * ids)
         for year in years
         for group in year["events"]
         for meeting in group["meetings"]
@@ -573,7 +590,7 @@ def timeline_view(
         )
         for i in range(3)
     ]
-    headers = ("Date", "With", "Country", "Kind", "")
+    headers = ("Date", "With", "Country", "Kind", "", "ID")[: 6 if ids else 5]
     columns = tuple(
         Column(header, wrap=number == 3, min_width=widths[number] if number < 3 else None)
         for number, header in enumerate(headers)
@@ -599,11 +616,12 @@ def timeline_view(
             blocks.append(TableBlock(columns, group_rows, indent=2, grid=True))
     # A legend for the marks this timeline shows, and only those.
     shown = [cell_text(cell) for row in rows.values() for cell in row]
+    n = len(headers)
     marks = (
-        ("~ date inferred, not stated", any(cell.startswith("~") for cell in shown[0::5])),
-        (SEAT_MARK, any(" or\n" in cell and "?" in cell for cell in shown[1::5])),
-        ("? named by only some sources", any(_one_source(cell) for cell in shown[1::5])),
-        ("disputed: sources disagree (meetings audit)", any(shown[4::5])),
+        ("~ date inferred, not stated", any(cell.startswith("~") for cell in shown[0::n])),
+        (SEAT_MARK, any(" or\n" in cell and "?" in cell for cell in shown[1::n])),
+        ("? named by only some sources", any(_one_source(cell) for cell in shown[1::n])),
+        ("disputed: sources disagree (meetings audit)", any(shown[4::n])),
         (CURATOR_MARK, any(e["event"] and "curator" in (e["event"]["name_basis"],
                                                          e["event"]["dates_basis"])
                            for y in years for e in y["events"])),

@@ -84,6 +84,8 @@ class Output(NamedTuple):
     svg: str | None = None
     html: str | None = None
     color: str = "auto"
+    #: CSV for Excel: a UTF-8 byte-order mark first and CRLF line ends.
+    excel: bool = False
 
 
 class Sorting(NamedTuple):
@@ -132,14 +134,16 @@ def filter_names(takes_: Takes) -> tuple[str, ...]:
 
 
 def _output(takes_: Takes, values: dict[str, Any], color: str) -> Output:
-    fmt, as_json = values.get("format"), values.get("json", False)
+    fmt, as_json, excel = values.get("format"), values.get("json", False), values.get("excel")
     if as_json and fmt not in (None, "json"):
         raise UsageError(f"--json and --format {fmt} disagree: give one of them")
-    chosen = "json" if as_json else fmt or takes_.formats[0]
+    if excel and (as_json or fmt not in (None, "csv")):
+        raise UsageError("--excel writes CSV: leave out --json and --format, or give --format csv")
+    chosen = "json" if as_json else fmt or ("csv" if excel else takes_.formats[0])
     svg, html = values.get("svg"), values.get("html")
     if (svg is not None or html is not None) and chosen != "table":
         raise UsageError("--svg and --html save table output: leave out --format/--json")
-    output = Output(chosen, svg, html, color)
+    output = Output(chosen, svg, html, color, bool(excel))
     check_pictures(output)
     return output
 
@@ -245,6 +249,19 @@ def command_options(takes_: Takes) -> list[TyperOption]:
             choices=takes_.formats,
         ),
         _option("json", ("--json",), "Print JSON.", flag=True),
+        *(
+            [
+                _option(
+                    "excel",
+                    ("--excel",),
+                    "CSV that Excel opens as UTF-8 (a byte-order mark,"
+                    " CRLF line ends); implies --format csv.",
+                    flag=True,
+                )
+            ]
+            if "csv" in takes_.formats
+            else []
+        ),
     ]
     return options
 

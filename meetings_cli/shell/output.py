@@ -9,9 +9,10 @@ values either way.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, TypeVar, cast
 
 from ..errors import EXIT_NOTHING, EXIT_OK, CannotWrite, UsageError
 from .options import Output, Sorting
@@ -62,8 +63,10 @@ def emit(result: Result, output: Output) -> int:
     """
     from .session import note
 
-    out = sys.stdout
+    out: TextIO = sys.stdout
     fmt = result.format or output.format
+    if output.excel and fmt == "csv":
+        out = cast(TextIO, _ForExcel(out))
     nothing = result.stream is None or result.stream.empty()
     if not result.records and result.value is None and result.text is None and nothing:
         write_empty(out, fmt, result.collection)
@@ -80,6 +83,27 @@ def emit(result: Result, output: Output) -> int:
     for line in result.notes:
         note(line)
     return result.status
+
+
+class _ForExcel(io.TextIOBase):
+    """Text written as Excel reads CSV: a UTF-8 byte-order mark first, CRLF line ends
+    (the CSV writers write LF; a quoted value's own line breaks become CRLF too)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.started = out, False
+
+    def write(self, text: str) -> int:
+        if not self.started:
+            self.out.write("\ufeff")
+            self.started = True
+        self.out.write(text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 def write_empty(out: TextIO, fmt: str, collection: str) -> None:

@@ -67,4 +67,5 @@ def choice(values: tuple[str, ...]) -> Any:
     a function signature."""
     from typer._types import TyperChoice
 
-    return TyperChoice(values)
+    # --format JSON as --format json: the values are lower-case words, and --sort ignores case.
+    return TyperChoice(values, case_sensitive=False)

@@ -1,0 +1,134 @@
+"""Issue 26: the second newcomer's trial, defect by defect (tests/../audits/newcomer-trial-2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Invoke
+
+from meetings_cli.app import main_status
+
+# ----------------------------------------------------------------------------- 8
+
+
+def test_show_person_marks_what_the_curators_supplied_as_who_does(cli: Invoke) -> None:
+    shown = cli("show", "amir-hatami").stdout
+    assert "Native names:    امیر حاتمی (Persian) [curator]" in shown
+    assert "[curator] the curators' own" in shown  # and the legend
+    putin = cli("show", "vladimir-putin").stdout
+    assert "Country:         Russia [curator]" in putin
+    assert "Role:            President of Russia [curator]" in putin
+    vulin = cli("show", "aleksandar-vulin").stdout
+    assert "Minister of Defence of Serbia [inferred]" in vulin
+    assert "[inferred] worked out by the curators" in " ".join(vulin.split())
+
+
+# ----------------------------------------------------------------------------- 12, 36
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["list", "--year", "18"],
+            "no meetings in 18: the data covers 2018–2020 (did you mean 2018?)",
+        ),
+        (["list", "--year", "2030"], "no meetings in 2030: the data covers 2018–2020"),
+        (
+            ["list", "--with", "Putin"],
+            "Vladimir Putin took part in no meeting; in context (meetings context --person"
+            " 'Putin'): 2018-ankara-summit (named)",
+        ),
+        (
+            ["search", "refugees", "--year", "2019"],
+            "'refugees' is in 1 record, none of them kept by --year 2019",
+        ),
+    ],
+)
+def test_an_empty_answer_says_why(cli: Invoke, args: list[str], said: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 1
+    assert said in result.stderr
+
+
+# ----------------------------------------------------------------------------- 18, 22
+
+
+def test_timeline_ids_lead_to_the_evidence(cli: Invoke) -> None:
+    out = cli("timeline", "--ids", "--year", "2019", env={"COLUMNS": "120"}).stdout
+    (line,) = [line for line in out.splitlines() if "Sergei Shoigu" in line]
+    assert line.rstrip().endswith("mcis2019-russia")
+    assert "mcis2019-russia" not in cli("timeline", "--year", "2019").stdout
+
+
+def test_color_never_drops_colour_not_the_layout(cli: Invoke) -> None:
+    env = {"FORCE_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
+    never = cli("--color", "never", "timeline", env=env).stdout
+    assert "\x1b[" not in never
+    assert "─" in never.splitlines()[0] and "~3–6 Apr" in never  # as on a terminal
+    assert "== 2018 ==" in cli("timeline", env={"COLUMNS": "100"}).stdout  # piped: ASCII
+
+
+# ----------------------------------------------------------------------------- 21, 23
+
+
+def test_excel_csv_has_a_byte_order_mark_and_crlf(cli: Invoke) -> None:
+    raw = cli("list", "--excel").stdout_bytes.decode("utf-8")
+    assert raw.startswith("\ufeffid,title,")
+    assert raw.count("\r\n") == raw.count("\n") > 8
+    rows = list(csv.DictReader(io.StringIO(raw.removeprefix("\ufeff"))))
+    assert len(rows) == 8 and rows[0]["id"] == "mcis2018-russia"
+    assert cli("list", "--excel", "--json").exit_code == 2
+
+
+def test_pictures_have_a_title_and_are_cropped(cli: Invoke, tmp_path: Path) -> None:
+    html, svg = tmp_path / "l.html", tmp_path / "l.svg"
+    result = cli(
+        "list", "--year", "2019", "--html", str(html), "--svg", str(svg), env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0
+    assert "<title>meetings list --year 2019</title>" in html.read_text(encoding="utf-8")
+    text = svg.read_text(encoding="utf-8")
+    width = float(text.split('viewBox="0 0 ', 1)[1].split()[0])
+    assert width < 1200  # the table's width, not 200 columns of a terminal (2,400 and more)
+
+
+# ----------------------------------------------------------------------------- 27, 28
+
+
+def test_countries_by_other_names_and_no_noise_suggested(cli: Invoke) -> None:
+    ids = [
+        m["id"] for m in json.loads(cli("list", "--country", "Russian Federation", "--json").stdout)
+    ]
+    assert ids == [m["id"] for m in json.loads(cli("list", "--country", "Россия", "--json").stdout)]
+    assert ids and all("russia" in i for i in ids)
+    narnia = cli("list", "--country", "Narnia")
+    assert narnia.exit_code == 2 and "did you mean" not in narnia.stderr
+    several = cli("list", "--country", "Russia,Serbia")
+    assert "give it once per country (--country 'Russia' --country 'Serbia')" in several.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["Hatami"], "Hint: to look up a person: meetings who 'Hatami'"),
+        (["help"], "Hint: meetings --help lists the commands"),
+        (["list", "Hatami"], "Hint: filters are options: --person 'Hatami'"),
+        (["list", "--year", "2018-2019"], "Hint: give --year once per year"),
+    ],
+)
+def test_common_slips_get_a_hint(
+    args: list[str], hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main_status(args) == 2  # as the installed command runs: hints come with usage errors
+    assert hint in capsys.readouterr().err
+
+
+def test_format_names_ignore_case(cli: Invoke) -> None:
+    assert json.loads(cli("list", "--format", "JSON", "--year", "2019").stdout)[0]["id"] == (
+        "mcis2019-russia"
+    )
