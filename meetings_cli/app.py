@@ -52,6 +52,44 @@ class Shell(str, Enum):
 _GLOBAL_OPTIONS = {"data": "data", "color": "color", "no_cache": "cache"}
 
 
+#: The commands by what they are for, in the order `meetings --help` lists them.
+COMMAND_GROUPS: dict[str, list[str]] = {
+    "Read the record": ["list", "show", "who", "search", "timeline", "quotes", "context"],
+    "Look across it": ["people", "pairs", "graph", "events", "stats", "sources", "source"],
+    "Check and keep it": ["audit", "validate", "schema", "export", "cache"],
+}
+
+
+#: Two or three examples for each command's --help (after its own text).
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "list": ("meetings list --year 2018", "meetings list --with Shoigu --disputed",
+             "meetings list --country Serbia --json | jq -r '.[].id'"),
+    "show": ("meetings show mcis2018-kazakhstan", "meetings show amir-hatami",
+             "meetings show army2020-russia --json | jq '.claims[0]'"),
+    "who": ("meetings who Shoygu", "meetings who 'Сергей Шойгу' --explain",
+            "printf 'Shoigu\\nKhatami\\n' | meetings who - --json"),
+    "search": ("meetings search refugees", "meetings search '\"fight against terrorism\"'",
+               "meetings search -- talks -Kazakhstan"),
+    "timeline": ("meetings timeline", "meetings timeline --year 2020 --ids"),
+    "quotes": ("meetings quotes --speaker Hatami --year 2020",
+               "meetings quotes --format csv > quotes.csv"),
+    "context": ("meetings context --year 2019", "meetings context --person Shoigu"),
+    "people": ("meetings people", "meetings people --with Shoigu --json"),
+    "pairs": ("meetings pairs", "meetings pairs --year 2018 --format csv"),
+    "graph": ("meetings graph | dot -Tsvg > graph.svg", "meetings graph --format mermaid"),
+    "events": ("meetings events", "meetings show mcis-2019"),
+    "stats": ("meetings stats", "meetings stats --country Russia --json"),
+    "sources": ("meetings sources", "meetings sources --person Vulin"),
+    "source": ("meetings source mehr-mcis2018 --quote",
+               "meetings source army2020-repost --meeting army2020-russia | grep '>>>'"),
+    "audit": ("meetings audit --issue disagreement", "meetings audit --issue no-evidence",
+              "meetings audit --year 2018 --json"),
+    "validate": ("meetings validate", "meetings validate path/to/data"),
+    "export": ("meetings export meetings.db", "datasette meetings.db"),
+    "schema": ("meetings schema > meetings.schema.json",),
+}  # fmt: skip
+
+
 class Meetings(TyperGroup):
     """The command group: shared options added to each command, results written, errors
     turned into exit statuses.
@@ -65,6 +103,10 @@ class Meetings(TyperGroup):
         super().__init__(**attrs)
         shared = [p for p in self.params if p.name in _GLOBAL_OPTIONS]
         for command in _leaves(self):
+            examples = EXAMPLES.get(command.name or "")
+            if examples and command.help and "Examples:" not in command.help:
+                shown = "\n".join(f"  {example}" for example in examples)
+                command.help += f"\n\nExamples:\n\n\b\n{shown}"
             declared = getattr(command.callback, TAKES, None)
             if declared is not None:
                 command.params.extend(command_options(declared))
@@ -94,6 +136,23 @@ class Meetings(TyperGroup):
         if status != EXIT_OK:
             raise typer.Exit(status)
         return None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands grouped by what they are for, each with its whole first sentence."""
+        commands = {name: self.get_command(ctx, name) for name in self.list_commands(ctx)}
+        listed = {name for names in COMMAND_GROUPS.values() for name in names}
+        groups = {**COMMAND_GROUPS, "Other": [n for n in commands if n not in listed]}
+        for title, names in groups.items():
+            rows = []
+            for name in names:
+                command = commands.get(name)
+                if command is None or command.hidden:
+                    continue
+                first = (command.help or "").strip().split("\n\n")[0]
+                rows.append((name, " ".join(first.split())))
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
     def _main_shell_completion(
         self, ctx_args: Any, prog_name: str, complete_var: str | None = None

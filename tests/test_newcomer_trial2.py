@@ -132,3 +132,22 @@ def test_format_names_ignore_case(cli: Invoke) -> None:
     assert json.loads(cli("list", "--format", "JSON", "--year", "2019").stdout)[0]["id"] == (
         "mcis2019-russia"
     )
+
+
+# ----------------------------------------------------------------------------- 24
+
+
+def test_help_groups_the_commands_and_never_cuts_a_summary(cli_bare: Invoke) -> None:
+    out = cli_bare("--help", env={"COLUMNS": "200"}).stdout
+    for group in ("Read the record:", "Look across it:", "Check and keep it:"):
+        assert group in out
+    commands = out.split("Read the record:", 1)[1]
+    assert "..." not in commands  # (the usage line's COMMAND [ARGS]... is Click's)
+    assert out.index("Read the record:") < out.index("  list ") < out.index("Look across it:")
+
+
+@pytest.mark.parametrize("command", ["list", "show", "who", "search", "timeline", "audit"])
+def test_each_command_help_shows_examples(cli_bare: Invoke, command: str) -> None:
+    out = cli_bare(command, "--help").stdout
+    examples = out.split("Examples:", 1)[1].split("Options:", 1)[0]
+    assert sum(line.strip().startswith("meetings") for line in examples.splitlines()) >= 2
