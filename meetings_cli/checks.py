@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import MAX_PROBLEMS, Problem, echo
+from .errors import MAX_PROBLEMS, NO_DATA_FILES, Problem, echo
 from .load import clip, did_you_mean, normalise_for_quote_check
 from .paths import MAX_ARTICLE, Refused, read_inside
 from .verbatim import Needles
@@ -39,7 +39,7 @@ def cross_record_problems(
     yield from ((0, problem) for problem in unlisted)
     if db.execute("SELECT 1 FROM files WHERE is_data LIMIT 1").fetchone() is None:
         if not unlisted:  # else the data files may be in a folder that could not be listed
-            yield 0, Problem("", 0, 0, "", "no data files (*.yaml) in this folder")
+            yield 0, Problem("", 0, 0, "", NO_DATA_FILES)
         return
     for problem in _duplicate_ids(db, only):
         yield 1, problem

@@ -57,6 +57,10 @@ def _shown_message(path: str, message: str) -> str:
     return capped(message)
 
 
+#: The problem of a dataset folder without a data file.
+NO_DATA_FILES = "no data files (*.yaml) in this folder"
+
+
 class Problem(NamedTuple):
     """One thing wrong with the data, and where."""
 
@@ -92,7 +96,11 @@ class DataError(Exception):
 
     def lines(self) -> list[str]:
         """The problems as printable lines, the list cut at MAX_PROBLEMS."""
-        shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
+        # A dataset folder without data reads as the tool's own message.
+        shown = [
+            f"meetings: {p}" if p.message == NO_DATA_FILES else str(p)
+            for p in self.problems[:MAX_PROBLEMS]
+        ]
         hidden = len(self.problems) - len(shown) + self.more
         # Past a file's stop its problems were never counted: the count is a floor.
         floor = "at least " if any(p.message == STOPPED for p in self.problems) else ""

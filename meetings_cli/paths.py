@@ -31,14 +31,27 @@ def locate_dataset(explicit: str | os.PathLike[str] | None = None) -> Path:
 
     A path to a file inside a dataset selects the folder the file is in.
     """
-    chosen = explicit if explicit not in (None, "") else os.environ.get(DATA_ENV) or None
+    from .errors import UsageError, echo
+
+    if explicit == "":
+        raise UsageError(
+            "--data '' names no folder: give a dataset folder, or leave --data out to read"
+            " the bundled dataset"
+        )
+    chosen = explicit if explicit is not None else os.environ.get(DATA_ENV) or None
     if chosen is None:
         return bundled_data_dir()
     path = Path(chosen)
     try:
-        return path.parent if path.is_file() else path
+        is_file = path.is_file()
     except OSError:  # a name too long, say: dataset_problem says what is wrong with it
         return path
+    if is_file and path.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(
+            f"{echo(str(chosen))} is a file, not a dataset: give the folder holding the data"
+            " files (*.yaml)"
+        )
+    return path.parent if is_file else path
 
 
 #: A sub-folder holding one of these is a project or a Python environment of its own,

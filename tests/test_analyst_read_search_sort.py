@@ -449,8 +449,19 @@ REVERSIBLE = "list|context|people|events|sources|audit|pairs|quotes|search syria
 @pytest.mark.parametrize("args", [*REVERSIBLE.split("|"), "search --in sources terrorism"])
 def test_reverse_alone_turns_the_usual_order_round(cli: Invoke, args: str) -> None:
     words = args.split()
+    usual, reversed_ = as_json(cli, *words, "--json"), as_json(cli, *words, "-r", "--json")
+    if words[0] in ("list", "context", "quotes"):  # date order: newest first, ties as usual
+        dated = [r for r in usual if r["date"]]
+        assert [r["date"] for r in reversed_ if r["date"]] == sorted(
+            (r["date"] for r in dated), reverse=True
+        )
+        for day in {r["date"] for r in dated}:
+            tied = [r for r in usual if r["date"] == day]
+            assert [r for r in reversed_ if r["date"] == day] == tied
+        assert csv_rows(cli, *words, "--reverse") == csv_rows(cli, *words, "--sort", "date", "-r")
+        return
     assert csv_rows(cli, *words, "--reverse") == csv_rows(cli, *words)[::-1]
-    assert as_json(cli, *words, "-r", "--json") == as_json(cli, *words, "--json")[::-1]
+    assert reversed_ == usual[::-1]
 
 
 @pytest.mark.parametrize(

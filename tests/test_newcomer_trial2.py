@@ -151,3 +151,31 @@ def test_each_command_help_shows_examples(cli_bare: Invoke, command: str) -> Non
     out = cli_bare(command, "--help").stdout
     examples = out.split("Examples:", 1)[1].split("Options:", 1)[0]
     assert sum(line.strip().startswith("meetings") for line in examples.splitlines()) >= 2
+
+
+# ----------------------------------------------------------------------------- 26, 29, 31
+
+
+def test_data_option_mistakes_are_said(cli_bare: Invoke, tmp_path: Path) -> None:
+    empty = cli_bare("--data", str(tmp_path), "list")
+    assert empty.exit_code == 2
+    assert empty.stderr.startswith("meetings: ") and "no data files (*.yaml)" in empty.stderr
+    blank = cli_bare("--data", "", "list")
+    assert blank.exit_code == 2 and "--data '' names no folder" in blank.stderr
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    a_file = cli_bare("--data", str(tmp_path / "notes.txt"), "list")
+    assert a_file.exit_code == 2 and "is a file, not a dataset" in a_file.stderr
+
+
+def test_pairs_put_the_better_connected_person_first(cli: Invoke) -> None:
+    lines = cli("pairs", env={"COLUMNS": "120"}).stdout.splitlines()[2:]
+    rows = [line for line in lines if line and not line.startswith("?")]
+    assert rows and all(row.startswith("Amir Hatami (Iran)") for row in rows)
+
+
+@pytest.mark.parametrize("command", ["list", "context", "quotes"])
+def test_reversed_date_order_is_the_same_either_way(cli: Invoke, command: str) -> None:
+    def ids(*args: str) -> list[str]:
+        return [r["id"] for r in json.loads(cli(command, *args, "--json").stdout)]
+
+    assert ids("-r") == ids("--sort", "date", "-r")

@@ -313,12 +313,19 @@ def sort_fields(collection: str) -> tuple[str, ...]:
     return CSV_LAYOUTS[collection][0]
 
 
+#: Collections listed in date order (an undated record last): reversed, newest first.
+DATE_ORDERED = frozenset(("meetings", "context", "quotes"))
+
+
 def sorted_records(
     records: Sequence[dict[str, Any]], collection: str, field: str | None, reverse: bool
 ) -> list[dict[str, Any]]:
     """Records ordered by one of their fields (sort_fields), or kept in their order; reverse
     turns the order round. Numbers sort as numbers, text ignoring case; records with the
-    field empty come last either way, and ties keep their order."""
+    field empty come last either way, and ties keep their order. A list in date order
+    reversed is newest first with ties as usual: `-r` is `--sort date -r`."""
+    if field is None and reverse and collection in DATE_ORDERED:
+        field = "date"
     if field is None:
         return list(reversed(records)) if reverse else list(records)
     to_row = CSV_LAYOUTS[collection][1]

@@ -55,16 +55,25 @@ def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
 
 
 def pairs_table(pairs: Sequence[dict[str, Any]]) -> list[Block]:
-    """The `pairs` table: who met whom, how often and in which years."""
-    rows = [
-        (
-            f"{p['name_a']} ({p['country_a']})",
-            f"{p['name_b']} ({p['country_b']})",
-            str(p["count"]) + ("?" if p["disputed"] else ""),
-            ", ".join(map(str, p["years"])),
+    """The `pairs` table: who met whom, how often and in which years; in each row the person
+    with more meetings in all first (as `graph` puts the most connected at the left)."""
+    meetings: dict[str, int] = {}
+    for p in pairs:
+        for side in ("a", "b"):
+            meetings[p[f"person_{side}"]] = meetings.get(p[f"person_{side}"], 0) + p["count"]
+    rows = []
+    for p in pairs:
+        first, second = ("a", "b")
+        if meetings[p["person_b"]] > meetings[p["person_a"]]:
+            first, second = second, first
+        rows.append(
+            (
+                f"{p[f'name_{first}']} ({p[f'country_{first}']})",
+                f"{p[f'name_{second}']} ({p[f'country_{second}']})",
+                str(p["count"]) + ("?" if p["disputed"] else ""),
+                ", ".join(map(str, p["years"])),
+            )
         )
-        for p in pairs
-    ]
     disputed = any(p["disputed"] for p in pairs)
     legend = "? with a participant named by only some sources" if disputed else None
     headers = ("Person", "Met", "Meetings", "Years")
