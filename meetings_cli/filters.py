@@ -182,7 +182,12 @@ def _column(db: sqlite3.Connection, sql: str) -> list[str]:
 
 
 _DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
-_PEOPLE = "SELECT short_name FROM people UNION ALL SELECT name FROM people"
+_PEOPLE = (
+    "SELECT short_name FROM people UNION ALL SELECT name FROM people UNION ALL"
+    " SELECT text FROM aliases WHERE kind IN ('spelling', 'native name', 'other name')"
+    " OR kind LIKE 'native name (%)' OR kind LIKE 'other name (%)'"
+    " OR kind LIKE 'part of native name (%)' OR kind LIKE 'part of other name (%)'"
+)
 _COUNTRIES = "SELECT DISTINCT country FROM people WHERE country NOTNULL ORDER BY 1"
 # A context item mentions a person it names or quotes.
 _MENTIONS = (

@@ -275,6 +275,8 @@ def imported(stderr: str) -> set[str]:
         ("meetings who Sh", ["Shoigu"]),
         ("meetings list --person Dast", ["'Dastgir Khan'"]),  # quoted: one word for the shell
         ("meetings list --topic astana", ["astana-process"]),
+        ("meetings who Шой", ["'Шойгу'"]),  # the names in other scripts too (quoted)
+        ("meetings who شوی", ["'شویگو'"]),
     ],
 )
 def test_completion_from_the_dataset(words: str, expected: list[str]) -> None:

@@ -383,4 +383,29 @@ _ANY_ID = (
 complete_meeting_ids = _completer("SELECT id FROM meetings ORDER BY start, end, id")
 complete_any_ids = _completer(_ANY_ID)
 complete_source_ids = _completer("SELECT id FROM sources ORDER BY rowid")
-complete_people = _completer("SELECT short_name FROM people UNION ALL SELECT name FROM people")
+
+
+def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Names Tab offers: as the articles print them, and in the scripts the curators give,
+    whole or a word of them (`who Шой<Tab>`, `who شوی<Tab>`); not the romanisations and
+    spellings made from them."""
+    db = _completion_db(ctx)
+    if db is None:
+        return []
+    with contextlib.closing(db):
+        texts = [row[0] for row in db.execute(_NAMES)]
+    wanted = incomplete.casefold()
+    offered = dict.fromkeys(
+        name
+        for text in texts
+        for name in (text, *text.split())
+        if name.casefold().startswith(wanted)
+    )
+    return list(offered)
+
+
+_NAMES = (
+    "SELECT short_name FROM people UNION ALL SELECT name FROM people UNION ALL"
+    " SELECT text FROM aliases WHERE kind NOT LIKE '%romanisation%'"
+    " AND kind NOT LIKE '%Arabic script writes it%' AND kind NOT LIKE '%written together%'"
+)
