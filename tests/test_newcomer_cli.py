@@ -204,7 +204,7 @@ def complete(words: str, shell: str = "bash") -> str:
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("meetings list --person Ser", ["'Sergei Shoigu'"]),
+        ("meetings list --person Ser", ["'Sergei Shoigu'", "'Sergey Shoygu'"]),  # + spelling
         ("meetings list --country Ka", ["Kazakhstan"]),
         ("meetings list --kind conf", ["conference-address"]),
         ("meetings list --event army", ["army-2020"]),
