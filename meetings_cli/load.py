@@ -69,6 +69,7 @@ from .wording import (
     normalise_for_quote_check,
     quote_spans,
     short_tag,
+    syntax_message,
     unsafe_message,
     yaml11_hint,
     yaml11_int,
@@ -403,11 +404,7 @@ class FileReader(RecordChecks):
             if error.problem == "exceeded maximum nesting depth":  # libyaml's own limit
                 self._whole_file(line, column, _TOO_DEEP)
                 return
-            reason = (error.problem or error.context or "YAML syntax error").removeprefix("but ")
-            start = error.context_mark
-            if error.context and start is not None and start is not mark:
-                reason += f" ({error.context} at line {start.line + 1}, column {start.column + 1})"
-            self._whole_file(line, column, f"YAML syntax error: {reason}")
+            self._whole_file(line, column, syntax_message(text, line, error))
         except yaml.reader.ReaderError as error:
             line, column = line_and_column(text, error.position)
             code = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"

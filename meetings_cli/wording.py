@@ -189,3 +189,40 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 def clip(text: str, limit: int = 60) -> str:
     """text cut to limit characters, with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_KEY_WITHOUT_SPACE = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):(?=[^\s/])")
+
+
+def syntax_message(text: str, line: int, error: Any) -> str:
+    """A YAML syntax error (a yaml.MarkedYAMLError at line of text) as a problem's message:
+    libyaml's reason, where the construct it was reading began, and a hint when one shows."""
+    reason = (error.problem or error.context or "YAML syntax error").removeprefix("but ")
+    start, mark = error.context_mark, error.problem_mark or error.context_mark
+    if error.context and start is not None and start is not mark:
+        reason += f" ({error.context} at line {start.line + 1}, column {start.column + 1})"
+    first = start.line + 1 if start is not None else max(1, line - 30)
+    return f"YAML syntax error: {reason}{syntax_hint(text, first, line, reason)}"
+
+
+def syntax_hint(text: str, first: int, line: int, reason: str) -> str:
+    """A plain hint for a YAML syntax error at line (1-based) of text, in what libyaml was
+    reading from line first, for its common causes (a tab, an unclosed quote, no space
+    after a key's colon, a colon in a value); empty when none shows."""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in reason or here[: len(here) - len(here.lstrip())].count("\t"):
+        return "; hint: YAML indents with spaces, never tabs"
+    # The first line from where the construct began that leaves a quote open opened it.
+    for number in range(max(1, first), min(line, len(lines)) + 1):
+        current = lines[number - 1]
+        quotes = current.replace('\\"', "").count('"')
+        if quotes % 2:
+            at = current.rfind('"') + 1
+            return f"; hint: a quote opened at {number}:{at} may be unclosed"
+        key = _KEY_WITHOUT_SPACE.match(current)
+        if key:
+            return f"; hint: put a space after the colon of '{key.group(1)}:' (line {number})"
+    if "mapping values are not allowed" in reason:
+        return "; hint: a value holding ': ' needs quotes"
+    return ""

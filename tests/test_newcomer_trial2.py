@@ -179,3 +179,27 @@ def test_reversed_date_order_is_the_same_either_way(cli: Invoke, command: str) -
         return [r["id"] for r in json.loads(cli(command, *args, "--json").stdout)]
 
     assert ids("-r") == ids("--sort", "date", "-r")
+
+
+# ----------------------------------------------------------------------------- 33
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        (
+            "title: Talks with Belarusian defence minister Andrei Ravkov",
+            'title: "Talks with Belarusian defence minister Andrei Ravkov',
+            "; hint: a quote opened at 145:12 may be unclosed",
+        ),
+        ("    kind: bilateral-talks", "    kind:bilateral-talks", "the colon of 'kind:' (line 72)"),
+    ],
+)
+def test_a_yaml_slip_gets_a_plain_hint(
+    cli_bare: Invoke, data_copy: Path, old: str, new: str, hint: str
+) -> None:
+    path = data_copy / "meetings.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = cli_bare("validate", str(data_copy))
+    assert result.exit_code == 2
+    assert "YAML syntax error" in result.stderr and hint in result.stderr
