@@ -203,3 +203,15 @@ def test_a_yaml_slip_gets_a_plain_hint(
     result = cli_bare("validate", str(data_copy))
     assert result.exit_code == 2
     assert "YAML syntax error" in result.stderr and hint in result.stderr
+
+
+# ----------------------------------------------------------------------------- 25
+
+
+def test_a_missing_value_is_one_placeholder_everywhere(cli: Invoke) -> None:
+    who = cli("who", "Assad").stdout
+    assert "undated" not in who and "— no date given" in who
+    for args in (["source", "mehr-mcis2018"], ["show", "mehr-mcis2018"]):
+        out = cli(*args).stdout
+        assert "not given" not in out.split("Article")[0], args
+    assert "— no date given" in " ".join(cli("sources").stdout.split())

@@ -34,12 +34,14 @@ def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
     """The `sources` table: outlet, date and what cites each source."""
     rows = []
     for r in records:
-        published = r["published"] or "not given"
+        published = r["published"] or "—"
         if r["published_basis"] == "inferred":
             published = "~" + published
         cited = "\n".join(r["meetings"]) or "—"
         rows.append((r["id"], r["outlet"] or "not named", published, cited))
-    legend = date_and_seat_legend([row[2] for row in rows], ())
+    dates = [row[2] for row in rows]
+    given = date_and_seat_legend(dates, ())
+    legend = " · ".join(filter(None, (given, "— no date given" * ("—" in dates)))) or None
     return _plain_table(("ID", "Outlet", "Published", "Meetings"), rows, wide=1, caption=legend)
 
 

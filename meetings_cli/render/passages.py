@@ -38,7 +38,7 @@ def source_view(
 ) -> list[Block]:
     """The `source` view: the article's metadata, then its text, quoted passages highlighted
     (or, with marks, set between >>> and <<<) if highlight."""
-    published = record["published"] or "not given"
+    published = record["published"] or "—"
     if record["published_basis"]:
         published += f" ({record['published_basis']})"
     fields: list[tuple[str, Cell]] = [

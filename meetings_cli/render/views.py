@@ -396,7 +396,7 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         blocks.append(_text(f"In context ({len(report['context'])})", "bold"))
         mentions = [
             (
-                format_dates(item) if item["date"] else "undated",
+                format_dates(item) if item["date"] else "—",
                 item["id"],
                 _part(item, person["id"]),
                 _one_line(item["title"]),
@@ -404,7 +404,10 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
             for item in report["context"]
         ]
         headers = (Column("Date"), Column("ID"), Column("Part"), Column("Title", wrap=True))
-        legend = date_and_seat_legend([row[0] for row in mentions], ())
+        dates = [row[0] for row in mentions]
+        legend = " · ".join(
+            filter(None, (date_and_seat_legend(dates, ()), "— no date given" * ("—" in dates)))
+        )
         blocks.append(TableBlock(headers, mentions, legend, indent=2))
     if _has_curator_mark(blocks):
         blocks.append(_text(CURATOR_MARK, "dim"))
