@@ -254,8 +254,9 @@ def test_stats_tables_have_titles_space_and_counts_at_the_right(cli: Invoke) -> 
 
 
 def test_context_table_explains_its_marks(cli: Invoke) -> None:
-    out = cli("context").stdout
+    out = " ".join(cli("context").stdout.split())
     assert "~2018-04-03" in out and "~ inferred date" in out and "— no date given" in out
+    assert "a|b: one of these days" in out
 
 
 def test_timeline_legend_only_for_marks_shown(cli: Invoke) -> None:
@@ -323,4 +324,7 @@ def test_the_list_legend_explains_only_the_marks_shown(cli: Invoke) -> None:
     assert "inferred" not in cli("list", "--year", "2019").stdout
     everything = cli("list").stdout
     everything = " ".join(everything.split())
-    assert "~ inferred date · a/b: somewhere from a to b · A or B?: the sources name" in everything
+    assert (
+        "~ inferred date · a/b: somewhere from a to b · a|b: one of these days · A or B?: the"
+        " sources name" in everything
+    )

@@ -67,13 +67,15 @@ def candidate_days(record: dict[str, Any], *, year: bool) -> str:
 
 
 def format_dates(record: dict[str, Any]) -> str:
-    """A short form for tables: 2018-04-03, 2019-12, 2018-04-03/06 or 16 or 23 Aug 2020.
-
-    Begins with ~ when the date is inferred.
-    """
+    """A short form for tables, in one style (ISO): 2018-04-03, 2019-12, 2018-04-03/06, and
+    2020-08-16|23 for one of some days. Begins with ~ when the date is inferred."""
     start, end, precision, basis = record_dates(record)
     if precision == "one-of":
-        text = candidate_days(record, year=True)
+        days = [date.fromisoformat(d) for d in record["date_candidates"]]
+        text = days[0].isoformat()
+        for day in days[1:]:
+            same = "%d" if (day.year, day.month) == (days[0].year, days[0].month) else "%m-%d"
+            text += "|" + day.strftime(same if day.year == days[0].year else "%Y-%m-%d")
     elif precision == "day":
         text = start.isoformat()
     elif precision == "month":
@@ -170,6 +172,7 @@ def date_and_seat_legend(dates: Sequence[str], labels: Sequence[str]) -> str | N
     legend = [
         "~ inferred date" if any(d.startswith("~") for d in dates) else "",
         "a/b: somewhere from a to b" if any("/" in d for d in dates) else "",
+        "a|b: one of these days" if any("|" in d for d in dates) else "",
         SEAT_MARK if any(" or " in label and label.endswith("?") for label in labels) else "",
         "? named by only some sources"
         if any(" or " not in label and label.endswith("?") for label in labels)
