@@ -215,3 +215,13 @@ def test_a_missing_value_is_one_placeholder_everywhere(cli: Invoke) -> None:
         out = cli(*args).stdout
         assert "not given" not in out.split("Article")[0], args
     assert "— no date given" in " ".join(cli("sources").stdout.split())
+
+
+# ----------------------------------------------------------------------------- 35
+
+
+def test_counts_under_a_filter_say_what_they_count(cli: Invoke) -> None:
+    people = " ".join(cli("people", "--year", "2019").stdout.split())
+    assert "in all years, whatever the filters" in people
+    events = " ".join(cli("events", "--year", "2019").stdout.split())
+    assert "Engagements: all its records (talks, an address), whatever the filters" in events

@@ -25,9 +25,17 @@ def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
     ]
     headers = ("Dates", "ID", "Name", "Location", "Talks", "Engagements")
     blocks = _plain_table(headers, rows, wide=2, right=5)
+    blocks.append(_text(EVENT_COUNTS, "dim"))
     if any("[curator]" in cell for row in rows for cell in row):
         blocks.append(_text(CURATOR_MARK, "dim"))
     return blocks
+
+
+#: What the counts of `events` count.
+EVENT_COUNTS = (
+    "Talks: meetings with counterparts at the event · Engagements: all its records (talks,"
+    " an address), whatever the filters"
+)
 
 
 def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
