@@ -91,7 +91,7 @@ def test_prose_given_as_text_is_listed_as_without_evidence(
 
 def test_show_prints_each_claim_with_its_passage_marked(cli: Invoke) -> None:
     one_of = cli("show", "2020-arrival-remarks").stdout
-    assert "Date:           2020-08-15 or 2020-08-22" in one_of and "Date end" not in one_of
+    assert "Date:      2020-08-15|22 (one-of, inferred)" in one_of and "Date end" not in one_of
     out = cli("show", "mcis2018-belarus").stdout
     evidence = " ".join(out[out.index("\nEvidence\n") :].split())
     assert "summary[0]: Hatami expressed appreciation" in evidence

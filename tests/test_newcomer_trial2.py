@@ -225,3 +225,12 @@ def test_counts_under_a_filter_say_what_they_count(cli: Invoke) -> None:
     assert "in all years, whatever the filters" in people
     events = " ".join(cli("events", "--year", "2019").stdout.split())
     assert "Engagements: all its records (talks, an address), whatever the filters" in events
+
+
+def test_show_of_a_context_item_reads_like_a_meeting(cli: Invoke) -> None:
+    out = cli("show", "2018-jcpoa-remarks").stdout
+    assert "Date:      2018-04-03/06 (range, inferred)" in out
+    for raw in ("Date end:", "Date precision:", "Date candidates:"):
+        assert raw not in out
+    for section in ("Took part", "Summary", "Quotes", "Sources", "Evidence"):
+        assert f"\n{section}\n" in out

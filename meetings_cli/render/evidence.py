@@ -12,6 +12,7 @@ from .views import (
     CURATOR_MARK,
     INFERRED_MARK,
     _has_curator_mark,
+    context_view,
     meeting_view,
     record_view,
 )
@@ -36,6 +37,8 @@ def show_view(
     claims = record.get("claims") or []
     if kind == "meeting":
         blocks = meeting_view(record, passages, marks=marks)
+    elif kind == "context":
+        blocks = context_view(record, passages, marks=marks)
     else:
         shown = {key: value for key, value in record.items() if key != "claims"}
         blocks = record_view(shown, passages, marks=marks)

@@ -155,6 +155,47 @@ def meeting_view(
     return blocks
 
 
+def context_view(
+    item: dict[str, Any],
+    passages: Sequence[tuple[str, str, int, int] | None] | None = None,
+    *,
+    marks: bool = True,
+) -> list[Block]:
+    """The `show` view of a context item, laid out as a meeting's: its date with its basis,
+    who took part, commented or is named, the summary, quotes in their sentences, sources."""
+    if item["date"]:
+        dates = f"{format_dates(item).lstrip('~')} ({item['date_precision']}, {item['date_basis']})"
+        if item.get("date_announced"):
+            dates += f", announced: {item['date_announced']}"
+    else:
+        dates = "— (no date given)"
+    blocks: list[Block] = [
+        TextBlock((Span(item["id"], "bold"), Span(f"  {_one_line(item['title'])}"))),
+        FieldsBlock(
+            (
+                ("Date", dates),
+                ("How dated", _one_line(item["date_how"] or "—")),
+                ("Kind", item["kind"].replace("-", " ")),
+                ("Location", _one_line(item["location"] or "—")),
+                ("Topics", ", ".join(item["topics"]) or "—"),
+            )
+        ),
+    ]
+    for label, key in (("Took part", "people"), ("Commented", "commented"), ("Named", "named")):
+        if item.get(key):
+            blocks.append(_text(label, "bold"))
+            blocks += [_text(_one_line(f"{p['name']} ({person_country(p)})"), indent=2)
+                       for p in item[key]]  # fmt: skip
+    blocks += [_text("Summary", "bold"), _text(_one_line(item["summary"]), indent=2)]
+    if item["quotes"]:
+        blocks += quote_blocks(item["quotes"], passages, marks=marks)
+    blocks.append(_text("Sources", "bold"))
+    blocks += [_text(_one_line(_source_line(s)), indent=2) for s in item["sources"]]
+    if item["notes"]:
+        blocks += [_text("Notes", "bold"), _text(_one_line(item["notes"]), indent=2)]
+    return blocks
+
+
 def _source_line(source: dict[str, Any]) -> str:
     published = source["published"] or "date not given"
     if source["published_basis"] == "inferred":
