@@ -95,3 +95,14 @@ def _one_line(text: str) -> str:
 def _curator(basis: str | None) -> str:
     """The mark on a fact the curators supplied rather than the articles."""
     return " [curator]" if basis == "curator" else ""
+
+
+def merged_spans(spans: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """[start, end) spans sorted, those that overlap or touch merged into one."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged

@@ -5,7 +5,18 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .blocks import Block, Cell, FieldsBlock, RuleBlock, Span, TextBlock, _curator, _one_line, _text
+from .blocks import (
+    Block,
+    Cell,
+    FieldsBlock,
+    RuleBlock,
+    Span,
+    TextBlock,
+    _curator,
+    _one_line,
+    _text,
+    merged_spans,
+)
 from .text import printable
 
 #: How a quoted passage is marked where there is no terminal to highlight it.
@@ -15,12 +26,7 @@ QUOTE_STYLE = "bold reverse"
 
 def _marked(text: str, spans: Sequence[tuple[int, int]], marks: bool) -> list[Span]:
     """text in runs, the spans (sorted, merged where they overlap) highlighted or marked."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
+    merged = merged_spans(spans)
     runs, position = [], 0
     for start, end in merged:
         quoted = printable(text[start:end])

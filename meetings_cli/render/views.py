@@ -27,6 +27,7 @@ from .blocks import (
     _one_line,
     _text,
     cell_text,
+    merged_spans,
 )
 from .passages import quote_blocks
 from .text import (
@@ -593,12 +594,7 @@ def _highlighted(text: str, patterns: Sequence[str], style: str) -> list[Span]:
     marks = sorted(
         m.span() for pattern in patterns for m in re.finditer(pattern, text) if m.end() > m.start()
     )
-    merged: list[list[int]] = []
-    for start, end in marks:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
+    merged = merged_spans(marks)
     runs, position = [], 0
     for start, end in merged:
         runs += [Span(text[position:start]), Span(text[start:end], style)]
