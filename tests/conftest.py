@@ -119,3 +119,13 @@ def warm_run_imports(
     )
     imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
     return warm.stdout, imported
+
+
+#: How many of their examples the property tests try (MEETINGS_EXAMPLES=1 for all of them,
+#: as written; the suite's default keeps it under a minute on two cores).
+EXAMPLES_SCALE = float(os.environ.get("MEETINGS_EXAMPLES", "0.4"))
+
+
+def examples(written: int) -> int:
+    """A property test's number of examples: as written, scaled by MEETINGS_EXAMPLES."""
+    return max(20, round(written * EXAMPLES_SCALE))

@@ -12,8 +12,8 @@ valid dataset) and case.txt:
     --- stdout contains          (optional: lines that must appear on stdout)
     --- stdout lacks             (optional: text that must not, with \\x escapes)
 
-Every case runs as a separate process, with its memory capped, so that a crash
-or a runaway parse fails the one test and not the suite.
+Every case runs as a separate process (forked from the test's), with its memory
+capped, so that a crash or a runaway parse fails the one test and not the suite.
 """
 
 from __future__ import annotations
@@ -22,12 +22,16 @@ import contextlib
 import os
 import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
+
+from meetings_cli.app import main_status
 
 CASES = Path(__file__).parent / "bad_data"
 BASE = CASES / "_base"
@@ -88,21 +92,38 @@ def limit_memory() -> None:
 
 
 def run_case(root: Path, command: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    """The case's command run in a process of its own (forked: the program is imported
+    already), in root, with its memory capped and a hang guard; its exit status and output."""
     words = command.split()
     args = ["validate", "."] if words == ["validate"] else ["--data", ".", *words]
-    env = {**os.environ, "MEETINGS_CACHE_DIR": str(cache)}
-    env.pop("MEETINGS_DATA", None)
-    return subprocess.run(
-        [sys.executable, "-m", "meetings_cli", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="backslashreplace",
-        timeout=120,  # a hang guard, not a speed test (benchmarks/bench_bad_data.py times them)
-        preexec_fn=limit_memory,
-    )
+    out_file, err_file = cache.parent / "stdout.txt", cache.parent / "stderr.txt"
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 3
+        try:
+            os.chdir(root)
+            os.environ["MEETINGS_CACHE_DIR"] = str(cache)
+            os.environ.pop("MEETINGS_DATA", None)
+            limit_memory()
+            signal.alarm(120)  # a hang guard, not a speed test (benchmarks/bench_bad_data.py)
+            with (
+                open(out_file, "w", encoding="utf-8", errors="backslashreplace") as out,
+                open(err_file, "w", encoding="utf-8", errors="backslashreplace") as err,
+            ):
+                sys.stdout, sys.stderr = out, err
+                try:
+                    code = main_status(args)
+                except Exception:  # noqa: BLE001  # a bug: its traceback, as the entry point shows it
+                    traceback.print_exc(file=err)
+                    code = 3
+                out.flush()
+                err.flush()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    read = lambda path: path.read_text(encoding="utf-8") if path.exists() else ""  # noqa: E731
+    return subprocess.CompletedProcess(args, code, read(out_file), read(err_file))
 
 
 FOLDERS = sorted(p for p in CASES.iterdir() if p.is_dir() and not p.name.startswith("_"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, damage
+from conftest import DATA, damage, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bad_data import CASES, build
@@ -228,7 +228,9 @@ def damaged(draw: st.DrawFn) -> str:
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=damaged())
 def test_damaged_files_read_the_same_both_ways(text: str) -> None:
@@ -313,7 +315,9 @@ def test_a_changed_record_and_records_with_problems_are_read_again(tmp_path: Pat
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(edits=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["line", "record"]))))
 def test_any_edit_re_reads_to_what_a_full_read_gives(edits: list[tuple[int, str]]) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, damage, generate
+from conftest import DATA, damage, examples, generate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fast_load import reread, write
@@ -197,7 +197,9 @@ def damaged_flow(draw: st.DrawFn) -> str:
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=damaged_flow())
 def test_damaged_flow_files_read_the_same_both_ways(text: str) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import DATA, damage
+from conftest import DATA, damage, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +34,9 @@ arguments = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), ma
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(argv=arguments)
 def test_random_command_lines_never_crash(
@@ -60,12 +61,8 @@ def damaged(draw: st.DrawFn) -> tuple[str, str]:
 PROBLEM_LINE = re.compile(r"^[^\n]+?(:\d+:\d+)?: .+$")
 
 
-#: Damaged datasets tried (each a whole load of the bundled data, a tenth of a second):
-#: MEETINGS_FUZZ_EXAMPLES=1000 for a deeper run than the suite's.
-DAMAGED_EXAMPLES = int(os.environ.get("MEETINGS_FUZZ_EXAMPLES", "60"))
-
-
-@settings(max_examples=DAMAGED_EXAMPLES, deadline=None)
+# Each damaged dataset is a whole load of the bundled data: a tenth of a second.
+@settings(max_examples=examples(150), deadline=None)
 @given(change=damaged())
 def test_damaged_data_is_loaded_or_explained(change: tuple[str, str]) -> None:
     name, text = change

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, Invoke
+from conftest import DATA, Invoke, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +28,7 @@ def words_and_text(draw: st.DrawFn) -> tuple[list[str], str]:
     return words, draw(st.text(alphabet, max_size=80))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(words_and_text())
 def test_the_automaton_finds_what_a_search_per_word_finds(case: tuple[list[str], str]) -> None:
     words, text = case
