@@ -135,6 +135,7 @@ _PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same words, names and keys come again and again
 def fold(text: str) -> str:
     """Lower-case, strip accents and collapse punctuation to single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
