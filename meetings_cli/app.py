@@ -271,6 +271,7 @@ def main(
         typer.Option(
             "--color",
             help="Colour in tables: auto (on a terminal, unless NO_COLOR is set), always, never.",
+            case_sensitive=False,
         ),
     ] = "auto",  # type: ignore[assignment]
     no_cache: Annotated[

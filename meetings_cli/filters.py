@@ -525,7 +525,7 @@ def why_no_meetings(db: sqlite3.Connection, resolved: Resolved) -> str:
     first, last = db.execute("SELECT min(year), max(year) FROM meeting_years").fetchone()
     for year in resolved.get("year") or ():
         if first is not None and not first <= year <= last:
-            reason = f"no meetings in {year}: the data covers {first}–{last}"
+            reason = f"nothing in {year}: the data covers {first}–{last}"
             if year < 100 and first <= 2000 + year <= last:
                 reason += f" (did you mean {2000 + year}?)"
             reasons.append(reason)
@@ -545,3 +545,9 @@ def why_no_meetings(db: sqlite3.Connection, resolved: Resolved) -> str:
         where = f"; in context ({shown}): {', '.join(items)}" if items else ""
         reasons.append(f"{name} took part in no meeting{where}")
     return "; ".join(reasons)
+
+
+def why_empty(db: sqlite3.Connection, given: Given, what: str) -> str:
+    """`no WHAT match`, with why when it is one of the common cases (see why_no_meetings)."""
+    why = why_no_meetings(db, resolve(db, given)) if given else ""
+    return f"no {what} match" + (f": {why}" if why else "")

@@ -35,9 +35,9 @@ def test_show_person_marks_what_the_curators_supplied_as_who_does(cli: Invoke) -
     [
         (
             ["list", "--year", "18"],
-            "no meetings in 18: the data covers 2018–2020 (did you mean 2018?)",
+            "nothing in 18: the data covers 2018–2020 (did you mean 2018?)",
         ),
-        (["list", "--year", "2030"], "no meetings in 2030: the data covers 2018–2020"),
+        (["list", "--year", "2030"], "nothing in 2030: the data covers 2018–2020"),
         (
             ["list", "--with", "Putin"],
             "Vladimir Putin took part in no meeting; in context (meetings context --person"
@@ -234,3 +234,19 @@ def test_show_of_a_context_item_reads_like_a_meeting(cli: Invoke) -> None:
         assert raw not in out
     for section in ("Took part", "Summary", "Quotes", "Sources", "Evidence"):
         assert f"\n{section}\n" in out
+
+
+@pytest.mark.parametrize(
+    "command", ["timeline", "quotes", "people", "events", "stats", "sources", "context"]
+)
+def test_every_listing_says_why_a_year_finds_nothing(cli: Invoke, command: str) -> None:
+    result = cli(command, "--year", "18")
+    assert result.exit_code == 1
+    assert "nothing in 18: the data covers 2018–2020 (did you mean 2018?)" in result.stderr
+
+
+def test_choices_ignore_case(cli: Invoke) -> None:
+    assert cli("--color", "NEVER", "list", "--year", "2019").exit_code == 0
+    assert cli("search", "terrorism", "--in", "SOURCES").exit_code == 0
+    assert cli("audit", "--issue", "DISAGREEMENT").exit_code == 0
+    assert cli("people", "--sort", "talks", "-r").exit_code == 0

@@ -75,7 +75,7 @@ def context(ctx: typer.Context) -> Result:
     it (undated items only when none is given); --person keeps those that name
     or quote the person; --country, those naming someone from it.
     """
-    from ..filters import resolve, selection, undated_left_out
+    from ..filters import resolve, selection, undated_left_out, why_empty
     from ..query import context_records
     from ..render import views
 
@@ -83,7 +83,9 @@ def context(ctx: typer.Context) -> Result:
     db = database(ctx)
     resolved = resolve(db, asked.given)
     rows = context_records(db, selection=selection(resolved, "context"))
-    empty = "no context items match" if asked.filtered else "the dataset has no context items"
+    empty = "the dataset has no context items"
+    if asked.filtered and not rows:
+        empty = why_empty(db, asked.given, "context items")
     notes = undated_left_out(db, resolved, "context item")
     return sorted_table("context", rows, asked, views.context_table, empty, notes=notes)
 
@@ -99,7 +101,7 @@ def people(ctx: typer.Context) -> Result:
     Shoigu: everyone who met with Shoigu); the counts stay those of all meetings.
     """
     from ..contract import person_record
-    from ..filters import people_selection, resolve
+    from ..filters import people_selection, resolve, why_empty
     from ..query import people_with_counts
     from ..render import views
 
@@ -107,7 +109,7 @@ def people(ctx: typer.Context) -> Result:
     db = database(ctx)
     everyone = people_with_counts(db, selection=people_selection(resolve(db, asked.given)))
     rows = [person_record(c.person, c.meetings, c.disputed, c.talks) for c in everyone]
-    empty = "no people match" if asked.filtered else "the dataset has no people"
+    empty = why_empty(db, asked.given, "people") if asked.filtered else "the dataset has no people"
     return sorted_table("people", rows, asked, views.people_table, empty)
 
 
@@ -120,7 +122,7 @@ def events(ctx: typer.Context) -> Result:
     (each event is still listed with all its meetings).
     """
     from ..contract import event_record
-    from ..filters import linked_ids, resolve
+    from ..filters import linked_ids, resolve, why_empty
     from ..render import listings
     from ..report import meeting_ids_at, talks_at
     from ..store import read_dimensions
@@ -134,7 +136,9 @@ def events(ctx: typer.Context) -> Result:
         for e in sorted(dims.events, key=lambda e: (e.year, e.id))
         if kept is None or e.id in kept
     ]
-    empty = "no events match" if kept is not None else "the dataset has no events"
+    empty = (
+        why_empty(db, asked.given, "events") if kept is not None else "the dataset has no events"
+    )
     return sorted_table("events", rows, asked, listings.events_table, empty)
 
 
@@ -148,7 +152,7 @@ def sources(ctx: typer.Context) -> Result:
     ID` prints one article's text.
     """
     from ..contract import source_record
-    from ..filters import linked_ids, resolve
+    from ..filters import linked_ids, resolve, why_empty
     from ..render import listings
     from ..report import citing
     from ..store import read_dimensions
@@ -161,7 +165,8 @@ def sources(ctx: typer.Context) -> Result:
         for s in read_dimensions(db).sources
         if kept is None or s.id in kept
     ]
-    empty = "no sources match" if kept is not None else "the dataset has no sources"
+    none = "the dataset has no sources"
+    empty = why_empty(db, asked.given, "sources") if kept is not None else none
     return sorted_table("sources", rows, asked, listings.sources_table, empty)
 
 
@@ -215,7 +220,7 @@ def quotes(
     are left out by a date filter, and a note says how many. --format csv and
     jsonl give one row per quote.
     """
-    from ..filters import resolve, selection, undated_left_out
+    from ..filters import resolve, selection, undated_left_out, why_empty
     from ..query import person_index, resolve_person
     from ..render import views
     from ..report import quotes as quotes_of
@@ -228,4 +233,5 @@ def quotes(
     chosen = (selection(resolved, "meetings"), selection(resolved, "context"))
     rows = quotes_of(db, *chosen, speakers=speakers)
     notes = undated_left_out(db, resolved, "context item", quoting=speakers or True)
-    return sorted_table("quotes", rows, asked, views.quotes_table, "no quotes match", notes=notes)
+    empty = why_empty(db, asked.given, "quotes") if not rows else ""
+    return sorted_table("quotes", rows, asked, views.quotes_table, empty, notes=notes)

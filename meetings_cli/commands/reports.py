@@ -35,7 +35,7 @@ def timeline(
     and ~ marks an inferred date; records where sources disagree are marked.
     """
     from ..contract import StoredRecords
-    from ..filters import meeting_selection
+    from ..filters import meeting_selection, why_empty
     from ..render import records, views
     from ..report import principal_ids
     from ..report import timeline as group_by_year
@@ -52,7 +52,7 @@ def timeline(
         view=lambda surface: views.timeline_view(
             years, principals, ascii_only=ascii_only or not surface.terminal, ids=ids
         ),
-        empty="no meetings match",
+        empty=why_empty(db, asked.given, "meetings") if not years else "",
         title="meetings timeline",
     )
 
@@ -83,7 +83,7 @@ def stats(ctx: typer.Context) -> Result:
     A meeting counts under every country among its participants and every
     topic it has, so those columns add up to more than the number of meetings.
     """
-    from ..filters import meeting_selection
+    from ..filters import meeting_selection, why_empty
     from ..render import listings, records
     from ..report import statistics
 
@@ -98,7 +98,7 @@ def stats(ctx: typer.Context) -> Result:
             (r["value"], r["count"]) for r in in_order(rows, "stats", asked.sorting)
         ]
     if not counts["kind"]:
-        return Result("stats", empty="no meetings match")
+        return Result("stats", empty=why_empty(db, asked.given, "meetings"))
     by_dimension = records.stats_record(counts)
     return Result(
         "stats",
@@ -145,7 +145,7 @@ def audit(
     from ..report import audit as find_uncertainties
 
     asked = request(ctx)
-    wanted = set(issue or ())
+    wanted = {kind.lower() for kind in issue or ()}
     unknown = sorted(wanted.difference(ISSUES))
     if unknown:
         raise UsageError(

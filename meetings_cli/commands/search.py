@@ -47,6 +47,7 @@ def search(
         typer.Option(
             "--in",
             help="meetings (and context items), or sources: the articles' own texts.",
+            case_sensitive=False,
         ),
     ] = SearchIn.meetings,
     limit: Annotated[

@@ -72,6 +72,7 @@ PEOPLE_CSV_COLUMNS = (
     "rank",
     "role",
     "meetings",
+    "talks",
     "native_names",
     "spellings",
 )

@@ -345,7 +345,7 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
 DISPUTED_COUNT = "? counts a meeting where the sources name someone else in the same seat"
 ENGAGEMENTS = (
     "Talks: meetings with counterparts · All: every engagement they are in (talks, a"
-    " conference address), in all years, whatever the filters"
+    " conference address) · both in all years, whatever the filters"
 )
 CURATOR_MARK = "[curator] the curators' own (public record or reasoning), not the articles'"
 
