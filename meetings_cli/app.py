@@ -345,6 +345,15 @@ def main_status(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+#: What to give a command that lacks its argument.
+_MISSING = {
+    "ID": "give an id as `list`, `context`, `events`, `sources` or `people --json` show it:"
+    " meetings show mcis2018-russia",
+    "QUERY": "give words to look for: meetings search refugees",
+    "NAME": "give a name in any spelling or script: meetings who Shoigu",
+}
+
+
 def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
     """A hint for a common slip in a usage error's message (None if none applies)."""
     import re
@@ -360,8 +369,13 @@ def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
             f"to look up a person: meetings who {echo(word)}; to search the records:"
             f" meetings search {echo(word)}"
         )
+    missing = re.match(r"Missing argument '(\w+)'", message)
+    if missing is not None:
+        return _MISSING.get(missing.group(1), "")
     if (found := re.match(r"Got unexpected extra argument\S* \((.*)\)", message)) is not None:
         extra = found.group(1)
+        if re.fullmatch(r"\d{4}", extra):
+            return f"a year is an option: --year {extra}"
         return (
             f"filters are options: --person {echo(extra)} keeps the meetings with a person;"
             f" meetings search {echo(extra)} looks for words"

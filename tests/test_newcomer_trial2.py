@@ -119,6 +119,10 @@ def test_countries_by_other_names_and_no_noise_suggested(cli: Invoke) -> None:
         (["help"], "Hint: meetings --help lists the commands"),
         (["list", "Hatami"], "Hint: filters are options: --person 'Hatami'"),
         (["list", "--year", "2018-2019"], "Hint: give --year once per year"),
+        (["timeline", "2019"], "Hint: a year is an option: --year 2019"),
+        (["show"], "Hint: give an id as `list`"),
+        (["search"], "Hint: give words to look for"),
+        (["who"], "Hint: give a name in any spelling or script"),
     ],
 )
 def test_common_slips_get_a_hint(

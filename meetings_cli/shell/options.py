@@ -142,7 +142,8 @@ def _output(takes_: Takes, values: dict[str, Any], color: str) -> Output:
     chosen = "json" if as_json else fmt or ("csv" if excel else takes_.formats[0])
     svg, html = values.get("svg"), values.get("html")
     if (svg is not None or html is not None) and chosen != "table":
-        raise UsageError("--svg and --html save table output: leave out --format/--json")
+        given = "--excel" if excel else "--format/--json"
+        raise UsageError(f"--svg and --html save table output: leave out {given}")
     output = Output(chosen, svg, html, color, bool(excel))
     check_pictures(output)
     return output
