@@ -266,7 +266,8 @@ def record_view(
     fields = [
         (key.replace("_", " ").capitalize(), _field_text(value) + _field_mark(record, key))
         for key, value in record.items()
-        if key not in ("id", "record", heading, "date_candidates")
+        if key not in _SHOWN_AS_MARKS
+        and key not in ("id", "record", heading)
         and not (quoted and key == "quotes")
     ]
     title = _one_line(record[heading] or "") + _field_mark(record, heading)
@@ -277,6 +278,11 @@ def record_view(
     if quoted:
         blocks += quote_blocks(record["quotes"], passages, marks=marks)
     return blocks
+
+
+#: Fields `show` says with a mark ([curator], [inferred]) on the fields they qualify.
+_SHOWN_AS_MARKS = frozenset(("date_candidates", "name_basis", "location_basis", "dates_basis",
+                             "curator_fields", "inferred_fields"))  # fmt: skip
 
 
 def _field_mark(record: dict[str, Any], key: str) -> str:
