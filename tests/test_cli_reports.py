@@ -196,7 +196,7 @@ def test_sources(cli: Invoke) -> None:
     assert sources["presstv-mcis2019"]["meetings"] == ["mcis2019-russia"]
     assert "2020-unsc-vote" in sources["army2020-repost"]["context"]
     table = cli("sources").stdout
-    assert "~2018-04-07" in table and "not named" in table
+    assert "~2018-04-07" in table and "unnamed-2018-04-06      —" in table  # outlet not given
 
 
 def test_stats(cli: Invoke) -> None:

@@ -46,7 +46,7 @@ def sources_table(records: Sequence[dict[str, Any]]) -> list[Block]:
         if r["published_basis"] == "inferred":
             published = "~" + published
         cited = "\n".join(r["meetings"]) or "—"
-        rows.append((r["id"], r["outlet"] or "not named", published, cited))
+        rows.append((r["id"], r["outlet"] or "—", published, cited))
     dates = [row[2] for row in rows]
     given = date_and_seat_legend(dates, ())
     legend = " · ".join(filter(None, (given, "— no date given" * ("—" in dates)))) or None

@@ -48,7 +48,7 @@ def source_view(
     if record["published_basis"]:
         published += f" ({record['published_basis']})"
     fields: list[tuple[str, Cell]] = [
-        ("Outlet", _one_line(record["outlet"] or "not named")),
+        ("Outlet", _one_line(record["outlet"] or "—")),
         ("Published", published),
         ("How dated", _one_line(record["published_how"] or "—")),
         ("File", _one_line(record["file"])),

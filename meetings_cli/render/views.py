@@ -198,11 +198,11 @@ def context_view(
 
 
 def _source_line(source: dict[str, Any]) -> str:
-    published = source["published"] or "date not given"
+    published = source["published"] or "—"
     if source["published_basis"] == "inferred":
         published += " (inferred)"
-    title = f"“{source['title']}”" if source["title"] else "untitled"
-    return f"{source['id']}: {source['outlet'] or 'outlet not named'}, {title}, {published}"
+    title = f"“{source['title']}”" if source["title"] else "—"
+    return f"{source['id']}: {source['outlet'] or '—'}, {title}, {published}"
 
 
 def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
@@ -561,7 +561,7 @@ def source_search_table(hits: Iterable[dict[str, Any]]) -> list[Block]:
     for hit in hits:
         # One text: a snippet per word matched, each around its own place in it.
         lines = {str(n): [match] for n, match in enumerate(hit["search"]["matches"])}
-        outlet = _one_line(hit["outlet"] or "not named")
+        outlet = _one_line(hit["outlet"] or "—")
         rows.append((f"{hit['search']['score']:g}", hit["id"], outlet, _snippets(lines)))
     return [TableBlock(columns, rows)]
 
