@@ -182,7 +182,7 @@ def _column(db: sqlite3.Connection, sql: str) -> list[str]:
 
 
 _DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
-_PEOPLE = (
+PEOPLE_COMPLETION = _PEOPLE = (
     "SELECT short_name FROM people UNION ALL SELECT name FROM people UNION ALL"
     " SELECT text FROM aliases WHERE kind IN ('spelling', 'native name', 'other name')"
     " OR kind LIKE 'native name (%)' OR kind LIKE 'other name (%)'"

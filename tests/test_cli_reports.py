@@ -277,6 +277,7 @@ def imported(stderr: str) -> set[str]:
         ("meetings list --topic astana", ["astana-process"]),
         ("meetings who Шой", ["'Шойгу'"]),  # the names in other scripts too (quoted)
         ("meetings who شوی", ["'شویگو'"]),
+        ("meetings list --person Шой", ["'Шойгу'"]),  # a filter's names as who's
     ],
 )
 def test_completion_from_the_dataset(words: str, expected: list[str]) -> None:

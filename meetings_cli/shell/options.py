@@ -279,7 +279,7 @@ def _filter_option(option: Any) -> TyperOption:
         metavar=option.metavar,
         multiple=True,
         kind=int_range(1, 9999) if option.kind == "year" else None,
-        completion=_completer(option.completion) if option.completion else None,
+        completion=_completion_of(option.completion) if option.completion else None,
     )
 
 
@@ -354,6 +354,14 @@ def _completion_db(ctx: typer.Context) -> "sqlite3.Connection | None":
         return None
 
 
+def _completion_of(sql: str) -> Callable[[typer.Context, str], list[str]]:
+    """How a filter option completes: people's names as `who` completes them, else the values
+    sql lists."""
+    from ..filters import PEOPLE_COMPLETION
+
+    return complete_people if sql == PEOPLE_COMPLETION else _completer(sql)
+
+
 def _completer(sql: str) -> Callable[[typer.Context, str], list[str]]:
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         db = _completion_db(ctx)
@@ -388,7 +396,7 @@ complete_source_ids = _completer("SELECT id FROM sources ORDER BY rowid")
 
 def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
     """Names Tab offers: as the articles print them, and in the scripts the curators give,
-    whole or a word of them (`who Шой<Tab>`, `who شوی<Tab>`); not the romanisations and
+    whole or their surname (`who Шой<Tab>`, `who شوی<Tab>`); not the romanisations and
     spellings made from them."""
     db = _completion_db(ctx)
     if db is None:
@@ -399,7 +407,7 @@ def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
     offered = dict.fromkeys(
         name
         for text in texts
-        for name in (text, *text.split())
+        for name in (text, text.split()[-1])  # a surname alone names someone; a given name not
         if name.casefold().startswith(wanted)
     )
     return list(offered)
