@@ -219,6 +219,11 @@ app = typer.Typer(
         "2018-2020. Every fact is traceable to a passage of a source article, or marked"
         " [curator] as the curators' own (`meetings audit` lists them)."
     ),
+    epilog=(
+        "Examples:\n\n\b\n  meetings list --year 2018\n  meetings who Shoygu\n"
+        "  meetings search refugees\n  meetings show mcis2018-kazakhstan\n"
+        "  meetings timeline --ids\n  meetings list --json | jq -r '.[].id'"
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

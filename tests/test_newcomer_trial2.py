@@ -255,3 +255,9 @@ def test_choices_ignore_case(cli: Invoke) -> None:
     assert cli("search", "terrorism", "--in", "SOURCES").exit_code == 0
     assert cli("audit", "--issue", "DISAGREEMENT").exit_code == 0
     assert cli("people", "--sort", "talks", "-r").exit_code == 0
+
+
+def test_top_level_help_ends_with_examples(cli_bare: Invoke) -> None:
+    out = cli_bare("--help").stdout
+    examples = out.split("Examples:", 1)[1]
+    assert sum(line.strip().startswith("meetings ") for line in examples.splitlines()) >= 5
