@@ -177,8 +177,8 @@ def _people_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, 
     return people
 
 
-def _column(db: sqlite3.Connection, sql: str) -> list[str]:
-    return [row[0] for row in db.execute(sql)]
+def _column(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[str]:
+    return [row[0] for row in db.execute(sql, params)]
 
 
 _DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -470,7 +470,7 @@ def undated_left_out(
             where += f" AND speaker IN ({', '.join('?' * len(quoting))})"
             params = (*params, *quoting)
         where += ")"
-    ids = _column_with(db, f"SELECT c.id FROM context c WHERE {where} ORDER BY c.id", params)
+    ids = _column(db, f"SELECT c.id FROM context c WHERE {where} ORDER BY c.id", params)
     if not ids:
         return ()
     plural = "s" if len(ids) != 1 else ""
@@ -478,10 +478,6 @@ def undated_left_out(
         f"meetings: {len(ids)} undated {what}{plural} left out by the date filter: "
         + ", ".join(ids),
     )
-
-
-def _column_with(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[str]:
-    return [row[0] for row in db.execute(sql, params)]
 
 
 def seat_notes(db: sqlite3.Connection, resolved: Resolved) -> tuple[str, ...]:
