@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import typer
+import typer.testing
 from conftest import Invoke
 
 from meetings_cli import filters
@@ -35,6 +36,8 @@ LOCATION = Filter(
 @pytest.fixture
 def with_location(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(filters.FILTERS, "location", LOCATION)
+    # The options are read from the filter table when the group is built: build it afresh.
+    monkeypatch.setattr(typer.testing, "_get_command", typer.main.get_command)
 
 
 def _commands() -> dict[str, Any]:
