@@ -11,7 +11,7 @@ test. Values of one option are alternatives; different filters must all hold.
 # (and so sqlite3 and json) is imported where a filter is resolved.
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UsageError, echo
@@ -513,18 +513,52 @@ def given_text(given: Given) -> str:
     return " ".join(words)
 
 
-def why_no_meetings(db: sqlite3.Connection, resolved: Resolved) -> str:
-    """Why filters that kept no meeting kept none, when it is one of the common cases: a
-    year outside the data (18 for 2018), people who took part in no meeting (only in
-    context); empty otherwise."""
-    reasons = []
+def why_no_meetings(
+    db: sqlite3.Connection, given: Given, resolved: Resolved, what: str = "meetings"
+) -> str:
+    """Why filters that kept no WHAT (meetings, context items, people, quotes) kept none:
+    a year outside the data (18 for 2018), people who took part in no meeting (only in
+    context), a filter that keeps nothing alone, or filters that each keep some and
+    never together; empty when it is none of these."""
+    reasons = [*_years_outside(db, resolved), *_only_in_context(db, resolved)]
+    return "; ".join(reasons or _filters_apart(db, given, resolved, what))
+
+
+def why_empty(db: sqlite3.Connection, given: Given, what: str) -> str:
+    """`no WHAT match`, with why (see why_no_meetings)."""
+    why = why_no_meetings(db, given, resolve(db, given), what) if given else ""
+    return f"no {what} match" + (f": {why}" if why else "")
+
+
+def why_unquoted(db: sqlite3.Connection, speakers: tuple[str, ...], given: Given) -> str:
+    """For quotes of these speakers that the filters keep none of: how many they have in all
+    the data."""
+    marks = ", ".join("?" * len(speakers))
+    (said,) = db.execute(
+        f"SELECT count(*) FROM quotes WHERE speaker IN ({marks})", speakers
+    ).fetchone()
+    who = " or ".join(
+        name
+        for (name,) in db.execute(f"SELECT short_name FROM people WHERE id IN ({marks})", speakers)
+    )
+    if not said:
+        return f": {who} is quoted nowhere in the data"
+    plural = "s" if said != 1 else ""
+    kept = f", none of them kept by {given_text(given)}" if given else ""
+    return f": {who} has {said} quote{plural}{kept}"
+
+
+def _years_outside(db: sqlite3.Connection, resolved: Resolved) -> Iterator[str]:
     first, last = db.execute("SELECT min(year), max(year) FROM meeting_years").fetchone()
     for year in resolved.get("year") or ():
         if first is not None and not first <= year <= last:
             reason = f"nothing in {year}: the data covers {first}–{last}"
             if year < 100 and first <= 2000 + year <= last:
                 reason += f" (did you mean {2000 + year}?)"
-            reasons.append(reason)
+            yield reason
+
+
+def _only_in_context(db: sqlite3.Connection, resolved: Resolved) -> Iterator[str]:
     for person in dict.fromkeys((*resolved.get("person", ()), *resolved.get("with", ()))):
         if db.execute("SELECT 1 FROM participants WHERE person = ?", (person,)).fetchone():
             continue
@@ -539,11 +573,67 @@ def why_no_meetings(db: sqlite3.Connection, resolved: Resolved) -> str:
         ]
         shown = f"meetings context --person {echo(short)}"
         where = f"; in context ({shown}): {', '.join(items)}" if items else ""
-        reasons.append(f"{name} took part in no meeting{where}")
-    return "; ".join(reasons)
+        yield f"{name} took part in no meeting{where}"
 
 
-def why_empty(db: sqlite3.Connection, given: Given, what: str) -> str:
-    """`no WHAT match`, with why when it is one of the common cases (see why_no_meetings)."""
-    why = why_no_meetings(db, resolve(db, given)) if given else ""
-    return f"no {what} match" + (f": {why}" if why else "")
+def _filters_apart(
+    db: sqlite3.Connection, given: Given, resolved: Resolved, what: str
+) -> list[str]:
+    """The filters that keep no WHAT alone; or, when each keeps some and all of them
+    together none, how many each keeps."""
+    counted = what if what in _COUNTED else "meetings"  # events, sources: of the meetings
+    if not resolved or _kept(db, resolved, counted):
+        return []  # what left everything out is not a filter (quotes: --speaker)
+    singular, plural = _COUNTED[counted]
+    alone = {name: _kept(db, {name: values}, counted) for name, values in resolved.items()}
+    shown = {name: given_text({o.name: given.get(o.name) or () for o in FILTERS[name].options})
+             for name in alone}  # fmt: skip
+    if not all(alone.values()):
+        return [f"{shown[name]} keeps no {singular}{_span(db, name, counted)}"
+                for name, count in alone.items() if not count]  # fmt: skip
+    if len(alone) < 2:
+        return []
+    each = [f"{shown[name]} keeps {count} {singular if count == 1 else plural}"
+            for name, count in alone.items()]  # fmt: skip
+    together = "both" if len(alone) == 2 else "all of them"
+    return [f"{', '.join(each[:-1])} and {each[-1]}, but no {singular} is kept by {together}"]
+
+
+#: What _kept counts: the singular and plural of its noun.
+_COUNTED = {
+    "meetings": ("meeting", "meetings"),
+    "context items": ("context item", "context items"),
+    "people": ("person", "people"),
+    "quotes": ("quote", "quotes"),
+}
+
+
+def _span(db: sqlite3.Connection, name: str, counted: str) -> str:
+    """For a date window that keeps nothing: the days the records run over."""
+    if name != "dates":
+        return ""
+    table = "context" if counted == "context items" else "meetings"
+    first, last = db.execute(f"SELECT min(start), max(end) FROM {table}").fetchone()
+    shown = "context items" if table == "context" else "meetings"
+    return f" (the {shown} run from {first} to {last})" if first else ""
+
+
+def _kept(db: sqlite3.Connection, resolved: Resolved, what: str) -> int:
+    """How many WHAT the filters keep."""
+    meetings, context = selection(resolved, "meetings"), selection(resolved, "context")
+    if what == "people":
+        chosen = people_selection(resolved)
+        sql, params = f"SELECT count(*) FROM people p WHERE {chosen.where}", chosen.params
+    elif what == "context items":
+        sql, params = f"SELECT count(*) FROM context c WHERE {context.where}", context.params
+    elif what == "quotes":
+        sql = (
+            "SELECT count(*) FROM quotes WHERE meeting IN (SELECT m.rowid FROM meetings m"
+            f" WHERE {meetings.where}) OR context IN (SELECT c.id FROM context c"
+            f" WHERE {context.where})"
+        )
+        params = (*meetings.params, *context.params)
+    else:  # meetings, and the events, sources and years of the meetings kept
+        sql, params = f"SELECT count(*) FROM meetings m WHERE {meetings.where}", meetings.params
+    (count,) = db.execute(sql, params).fetchone()
+    return int(count)

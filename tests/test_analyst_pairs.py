@@ -47,7 +47,9 @@ def test_with_is_and_where_person_is_or(cli: Invoke) -> None:
     assert len(either) >= 2
     result = cli("list", "--with", "Shoigu", "--with", "Vulin", "--json")
     assert (result.exit_code, result.stdout) == (1, "[]\n")
-    assert result.stderr == "meetings: no meetings match\n"
+    assert result.stderr == (
+        "meetings: no meetings match: --with 'Shoigu' --with 'Vulin' keeps no meeting\n"
+    )
 
 
 @pytest.mark.parametrize(

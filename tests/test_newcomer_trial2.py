@@ -48,6 +48,37 @@ def test_show_person_marks_what_the_curators_supplied_as_who_does(cli: Invoke) -
             ["search", "refugees", "--year", "2019"],
             "'refugees' is in 1 record, none of them kept by --year 2019",
         ),
+        (["list", "--country", "Syria"], "--country 'Syria' keeps no meeting"),
+        (
+            ["events", "--from", "2021"],
+            "--from '2021' keeps no meeting (the meetings run from 2018-04-03 to 2020-08-23)",
+        ),
+        (
+            ["list", "--disputed", "--year", "2019"],
+            "--year 2019 keeps 1 meeting and --disputed keeps 1 meeting, but no meeting is kept"
+            " by both",
+        ),
+        (
+            ["people", "--country", "Syria", "--year", "2019"],
+            "--year 2019 keeps 2 people and --country 'Syria' keeps 1 person, but no person is"
+            " kept by both",
+        ),
+        (["context", "--country", "Serbia"], "--country 'Serbia' keeps no context item"),
+        (
+            ["quotes", "--year", "2019", "--country", "Serbia"],
+            "--year 2019 keeps 2 quotes and --country 'Serbia' keeps 1 quote, but no quote is"
+            " kept by both",
+        ),
+        (
+            ["quotes", "--speaker", "Jalali", "--year", "2018"],
+            "Jalali has 1 quote, none of them kept by --year 2018",
+        ),
+        (["quotes", "--speaker", "Zhasuzakov"], "Zhasuzakov is quoted nowhere in the data"),
+        (
+            ["search", "Shoigu", "--in", "sources", "--year", "2021"],
+            "'Shoigu' is in 4 articles, none of them kept by --year 2021 (nothing in 2021: the"
+            " data covers 2018–2020)",
+        ),
     ],
 )
 def test_an_empty_answer_says_why(cli: Invoke, args: list[str], said: str) -> None:

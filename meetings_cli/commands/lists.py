@@ -60,7 +60,7 @@ def list_meetings(ctx: typer.Context) -> Result:
     db = database(ctx)
     resolved = resolve(db, asked.given)
     rows = meeting_records(db, selection(resolved, "meetings"))
-    why = why_no_meetings(db, resolved) if not rows else ""
+    why = why_no_meetings(db, asked.given, resolved) if not rows else ""
     empty, notes = f"no meetings match{': ' + why if why else ''}", seat_notes(db, resolved)
     return sorted_table("meetings", rows, asked, views.meeting_table, empty, "meetings list", notes)
 
@@ -220,7 +220,7 @@ def quotes(
     are left out by a date filter, and a note says how many. --format csv and
     jsonl give one row per quote.
     """
-    from ..filters import resolve, selection, undated_left_out, why_empty
+    from ..filters import resolve, selection, undated_left_out, why_empty, why_unquoted
     from ..query import person_index, resolve_person
     from ..render import views
     from ..report import quotes as quotes_of
@@ -233,5 +233,9 @@ def quotes(
     chosen = (selection(resolved, "meetings"), selection(resolved, "context"))
     rows = quotes_of(db, *chosen, speakers=speakers)
     notes = undated_left_out(db, resolved, "context item", quoting=speakers or True)
-    empty = why_empty(db, asked.given, "quotes") if not rows else ""
+    empty = ""
+    if not rows:
+        empty = why_empty(db, asked.given, "quotes")
+        if speakers and empty == "no quotes match":  # the filters do not say why: the speakers
+            empty += why_unquoted(db, speakers, asked.given)
     return sorted_table("quotes", rows, asked, views.quotes_table, empty, notes=notes)

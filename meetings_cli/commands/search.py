@@ -3,14 +3,20 @@
 # No `from __future__ import annotations` here: Typer evaluates string annotations of
 # the functions it inspects on each run, which costs start-up time.
 
+from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ..shell.options import request, takes
 from ..shell.output import Result, in_order
 from ..shell.session import database
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from ..filters import Given
 
 app = typer.Typer()
 
@@ -107,17 +113,8 @@ def search(
         ]
     rows = in_order(rows, collection, asked.sorting)[: limit or None]
     either = " (for either of two words, write OR in capitals)" if " or " in query else ""
-    if not rows and asked.filtered and in_meetings and not searched.missing:
-        from ..filters import given_text
-        from ..query import Selection
-
-        unfiltered = search_meetings(db, query, Selection("1", ()), None, excluded=exclude or ())
-        if unfiltered.hits:
-            found = len(unfiltered.hits)
-            either += (
-                f": {echo(query)} is in {found} record{'s' if found != 1 else ''}, none of them"
-                f" kept by {given_text(asked.given)}"
-            )
+    if not rows and asked.filtered and not searched.missing:
+        either += _left_out_by_filters(db, asked.given, query, in_meetings, exclude or ())
     return Result(
         collection,
         rows,
@@ -128,4 +125,34 @@ def search(
         or f"no {'meetings' if in_meetings else 'articles'} match {echo(query)}{either}",
         notes=searched.notes,
         title=f"meetings search {query}",
+    )
+
+
+def _left_out_by_filters(
+    db: "sqlite3.Connection",
+    given: "Given",
+    query: str,
+    in_meetings: bool,
+    excluded: Sequence[str],
+) -> str:
+    """When a search that filters found nothing: how many records (or articles) the
+    query finds without the filters, and why the filters keep none of them."""
+    from ..errors import echo
+    from ..filters import given_text, resolve, why_no_meetings
+    from ..query import Selection
+    from ..search import search_meetings, search_sources
+
+    if in_meetings:
+        found, noun = (
+            len(search_meetings(db, query, Selection("1", ()), None, excluded=excluded).hits),
+            "record",
+        )
+    else:
+        found, noun = len(search_sources(db, query, None, None, excluded=excluded).hits), "article"
+    if not found:
+        return ""
+    why = why_no_meetings(db, given, resolve(db, given))
+    return (
+        f": {echo(query)} is in {found} {noun}{'s' if found != 1 else ''}, none of them kept by"
+        f" {given_text(given)}" + (f" ({why})" if why else "")
     )
