@@ -378,16 +378,50 @@ def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
     if missing is not None:
         return _MISSING.get(missing.group(1), "")
     if (found := re.match(r"Got unexpected extra argument\S* \((.*)\)", message)) is not None:
-        extra = found.group(1)
-        if re.fullmatch(r"\d{4}", extra):
-            return f"a year is an option: --year {extra}"
-        return (
-            f"filters are options: --person {echo(extra)} keeps the meetings with a person;"
-            f" meetings search {echo(extra)} looks for words"
-        )
+        return _extra_argument_hint(found.group(1), words)
     if "'--year'" in message and any(re.fullmatch(r"\d{4}[-–/]\d{4}", w) for w in words):
         return "give --year once per year (--year 2018 --year 2019), or --from 2018 --to 2019"
     return None
+
+
+def _shortened(line: str, argv: Sequence[str] | None) -> str:
+    """A line of Click's with every long argument it quotes cut, as echo cuts ours."""
+    from .errors import ECHO_LIMIT, capped, echo
+
+    for word in sorted(sys.argv[1:] if argv is None else argv, key=len, reverse=True):
+        if len(word) > ECHO_LIMIT:
+            line = line.replace(f"'{word}'", echo(word)).replace(word, capped(word, ECHO_LIMIT))
+    return line
+
+
+def _extra_argument_hint(extra: str, words: list[str]) -> str:
+    """What an argument a command does not take was probably meant as."""
+    import re
+
+    from .errors import echo
+    from .filters import COUNTRY_NAMES
+
+    command = next((w for w in words if any(w in names for names in COMMAND_GROUPS.values())), "")
+    countries = {
+        n.casefold() for country, names in COUNTRY_NAMES.items() for n in (country, *names)
+    }
+    if re.fullmatch(r"\d{4}", extra):
+        return f"a year is an option: --year {extra}"
+    if extra.casefold() in countries:
+        return f"a country is an option: --country {echo(extra)}"
+    if command == "people":
+        return (
+            f"to look up a person: meetings who {echo(extra)}; --country COUNTRY lists the"
+            " people of a country"
+        )
+    if command in ("events", "sources"):
+        return f"to read one: meetings show {echo(extra)}"
+    if command in ("show", "source"):
+        return f"{command} takes one id at a time: meetings {command} {echo(extra.split()[0])}"
+    return (
+        f"filters are options: --person {echo(extra)} keeps the meetings with a person;"
+        f" meetings search {echo(extra)} looks for words"
+    )
 
 
 def _status(argv: Sequence[str] | None) -> int:
@@ -400,7 +434,7 @@ def _status(argv: Sequence[str] | None) -> int:
             shown = io.StringIO()
             show(file=shown)
             for line in shown.getvalue().rstrip("\n").split("\n"):
-                note(line)
+                note(_shortened(line, argv))
             hint = usage_hint(str(error.format_message()), argv)
             if hint:
                 note(f"Hint: {hint}")

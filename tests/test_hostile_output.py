@@ -164,7 +164,7 @@ def test_near_misses_are_suggested_escaped_by_the_installed_command(tmp_path: Pa
     )
     usage = run([meetings_script(), "list", "--year", "\u202e\x1b]0;x\x07"], tmp_path)
     assert usage.returncode == 2
-    assert "'\\u202e\\x1b]0;x\\x07' is not a valid int" in inert(usage.stderr)
+    assert "'\\u202e\\x1b]0;x\\x07' is not a year" in inert(usage.stderr)
 
 
 #: Arguments random command lines are made of: words of the CLI and hostile text.

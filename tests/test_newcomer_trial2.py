@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Invoke
+from conftest import DATA, Invoke
 
 from meetings_cli.app import main_status
 
@@ -155,6 +155,11 @@ def test_countries_by_other_names_and_no_noise_suggested(cli: Invoke) -> None:
         (["show"], "Hint: give an id as `list`"),
         (["search"], "Hint: give words to look for"),
         (["who"], "Hint: give a name in any spelling or script"),
+        (["people", "Iran"], "Hint: a country is an option: --country 'Iran'"),
+        (["list", "Россия"], "Hint: a country is an option: --country 'Россия'"),
+        (["people", "Hatami"], "Hint: to look up a person: meetings who 'Hatami'; --country"),
+        (["events", "mcis-2018"], "Hint: to read one: meetings show 'mcis-2018'"),
+        (["show", "a", "b"], "Hint: show takes one id at a time: meetings show 'b'"),
     ],
 )
 def test_common_slips_get_a_hint(
@@ -292,3 +297,33 @@ def test_top_level_help_ends_with_examples(cli_bare: Invoke) -> None:
     out = cli_bare("--help").stdout
     examples = out.split("Examples:", 1)[1]
     assert sum(line.strip().startswith("meetings ") for line in examples.splitlines()) >= 5
+
+
+def test_numbers_are_refused_in_plain_words_and_help_has_no_click_jargon(cli: Invoke) -> None:
+    assert "'abc' is not a year (a whole number, such as 2019)" in cli("list", "-y", "abc").stderr
+    assert "0 is not a year: give 1 to 9999" in cli("list", "--year", "0").stderr
+    limit = cli("search", "x", "--limit", "-1").stderr
+    assert "-1 is not a number of results: give 0 to 2,147,483,648" in limit
+    for command in ("list", "search", "timeline", "quotes"):
+        shown = cli(command, "--help").stdout
+        assert "<=" not in shown and "int range" not in shown and "INTEGER" not in shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list", "--year", "x" * 5000], ["x" * 5000], ["list", "--" + "x" * 5000],
+     ["list", "--format", "x" * 5000], ["list", "--sort", "x" * 5000], ["show", "x" * 5000]],
+    ids=["year", "command", "option", "format", "sort", "show"],
+)  # fmt: skip
+def test_a_long_argument_is_cut_in_every_message(args: list[str]) -> None:
+    import contextlib
+    import io
+
+    from meetings_cli.app import main_status
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        main_status(["--data", str(DATA), *args])
+    lines = err.getvalue().splitlines()
+    assert any("(5,000 characters)" in line or "(5,002 characters)" in line for line in lines)
+    assert all(len(line) < 400 for line in lines), max(map(len, lines))

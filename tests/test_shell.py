@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import typer
 import typer.testing
-from conftest import Invoke
+from conftest import BUILD_GROUP, Invoke
 
 from meetings_cli import filters
 from meetings_cli.app import app
@@ -37,7 +37,8 @@ LOCATION = Filter(
 def with_location(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(filters.FILTERS, "location", LOCATION)
     # The options are read from the filter table when the group is built: build it afresh.
-    monkeypatch.setattr(typer.testing, "_get_command", typer.main.get_command)
+    monkeypatch.setattr(typer.testing, "_get_command", BUILD_GROUP)
+    monkeypatch.setattr(typer.main, "get_command", BUILD_GROUP)
 
 
 def _commands() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from ..errors import EXIT_NOTHING, EXIT_OK, NotFound, UsageError
+from ..errors import EXIT_NOTHING, EXIT_OK, NotFound, UsageError, echo
 from ..shell.options import (
     complete_any_ids,
     complete_meeting_ids,
@@ -205,7 +205,7 @@ def _quoting_record(db: "sqlite3.Connection", text: str) -> str:
         except NotFound:
             pass
     hint = suggestion(text, [*ids(db, "meetings"), *ids(db, "context")])
-    raise NotFound(f"no meeting or context item with id {text!r}{hint}")
+    raise NotFound(f"no meeting or context item with id {echo(text)}{hint}")
 
 
 @app.command()

@@ -12,6 +12,7 @@ import typer
 from ..shell.options import request, takes
 from ..shell.output import Result, in_order
 from ..shell.session import database
+from ..shell.typer_adapter import whole_number
 
 if TYPE_CHECKING:
     import sqlite3
@@ -58,7 +59,13 @@ def search(
     ] = SearchIn.meetings,
     limit: Annotated[
         int,
-        typer.Option("--limit", "-n", min=0, max=2**31, help="At most this many results (0: all)."),
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            click_type=whole_number(0, 2**31, "a number of results", "20"),
+            help="At most this many results (0: all).",
+        ),
     ] = 20,
 ) -> Result:
     """Search summaries, titles, topics, quotes, events, places and names, best match first.

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import typer
 from typer.core import TyperOption
 
-from ..errors import CannotWrite, UsageError
+from ..errors import CannotWrite, UsageError, echo
 from ..filters import FILTERS, Given, filters_over
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def _sorting(collection: str, field: str | None, reverse: bool | None) -> Sortin
         from ..query import suggestion
 
         hint = suggestion(field, fields)
-        raise UsageError(f"cannot sort by {field!r}{hint}: the fields are {', '.join(fields)}")
+        raise UsageError(f"cannot sort by {echo(field)}{hint}: the fields are {', '.join(fields)}")
     return Sorting(field, bool(reverse))
 
 
@@ -268,7 +268,7 @@ def command_options(takes_: Takes) -> list[TyperOption]:
 
 
 def _filter_option(option: Any) -> TyperOption:
-    from .typer_adapter import int_range
+    from .typer_adapter import whole_number
 
     if option.kind == "flag":
         return _option(option.name, option.flags, option.help, flag=True)
@@ -278,7 +278,7 @@ def _filter_option(option: Any) -> TyperOption:
         option.help,
         metavar=option.metavar,
         multiple=True,
-        kind=int_range(1, 9999) if option.kind == "year" else None,
+        kind=whole_number(1, 9999, "a year", "2019") if option.kind == "year" else None,
         completion=_completion_of(option.completion) if option.completion else None,
     )
 

@@ -1,7 +1,7 @@
 """The one place that reaches into Typer's private modules.
 
 Typer 0.28 vendors Click as `typer._click` and keeps its completion machinery
-in `typer._completion_*`; nothing public offers what is used here (a range
+in `typer._completion_*`; nothing public offers what is used here (a number
 type for options built from the filter table, where an option's value came
 from, and bash completion that quotes what it inserts). Typer is pinned below
 0.29 in pyproject.toml; if these names move, only this module changes.
@@ -12,11 +12,35 @@ from __future__ import annotations
 from typing import Any
 
 
-def int_range(low: int, high: int) -> Any:
-    """Click's IntRange, for options built outside a function signature."""
-    from typer._click.types import IntRange
+def whole_number(low: int, high: int, what: str, example: str) -> Any:
+    """A Click type for a whole number from low to high, refused in plain words ("'abc' is
+    not a year (a whole number, such as 2019)"), where Click's IntRange says "not a valid
+    int range" and shows "[1<=x<=9999]" in the help."""
+    from typer._click.types import ParamType
 
-    return IntRange(low, high)
+    from ..errors import echo
+
+    class WholeNumber(ParamType):
+        name = what
+
+        def convert(self, value: Any, param: Any, ctx: Any) -> int:
+            try:
+                number = value if isinstance(value, int) else int(str(value).strip())
+            except ValueError:
+                self.fail(
+                    f"{echo(value)} is not {what} (a whole number, such as {example})", param, ctx
+                )
+            if not low <= number <= high:
+                self.fail(
+                    f"{number} is not {what}: give {_shown(low)} to {_shown(high)}", param, ctx
+                )
+            return number
+
+    return WholeNumber()
+
+
+def _shown(number: int) -> str:
+    return f"{number:,}" if abs(number) >= 10_000 else str(number)  # 9999 as a year
 
 
 def given_on_command_line(ctx: Any, name: str) -> bool:
