@@ -117,9 +117,9 @@ def test_who_as_csv_is_one_row_per_meeting_with_the_person(cli: Invoke) -> None:
 def test_people_table(cli: Invoke) -> None:
     out = cli("people").stdout
     lines = out.splitlines()
-    assert lines[0].split() == ["Name", "Country", "Role", "Talks", "All"]
+    assert lines[0].split() == ["Name", "Country", "Role", "Talks", "Engagements"]
     assert lines[2].startswith("Amir Hatami") and lines[2].split()[-2:] == ["7", "8"]
-    assert "Talks: meetings with counterparts · All: every engagement" in out
+    assert "Talks: meetings with counterparts · Engagements: all they took part in" in out
     hatami = next(p for p in json.loads(cli("people", "--json").stdout) if p["id"] == "amir-hatami")
     assert (hatami["meetings"], hatami["talks"]) == (8, 7)
 

@@ -264,7 +264,7 @@ def record_view(
         shown = {key: value for key, value in record.items() if key != "date_end"}
         record = {**shown, "date": " or ".join(record["date_candidates"])}
     fields = [
-        (key.replace("_", " ").capitalize(), _field_text(value) + _field_mark(record, key))
+        (_field_label(key, value), _field_text(value) + _field_mark(record, key))
         for key, value in record.items()
         if key not in _SHOWN_AS_MARKS
         and key not in ("id", "record", heading)
@@ -294,6 +294,14 @@ def _field_mark(record: dict[str, Any], key: str) -> str:
         return " [inferred]"
     basis = {"name": "name_basis", "location": "location_basis", "start": "dates_basis"}
     return _curator(record.get(basis.get(key, ""))) if "year" in record else ""
+
+
+def _field_label(key: str, value: Any) -> str:
+    """A field's label in `show`: its name, but a person's count of meetings of any kind is
+    called what `who`, `people` and `events` call it."""
+    if key == "meetings" and isinstance(value, int):
+        return "Engagements"
+    return key.replace("_", " ").capitalize()
 
 
 def _field_text(value: Any) -> str:
@@ -327,7 +335,7 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
         Column("Country"),
         Column("Role", wrap=True),
         Column("Talks", justify="right"),
-        Column("All", justify="right"),
+        Column("Engagements", justify="right"),
     )
     rows = [
         (
@@ -350,7 +358,7 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
 
 DISPUTED_COUNT = "? counts a meeting where the sources name someone else in the same seat"
 ENGAGEMENTS = (
-    "Talks: meetings with counterparts · All: every engagement they are in (talks, a"
+    "Talks: meetings with counterparts · Engagements: all they took part in (talks, a"
     " conference address) · both in all years, whatever the filters"
 )
 CURATOR_MARK = "[curator] the curators' own (public record or reasoning), not the articles'"
@@ -384,10 +392,10 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
         fields.append(("Rank", value("rank")))
     fields.append(("Role", value("role")))
     if person["native_names"]:
-        fields.append(("Native", _one_line(_names(person["native_names"]))))
+        fields.append(("Native names", _one_line(_names(person["native_names"]))))
     if person["other_names"]:
-        fields.append(("Also written", _one_line(_names(person["other_names"]))))
-    fields.append(("Spellings", _one_line(", ".join(person["spellings"]))))
+        fields.append(("Other names", _one_line(_names(person["other_names"]))))
+    fields.append(("Spellings", _one_line("; ".join(person["spellings"]))))
     if person["notes"]:
         fields.append(("Notes", _one_line(person["notes"])))
     blocks: list[Block] = [
