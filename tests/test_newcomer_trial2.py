@@ -327,3 +327,14 @@ def test_a_long_argument_is_cut_in_every_message(args: list[str]) -> None:
     lines = err.getvalue().splitlines()
     assert any("(5,000 characters)" in line or "(5,002 characters)" in line for line in lines)
     assert all(len(line) < 400 for line in lines), max(map(len, lines))
+
+
+def test_a_count_and_a_field_have_one_name_in_every_view(cli: Invoke) -> None:
+    shown, who, people = (cli(*args).stdout for args in
+                          (["show", "amir-hatami"], ["who", "Hatami"], ["people"]))  # fmt: skip
+    assert "Engagements:  8" in shown and "Meetings:" not in shown
+    assert "Engagements (8: 7 talks, 1 other)" in who
+    assert people.splitlines()[0].split()[-2:] == ["Talks", "Engagements"]
+    for view in (shown, who):
+        assert "Native names: امیر حاتمی" in view and "Other names:" in view
+        assert "Spellings:    Amir Hatami; Hatami; General Hatami" in view
