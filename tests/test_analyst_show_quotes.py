@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,8 @@ def test_quotes_filters_keep_context_quotes_by_their_own_dates(cli: Invoke) -> N
 def test_a_speaker_given_by_the_curators_is_marked_wherever_the_quote_is(cli: Invoke) -> None:
     (row,) = as_json(cli, "quotes", "--speaker", "Trump", "--json")
     assert (row["text"], row["speaker_basis"]) == ("the flaws", "curator")
-    assert "Donald Trump [curator]" in cli("quotes", "--speaker", "Trump").stdout
+    table = cli("quotes", "--speaker", "Trump").stdout
+    assert re.search(r"^Donald Trump .*\n\[curator\]", table, re.MULTILINE), table
     shown = cli("show", "2018-us-jcpoa-deadline").stdout
     assert "— Donald Trump [curator]" in shown
     (finding,) = as_json(cli, "audit", "--issue", "curator-speaker", "--json")

@@ -338,3 +338,21 @@ def test_a_count_and_a_field_have_one_name_in_every_view(cli: Invoke) -> None:
     for view in (shown, who):
         assert "Native names: امیر حاتمی" in view and "Other names:" in view
         assert "Spellings:    Amir Hatami; Hatami; General Hatami" in view
+
+
+def test_prose_gets_the_width_at_80_columns(cli: Invoke) -> None:
+    from test_views import draw
+
+    listed = draw(cli, ["list"], 80).splitlines()
+    assert "Shoigu (Russia)" in listed[3] and "Dastgir Khan (Pakistan)" in "\n".join(listed)
+    quotes = draw(cli, ["quotes"], 80).splitlines()
+    assert quotes[0].split() == ["Date", "/", "speaker", "Quote", "In", "/", "source"]
+    assert quotes[3].startswith("Amir Hatami") and len(quotes[2].split("“")[1]) > 30
+    timeline = draw(cli, ["timeline", "--ids"], 80).splitlines()
+    ids = [line for line in timeline if line.rstrip().endswith(("russia", "kazakhstan", "address"))]
+    assert len(ids) >= 5 and len({line.rindex(" ") for line in ids}) == 1  # one ID column
+
+
+def test_color_always_into_a_pipe_pads_no_line(cli: Invoke) -> None:
+    drawn = cli("--color", "always", "timeline", env={"COLUMNS": "80"}).stdout
+    assert "\x1b[" in drawn and not any(line.endswith(" ") for line in drawn.splitlines())

@@ -77,10 +77,11 @@ def draw(
     without a picture.
     """
     console = make_console(out, color)
-    if console.is_terminal:
+    if console.is_terminal and _is_tty(out):
         console.print(_group(console, view))
     else:
-        # Off a terminal, drop the spaces Rich pads every line with.
+        # Off a terminal (--color always into a pipe too), drop the spaces Rich pads every
+        # line with.
         with console.capture() as capture:
             console.print(_group(console, view))
         out.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
@@ -140,6 +141,13 @@ def _renderables(console: Console, block: Block) -> list[RenderableType]:
     if block.indent:
         return [Padding(item, (0, 0, 0, block.indent)) for item in drawn]
     return drawn
+
+
+def _is_tty(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # no such method, or closed
+        return False
 
 
 def _text(cell: Cell) -> Text:

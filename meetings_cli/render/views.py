@@ -9,6 +9,7 @@ console. Every piece of text from the data passes through `printable`.
 # annotation into a ForwardRef at start-up.
 
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -75,7 +76,9 @@ def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
         (
             format_dates(meeting),
             meeting["id"],
-            _one_line(meeting["event"]["short_name"]) + _curator(meeting["event"]["name_basis"])
+            # The mark on a line of its own: the column stays as narrow as the names.
+            _one_line(meeting["event"]["short_name"])
+            + _curator(meeting["event"]["name_basis"]).replace(" ", "\n")
             if meeting["event"]
             else "—",
             KIND_LABELS.get(meeting["kind"], meeting["kind"]),
@@ -224,27 +227,28 @@ def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
 
 def quotes_table(quotes: Iterable[dict[str, Any]]) -> list[Block]:
     """The `quotes` table: each quote with its date, speaker, record and source."""
-    columns = (
-        Column("Date"),
-        Column("Speaker"),
-        Column("Quote", wrap=True),
-        Column("In / source"),
-    )
+    # Date over speaker, as record over source: the quote gets the width (80 columns too).
+    columns = (Column("Date / speaker"), Column("Quote", wrap=True), Column("In / source"))
     rows = [
         (
-            format_dates(q) if q["date"] else "—",
-            _one_line(q["speaker"]) + _curator(q["speaker_basis"]),
+            f"{format_dates(q) if q['date'] else '—'}\n"
+            + textwrap.fill(
+                _one_line(q["speaker"]) + _curator(q["speaker_basis"]),
+                16,
+                break_long_words=False,
+                break_on_hyphens=False,
+            ),
             f"“{_one_line(q['text'])}”",
             f"{q['id']}\n{q['source']}",
         )
         for q in quotes
     ]
-    dates = [cell_text(row[0]) for row in rows]
+    dates = [cell_text(row[0]).split("\n")[0] for row in rows]
     legend = [
         date_and_seat_legend(dates, ()),
         "— no date given" if "—" in dates else "",
         "[curator] the speaker is the curators' reading (see `show`)"
-        if any("[curator]" in cell_text(row[1]) for row in rows)
+        if any("[curator]" in cell_text(row[0]) for row in rows)
         else "",
     ]
     return [TableBlock(columns, rows, " · ".join(filter(None, legend)) or None)]
@@ -635,18 +639,19 @@ def timeline_view(
         for group in year["events"]
         for meeting in group["meetings"]
     }
-    # The same widths for the first columns in every group, so lines align down the page.
+    # The same widths for the columns before the ids in every group, so lines align down the
+    # page.
     # (Characters here are one cell wide: dates, names in Latin script, country names.)
     widths = [
         max(
             (len(line) for row in rows.values() for line in cell_text(row[i]).split("\n")),
             default=0,
         )
-        for i in range(3)
+        for i in range(4)
     ]
-    headers = ("Date", "With", "Country", "Kind", "", "ID")[: 6 if ids else 5]
+    headers = ("Date", "With", "Country", "Kind", "ID")[: 5 if ids else 4]
     columns = tuple(
-        Column(header, wrap=number == 3, min_width=widths[number] if number < 3 else None)
+        Column(header, wrap=number == 3, min_width=widths[number] if number < 4 else None)
         for number, header in enumerate(headers)
     )
     blocks: list[Block] = []
@@ -670,12 +675,14 @@ def timeline_view(
             blocks.append(TableBlock(columns, group_rows, indent=2, grid=True))
     # A legend for the marks this timeline shows, and only those.
     shown = [cell_text(cell) for row in rows.values() for cell in row]
+    none = "-" if ascii_only else "—"
     n = len(headers)
     marks = (
         ("~ date inferred, not stated", any(cell.startswith("~") for cell in shown[0::n])),
         (SEAT_MARK, any(" or\n" in cell and "?" in cell for cell in shown[1::n])),
         ("? named by only some sources", any(_one_source(cell) for cell in shown[1::n])),
-        ("disputed: sources disagree (meetings audit)", any(shown[4::n])),
+        ("disputed: sources disagree (meetings audit)", any("disputed" in c for c in shown[3::n])),
+        (f"{none} no counterpart (an address)", none in shown[1::n]),
         (CURATOR_MARK, any(e["event"] and "curator" in (e["event"]["name_basis"],
                                                          e["event"]["dates_basis"])
                            for y in years for e in y["events"])),
@@ -699,12 +706,15 @@ def _timeline_row(
     others = [p for p in meeting["participants"] if p["id"] not in principals]
     names = participant_labels(others, country=False)
     countries = dict.fromkeys(person_country(p) for p in others)
+    none = "-" if ascii_only else "—"
+    # The kind in list's words; disputed under it, not in a column of its own: with --ids,
+    # a line still fits 80 columns.
+    kind = KIND_LABELS.get(meeting["kind"], meeting["kind"])
     return (
         human_dates(meeting, ascii_only=ascii_only),
-        "\n".join(names) or "-",
-        _one_line(", ".join(countries)) or "-",
-        meeting["kind"].replace("-", " "),
-        (Span("disputed", "bold yellow"),) if meeting["disputed"] else "",
+        "\n".join(names) or none,
+        _one_line(", ".join(countries)) or none,
+        (Span(kind, ""), Span("\ndisputed", "bold yellow")) if meeting["disputed"] else kind,
     )
 
 
