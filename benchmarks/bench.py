@@ -153,7 +153,10 @@ def report_budgets(meetings: str, env: dict[str, str], runs: int) -> None:
             f"  {question:<26} {ratio:5.1f} x B  (budget {budget:g} x B; B = {bare * 1000:.1f} ms)"
             f"  {verdict}"
         )
-    names = "\n".join(["Shoigu", "Hatemi", "Шойгу", "nobody at all"] * 250) + "\n"
+    # 1,000 lines, each resolved on its own: `who -` resolves a repeated line once, so each
+    # differs (by trailing spaces, which resolution ignores).
+    bases = ["Shoigu", "Hatemi", "Шойгу", "nobody at all"]
+    names = "".join(f"{bases[i % 4]}{' ' * (i // 4)}\n" for i in range(1000))
     times = []
     for _ in range(5):
         started = time.perf_counter()

@@ -407,10 +407,24 @@ def test_ctrl_c_while_waiting_for_a_lock_ends_the_run_at_once(
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
         )
-        time.sleep(1.5)
+        # Waiting for the lock: the run has the cache file open (then a moment in SQLite).
+        target, deadline = str(store.cache_file(data_copy)), time.monotonic() + 10
+        while time.monotonic() < deadline and not _has_open(waiting.pid, target):
+            time.sleep(0.02)
+        time.sleep(0.2)
         assert waiting.poll() is None
         interrupted = time.monotonic()
         waiting.send_signal(signal.SIGINT)
         _, err = waiting.communicate(timeout=20)
     assert waiting.returncode == 130 and b"Traceback" not in err
     assert time.monotonic() - interrupted < 3
+
+
+def _has_open(pid: int, path: str) -> bool:
+    """Whether process pid has path open."""
+    try:
+        return any(
+            os.readlink(f"/proc/{pid}/fd/{fd}") == path for fd in os.listdir(f"/proc/{pid}/fd")
+        )
+    except OSError:  # gone, or a descriptor closed while looked at
+        return False

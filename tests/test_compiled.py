@@ -74,15 +74,21 @@ def test_cached_and_in_memory_compiles_answer_the_same(
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Bundled data and 400 synthetic meetings: records packed, several files per collection."""
-    return generate(tmp_path_factory.mktemp("generated") / "data", 400)
+    """Bundled data and 300 synthetic meetings (past store.tables.MIN_SAMPLE): records
+    packed, several files per collection."""
+    return generate(tmp_path_factory.mktemp("generated") / "data", 300)
+
+
+#: Text enough for a dictionary in tests that lower store.tables.MIN_SAMPLE to it: a quarter
+#: of the real threshold, so that a dataset compiled a dozen times can be small and packed.
+SMALL_SAMPLE = 2 * store.cache.DICTIONARY_BYTES
 
 
 @pytest.fixture(scope="module")
 def generated_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Big enough that its records are packed (past store.tables.MIN_SAMPLE), no bigger: a
-    test that compiles it a dozen times stays quick."""
-    return generate(tmp_path_factory.mktemp("generated_small") / "data", 300)
+    """Big enough that its records are packed past SMALL_SAMPLE, no bigger: a test that
+    compiles it a dozen times stays quick."""
+    return generate(tmp_path_factory.mktemp("generated_small") / "data", 100)
 
 
 @pytest.mark.parametrize(
@@ -201,8 +207,9 @@ def without_record_ids(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, l
 
 
 def test_an_incremental_compile_equals_a_full_one_after_random_edits(
-    generated_small: Path, tmp_path: Path
+    generated_small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(store.tables, "MIN_SAMPLE", SMALL_SAMPLE)
     root = tmp_path / "data"
     shutil.copytree(generated_small, root)
     rng = random.Random(7)
@@ -498,10 +505,15 @@ def test_ctrl_c_during_a_compile_in_workers_ends_it_promptly_without_a_traceback
     assert running.returncode == 130
     assert time.monotonic() - interrupted < 5
     assert b"Traceback" not in err and b"Warning" not in err, err.decode()
-    time.sleep(1.5)
-    group = subprocess.run(["pgrep", "-g", str(running.pid)], capture_output=True, text=True)
 
-    assert [pid for pid in map(int, group.stdout.split()) if process_running(pid)] == []
+    def left() -> list[int]:
+        group = subprocess.run(["pgrep", "-g", str(running.pid)], capture_output=True, text=True)
+        return [pid for pid in map(int, group.stdout.split()) if process_running(pid)]
+
+    deadline = time.monotonic() + 1.5  # a worker looks for its parent every 0.5 s
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left() == []
 
 
 def test_a_first_build_into_a_cache_in_use_never_commits_midway(

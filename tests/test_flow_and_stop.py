@@ -322,9 +322,9 @@ def test_validate_says_where_it_stopped(tmp_path: Path, text: str, first: str, l
 
 @pytest.fixture(scope="module")
 def flow_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic dataset of 600 meetings, all in one flow-style file (read in parts of
-    40 records: fifteen parts)."""
-    root = generate(tmp_path_factory.mktemp("flow") / "data", 600)
+    """A synthetic dataset of 300 meetings, all in one flow-style file (read in parts of
+    20 records: fifteen parts)."""
+    root = generate(tmp_path_factory.mktemp("flow") / "data", 300)
     items = []
     for year in sorted((root / "synthetic").glob("meetings-*.yaml")):
         items += yaml.load(year.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["meetings"]
@@ -353,14 +353,14 @@ def one_file_dataset(flow_dataset: Path, tmp_path_factory: pytest.TempPathFactor
 
 def compiled(root: Path, monkeypatch: pytest.MonkeyPatch, parts: bool) -> Any:
     """The compiled records, problems and meetings of root (in memory; workers always),
-    its meetings file read in parts of 40 records or whole."""
+    its meetings file read in parts of 20 records or whole."""
     from meetings_cli.store import compile as compiling
     from meetings_cli.store import open_dataset, reading
 
     monkeypatch.setattr(compiling, "worth_workers", lambda sizes: True)
     monkeypatch.setattr(reading, "_workers", lambda: 2)
     monkeypatch.setattr(reading, "PART_BYTES", 1_000 if parts else 10**12)
-    monkeypatch.setattr(reading, "PART_PIECES", 40)
+    monkeypatch.setattr(reading, "PART_PIECES", 20)
     cut = reading._parts
     counted: list[int] = []
 
@@ -406,17 +406,17 @@ def test_a_file_read_in_parts_gives_what_one_reader_gives(
 ) -> None:
     root = request.getfixturevalue(dataset)
     records, meetings = compiled(root, monkeypatch, parts=True)
-    assert len(meetings) > 600
+    assert len(meetings) > 300
     assert (records, meetings) == compiled(root, monkeypatch, parts=False)
 
 
 @pytest.mark.parametrize(
     ("old", "new", "count"),
     [
-        ('{id: "syn-000534"', '{id: "syn-000534", oops: 1', 1),  # one problem, in a late part
+        ('{id: "syn-000267"', '{id: "syn-000267", oops: 1', 1),  # one problem, in a late part
         ('basis: "stated"', 'basis: "said"', 10**6),  # hundreds of problems in every part
         # A late part that cannot be read alone: the parts before it are stored, then undone.
-        ('{id: "syn-000534", title: "', '{id: "syn-000534", title: "\x01', 1),
+        ('{id: "syn-000267", title: "', '{id: "syn-000267", title: "\x01', 1),
     ],
     ids=["one-problem", "many-problems", "whole"],
 )

@@ -317,10 +317,11 @@ def _who_batch(db: "sqlite3.Connection", index: "StoredAliases", fmt: str, expla
     def meetings_of(person_id: str) -> list[dict[str, Any]]:
         return meetings_with(db, person_id)
 
-    reports = [
-        _who_report(db, index, line.rstrip("\r\n"), explain, meetings_of)[1]
-        for line in _stdin_lines()
-    ]
+    @functools.cache  # a list of names often repeats some: each is resolved once
+    def report_of(name: str) -> dict[str, Any]:
+        return _who_report(db, index, name, explain, meetings_of)[1]
+
+    reports = [report_of(line.rstrip("\r\n")) for line in _stdin_lines()]
     status = EXIT_OK if all(r["person"] is not None for r in reports) else EXIT_NOTHING
     if fmt == "csv":
         from ..render.formats import who_csv_rows
