@@ -107,9 +107,10 @@ def cli_bare(monkeypatch: pytest.MonkeyPatch) -> Invoke:
 
 
 def warm_run_imports(
-    args: list[str], cache: Path, env: dict[str, str | None] | None = None
+    args: list[str], cache: Path, env: dict[str, str | None] | None = None, *, warm: bool = False
 ) -> tuple[str, set[str]]:
-    """Run `python -m meetings_cli ARGS` twice on one cache: the second run's output and imports.
+    """Run `python -m meetings_cli ARGS` twice on one cache: the second run's output and imports
+    (once, if the cache is warm already: a run before compiled the dataset into it).
 
     env adds variables (None: removes them). Runs from the cache's parent, not
     the repository, whose source tree would shadow the installed package (and
@@ -123,12 +124,14 @@ def warm_run_imports(
             run_env.pop(name, None)
         else:
             run_env[name] = value
-    subprocess.run(command, env=run_env, check=True, capture_output=True, cwd=cache.parent)
-    warm = subprocess.run(
+    if not warm:
+        subprocess.run(command, env=run_env, check=True, capture_output=True, cwd=cache.parent)
+    answered = subprocess.run(
         command, env=run_env, check=True, capture_output=True, text=True, cwd=cache.parent
     )
-    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
-    return warm.stdout, imported
+    lines = answered.stderr.splitlines()
+    imported = {line.rsplit("|", 1)[-1].strip() for line in lines if "|" in line}
+    return answered.stdout, imported
 
 
 #: How many of their examples the property tests try (MEETINGS_EXAMPLES=1 for all of them,
