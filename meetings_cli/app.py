@@ -100,6 +100,8 @@ class Meetings(TyperGroup):
     """
 
     def __init__(self, **attrs: Any) -> None:
+        from .shell.typer_adapter import completing_in_any_case
+
         super().__init__(**attrs)
         shared = [p for p in self.params if p.name in _GLOBAL_OPTIONS]
         for command in _leaves(self):
@@ -111,6 +113,8 @@ class Meetings(TyperGroup):
             if declared is not None:
                 command.params.extend(command_options(declared))
             command.params.extend(_after_command(p) for p in shared)
+            for param in command.params:
+                completing_in_any_case(param)
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; write its result; the one place failures become exit statuses."""

@@ -188,7 +188,9 @@ PEOPLE_COMPLETION = _PEOPLE = (
     " OR kind LIKE 'native name (%)' OR kind LIKE 'other name (%)'"
     " OR kind LIKE 'part of native name (%)' OR kind LIKE 'part of other name (%)'"
 )
-_COUNTRIES = "SELECT DISTINCT country FROM people WHERE country NOTNULL ORDER BY 1"
+COUNTRIES_COMPLETION = _COUNTRIES = (
+    "SELECT DISTINCT country FROM people WHERE country NOTNULL ORDER BY 1"
+)
 # A context item mentions a person it names or quotes.
 _MENTIONS = (
     "c.id IN (SELECT item FROM context_people WHERE person IN (?)"

@@ -356,3 +356,21 @@ def test_prose_gets_the_width_at_80_columns(cli: Invoke) -> None:
 def test_color_always_into_a_pipe_pads_no_line(cli: Invoke) -> None:
     drawn = cli("--color", "always", "timeline", env={"COLUMNS": "80"}).stdout
     assert "\x1b[" in drawn and not any(line.endswith(" ") for line in drawn.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("words", "offered"),
+    [
+        ("meetings list --country ru", "Russia"),
+        ("meetings list --country Росс", "'Россия'"),
+        ("meetings list --topic REF", "refugees"),
+        ("meetings list --sort DA", "date"),
+        ("meetings who sho", "Shoigu"),
+        ("meetings show MCIS2018-P", "mcis2018-pakistan"),
+        ("meetings audit --issue DIS", "disagreement"),
+    ],
+)
+def test_tab_completes_whatever_the_case_typed(words: str, offered: str) -> None:
+    from test_cli_reports import complete
+
+    assert offered in complete(words).stdout.split("\n")

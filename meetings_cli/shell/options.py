@@ -357,9 +357,26 @@ def _completion_db(ctx: typer.Context) -> "sqlite3.Connection | None":
 def _completion_of(sql: str) -> Callable[[typer.Context, str], list[str]]:
     """How a filter option completes: people's names as `who` completes them, else the values
     sql lists."""
-    from ..filters import PEOPLE_COMPLETION
+    from ..filters import COUNTRIES_COMPLETION, PEOPLE_COMPLETION
 
-    return complete_people if sql == PEOPLE_COMPLETION else _completer(sql)
+    if sql == PEOPLE_COMPLETION:
+        return complete_people
+    return _complete_countries if sql == COUNTRIES_COMPLETION else _completer(sql)
+
+
+def _complete_countries(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The countries of the data, and their other names that --country takes (Росс<Tab>:
+    Россия, USA)."""
+    from ..filters import COUNTRIES_COMPLETION, COUNTRY_NAMES
+
+    db = _completion_db(ctx)
+    if db is None:
+        return []
+    with contextlib.closing(db):
+        countries = [row[0] for row in db.execute(COUNTRIES_COMPLETION)]
+    wanted = incomplete.casefold()
+    names = [n for c in countries for n in (c, *COUNTRY_NAMES.get(c, ()))]
+    return [name for name in dict.fromkeys(names) if name.casefold().startswith(wanted)]
 
 
 def _completer(sql: str) -> Callable[[typer.Context, str], list[str]]:
@@ -382,7 +399,8 @@ def _sort_choices(ctx: typer.Context, incomplete: str) -> list[str]:
     collection = sort_collection(ctx)
     if not collection:
         return []
-    return [field for field in sort_fields(collection) if field.startswith(incomplete)]
+    wanted = incomplete.strip().lower()  # --sort takes a field in any case
+    return [field for field in sort_fields(collection) if field.startswith(wanted)]
 
 
 _ANY_ID = (

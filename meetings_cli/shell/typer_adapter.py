@@ -93,3 +93,25 @@ def choice(values: tuple[str, ...]) -> Any:
 
     # --format JSON as --format json: the values are lower-case words, and --sort ignores case.
     return TyperChoice(values, case_sensitive=False)
+
+
+def completing_in_any_case(param: Any) -> None:
+    """Let Tab complete param's values whatever the case typed (`--country ru` offers Russia).
+
+    Typer keeps only the values that begin with the word exactly as typed; here
+    the completion function is asked for all of them and they are kept as the
+    completers themselves compare: casefolded.
+    """
+    complete = getattr(param, "_custom_shell_complete", None)
+    if complete is None:
+        return
+
+    def in_any_case(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        wanted = incomplete.casefold()
+        return [
+            item
+            for item in complete(ctx, param, "")
+            if str(item.value).casefold().startswith(wanted)
+        ]
+
+    param._custom_shell_complete = in_any_case
