@@ -374,3 +374,12 @@ def test_tab_completes_whatever_the_case_typed(words: str, offered: str) -> None
     from test_cli_reports import complete
 
     assert offered in complete(words).stdout.split("\n")
+
+
+def test_a_long_title_wraps_under_itself_not_under_the_id(cli: Invoke) -> None:
+    from test_views import draw
+
+    lines = draw(cli, ["show", "2018-us-jcpoa-deadline"], 60).splitlines()
+    indent = len("2018-us-jcpoa-deadline  ")
+    assert lines[0].startswith("2018-us-jcpoa-deadline  The US")
+    assert lines[1].startswith(" " * indent) and lines[1].strip()

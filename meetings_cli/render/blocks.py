@@ -84,6 +84,14 @@ class TextBlock(NamedTuple):
 Block = TableBlock | FieldsBlock | TextBlock | RuleBlock
 
 
+def heading(key: str, title: str) -> TableBlock:
+    """A record's first line: its key in bold, and its title beside it, wrapping under
+    itself (not back under the key)."""
+    return TableBlock(
+        (Column(""), Column("", wrap=True)), [((Span(key, "bold"),), title)], grid=True
+    )
+
+
 def _text(text: str, style: str = "", indent: int = 0) -> TextBlock:
     return TextBlock((Span(text, style),), indent)
 

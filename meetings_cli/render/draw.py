@@ -241,6 +241,8 @@ def _fields(
 
     lines = [[(f"{label}:" if label else "", _text(cell)) for label, cell in r] for r in records]
     label_width = max((len(label) for line in lines for label, _ in line), default=0)
+    if not label_width:  # values alone (a record's heading): one under the other
+        return [value for line in lines for _, value in line]
     options = console.options.update_width(_UNCONSTRAINED)
     longest_word = max(
         (Measurement.get(console, options, value).minimum for line in lines for _, value in line),

@@ -15,6 +15,7 @@ from .blocks import (
     _curator,
     _one_line,
     _text,
+    heading,
     merged_spans,
 )
 from .text import printable
@@ -57,7 +58,7 @@ def source_view(
     if record["notes"]:
         fields.append(("Notes", _one_line(record["notes"])))
     blocks: list[Block] = [
-        TextBlock((Span(record["id"], "bold"), Span(f"  {_one_line(record['title'] or '')}"))),
+        heading(record["id"], _one_line(record["title"] or "")),
         FieldsBlock(fields),
     ]
     if highlight:

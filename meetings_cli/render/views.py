@@ -28,6 +28,7 @@ from .blocks import (
     _one_line,
     _text,
     cell_text,
+    heading,
     merged_spans,
 )
 from .passages import quote_blocks
@@ -105,7 +106,7 @@ def meeting_view(
     event = meeting["event"]
     dates = format_dates(meeting).lstrip("~")
     blocks: list[Block] = [
-        TextBlock((Span(meeting["id"], "bold"), Span(f"  {_one_line(meeting['title'])}"))),
+        heading(meeting["id"], _one_line(meeting["title"])),
         FieldsBlock(
             (
                 ("Date", f"{dates} ({meeting['date_precision']}, {meeting['date_basis']})"),
@@ -174,7 +175,7 @@ def context_view(
     else:
         dates = "— (no date given)"
     blocks: list[Block] = [
-        TextBlock((Span(item["id"], "bold"), Span(f"  {_one_line(item['title'])}"))),
+        heading(item["id"], _one_line(item["title"])),
         FieldsBlock(
             (
                 ("Date", dates),
@@ -262,7 +263,7 @@ def record_view(
 ) -> list[Block]:
     """The `show` view of a context item, event, source or person: a line per field; with
     passages (report.quote_passages), each quote in its article's sentence."""
-    heading = "title" if "title" in record else "name"
+    title_key = "title" if "title" in record else "name"
     quoted = passages is not None and bool(record.get("quotes"))
     if record.get("date_candidates"):  # one of some days: never shown as a range
         shown = {key: value for key, value in record.items() if key != "date_end"}
@@ -271,12 +272,12 @@ def record_view(
         (_field_label(key, value), _field_text(value) + _field_mark(record, key))
         for key, value in record.items()
         if key not in _SHOWN_AS_MARKS
-        and key not in ("id", "record", heading)
+        and key not in ("id", "record", title_key)
         and not (quoted and key == "quotes")
     ]
-    title = _one_line(record[heading] or "") + _field_mark(record, heading)
+    title = _one_line(record[title_key] or "") + _field_mark(record, title_key)
     blocks: list[Block] = [
-        TextBlock((Span(record["id"], "bold"), Span(f"  {title}"))),
+        heading(record["id"], title),
         FieldsBlock(fields),
     ]
     if quoted:
@@ -403,16 +404,17 @@ def who_view(report: dict[str, Any], *, explain: bool) -> list[Block]:
     if person["notes"]:
         fields.append(("Notes", _one_line(person["notes"])))
     blocks: list[Block] = [
-        TextBlock((Span(value("name"), "bold"), Span(f"  {person['id']}"))),
+        heading(value("name"), person["id"]),
         FieldsBlock(fields),
     ]
     if explain:
         blocks.append(_text("How the name matched", "bold"))
         blocks.append(FieldsBlock(explain_fields(report), indent=2))
     talks = sum(1 for m in meetings if m["kind"] in TALK_KINDS)
-    heading = f"Engagements ({len(meetings)}"
-    heading += f": {talks} talks, {len(meetings) - talks} other)" if talks != len(meetings) else ")"
-    blocks.append(_text(heading, "bold"))
+    engagements = f"Engagements ({len(meetings)}"
+    other = len(meetings) - talks
+    engagements += f": {talks} talks, {other} other)" if other else ")"
+    blocks.append(_text(engagements, "bold"))
     if meetings:
         rows = []
         labels: list[str] = []
