@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -207,22 +207,54 @@ def syntax_message(text: str, line: int, error: Any) -> str:
 
 def syntax_hint(text: str, first: int, line: int, reason: str) -> str:
     """A plain hint for a YAML syntax error at line (1-based) of text, in what libyaml was
-    reading from line first, for its common causes (a tab, an unclosed quote, no space
-    after a key's colon, a colon in a value); empty when none shows."""
+    reading from line first, for its common causes (a tab, an unclosed quote or bracket,
+    an apostrophe in single quotes, no space after a key's colon, a colon in a value);
+    empty when none shows."""
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in reason or here[: len(here) - len(here.lstrip())].count("\t"):
         return "; hint: YAML indents with spaces, never tabs"
-    # The first line from where the construct began that leaves a quote open opened it.
-    for number in range(max(1, first), min(line, len(lines)) + 1):
-        current = lines[number - 1]
-        quotes = current.replace('\\"', "").count('"')
-        if quotes % 2:
-            at = current.rfind('"') + 1
-            return f"; hint: a quote opened at {number}:{at} may be unclosed"
+    bracket = _FLOW_START.search(reason)
+    if bracket:  # libyaml names where the [ or { it was reading opened
+        kind, at_line, at_column = bracket.groups()
+        pair = "[]" if kind == "sequence" else "{}"
+        return f"; hint: a '{pair[0]}' opened at {at_line}:{at_column} may lack its '{pair[1]}'"
+    for number, current in _lines_outside_block_text(lines, max(1, first), line):
+        value = _QUOTED_VALUE.match(current)
+        if value:
+            quote, at = value.group(1), value.start(1) + 1
+            rest = current[value.end(1) :]
+            closing = rest.count("'") if quote == "'" else rest.replace('\\"', "").count('"')
+            if closing == 0:
+                return f"; hint: a quote opened at {number}:{at} may be unclosed"
+            if quote == "'" and closing % 2 == 0:  # 'Iran's': closed after Iran, then text
+                return (f"; hint: in '…' an apostrophe is written twice ('Iran''s'), or the"
+                        f" text is put in double quotes (the quote at {number}:{at})")  # fmt: skip
         key = _KEY_WITHOUT_SPACE.match(current)
         if key:
             return f"; hint: put a space after the colon of '{key.group(1)}:' (line {number})"
     if "mapping values are not allowed" in reason:
         return "; hint: a value holding ': ' needs quotes"
     return ""
+
+
+#: libyaml's context for an error inside [ ] or { }: "while parsing a flow sequence at
+#: line 76, column 13" (as syntax_message writes it).
+_FLOW_START = re.compile(r"while parsing a flow (sequence|mapping) at line (\d+), column (\d+)")
+#: A value (of a key, or an item) that begins with a quote.
+_QUOTED_VALUE = re.compile(r"^\s*(?:-\s+)*(?:[^\s'\"#][^:#]*:\s+)?(['\"])")
+#: A key or item that a block of text follows (>, >-, |, |+ ...).
+_BLOCK_TEXT = re.compile(r"(?:^|:|-)\s*[>|][-+0-9]*\s*(?:#.*)?$")
+
+
+def _lines_outside_block_text(lines: list[str], first: int, last: int) -> Iterator[tuple[int, str]]:
+    """Lines first to last (1-based) with their numbers, leaving out the text of `>` and `|`
+    blocks, where quotes and colons are only text."""
+    block_indent = -1
+    for number in range(first, min(last, len(lines)) + 1):
+        current = lines[number - 1]
+        indent = len(current) - len(current.lstrip(" "))
+        if block_indent >= 0 and (not current.strip() or indent > block_indent):
+            continue
+        block_indent = indent if _BLOCK_TEXT.search(current) else -1
+        yield number, current

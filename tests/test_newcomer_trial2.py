@@ -234,6 +234,23 @@ def test_reversed_date_order_is_the_same_either_way(cli: Invoke, command: str) -
             "; hint: a quote opened at 145:12 may be unclosed",
         ),
         ("    kind: bilateral-talks", "    kind:bilateral-talks", "the colon of 'kind:' (line 72)"),
+        # Quotes in the text of a > block before it are text, not the quote to blame.
+        ("    location: Moscow", "    location: 'Iran's Moscow'", "an apostrophe is written twice"),
+        (
+            "    location: Moscow",
+            "    location: 'Moscow",
+            "a quote opened at 70:15 may be unclosed",
+        ),
+        (
+            "topics: [defence-cooperation, counter-terrorism, syria, refugees, regional-security]",
+            "topics: [defence-cooperation, counter-terrorism, syria",
+            "a '[' opened at 76:13 may lack its ']'",
+        ),
+        (
+            "- {person: amir-hatami, role: Minister of Defence of Iran}",
+            "- {person: amir-hatami, role: Minister of Defence of Iran",
+            "a '{' opened at 74:9 may lack its '}'",
+        ),
     ],
 )
 def test_a_yaml_slip_gets_a_plain_hint(
