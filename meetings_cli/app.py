@@ -378,6 +378,11 @@ def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
             f"to look up a person: meetings who {echo(word)}; to search the records:"
             f" meetings search {echo(word)}"
         )
+    if re.match(r"No such option: --(svg|html)", message) and "graph" in words:
+        return (
+            "graph writes Graphviz DOT: meetings graph | dot -Tsvg -o graph.svg draws it"
+            " (or --format mermaid, for a Markdown page)"
+        )
     missing = re.match(r"Missing argument '(\w+)'", message)
     if missing is not None:
         return _MISSING.get(missing.group(1), "")

@@ -400,3 +400,21 @@ def test_a_long_title_wraps_under_itself_not_under_the_id(cli: Invoke) -> None:
     indent = len("2018-us-jcpoa-deadline  ")
     assert lines[0].startswith("2018-us-jcpoa-deadline  The US")
     assert lines[1].startswith(" " * indent) and lines[1].strip()
+
+
+def test_an_svg_has_a_title_element(tmp_path: Path) -> None:
+    import xml.dom.minidom
+
+    from meetings_cli.render.draw import draw as draw_view
+    from meetings_cli.render.views import meeting_table
+
+    svg = tmp_path / "hostile.svg"
+    draw_view(io.StringIO(), meeting_table([]), svg=svg, title="meetings search '<b>&{x}'")
+    text = svg.read_text(encoding="utf-8")
+    assert "<title>meetings search &#x27;&lt;b&gt;&amp;{x}&#x27;</title>" in text
+    xml.dom.minidom.parseString(text)  # well-formed
+
+
+def test_graph_as_a_picture_points_to_graphviz(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main_status(["graph", "--svg", "g.svg"]) == 2
+    assert "Hint: graph writes Graphviz DOT: meetings graph | dot -Tsvg" in capsys.readouterr().err

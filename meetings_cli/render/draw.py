@@ -96,7 +96,7 @@ def draw(
             picture = make_console(io.StringIO(), kind, record=True, width=max(needed, 20))
         picture.print(_group(picture, view))
         if svg:
-            picture.save_svg(str(svg), title=title, clear=False)
+            picture.save_svg(str(svg), title=title, clear=False, code_format=_svg_format(title))
         if html:
             picture.save_html(str(html), clear=False, code_format=_html_format(title))
 
@@ -104,12 +104,27 @@ def draw(
 def _html_format(title: str) -> str:
     """Rich's HTML page with a <title>: the command, inert (escaped for HTML and for the
     template's own braces)."""
-    import html
-
     from rich._export_format import CONSOLE_HTML_FORMAT
 
-    escaped = html.escape(title, quote=True).replace("{", "{{").replace("}", "}}")
-    return CONSOLE_HTML_FORMAT.replace("<head>\n", f"<head>\n<title>{escaped}</title>\n", 1)
+    shown = f"<title>{_inert(title)}</title>"
+    return CONSOLE_HTML_FORMAT.replace("<head>\n", f"<head>\n{shown}\n", 1)
+
+
+def _svg_format(title: str) -> str:
+    """Rich's SVG picture with a <title> element (what screen readers and browsers show),
+    besides the title Rich draws in the window's frame."""
+    from rich._export_format import CONSOLE_SVG_FORMAT
+
+    opening = 'xmlns="http://www.w3.org/2000/svg">\n'
+    shown = f"    <title>{_inert(title)}</title>\n"
+    return CONSOLE_SVG_FORMAT.replace(opening, opening + shown, 1)
+
+
+def _inert(title: str) -> str:
+    """title escaped for XML and HTML, and for the braces of Rich's templates."""
+    import html
+
+    return html.escape(title, quote=True).replace("{", "{{").replace("}", "}}")
 
 
 def _group(console: Console, view: View) -> RenderableType:
