@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 from conftest import DATA, Invoke
+from typer.testing import CliRunner
+
+from meetings_cli.app import app
 
 
 def as_json(cli: Invoke, *args: str) -> Any:
@@ -247,13 +250,22 @@ def test_listing_formats(cli: Invoke, command: str, fmt: str) -> None:
 # ----------------------------------------------------------------------------- completion
 
 
-def complete(words: str, shell: str = "bash") -> subprocess.CompletedProcess[str]:
+def complete(
+    words: str, shell: str = "bash", *, process: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """What Tab offers after words, as the shell's completion script asks for it: in this
+    process (as Click answers it), or with process, from `python -X importtime -m
+    meetings_cli` (its standard error lists what it imported)."""
     env = {k: v for k, v in os.environ.items() if k != "MEETINGS_DATA"}
     env["_MEETINGS_COMPLETE"] = f"complete_{shell}"
     if shell == "bash":
         env.update(COMP_WORDS=words, COMP_CWORD=str(len(words.split(" ")) - 1))
     else:
         env["_TYPER_COMPLETE_ARGS"] = words
+    if not process:
+        asked = {name: env.get(name) for name in (*COMPLETION_VARIABLES, "MEETINGS_DATA")}
+        done = CliRunner().invoke(app, ["--data", str(DATA)], env=asked, prog_name="meetings")
+        return subprocess.CompletedProcess([], done.exit_code, done.stdout, done.stderr)
     return subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "meetings_cli", "--data", str(DATA)],
         env=env,
@@ -286,8 +298,12 @@ def test_completion_from_the_dataset(words: str, expected: list[str]) -> None:
     assert done.stdout.split("\n")[: len(expected)] == expected
 
 
+#: The environment a shell's completion script sets for the program.
+COMPLETION_VARIABLES = ("_MEETINGS_COMPLETE", "COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS")
+
+
 def test_bash_completion_makes_no_heavy_imports() -> None:
-    done = complete("meetings show mcis", "bash")
+    done = complete("meetings show mcis", "bash", process=True)
     assert done.stdout.strip()
     assert not imported(done.stderr) & {"yaml", "rich", "rapidfuzz", "pydantic"}
 
