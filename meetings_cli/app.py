@@ -370,8 +370,14 @@ def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
     from .errors import echo
 
     words = list(sys.argv[1:] if argv is None else argv)
-    if (found := re.match(r"No such command '(.*)'", message)) is not None:
-        word = found.group(1)
+    found = re.match(r"No such command '(.*?)'\.( Did you mean '.*'\?)?$", message, re.DOTALL)
+    if found is not None:
+        word, suggested = found.groups()
+        if suggested:  # Click names the command meant: that is the hint
+            return None
+        commands = {name for names in COMMAND_GROUPS.values() for name in names}
+        if word.lower() in commands:
+            return f"commands are written in lower case: meetings {word.lower()}"
         if word in ("help", "h", "?"):
             return "meetings --help lists the commands; meetings COMMAND --help explains one"
         return (

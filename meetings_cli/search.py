@@ -169,15 +169,19 @@ def search_meetings(
     selection: Selection,
     limit: int | None = None,
     *,
-    context: bool = False,
+    context: Selection | None = None,
     excluded: Sequence[str] = (),
 ) -> Searched:
     """The meetings (among those selected) that the query holds for, best first.
 
-    See parse_query for the operators. With context, context items are searched
-    too and ranked among the meetings. Raises QueryError for a query with
-    nothing to search for, or an unknown field.
+    See parse_query for the operators. With context (a selection of context
+    items, SQL over `context c`), those items are searched too and ranked among
+    the meetings. Raises
+    QueryError for a query with nothing to search for, or an unknown field.
     """
+    if context is not None and context.where != "1":  # as SQL over `context m`, as searched
+        kept = f"m.rowid IN (SELECT c.rowid FROM context c WHERE {context.where})"
+        context = Selection(kept, context.params)
     terms = _terms(db)
     parsed = parse_query(text, excluded, terms)
     long = _is_long(parsed)
@@ -189,22 +193,21 @@ def search_meetings(
     if long:
         allowed = {"search": _allowed(db, "meetings", "search", selection, left_out)}
         if context:
-            every = Selection("1", ())
-            allowed["context_search"] = _allowed(db, "context", "context_search", every, left_out)
+            allowed["context_search"] = _allowed(db, "context", "context_search", context, left_out)
         found_long = long_hits(db, allowed, planned)
         hits = _ranked_any(db, "meetings", "search", planned, found_long, selection, left_out)
         if context:
-            every = Selection("1", ())
             hits += _ranked_any(
-                db, "context", "context_search", planned, found_long, every, left_out
+                db, "context", "context_search", planned, found_long, context, left_out
             )
     else:
         if not all(planned.merged):
             return Searched([], planned.notes, planned.missing)
         hits = _ranked(db, "meetings", "search", planned.merged, selection, limit, left_out)
         if context:
-            every = Selection("1", ())
-            hits += _ranked(db, "context", "context_search", planned.merged, every, limit, left_out)
+            hits += _ranked(
+                db, "context", "context_search", planned.merged, context, limit, left_out
+            )
     hits.sort(key=lambda hit: (-hit[1], -hit[5], hit[2] is None, hit[2] or "", hit[3]))
     texts = _texts_of(db)
     found = []

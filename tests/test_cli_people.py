@@ -188,7 +188,10 @@ def test_search_is_ranked_and_limited(cli: Invoke) -> None:
 
 def test_search_takes_list_filters(cli: Invoke) -> None:
     hits = json.loads(cli("search", "cooperation", "--year", "2019", "--json").stdout)
-    assert [h["id"] for h in hits] == ["mcis2019-russia"]
+    # Context items as `context --year 2019` keeps them: the Astana talks too.
+    assert sorted(h["id"] for h in hits) == ["2019-astana-talks", "mcis2019-russia"]
+    hits = json.loads(cli("search", "cooperation", "--event", "mcis-2019", "--json").stdout)
+    assert [h["id"] for h in hits] == ["mcis2019-russia"]  # an event keeps no context item
     hits = json.loads(cli("search", "cooperation", "--country", "Serbia", "--json").stdout)
     assert [h["id"] for h in hits] == ["mcis2018-serbia"]
 

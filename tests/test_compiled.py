@@ -123,16 +123,18 @@ def test_search_finds_what_it_found_before(
     assert sorted(meetings) == sorted(expected)
 
 
-def test_search_finds_context_items_when_no_filter_narrows_it(
+def test_search_keeps_context_items_as_context_keeps_them(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out = answer(["search", "Ankara", "--json"], DATA, capsys)
     assert code == 0
     found = {(hit["search"]["record"], hit["id"]) for hit in json.loads(out)}
     assert ("context", "2018-ankara-summit") in found and ("meeting", "mcis2018-russia") in found
-    code, out = answer(["search", "Ankara", "--year", "2018", "--json"], DATA, capsys)
-    assert code == 0
-    assert {hit["search"]["record"] for hit in json.loads(out)} == {"meeting"}
+    cases = [(["--year", "2018"], {"meeting", "context"}), (["--year", "2019"], set()),
+             (["--event", "mcis-2018"], {"meeting"})]  # fmt: skip
+    for kept, records in cases:
+        code, out = answer(["search", "Ankara", *kept, "--json"], DATA, capsys)
+        assert {hit["search"]["record"] for hit in json.loads(out)} == records
 
 
 #: Tables whose row order is the dataset's order (people, events, ... are listed in it).

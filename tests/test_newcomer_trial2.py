@@ -418,3 +418,21 @@ def test_an_svg_has_a_title_element(tmp_path: Path) -> None:
 def test_graph_as_a_picture_points_to_graphviz(capsys: pytest.CaptureFixture[str]) -> None:
     assert main_status(["graph", "--svg", "g.svg"]) == 2
     assert "Hint: graph writes Graphviz DOT: meetings graph | dot -Tsvg" in capsys.readouterr().err
+
+
+def test_a_filtered_search_finds_the_context_items_the_filters_keep(cli: Invoke) -> None:
+    hits = json.loads(cli("search", "Jalali", "--year", "2020", "--json").stdout)
+    assert "2020-jalali-remarks" in [h["id"] for h in hits]
+    none = cli("search", "Jalali", "--year", "2019")
+    assert none.exit_code == 1
+    assert "'Jalali' is in 2 records, none of them kept by --year 2019" in none.stderr
+
+
+def test_a_misspelt_command_keeps_clicks_suggestion_and_no_other(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main_status(["lst"]) == 2
+    err = capsys.readouterr().err
+    assert "Did you mean 'list'?" in err and "Hint" not in err
+    assert main_status(["LIST"]) == 2
+    assert "Hint: commands are written in lower case: meetings list" in capsys.readouterr().err

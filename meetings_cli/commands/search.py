@@ -85,27 +85,28 @@ def search(
     summary:, title:, event:, location:, notes:.
 
     --in sources searches the source articles' texts instead (field prefixes do
-    not apply). Takes the filters of `list`: with --in sources they keep the
-    articles cited by the meetings they select.
+    not apply). Takes the filters of `list`: they keep meetings as `list` does
+    and context items as `context` does (--event and --kind keep none); with
+    --in sources, the articles cited by the meetings they select.
     """
     from ..errors import echo
-    from ..filters import meeting_selection
+    from ..filters import resolve, selection
     from ..render import records, views
     from ..search import search_meetings, search_sources
 
     asked = request(ctx)
     db = database(ctx)
-    chosen = meeting_selection(db, asked.given)
+    resolved = resolve(db, asked.given)
+    chosen = selection(resolved, "meetings")
     query = " ".join(text)
     in_meetings = where is SearchIn.meetings
     collection = "search" if in_meetings else "source_search"
     # In another order, the first N of every hit, not the best N put in that order.
     best = limit or None if asked.sorting is None else None
     if in_meetings:
-        # Filters select meetings: context items are searched only when none is given.
-        searched = search_meetings(
-            db, query, chosen, best, context=not asked.filtered, excluded=exclude or ()
-        )
+        # Context items are kept by the filters as `context` keeps them (--event, --kind: none).
+        items = selection(resolved, "context")
+        searched = search_meetings(db, query, chosen, best, context=items, excluded=exclude or ())
         rows = [records.search_record(hit) for hit in searched.hits]
     else:
         from ..store import read_dimensions
@@ -129,7 +130,7 @@ def search(
             views.search_table(rows) if in_meetings else views.source_search_table(rows)
         ),
         empty=searched.missing
-        or f"no {'meetings' if in_meetings else 'articles'} match {echo(query)}{either}",
+        or f"no {'records' if in_meetings else 'articles'} match {echo(query)}{either}",
         notes=searched.notes,
         title=f"meetings search {query}",
     )
@@ -149,9 +150,14 @@ def _left_out_by_filters(
     from ..query import Selection
     from ..search import search_meetings, search_sources
 
+    everything = Selection("1", ())
     if in_meetings:
         found, noun = (
-            len(search_meetings(db, query, Selection("1", ()), None, excluded=excluded).hits),
+            len(
+                search_meetings(
+                    db, query, everything, None, context=everything, excluded=excluded
+                ).hits
+            ),
             "record",
         )
     else:
