@@ -30,6 +30,15 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     return f"{value[: limit - 1] + '…'!r} ({len(value):,} characters)"
 
 
+#: The most characters of a file or folder name that a message shows (`shown_path`).
+PATH_LIMIT = 240
+
+
+def shown_path(path: object) -> str:
+    """A file or folder name as a message shows it: cut past PATH_LIMIT characters."""
+    return capped(str(path), PATH_LIMIT)
+
+
 def capped(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """text cut to limit characters, with an ellipsis and its length when cut."""
     if len(text) <= limit:
@@ -79,7 +88,8 @@ class Problem(NamedTuple):
     def __str__(self) -> str:
         """The problem as one line: FILE:LINE:COL: PATH: MESSAGE. However long a value it
         quotes, a key of the path or the message is cut (see ECHO_LIMIT, MESSAGE_LIMIT)."""
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        file = shown_path(self.file)
+        where = f"{file}:{self.line}:{self.column}" if self.line else file
         message = _shown_message(self.path, self.message)
         return (
             f"{where}: {_shown_path(self.path)}: {message}" if self.path else f"{where}: {message}"

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import EXIT_USAGE, CannotWrite, DataError, UsageError
+from ..errors import EXIT_USAGE, CannotWrite, DataError, UsageError, shown_path
 from ..paths import DATA_ENV
 from ..shell.options import request, takes
 from ..shell.output import Result
@@ -88,24 +88,27 @@ def export(
 
     if name in ("", "-"):  # a database is a file, not a stream
         raise UsageError(f"export needs a file name, not {name!r}")
-    target = Path(name)
-    if target.is_dir():
-        raise CannotWrite(f"cannot write {target}: it is a folder")
-    if target.exists() and not target.is_file():
-        # A device, a FIFO or a socket is not replaced by a file, --force or not.
-        raise CannotWrite(f"cannot write {target}: it is not a regular file")
-    if target.exists() and not force:
-        raise UsageError(f"{target} exists: give --force to replace it")
-    if not target.parent.is_dir():
-        raise CannotWrite(f"cannot write {target}: no such folder {target.parent}")
+    target, shown = Path(name), shown_path(name)
+    try:
+        if target.is_dir():
+            raise CannotWrite(f"cannot write {shown}: it is a folder")
+        if target.exists() and not target.is_file():
+            # A device, a FIFO or a socket is not replaced by a file, --force or not.
+            raise CannotWrite(f"cannot write {shown}: it is not a regular file")
+        if target.exists() and not force:
+            raise UsageError(f"{shown} exists: give --force to replace it")
+        if not target.parent.is_dir():
+            raise CannotWrite(f"cannot write {shown}: no such folder {shown_path(target.parent)}")
+    except OSError as error:  # a name too long, say
+        raise CannotWrite(f"cannot write {shown}: {error.strerror}") from None
     db = database(ctx)
     try:
         write_database(db, target)
     except OSError as error:
-        raise CannotWrite(f"cannot write {target}: {error.strerror}") from None
+        raise CannotWrite(f"cannot write {shown}: {error.strerror}") from None
     except sqlite3.Error as error:
-        raise CannotWrite(f"cannot write {target}: {error}") from None
-    return Result("export", notes=(f"meetings: wrote {target}",))
+        raise CannotWrite(f"cannot write {shown}: {error}") from None
+    return Result("export", notes=(f"meetings: wrote {shown}",))
 
 
 @app.command()

@@ -189,8 +189,11 @@ def check_writable(name: str, option: str) -> None:
     if name in ("", "-"):
         # Standard output has the table: the picture needs a file of its own.
         raise UsageError(f"{option} needs a file name, not {name!r}")
+    from ..errors import shown_path
+
+    shown = shown_path(name)
     if os.path.isdir(name):
-        raise CannotWrite(f"cannot write {name}: it is a folder")
+        raise CannotWrite(f"cannot write {shown}: it is a folder")
     try:
         # Create it to learn whether it can be (permissions, name length, missing folder).
         handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -199,9 +202,9 @@ def check_writable(name: str, option: str) -> None:
     except OSError as error:
         if error.errno == errno.ENOENT:
             raise CannotWrite(
-                f"cannot write {name}: no such folder {os.path.dirname(name)}"
+                f"cannot write {shown}: no such folder {shown_path(os.path.dirname(name))}"
             ) from None
-        raise CannotWrite(f"cannot write {name}: {error.strerror}") from None
+        raise CannotWrite(f"cannot write {shown}: {error.strerror}") from None
     if handle is not None:
         os.close(handle)
         os.unlink(name)
@@ -209,7 +212,7 @@ def check_writable(name: str, option: str) -> None:
     try:  # an existing file is replaced: it must be writable
         os.close(os.open(name, os.O_WRONLY))
     except OSError as error:
-        raise CannotWrite(f"cannot write {name}: {error.strerror}") from None
+        raise CannotWrite(f"cannot write {shown}: {error.strerror}") from None
 
 
 # --------------------------------------------------------------------------- building options

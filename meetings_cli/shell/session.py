@@ -64,12 +64,13 @@ def database(ctx: typer.Context, *, verify: bool = False) -> "sqlite3.Connection
 
 def dataset_root(chosen: str | None) -> Path:
     """The dataset folder to read (UsageError if it is none); says so when ./data is another."""
+    from ..errors import shown_path
     from ..paths import checkout_data, dataset_problem
 
     root = locate_dataset(chosen)
     why = dataset_problem(root)
     if why is not None:
-        raise UsageError(f"{root}: {why}")
+        raise UsageError(f"{shown_path(root)}: {why}")
     if chosen in (None, "") and not os.environ.get(DATA_ENV):
         data = checkout_data(root)
         if data is not None:  # a curator editing data/ would otherwise see no change
