@@ -16,6 +16,7 @@ from conftest import DATA, Invoke
 from test_cli_reports import complete as run_completion
 
 from meetings_cli.app import app
+from meetings_cli.errors import shown_path
 
 # ----------------------------------------------------------------------------- item 2
 
@@ -61,7 +62,7 @@ def test_output_files_are_checked_before_anything_is_printed(
     result = cli("list", option, name)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == "meetings: " + message.format(name) + "\n"
+    assert result.stderr == "meetings: " + message.format(shown_path(name)) + "\n"
     assert list(tmp_path.iterdir()) == []
 
 
