@@ -440,3 +440,14 @@ def test_a_misspelt_command_keeps_clicks_suggestion_and_no_other(
     assert "Did you mean 'list'?" in err and "Hint" not in err
     assert main_status(["LIST"]) == 2
     assert "Hint: commands are written in lower case: meetings list" in capsys.readouterr().err
+
+
+def test_the_people_table_gives_the_role_room_at_80_columns(cli: Invoke) -> None:
+    from test_views import draw
+
+    lines = draw(cli, ["people"], 80).splitlines()
+    header = lines[0]
+    assert header.index("Role") <= 40  # names and countries no wider than they are
+    assert any(line.startswith("[curator]") for line in lines)  # marks under the names
+    atamkulov = next(line for line in lines if line.startswith("Beibut Atamkulov"))
+    assert atamkulov.split()[-2:] == ["1?", "1?"]  # both counts hold the disputed seat

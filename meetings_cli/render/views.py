@@ -344,11 +344,13 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
     )
     rows = [
         (
-            _one_line(person["name"]) + _curator_field(person, "name"),
-            _one_line(person_country(person)) + _curator_field(person, "country"),
+            # Marks on a line of their own: the columns stay as narrow as the names.
+            _one_line(person["name"]) + _curator_field(person, "name").replace(" ", "\n", 1),
+            _one_line(person_country(person))
+            + _curator_field(person, "country").replace(" ", "\n", 1),
             _one_line(person["role"]) + _curator_field(person, "role"),
             _count(person["talks"], person["disputed"]),
-            str(person["meetings"]),
+            _count(person["meetings"], person["disputed"]),
         )
         for person in people
     ]
