@@ -354,6 +354,9 @@ def main_status(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+#: Every command's name.
+_COMMANDS = frozenset(name for names in COMMAND_GROUPS.values() for name in names)
+
 #: What to give a command that lacks its argument.
 _MISSING = {
     "ID": "give an id as `list`, `context`, `events`, `sources` or `people --json` show it:"
@@ -375,8 +378,7 @@ def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
         word, suggested = found.groups()
         if suggested:  # Click names the command meant: that is the hint
             return None
-        commands = {name for names in COMMAND_GROUPS.values() for name in names}
-        if word.lower() in commands:
+        if word.lower() in _COMMANDS:
             return f"commands are written in lower case: meetings {word.lower()}"
         if word in ("help", "h", "?"):
             return "meetings --help lists the commands; meetings COMMAND --help explains one"
@@ -389,12 +391,17 @@ def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
             "graph writes Graphviz DOT: meetings graph | dot -Tsvg -o graph.svg draws it"
             " (or --format mermaid, for a Markdown page)"
         )
+    if (lacking := re.match(r"Option '(-[-\w]+)' requires an argument", message)) is not None:
+        command = next((w for w in words if w in _COMMANDS), "COMMAND")
+        return f"{lacking.group(1)} needs a value after it (meetings {command} --help says which)"
+    if (taken := re.search(r"for '(--[\w-]+)'.*: '(-[-\w]+)' is not ", message)) is not None:
+        return f"{taken.group(1)} took the option {taken.group(2)} as its value: give it one first"
     missing = re.match(r"Missing argument '(\w+)'", message)
     if missing is not None:
         return _MISSING.get(missing.group(1), "")
     if (found := re.match(r"Got unexpected extra argument\S* \((.*)\)", message)) is not None:
         return _extra_argument_hint(found.group(1), words)
-    if "'--year'" in message and any(re.fullmatch(r"\d{4}[-–/]\d{4}", w) for w in words):
+    if "'--year'" in message and any(re.fullmatch(r"\d{4}(?:[-–/,:]|\.\.)\d{4}", w) for w in words):
         return "give --year once per year (--year 2018 --year 2019), or --from 2018 --to 2019"
     return None
 
@@ -416,7 +423,7 @@ def _extra_argument_hint(extra: str, words: list[str]) -> str:
     from .errors import echo
     from .filters import COUNTRY_NAMES
 
-    command = next((w for w in words if any(w in names for names in COMMAND_GROUPS.values())), "")
+    command = next((w for w in words if w in _COMMANDS), "")
     countries = {
         n.casefold() for country, names in COUNTRY_NAMES.items() for n in (country, *names)
     }

@@ -374,12 +374,21 @@ def filters_over(table: str, without: tuple[str, ...] = ()) -> tuple[str, ...]:
     )
 
 
+#: Options whose values never hold a comma: one with a comma is several values run together.
+_ONE_VALUE_EACH = ("event", "kind", "topic")
+
+
 def resolve(db: sqlite3.Connection, given: Given) -> Resolved:
     """Every filter given, its values as the dataset has them.
 
-    Raises UsageError for a value that names nothing the dataset knows, and
-    NotFound for a person no name matches.
+    Raises UsageError for a value that names nothing the dataset knows (or several,
+    run together with commas), and NotFound for a person no name matches.
     """
+    for option in _ONE_VALUE_EACH:
+        for text in given.get(option) or ():
+            if "," in text and all(part.strip() for part in text.split(",")):
+                repeated = " ".join(f"--{option} {echo(p.strip())}" for p in text.split(","))
+                raise UsageError(f"--{option} takes one value: give it once per value ({repeated})")
     resolved: dict[str, tuple[Any, ...]] = {}
     for name, row in FILTERS.items():
         if any(given.get(option.name) for option in row.options):
@@ -522,7 +531,9 @@ def why_no_meetings(
     a year outside the data (18 for 2018), people who took part in no meeting (only in
     context), a filter that keeps nothing alone, or filters that each keep some and
     never together; empty when it is none of these."""
-    reasons = [*_years_outside(db, resolved), *_only_in_context(db, resolved)]
+    reasons = list(_years_outside(db, resolved))
+    if what not in ("context items", "quotes"):  # those cover context: not a reason there
+        reasons += _only_in_context(db, resolved)
     return "; ".join(reasons or _filters_apart(db, given, resolved, what))
 
 
@@ -592,6 +603,7 @@ def _filters_apart(
              for name in alone}  # fmt: skip
     if not all(alone.values()):
         return [f"{shown[name]} keeps no {singular}{_span(db, name, counted)}"
+                + _in_context(db, name, resolved[name], counted, shown[name])
                 for name, count in alone.items() if not count]  # fmt: skip
     if len(alone) < 2:
         return []
@@ -618,6 +630,18 @@ def _span(db: sqlite3.Connection, name: str, counted: str) -> str:
     first, last = db.execute(f"SELECT min(start), max(end) FROM {table}").fetchone()
     shown = "context items" if table == "context" else "meetings"
     return f" (the {shown} run from {first} to {last})" if first else ""
+
+
+def _in_context(
+    db: sqlite3.Connection, name: str, values: tuple[Any, ...], counted: str, shown: str
+) -> str:
+    """For a --country that keeps no meeting: the context items it keeps, if any."""
+    if name != "country" or counted in ("context items", "quotes"):
+        return ""
+    chosen = selection({name: values}, "context")
+    items = _column(db, f"SELECT c.id FROM context c WHERE {chosen.where} ORDER BY c.id",
+                    chosen.params)  # fmt: skip
+    return f"; in context (meetings context {shown}): {', '.join(items)}" if items else ""
 
 
 def _kept(db: sqlite3.Connection, resolved: Resolved, what: str) -> int:

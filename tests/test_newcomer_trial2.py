@@ -74,6 +74,17 @@ def test_show_person_marks_what_the_curators_supplied_as_who_does(cli: Invoke) -
             "Jalali has 1 quote, none of them kept by --year 2018",
         ),
         (["quotes", "--speaker", "Zhasuzakov"], "Zhasuzakov is quoted nowhere in the data"),
+        (["pairs", "--year", "18"], "no pairs of people met in the meetings that match: nothing"),
+        (["graph", "--with", "Putin"], "Vladimir Putin took part in no meeting; in context"),
+        (["audit", "--year", "18"], "(did you mean 2018?)"),
+        (
+            ["context", "--person", "Putin", "--year", "2019"],
+            "--year 2019 keeps 2 context items and --person 'Putin' keeps 1 context item",
+        ),
+        (
+            ["list", "--country", "Turkey"],
+            "in context (meetings context --country 'Turkey'): 2018-ankara-summit",
+        ),
         (
             ["search", "Shoigu", "--in", "sources", "--year", "2021"],
             "'Shoigu' is in 4 articles, none of them kept by --year 2021 (nothing in 2021: the"
@@ -160,6 +171,10 @@ def test_countries_by_other_names_and_no_noise_suggested(cli: Invoke) -> None:
         (["people", "Hatami"], "Hint: to look up a person: meetings who 'Hatami'; --country"),
         (["events", "mcis-2018"], "Hint: to read one: meetings show 'mcis-2018'"),
         (["show", "a", "b"], "Hint: show takes one id at a time: meetings show 'b'"),
+        (["list", "--year"], "Hint: --year needs a value after it (meetings list --help"),
+        (["list", "--year", "--country", "Russia"], "Hint: --year took the option --country"),
+        (["list", "--year", "2018,2019"], "Hint: give --year once per year"),
+        (["list", "--kind", "talks,address"], "(--kind 'talks' --kind 'address')"),
     ],
 )
 def test_common_slips_get_a_hint(

@@ -182,7 +182,7 @@ def pairs(ctx: typer.Context) -> Result:
     table shows at most 10,000 pairs, and --sort and --reverse take at most 100,000
     (exit 2 above those).
     """
-    from ..filters import meeting_selection
+    from ..filters import meeting_selection, resolve, why_no_meetings
     from ..pairing import meeting_pairs
     from ..render import listings
     from ..render.streamed import PairStream, pair_records
@@ -190,7 +190,8 @@ def pairs(ctx: typer.Context) -> Result:
     asked = request(ctx)
     db = database(ctx)
     found = meeting_pairs(db, meeting_selection(db, asked.given))
-    empty = "no pairs of people met in the meetings that match"
+    why = why_no_meetings(db, asked.given, resolve(db, asked.given)) if asked.filtered else ""
+    empty = "no pairs of people met in the meetings that match" + (f": {why}" if why else "")
     if asked.output.format != "table" and asked.sorting is None:
         return Result("pairs", stream=PairStream(found), empty=empty)
     rows = pair_records(found, table=asked.output.format == "table")

@@ -65,14 +65,17 @@ def graph(ctx: typer.Context) -> Result:
     Takes the filters of `list`. Edges through a participant only some sources
     name are marked disputed (dashed in dot and mermaid).
     """
-    from ..filters import meeting_selection
+    from ..filters import meeting_selection, why_empty
     from ..pairing import meeting_graph
     from ..render.streamed import GraphStream
 
     asked = request(ctx)
     db = database(ctx)
     found = meeting_graph(db, meeting_selection(db, asked.given))
-    return Result("graph", stream=GraphStream(found), empty="no meetings match")
+    empty = why_empty(db, asked.given, "meetings")
+    if empty == "no meetings match" and asked.filtered:  # meetings, but nobody met anybody
+        empty = "no two people met in the meetings that match"
+    return Result("graph", stream=GraphStream(found), empty=empty)
 
 
 @app.command()
@@ -139,7 +142,7 @@ def audit(
     meetings of `list`, the items of `context`, and the people, events and
     sources of those meetings.
     """
-    from ..filters import linked_ids, resolve
+    from ..filters import linked_ids, resolve, why_no_meetings
     from ..render import listings, records
     from ..report import ISSUES
     from ..report import audit as find_uncertainties
@@ -165,5 +168,7 @@ def audit(
         return Result("audit", notes=(note,))
     kinds = " or ".join(sorted(wanted))
     empty = f"no findings of kind {kinds}" if wanted else "no findings"
-    empty += " about the records that match" if asked.filtered else ""
+    if asked.filtered and not rows:
+        why = why_no_meetings(db, asked.given, resolved)
+        empty += " about the records that match" + (f": {why}" if why else "")
     return sorted_table("audit", rows, asked, listings.audit_table, empty)
