@@ -163,7 +163,10 @@ def test_pairs_table_csv_and_jsonl(cli: Invoke) -> None:
 def test_no_pairs_is_an_empty_result_and_exit_1(cli: Invoke, fmt: str, empty: str) -> None:
     result: Result = cli("pairs", "--year", "2017", "--format", fmt)
     assert (result.exit_code, result.stdout) == (1, empty)
-    assert result.stderr == "meetings: no pairs of people met in the meetings that match\n"
+    assert result.stderr == (
+        "meetings: no pairs of people met in the meetings that match: nothing in 2017: the data"
+        " covers 2018–2020\n"
+    )
 
 
 def test_pairs_text_from_the_data_is_inert(tmp_path: Path, cli: Invoke) -> None:
