@@ -214,25 +214,18 @@ def syntax_hint(text: str, first: int, line: int, reason: str) -> str:
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in reason or here[: len(here) - len(here.lstrip())].count("\t"):
         return "; hint: YAML indents with spaces, never tabs"
+    for number, current in _lines_outside_block_text(lines, max(1, first), line):
+        quoted = _quote_problem(current, number)
+        if quoted:
+            return quoted
+        key = _KEY_WITHOUT_SPACE.match(current)
+        if key:
+            return f"; hint: put a space after the colon of '{key.group(1)}:' (line {number})"
     bracket = _FLOW_START.search(reason)
     if bracket:  # libyaml names where the [ or { it was reading opened
         kind, at_line, at_column = bracket.groups()
         pair = "[]" if kind == "sequence" else "{}"
         return f"; hint: a '{pair[0]}' opened at {at_line}:{at_column} may lack its '{pair[1]}'"
-    for number, current in _lines_outside_block_text(lines, max(1, first), line):
-        value = _QUOTED_VALUE.match(current)
-        if value:
-            quote, at = value.group(1), value.start(1) + 1
-            rest = current[value.end(1) :]
-            closing = rest.count("'") if quote == "'" else rest.replace('\\"', "").count('"')
-            if closing == 0:
-                return f"; hint: a quote opened at {number}:{at} may be unclosed"
-            if quote == "'" and closing % 2 == 0:  # 'Iran's': closed after Iran, then text
-                return (f"; hint: in '…' an apostrophe is written twice ('Iran''s'), or the"
-                        f" text is put in double quotes (the quote at {number}:{at})")  # fmt: skip
-        key = _KEY_WITHOUT_SPACE.match(current)
-        if key:
-            return f"; hint: put a space after the colon of '{key.group(1)}:' (line {number})"
     if "mapping values are not allowed" in reason:
         return "; hint: a value holding ': ' needs quotes"
     return ""
@@ -241,8 +234,35 @@ def syntax_hint(text: str, first: int, line: int, reason: str) -> str:
 #: libyaml's context for an error inside [ ] or { }: "while parsing a flow sequence at
 #: line 76, column 13" (as syntax_message writes it).
 _FLOW_START = re.compile(r"while parsing a flow (sequence|mapping) at line (\d+), column (\d+)")
-#: A value (of a key, or an item) that begins with a quote.
-_QUOTED_VALUE = re.compile(r"^\s*(?:-\s+)*(?:[^\s'\"#][^:#]*:\s+)?(['\"])")
+#: A quote that opens a value: at the start of a line or an item, after a key's colon, or
+#: after [ { or , in a flow collection.
+_OPENING_QUOTE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)(['\"])")
+
+
+def _quote_problem(text: str, number: int) -> str:
+    """A hint for the first quoted value of a line that is left open, or (in '…') ended by
+    an apostrophe; empty if none."""
+    position = 0
+    while (found := _OPENING_QUOTE.search(text, position)) is not None:
+        quote, at = found.group(1), found.start(1)
+        end = at + 1
+        while True:  # the closing quote: '' in '…' and \" in "…" are not one
+            end = text.find(quote, end)
+            if end < 0:
+                return f"; hint: a quote opened at {number}:{at + 1} may be unclosed"
+            if quote == "'" and text.startswith("''", end):
+                end += 2
+            elif quote == '"' and text[end - 1] == "\\":
+                end += 1
+            else:
+                break
+        if quote == "'" and text[end + 1 : end + 2].isalpha():  # 'Iran's …': the apostrophe
+            return (f"; hint: in '…' an apostrophe is written twice ('Iran''s'), or the"
+                    f" text is put in double quotes (the quote at {number}:{at + 1})")  # fmt: skip
+        position = end + 1
+    return ""
+
+
 #: A key or item that a block of text follows (>, >-, |, |+ ...).
 _BLOCK_TEXT = re.compile(r"(?:^|:|-)\s*[>|][-+0-9]*\s*(?:#.*)?$")
 

@@ -266,6 +266,17 @@ def test_reversed_date_order_is_the_same_either_way(cli: Invoke, command: str) -
             "- {person: amir-hatami, role: Minister of Defence of Iran",
             "a '{' opened at 74:9 may lack its '}'",
         ),
+        # Inside { }: the quote, not the brace.
+        (
+            "- {person: amir-hatami, role: Minister of Defence of Iran}",
+            "- {person: amir-hatami, role: \"Minister of Defence of Iran}",
+            "a quote opened at 74:37 may be unclosed",
+        ),
+        (
+            "- {person: amir-hatami, role: Minister of Defence of Iran}",
+            "- {person: amir-hatami, role: 'Iran's minister'}",
+            "an apostrophe is written twice",
+        ),
     ],
 )
 def test_a_yaml_slip_gets_a_plain_hint(
