@@ -58,6 +58,8 @@ COMMAND_GROUPS: dict[str, list[str]] = {
     "Look across it": ["people", "pairs", "graph", "events", "stats", "sources", "source"],
     "Check and keep it": ["audit", "validate", "schema", "export", "cache"],
 }
+#: Every command's name.
+COMMANDS = frozenset(name for names in COMMAND_GROUPS.values() for name in names)
 
 
 #: Two or three examples for each command's --help (after its own text).
@@ -354,110 +356,21 @@ def main_status(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-#: Every command's name.
-_COMMANDS = frozenset(name for names in COMMAND_GROUPS.values() for name in names)
-
-#: What to give a command that lacks its argument.
-_MISSING = {
-    "ID": "give an id as `list`, `context`, `events`, `sources` or `people --json` show it:"
-    " meetings show mcis2018-russia",
-    "QUERY": "give words to look for: meetings search refugees",
-    "NAME": "give a name in any spelling or script: meetings who Shoigu",
-}
-
-
-def usage_hint(message: str, argv: Sequence[str] | None) -> str | None:
-    """A hint for a common slip in a usage error's message (None if none applies)."""
-    import re
-
-    from .errors import echo
-
-    words = list(sys.argv[1:] if argv is None else argv)
-    found = re.match(r"No such command '(.*?)'\.( Did you mean '.*'\?)?$", message, re.DOTALL)
-    if found is not None:
-        word, suggested = found.groups()
-        if suggested:  # Click names the command meant: that is the hint
-            return None
-        if word.lower() in _COMMANDS:
-            return f"commands are written in lower case: meetings {word.lower()}"
-        if word in ("help", "h", "?"):
-            return "meetings --help lists the commands; meetings COMMAND --help explains one"
-        return (
-            f"to look up a person: meetings who {echo(word)}; to search the records:"
-            f" meetings search {echo(word)}"
-        )
-    if re.match(r"No such option: --(svg|html)", message) and "graph" in words:
-        return (
-            "graph writes Graphviz DOT: meetings graph | dot -Tsvg -o graph.svg draws it"
-            " (or --format mermaid, for a Markdown page)"
-        )
-    if (lacking := re.match(r"Option '(-[-\w]+)' requires an argument", message)) is not None:
-        command = next((w for w in words if w in _COMMANDS), "COMMAND")
-        return f"{lacking.group(1)} needs a value after it (meetings {command} --help says which)"
-    if (taken := re.search(r"for '(--[\w-]+)'.*: '(-[-\w]+)' is not ", message)) is not None:
-        return f"{taken.group(1)} took the option {taken.group(2)} as its value: give it one first"
-    missing = re.match(r"Missing argument '(\w+)'", message)
-    if missing is not None:
-        return _MISSING.get(missing.group(1), "")
-    if (found := re.match(r"Got unexpected extra argument\S* \((.*)\)", message)) is not None:
-        return _extra_argument_hint(found.group(1), words)
-    if "'--year'" in message and any(re.fullmatch(r"\d{4}(?:[-–/,:]|\.\.)\d{4}", w) for w in words):
-        return "give --year once per year (--year 2018 --year 2019), or --from 2018 --to 2019"
-    return None
-
-
-def _shortened(line: str, argv: Sequence[str] | None) -> str:
-    """A line of Click's with every long argument it quotes cut, as echo cuts ours."""
-    from .errors import ECHO_LIMIT, capped, echo
-
-    for word in sorted(sys.argv[1:] if argv is None else argv, key=len, reverse=True):
-        if len(word) > ECHO_LIMIT:
-            line = line.replace(f"'{word}'", echo(word)).replace(word, capped(word, ECHO_LIMIT))
-    return line
-
-
-def _extra_argument_hint(extra: str, words: list[str]) -> str:
-    """What an argument a command does not take was probably meant as."""
-    import re
-
-    from .errors import echo
-    from .filters import COUNTRY_NAMES
-
-    command = next((w for w in words if w in _COMMANDS), "")
-    countries = {
-        n.casefold() for country, names in COUNTRY_NAMES.items() for n in (country, *names)
-    }
-    if re.fullmatch(r"\d{4}", extra):
-        return f"a year is an option: --year {extra}"
-    if extra.casefold() in countries:
-        return f"a country is an option: --country {echo(extra)}"
-    if command == "people":
-        return (
-            f"to look up a person: meetings who {echo(extra)}; --country COUNTRY lists the"
-            " people of a country"
-        )
-    if command in ("events", "sources"):
-        return f"to read one: meetings show {echo(extra)}"
-    if command in ("show", "source"):
-        return f"{command} takes one id at a time: meetings {command} {echo(extra.split()[0])}"
-    return (
-        f"filters are options: --person {echo(extra)} keeps the meetings with a person;"
-        f" meetings search {echo(extra)} looks for words"
-    )
-
-
 def _status(argv: Sequence[str] | None) -> int:
     try:
         code = app(args=argv, prog_name="meetings", standalone_mode=False)
     except typer.TyperException as error:  # usage errors, printed as Typer would
         show = getattr(error, "show", None)
         if show is not None:
+            from .shell import hints
+
+            words = list(sys.argv[1:] if argv is None else argv)
             # Typer escapes some of the arguments it quotes, not all (bidi overrides).
             shown = io.StringIO()
             show(file=shown)
+            hint = hints.usage_hint(str(error.format_message()), words, COMMANDS)
             for line in shown.getvalue().rstrip("\n").split("\n"):
-                note(_shortened(line, argv))
-            hint = usage_hint(str(error.format_message()), argv)
+                note(hints.shortened(line, words, hinted=bool(hint)))
             if hint:
                 note(f"Hint: {hint}")
             ctx = getattr(error, "ctx", None)

@@ -169,12 +169,26 @@ def test_countries_by_other_names_and_no_noise_suggested(cli: Invoke) -> None:
         (["people", "Iran"], "Hint: a country is an option: --country 'Iran'"),
         (["list", "Россия"], "Hint: a country is an option: --country 'Россия'"),
         (["people", "Hatami"], "Hint: to look up a person: meetings who 'Hatami'; --country"),
-        (["events", "mcis-2018"], "Hint: to read one: meetings show 'mcis-2018'"),
-        (["show", "a", "b"], "Hint: show takes one id at a time: meetings show 'b'"),
+        (["events", "mcis-2018"], "Hint: to read one record: meetings show 'mcis-2018'"),
+        (["show", "a", "b"], "Hint: show takes one id at a time (meetings show 'a')"),
         (["list", "--year"], "Hint: --year needs a value after it (meetings list --help"),
         (["list", "--year", "--country", "Russia"], "Hint: --year took the option --country"),
         (["list", "--year", "2018,2019"], "Hint: give --year once per year"),
         (["list", "--kind", "talks,address"], "(--kind 'talks' --kind 'address')"),
+        (["source"], "Hint: give a source id as `meetings sources` lists it"),
+        (["list", "mcis2018-russia"], "Hint: to read one record: meetings show 'mcis2018-russia'"),
+        (["quotes", "Hatami"], "Hint: --speaker 'Hatami' keeps what a person said"),
+        (["validate", "a", "b"], "Hint: validate takes one dataset folder"),
+        (["cache", "clear", "x"], "Hint: clear takes no argument"),
+        (["cache", "foo"], "Hint: cache has two commands"),
+        (["show", "VII", "MCIS"], "quoted: meetings show 'VII MCIS'"),
+        (["list", "help"], "Hint: meetings list --help explains list"),
+        (["person", "Shoigu"], "Hint: to look up a person: meetings who 'Shoigu'"),
+        (["meetings", "list"], "Hint: the program's name is written once: meetings list"),
+        (["who", "--year", "2019", "Shoigu"], "meetings list --with 'Shoigu' --year"),
+        (["list", "--csv"], "Hint: did you mean --format csv"),
+        (["list", "--type", "talks"], "Hint: did you mean --kind"),
+        (["people", "--person", "Shoigu"], "Hint: --with NAME lists the people who met NAME"),
     ],
 )
 def test_common_slips_get_a_hint(
@@ -269,7 +283,7 @@ def test_reversed_date_order_is_the_same_either_way(cli: Invoke, command: str) -
         # Inside { }: the quote, not the brace.
         (
             "- {person: amir-hatami, role: Minister of Defence of Iran}",
-            "- {person: amir-hatami, role: \"Minister of Defence of Iran}",
+            '- {person: amir-hatami, role: "Minister of Defence of Iran}',
             "a quote opened at 74:37 may be unclosed",
         ),
         (
@@ -477,3 +491,9 @@ def test_the_people_table_gives_the_role_room_at_80_columns(cli: Invoke) -> None
     assert any(line.startswith("[curator]") for line in lines)  # marks under the names
     atamkulov = next(line for line in lines if line.startswith("Beibut Atamkulov"))
     assert atamkulov.split()[-2:] == ["1?", "1?"]  # both counts hold the disputed seat
+
+
+def test_a_hint_replaces_clicks_guess_at_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main_status(["list", "--csv"]) == 2
+    err = capsys.readouterr().err
+    assert "Possible options" not in err and "Hint: did you mean --format csv" in err
