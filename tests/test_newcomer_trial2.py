@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -414,9 +415,13 @@ def test_prose_gets_the_width_at_80_columns(cli: Invoke) -> None:
     assert len(ids) >= 5 and len({line.rindex(" ") for line in ids}) == 1  # one ID column
 
 
-def test_color_always_into_a_pipe_pads_no_line(cli: Invoke) -> None:
-    drawn = cli("--color", "always", "timeline", env={"COLUMNS": "80"}).stdout
-    assert "\x1b[" in drawn and not any(line.endswith(" ") for line in drawn.splitlines())
+@pytest.mark.parametrize(
+    "command", [["timeline"], ["list"], ["show", "mcis2018-russia"], ["people"]]
+)
+def test_color_always_into_a_pipe_pads_no_line(cli: Invoke, command: list[str]) -> None:
+    drawn = cli("--color", "always", *command, env={"COLUMNS": "80"}).stdout
+    assert "\x1b[" in drawn
+    assert not any(re.search(r" (\x1b\[[0-9;]*m)*$", line) for line in drawn.splitlines())
 
 
 @pytest.mark.parametrize(

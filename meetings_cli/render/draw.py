@@ -8,6 +8,7 @@ is shown as written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -84,7 +85,7 @@ def draw(
         # line with.
         with console.capture() as capture:
             console.print(_group(console, view))
-        out.write("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+        out.write("".join(_unpadded(line) + "\n" for line in capture.get().splitlines()))
     if svg or html:
         import io
 
@@ -156,6 +157,15 @@ def _renderables(console: Console, block: Block) -> list[RenderableType]:
     if block.indent:
         return [Padding(item, (0, 0, 0, block.indent)) for item in drawn]
     return drawn
+
+
+#: Spaces at the end of a line, before the codes that end its styles (--color always).
+_PADDING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$")
+
+
+def _unpadded(line: str) -> str:
+    """line without the spaces Rich pads it with, inside its last styles too."""
+    return _PADDING.sub(r"\1", line.rstrip(" "))
 
 
 def _is_tty(out: TextIO) -> bool:
