@@ -89,6 +89,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "validate": ("meetings validate", "meetings validate path/to/data"),
     "export": ("meetings export meetings.db", "datasette meetings.db"),
     "schema": ("meetings schema > meetings.schema.json",),
+    "path": ("meetings cache path", "du -h \"$(meetings cache path | head -n 1)\""),
+    "clear": ("meetings cache clear",),
 }  # fmt: skip
 
 

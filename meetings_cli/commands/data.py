@@ -11,7 +11,7 @@ import typer
 
 from ..errors import EXIT_USAGE, CannotWrite, DataError, UsageError, shown_path
 from ..paths import DATA_ENV
-from ..shell.options import request, takes
+from ..shell.options import WholeSummaries, request, takes
 from ..shell.output import Result
 from ..shell.session import database, dataset_root, settings_of
 
@@ -120,7 +120,9 @@ def schema() -> Result:
 
 
 cache_app = typer.Typer(
-    help="Where compiled datasets are kept, and removing them.", no_args_is_help=True
+    help="Where compiled datasets are kept, and removing them.",
+    no_args_is_help=True,
+    cls=WholeSummaries,
 )
 app.add_typer(cache_app, name="cache")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import typer
-from typer.core import TyperOption
+from typer.core import TyperGroup, TyperOption
 
 from ..errors import CannotWrite, UsageError, echo
 from ..filters import FILTERS, Given, filters_over
@@ -439,3 +439,19 @@ _NAMES = (
     " SELECT text FROM aliases WHERE kind NOT LIKE '%romanisation%'"
     " AND kind NOT LIKE '%Arabic script writes it%' AND kind NOT LIKE '%written together%'"
 )
+
+
+class WholeSummaries(TyperGroup):
+    """A group of commands whose help lists each command with its whole first sentence
+    (Click cuts them at 45 characters)."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                first = (command.help or "").strip().split("\n\n")[0]
+                rows.append((name, " ".join(first.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
