@@ -506,5 +506,5 @@ def test_a_hint_replaces_clicks_guess_at_the_option(capsys: pytest.CaptureFixtur
 
 def test_cache_help_never_cuts_a_summary_and_shows_examples(cli_bare: Invoke) -> None:
     shown = cli_bare("cache", "--help", env={"COLUMNS": "200"}).stdout
-    assert "has one)." in shown and "..." not in shown
+    assert "has one)." in shown and "in use..." not in shown
     assert "meetings cache path" in cli_bare("cache", "path", "--help").stdout
