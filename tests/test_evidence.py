@@ -203,7 +203,8 @@ def test_events_give_their_dates_as_the_curators(cli: Invoke) -> None:
     assert events["army-2020"]["dates_basis"] == "curator"
     assert events["army-2020"]["location_basis"] == "curator"  # the article: "traveled to Moscow"
     out = cli("events", env={"COLUMNS": "120"}).stdout
-    assert "23–29 Aug 2020 [curator]" in out and "Kubinka (Moscow Region) [curator]" in out
+    assert "23–29 Aug 2020  army-2020" in out and "\n[curator]  " in out  # the mark under it
+    assert "Kubinka (Moscow Region) [curator]" in out
     assert (
         "(VIII MCIS), 23-26 Apr 2019 [curator]"  # piped: ASCII
         in cli("timeline", "--year", "2019", env={"COLUMNS": "120"}).stdout

@@ -508,3 +508,12 @@ def test_cache_help_never_cuts_a_summary_and_shows_examples(cli_bare: Invoke) ->
     shown = cli_bare("cache", "--help", env={"COLUMNS": "200"}).stdout
     assert "has one)." in shown and "in use..." not in shown
     assert "meetings cache path" in cli_bare("cache", "path", "--help").stdout
+
+
+def test_the_events_table_fits_80_columns_with_its_counts_aligned(cli: Invoke) -> None:
+    from test_views import draw
+
+    lines = draw(cli, ["events"], 80).splitlines()
+    assert lines[0].split() == ["Dates", "ID", "Name", "/", "location", "Talks", "Engagements"]
+    first = next(line for line in lines if line.startswith("4–5 Apr 2018"))
+    assert first.endswith("5            6")  # both counts right-aligned

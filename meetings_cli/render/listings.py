@@ -12,19 +12,20 @@ from .views import CURATOR_MARK, _plain_table, event_dates
 
 def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
     """The `events` table."""
+    # The name over the place, as the date over the speaker in `quotes`: the prose wraps in
+    # one column, and the table fits 80 columns.
     rows = [
         (
-            event_dates(r),
+            event_dates(r).replace(" [", "\n["),
             r["id"],
-            r["name"] + _curator(r["name_basis"]),
-            r["location"] + _curator(r["location_basis"]),
+            f"{r['name']}{_curator(r['name_basis'])}\n{r['location']}{_curator(r['location_basis'])}",
             str(r["talks"]),
             str(len(r["meetings"])),
         )
         for r in records
     ]
-    headers = ("Dates", "ID", "Name", "Location", "Talks", "Engagements")
-    blocks = _plain_table(headers, rows, wide=2, right=5)
+    headers = ("Dates", "ID", "Name / location", "Talks", "Engagements")
+    blocks = _plain_table(headers, rows, wide=2, right=(3, 4))
     blocks.append(_text(EVENT_COUNTS, "dim"))
     if any("[curator]" in cell for row in rows for cell in row):
         blocks.append(_text(CURATOR_MARK, "dim"))
@@ -60,7 +61,7 @@ def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
         blocks += [_text("")] if number else []
         blocks.append(_text(f"Engagements by {dimension}", "bold"))
         rows = [(value, str(count)) for value, count in counts.items()]
-        blocks += _plain_table((dimension.capitalize(), "Engagements"), rows, wide=0, right=1)
+        blocks += _plain_table((dimension.capitalize(), "Engagements"), rows, wide=0, right=(1,))
     return blocks
 
 
@@ -87,7 +88,7 @@ def pairs_table(pairs: Sequence[dict[str, Any]]) -> list[Block]:
     disputed = any(p["disputed"] for p in pairs)
     legend = "? with a participant named by only some sources" if disputed else None
     headers = ("Person", "Met", "Meetings", "Years")
-    return _plain_table(headers, rows, wide=1, right=2, caption=legend)
+    return _plain_table(headers, rows, wide=1, right=(2,), caption=legend)
 
 
 def audit_table(findings: Sequence[dict[str, Any]]) -> list[Block]:

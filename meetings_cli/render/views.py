@@ -730,12 +730,13 @@ def _plain_table(
     rows: Iterable[Sequence[str]],
     *,
     wide: int,
-    right: int = -1,
+    right: tuple[int, ...] = (),
     caption: str | None = None,
 ) -> list[Block]:
-    """A table of plain text whose column `wide` takes the spare width (`right`: a count)."""
+    """A table of plain text whose column `wide` takes the spare width, the columns `right`
+    (counts) right-aligned."""
     columns = tuple(
-        Column(header, "right" if number == right else "left", wrap=number == wide)
+        Column(header, "right" if number in right else "left", wrap=number == wide)
         for number, header in enumerate(headers)
     )
     cells = [tuple(printable(cell) for cell in row) for row in rows]
