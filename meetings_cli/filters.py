@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UsageError, echo
+from .model import KIND_LABELS
 
 if TYPE_CHECKING:
     import sqlite3
@@ -115,7 +116,7 @@ def _events(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
 
 def _kinds(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
     from .model import MEETING_KINDS
-    from .query import KIND_LABELS, pick
+    from .query import pick
 
     kinds = {kind: (kind, KIND_LABELS.get(kind, kind)) for kind in MEETING_KINDS}
     return _unique(pick("kind", text, kinds) for text in given["kind"])
@@ -197,13 +198,29 @@ _MENTIONS = (
     " UNION SELECT context FROM quotes WHERE speaker IN (?) AND context IS NOT NULL)"
 )
 
+#: The kinds of the meetings, and the words `list` shows them by (--kind takes both).
+_KIND_COMPLETION = (
+    "SELECT DISTINCT kind FROM meetings UNION ALL SELECT column2 FROM (VALUES "
+    + ", ".join(f"('{kind}', '{label}')" for kind, label in KIND_LABELS.items() if kind != label)
+    + ") WHERE column1 IN (SELECT kind FROM meetings)"
+)
+
 #: Every filter, in the order commands list their options.
 FILTERS: dict[str, Filter] = {
     f.name: f
     for f in (
         Filter(
             "year",
-            (Option("year", ("--year", "-y"), "YEAR", "Only this year (repeatable).", "year"),),
+            (
+                Option(
+                    "year",
+                    ("--year", "-y"),
+                    "YEAR",
+                    "Only this year (repeatable).",
+                    "year",
+                    completion="SELECT DISTINCT CAST(year AS TEXT) FROM meeting_years ORDER BY 1",
+                ),
+            ),
             _years,
             meetings=Condition("m.rowid IN (SELECT meeting FROM meeting_years WHERE year IN (?))"),
             # A year is written as its first and last day (|| binds before <=).
@@ -268,7 +285,7 @@ FILTERS: dict[str, Filter] = {
                     ("--event", "-e"),
                     "TEXT",
                     "At this event: id or name (repeatable).",
-                    completion="SELECT id FROM events ORDER BY rowid",
+                    completion="SELECT id FROM events UNION ALL SELECT short_name FROM events",
                 ),
             ),
             _events,
@@ -283,7 +300,7 @@ FILTERS: dict[str, Filter] = {
                     ("--kind", "-k"),
                     "TEXT",
                     "Of this kind, e.g. bilateral-talks (repeatable).",
-                    completion="SELECT DISTINCT kind FROM meetings ORDER BY 1",
+                    completion=_KIND_COMPLETION,
                 ),
             ),
             _kinds,

@@ -47,6 +47,15 @@ MEETING_KINDS: tuple[str, ...] = (
 #: (an address, press remarks, a visit) are engagements only.
 TALK_KINDS: tuple[str, ...] = ("bilateral-talks", "multilateral-talks")
 
+#: Short names of meeting kinds, for narrow table columns; --kind accepts them too.
+KIND_LABELS = {
+    "bilateral-talks": "talks",
+    "multilateral-talks": "multilateral",
+    "conference-address": "address",
+    "press-remarks": "remarks",
+    "visit": "visit",
+}
+
 #: What kind of thing a context record is.
 CONTEXT_KINDS: tuple[str, ...] = ("statement", "summit", "talks", "vote", "exercise", "other")
 

@@ -18,15 +18,6 @@ from .contract import StoredRecords
 from .errors import NotFound, UsageError, echo
 from .model import Person
 
-#: Short names of meeting kinds, for narrow table columns; --kind accepts them too.
-KIND_LABELS = {
-    "bilateral-talks": "talks",
-    "multilateral-talks": "multilateral",
-    "conference-address": "address",
-    "press-remarks": "remarks",
-    "visit": "visit",
-}
-
 #: The order of meetings everywhere.
 MEETING_ORDER = "m.start, m.end, m.id"
 

@@ -211,7 +211,7 @@ def complete(words: str, shell: str = "bash") -> str:
         ("meetings list --person Ser", ["'Sergei Shoigu'", "'Sergey Shoygu'"]),  # + spelling
         ("meetings list --country Ka", ["Kazakhstan"]),
         ("meetings list --kind conf", ["conference-address"]),
-        ("meetings list --event army", ["army-2020"]),
+        ("meetings list --event army", ["army-2020", "Army-2020"]),  # id, short name
         ("meetings list --topic ref", ["refugees"]),
     ],
 )

@@ -155,7 +155,7 @@ def test_values_as_tables_print_them_are_accepted(
 def test_a_label_the_table_prints_is_accepted_for_every_kind(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from meetings_cli.query import KIND_LABELS  # what tables print (render.views uses it)
+    from meetings_cli.model import KIND_LABELS  # what tables print (render.views uses it)
 
     for kind, label in KIND_LABELS.items():
         code, out, _ = ask(capsys, "--data", str(DATA), "list", "--json", "--kind", label)

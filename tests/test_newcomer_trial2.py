@@ -434,6 +434,10 @@ def test_color_always_into_a_pipe_pads_no_line(cli: Invoke, command: list[str]) 
         ("meetings who sho", "Shoigu"),
         ("meetings show MCIS2018-P", "mcis2018-pakistan"),
         ("meetings audit --issue DIS", "disagreement"),
+        ("meetings who Серге", "'Сергей Шойгу'"),  # the native name, not only its fold's other
+        ("meetings list --kind tal", "talks"),  # list's word for a kind
+        ("meetings list --event vii", "'VII MCIS'"),
+        ("meetings list --year 20", "2019"),
     ],
 )
 def test_tab_completes_whatever_the_case_typed(words: str, offered: str) -> None:
@@ -517,3 +521,10 @@ def test_the_events_table_fits_80_columns_with_its_counts_aligned(cli: Invoke) -
     assert lines[0].split() == ["Dates", "ID", "Name", "/", "location", "Talks", "Engagements"]
     first = next(line for line in lines if line.startswith("4–5 Apr 2018"))
     assert first.endswith("5            6")  # both counts right-aligned
+
+
+def test_tab_offers_no_homonym() -> None:
+    from test_cli_reports import complete
+
+    assert complete("meetings who Imr").stdout.strip() == ""  # Imran Khan is not in the data
+    assert "Mohammad Khatami" not in complete("meetings who Moh").stdout

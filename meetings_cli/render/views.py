@@ -13,8 +13,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..model import TALK_KINDS
-from ..query import KIND_LABELS
+from ..model import KIND_LABELS, TALK_KINDS
 from .blocks import (
     Block,
     Cell,

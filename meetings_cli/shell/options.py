@@ -436,8 +436,15 @@ def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
 
 _NAMES = (
     "SELECT short_name FROM people UNION ALL SELECT name FROM people UNION ALL"
+    # Names in other scripts as the records give them: the aliases keep one of each fold
+    # (Сергей and Сергій fold alike), and a homonym is somebody else.
+    " SELECT json_extract(n.value, '$.name') FROM people p,"
+    " json_each(verified(p.value, p.checksum), '$.native_names') n UNION ALL"
+    " SELECT json_extract(n.value, '$.name') FROM people p,"
+    " json_each(verified(p.value, p.checksum), '$.other_names') n UNION ALL"
     " SELECT text FROM aliases WHERE kind NOT LIKE '%romanisation%'"
     " AND kind NOT LIKE '%Arabic script writes it%' AND kind NOT LIKE '%written together%'"
+    " AND kind NOT LIKE 'homonym%'"
 )
 
 
