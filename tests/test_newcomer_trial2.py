@@ -528,3 +528,8 @@ def test_tab_offers_no_homonym() -> None:
 
     assert complete("meetings who Imr").stdout.strip() == ""  # Imran Khan is not in the data
     assert "Mohammad Khatami" not in complete("meetings who Moh").stdout
+
+
+def test_people_sort_by_the_name_the_table_shows(cli: Invoke) -> None:
+    by_table_name = cli("people", "--sort", "engagements", "-r", "--json")
+    assert json.loads(by_table_name.stdout)[0]["id"] == "amir-hatami"

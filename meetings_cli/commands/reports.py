@@ -81,9 +81,9 @@ def graph(ctx: typer.Context) -> Result:
 @app.command()
 @takes("stats", "meetings", sort=True)
 def stats(ctx: typer.Context) -> Result:
-    """Count meetings by year, country, kind and topic (with the filters of `list`).
+    """Count engagements (meeting records of any kind) by year, country, kind and topic.
 
-    A meeting counts under every country among its participants and every
+    Takes the filters of `list`. A meeting counts under every country among its participants and every
     topic it has, so those columns add up to more than the number of meetings.
     """
     from ..filters import meeting_selection, why_empty
