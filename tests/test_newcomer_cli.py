@@ -267,7 +267,7 @@ def test_timeline_legend_only_for_marks_shown(cli: Invoke) -> None:
     out = cli("timeline", "--year", "2019").stdout
     assert "~ date" not in out and "A or B?" not in out and "disputed" not in out
     full = " ".join(cli("timeline").stdout.split())
-    assert "~ date inferred" in full and "A or B?: the sources name one or the other" in full
+    assert "~ inferred date" in full and "A or B?: the sources name one or the other" in full
     assert "named by only some" not in full  # the only ? marks the readings of one seat
 
 

@@ -90,7 +90,7 @@ def meeting_table(meetings: Iterable[dict[str, Any]]) -> list[Block]:
     labels = [label for row in rows for label in cell_text(row[4]).split("\n")]
     legend = date_and_seat_legend(dates, labels)
     if any("[curator]" in cell_text(row[2]) for row in rows):
-        legend = " · ".join(filter(None, (legend, "[curator] name supplied by the curators")))
+        legend = " · ".join(filter(None, (legend, CURATOR_MARK)))
     return [TableBlock(MEETING_COLUMNS, rows, legend)]
 
 
@@ -247,7 +247,7 @@ def quotes_table(quotes: Iterable[dict[str, Any]]) -> list[Block]:
     legend = [
         date_and_seat_legend(dates, ()),
         "— no date given" if "—" in dates else "",
-        "[curator] the speaker is the curators' reading (see `show`)"
+        f"{CURATOR_MARK} (see `show`)"
         if any("[curator]" in cell_text(row[0]) for row in rows)
         else "",
     ]
@@ -681,7 +681,7 @@ def timeline_view(
     none = "-" if ascii_only else "—"
     n = len(headers)
     marks = (
-        ("~ date inferred, not stated", any(cell.startswith("~") for cell in shown[0::n])),
+        ("~ inferred date", any(cell.startswith("~") for cell in shown[0::n])),
         (SEAT_MARK, any(" or\n" in cell and "?" in cell for cell in shown[1::n])),
         ("? named by only some sources", any(_one_source(cell) for cell in shown[1::n])),
         ("disputed: sources disagree (meetings audit)", any("disputed" in c for c in shown[3::n])),
