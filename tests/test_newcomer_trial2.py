@@ -533,3 +533,11 @@ def test_tab_offers_no_homonym() -> None:
 def test_people_sort_by_the_name_the_table_shows(cli: Invoke) -> None:
     by_table_name = cli("people", "--sort", "engagements", "-r", "--json")
     assert json.loads(by_table_name.stdout)[0]["id"] == "amir-hatami"
+
+
+@pytest.mark.parametrize("argv", [["list", ""], ["show", "a", ""], ["events", ""], ["quotes", " "]])
+def test_an_empty_extra_argument_gets_a_hint_not_a_crash(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main_status(argv) == 2
+    assert "Hint:" in capsys.readouterr().err

@@ -83,8 +83,9 @@ def graph(ctx: typer.Context) -> Result:
 def stats(ctx: typer.Context) -> Result:
     """Count engagements (meeting records of any kind) by year, country, kind and topic.
 
-    Takes the filters of `list`. A meeting counts under every country among its participants and every
-    topic it has, so those columns add up to more than the number of meetings.
+    Takes the filters of `list`. A meeting counts under every country among its
+    participants and every topic it has, so those columns add up to more than the
+    number of meetings.
     """
     from ..filters import meeting_selection, why_empty
     from ..render import listings, records

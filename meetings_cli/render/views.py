@@ -108,7 +108,7 @@ def meeting_view(
         heading(meeting["id"], _one_line(meeting["title"])),
         FieldsBlock(
             (
-                ("Date", f"{dates} ({meeting['date_precision']}, {meeting['date_basis']})"),
+                ("Date", f"{dates} ({_precision(meeting)}, {meeting['date_basis']})"),
                 ("How dated", _one_line(meeting["date_how"])),
                 (
                     "Event",
@@ -305,7 +305,27 @@ def _field_label(key: str, value: Any) -> str:
     called what `who`, `people` and `events` call it."""
     if key == "meetings" and isinstance(value, int):
         return "Engagements"
-    return key.replace("_", " ").capitalize()
+    return _LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+#: A date's precision in words (the data's `one-of` is a|b in the tables' legends).
+_PRECISION = {"one-of": "one of these days"}
+
+
+def _precision(record: dict[str, Any]) -> str:
+    precision = str(record["date_precision"])
+    return _PRECISION.get(precision, precision)
+
+
+#: Labels `show` gives fields whose names are the data's, as the other views word them.
+_LABELS = {
+    "published_how": "How dated",
+    "published_basis": "Date basis",
+    "dates_how": "How dated",
+    "name_how": "How named",
+    "location_how": "How placed",
+    "date_how": "How dated",
+}
 
 
 def _field_text(value: Any) -> str:

@@ -128,7 +128,9 @@ def _extra_argument(extra: str, command: str, words: Sequence[str]) -> str:
     """What an argument a command does not take was probably meant as."""
     from ..filters import COUNTRY_NAMES
 
-    first = extra.split()[0]
+    if not extra.strip():
+        return "an empty argument was given (a shell variable that is not set?): leave it out"
+    first = (extra.split() or [extra])[0]
     countries = {
         n.casefold() for country, names in COUNTRY_NAMES.items() for n in (country, *names)
     }
@@ -146,7 +148,7 @@ def _extra_argument(extra: str, command: str, words: Sequence[str]) -> str:
             " people of a country"
         )
     if command in ("show", "source"):
-        given = [w for w in words[words.index(command) + 1 :] if not w.startswith("-")]
+        given = [w for w in words[words.index(command) + 1 :] if not w.startswith("-")] or [extra]
         return (
             f"{command} takes one id at a time (meetings {command} {echo(given[0])}); words that"
             f" go together are quoted: meetings {command} {echo(' '.join(given))}"
