@@ -249,7 +249,7 @@ FILTERS: dict[str, Filter] = {
                 Option(
                     "country",
                     ("--country", "-c"),
-                    "TEXT",
+                    "COUNTRY",
                     "A participant from this country (repeatable).",
                     completion=_COUNTRIES,
                 ),
@@ -269,7 +269,7 @@ FILTERS: dict[str, Filter] = {
                 Option(
                     "nationality",
                     ("--country", "-c"),
-                    "TEXT",
+                    "COUNTRY",
                     "Only people from this country (repeatable).",
                     completion=_COUNTRIES,
                 ),
@@ -283,7 +283,7 @@ FILTERS: dict[str, Filter] = {
                 Option(
                     "event",
                     ("--event", "-e"),
-                    "TEXT",
+                    "EVENT",
                     "At this event: id or name (repeatable).",
                     completion="SELECT id FROM events UNION ALL SELECT short_name FROM events",
                 ),
@@ -298,7 +298,7 @@ FILTERS: dict[str, Filter] = {
                 Option(
                     "kind",
                     ("--kind", "-k"),
-                    "TEXT",
+                    "KIND",
                     "Of this kind, e.g. bilateral-talks (repeatable).",
                     completion=_KIND_COMPLETION,
                 ),
@@ -313,7 +313,7 @@ FILTERS: dict[str, Filter] = {
                 Option(
                     "topic",
                     ("--topic", "-t"),
-                    "TEXT",
+                    "TOPIC",
                     "Tagged with this topic (repeatable).",
                     completion="SELECT id FROM topics ORDER BY rowid",
                 ),
@@ -330,7 +330,7 @@ FILTERS: dict[str, Filter] = {
                 Option(
                     "person",
                     ("--person", "-p"),
-                    "TEXT",
+                    "NAME",
                     "With a participant of this name, in any spelling (repeatable).",
                     completion=_PEOPLE,
                 ),
@@ -345,7 +345,7 @@ FILTERS: dict[str, Filter] = {
                 Option(
                     "with",
                     ("--with", "-w"),
-                    "PERSON",
+                    "NAME",
                     "With this participant too, in any spelling (repeatable: all of them).",
                     completion=_PEOPLE,
                 ),

@@ -98,10 +98,15 @@ class Plan(NamedTuple):
 
 
 def plan(
-    parsed: ParsedQuery, words: Vocabulary, terms: "TermIndex", *, correct: bool = True
+    parsed: ParsedQuery,
+    words: Vocabulary,
+    terms: "TermIndex",
+    *,
+    correct: bool = True,
+    searched: str = "record",
 ) -> Plan:
     """Expand every term of a parsed query; say which words were corrected, and which stand
-    for nothing (with the nearest indexed words)."""
+    for nothing (with the nearest indexed words) in what is searched (a record, an article)."""
     expanded: list[list[list[Expansion]]] = []
     notes: list[str] = []
     missing: list[str] = []
@@ -111,12 +116,12 @@ def plan(
         if not any(f.expansions for f in found):
             nearest = sorted({w for f in found for w in f.nearest})[:3]
             hint = f"; nearest words: {', '.join(nearest)}" if nearest else ""
-            missing.append(f"no record mentions {echo(clause[0].text)}{hint}")
+            missing.append(f"no {searched} mentions {echo(clause[0].text)}{hint}")
         for term, f in zip(clause, found, strict=True):
             if f.corrected:
                 shown = ", ".join(dict.fromkeys(e.word for e in f.expansions[:3]))
                 notes.append(
-                    f"meetings: no record holds {echo(term.text)}: showing results for {shown}"
+                    f"meetings: no {searched} holds {echo(term.text)}: showing results for {shown}"
                 )
     return Plan(parsed, expanded, tuple(notes), "; ".join(missing))
 
@@ -448,7 +453,7 @@ def search_sources(
     if long:
         parsed = _long_words(parsed)
     words = vocabulary(db, "article_words")
-    planned = plan(parsed, words, terms, correct=not long)
+    planned = plan(parsed, words, terms, correct=not long, searched="article")
     where, params = "1", []
     if selection is not None:
         where = (

@@ -541,3 +541,12 @@ def test_an_empty_extra_argument_gets_a_hint_not_a_crash(
 ) -> None:
     assert main_status(argv) == 2
     assert "Hint:" in capsys.readouterr().err
+
+
+def test_validate_of_an_empty_name_is_refused(cli_bare: Invoke) -> None:
+    result = cli_bare("validate", "")
+    assert result.exit_code == 2 and "validate '' names no folder" in result.stderr
+
+
+def test_search_in_sources_speaks_of_articles(cli: Invoke) -> None:
+    assert "no article mentions 'tanks'" in cli("search", "tanks", "--in", "sources").stderr

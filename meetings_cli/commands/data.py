@@ -43,6 +43,11 @@ def validate(
 
     asked = request(ctx)
     settings = settings_of(ctx)
+    if path == "":  # an unset variable ("$DIR"): never the bundled dataset in its place
+        raise UsageError(
+            "validate '' names no folder: give a dataset folder, or no argument to validate"
+            " the dataset in use"
+        )
     root = dataset_root(path or settings.data)
     notes: tuple[str, ...] = ()
     if not (path or settings.data or os.environ.get(DATA_ENV)):
