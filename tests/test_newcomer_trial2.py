@@ -550,3 +550,18 @@ def test_validate_of_an_empty_name_is_refused(cli_bare: Invoke) -> None:
 
 def test_search_in_sources_speaks_of_articles(cli: Invoke) -> None:
     assert "no article mentions 'tanks'" in cli("search", "tanks", "--in", "sources").stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["refugees", "Belarus"], "'refugees' is in 1 record and 'Belarus' is in 1 record, but no"
+         " record holds both"),
+        (["--", "refugees", "-Syria"], "-Syria left out the 1 record holding 'refugees'"),
+    ],
+)  # fmt: skip
+def test_a_search_that_finds_nothing_says_which_words_held_apart(
+    cli: Invoke, args: list[str], said: str
+) -> None:
+    result = cli("search", *args)
+    assert result.exit_code == 1 and said in result.stderr

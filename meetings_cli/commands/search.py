@@ -123,6 +123,8 @@ def search(
     either = " (for either of two words, write OR in capitals)" if " or " in query else ""
     if not rows and asked.filtered and not searched.missing:
         either += _left_out_by_filters(db, asked.given, query, in_meetings, exclude or ())
+    elif not rows and in_meetings and not searched.missing:
+        either += _words_apart(db, query, exclude or ())
     return Result(
         collection,
         rows,
@@ -169,3 +171,48 @@ def _left_out_by_filters(
         f": {echo(query)} is in {found} {noun}{'s' if found != 1 else ''}, none of them kept by"
         f" {given_text(given)}" + (f" ({why})" if why else "")
     )
+
+
+def _words_apart(db: "sqlite3.Connection", query: str, excluded: Sequence[str]) -> str:
+    """When every word of a plain query is in some record and none holds them all: how many
+    hold each; when the words left out (-word, --not) are what left nothing: how many."""
+    import re
+
+    from ..errors import echo
+    from ..query import QueryError, Selection
+    from ..search import search_meetings
+
+    words = query.split()
+    left_out = [w[1:] for w in words if w.startswith("-") and len(w) > 1] + list(excluded)
+    wanted = [w for w in words if not w.startswith("-")]
+    plain = all(re.fullmatch(r"[\w'’.-]+", w) and w.lower() not in ("or", "and") for w in wanted)
+    if not wanted or not plain:
+        return ""  # phrases, OR, fields: their own rules
+
+    def found(text: str) -> int:
+        every = Selection("1", ())
+        try:
+            return len(search_meetings(db, text, every, None, context=every).hits)
+        except QueryError:  # a common word alone, say: not searched for
+            return 0
+
+    if left_out:
+        held = found(" ".join(wanted))
+        plural = "s" if held != 1 else ""
+        shown = " ".join(f"-{w}" for w in left_out)
+        return (
+            f": {shown} left out the {held} record{plural} holding {echo(' '.join(wanted))}"
+            if held
+            else ""
+        )
+    if len(wanted) < 2:
+        return ""
+    counts = [found(word) for word in wanted]
+    if not all(counts):
+        return ""
+    each = [
+        f"{echo(word)} is in {count} record{'s' if count != 1 else ''}"
+        for word, count in zip(wanted, counts, strict=True)
+    ]
+    together = "both" if len(wanted) == 2 else "all of them"
+    return f": {', '.join(each[:-1])} and {each[-1]}, but no record holds {together}"
