@@ -93,9 +93,22 @@ def _day(texts: tuple[str, ...] | None, option: str, *, end: bool) -> date | Non
     try:
         return parse_partial_date(text, end=end)
     except ValueError:
-        raise UsageError(
-            f"invalid value for {option}: {echo(text)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-        ) from None
+        pass
+    import re
+
+    why = "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    shaped = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text.strip())
+    if shaped:
+        padded = "-".join(part.zfill(2) for part in shaped.groups() if part)
+        if padded != text.strip():
+            try:
+                parse_partial_date(padded, end=end)
+                why += f" (did you mean {padded}?)"
+            except ValueError:
+                why = "is not in the calendar"
+        else:
+            why = "is not in the calendar"
+    raise UsageError(f"invalid value for {option}: {echo(text)} {why}")
 
 
 def _window(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:

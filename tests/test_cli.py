@@ -150,7 +150,7 @@ def test_unknown_person_exits_1(cli: Invoke) -> None:
         (["--event", "mcis-2017"], "no event 'mcis-2017'"),
         (["--kind", "dinner"], "no kind 'dinner'"),
         (["--topic", "terrorism"], "no topic 'terrorism'"),
-        (["--from", "2019-02-30"], "invalid value for --from: '2019-02-30' is not a date"),
+        (["--from", "2019-02-30"], "invalid value for --from: '2019-02-30' is not in the calendar"),
         (["--to", "April"], "invalid value for --to"),
         (["--from", "2020", "--to", "2019"], "--from 2020-01-01 is after --to 2019-12-31"),
         (["--json", "--format", "csv"], "--json and --format csv disagree"),

@@ -565,3 +565,15 @@ def test_a_search_that_finds_nothing_says_which_words_held_apart(
 ) -> None:
     result = cli("search", *args)
     assert result.exit_code == 1 and said in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("2018-4-3", "(did you mean 2018-04-03?)"),
+        ("2019-02-30", "'2019-02-30' is not in the calendar"),
+    ],
+)
+def test_a_date_slip_is_said_plainly(cli: Invoke, value: str, said: str) -> None:
+    result = cli("list", "--from", value)
+    assert result.exit_code == 2 and said in result.stderr
