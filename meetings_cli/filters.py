@@ -185,6 +185,8 @@ def _people_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, 
     def people(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
         from .query import person_index, resolve_person
 
+        if any(not name.strip() for name in given[option]):  # an unset variable, say
+            raise UsageError(f"--{option} '' names no one: give a name in any spelling")
         index = person_index(db)
         return _unique(resolve_person(index, name).id for name in given[option])
 
@@ -656,9 +658,12 @@ def _span(db: sqlite3.Connection, name: str, counted: str) -> str:
     """For a date window that keeps nothing: the days the records run over."""
     if name != "dates":
         return ""
-    table = "context" if counted == "context items" else "meetings"
-    first, last = db.execute(f"SELECT min(start), max(end) FROM {table}").fetchone()
-    shown = "context items" if table == "context" else "meetings"
+    tables = {"context items": ("context",), "quotes": ("meetings", "context")}
+    spans = " UNION ALL ".join(
+        f"SELECT start, end FROM {table}" for table in tables.get(counted, ("meetings",))
+    )
+    first, last = db.execute(f"SELECT min(start), max(end) FROM ({spans})").fetchone()
+    shown = {"context items": "context items", "quotes": "records"}.get(counted, "meetings")
     return f" (the {shown} run from {first} to {last})" if first else ""
 
 

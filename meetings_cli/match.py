@@ -283,20 +283,22 @@ def describe_failure(resolution: Resolution, name_of: Callable[[str], str]) -> s
         for c in resolution.candidates
     ]
     given = all(c.alias.kind.startswith(GIVEN) for c in resolution.candidates)
+    # Names described with commas are kept apart by semicolons.
+    either = "; or " if any("," in name for name in names) else " or "
     if (
         resolution.status == "none"
         and names
         and all(c.method == "homonym" for c in resolution.candidates)
     ):
-        return f"{echo(resolution.query)} names {' or '.join(names)}"
+        return f"{echo(resolution.query)} names {either.join(names)}"
     if resolution.status == "ambiguous" and given and names:
         return (
             f"{echo(resolution.query)} is a given name only: it could mean"
-            f" {' or '.join(names)}, or anyone else so named; give the surname"
+            f" {either.join(names)}, or anyone else so named; give the surname"
         )
     if resolution.status == "ambiguous":
-        return f"{echo(resolution.query)} could mean {' or '.join(names)}: give more of the name"
-    hint = f"; did you mean {' or '.join(names)}?" if names else ""
+        return f"{echo(resolution.query)} could mean {either.join(names)}: give more of the name"
+    hint = f"; did you mean {either.join(names)}?" if names else ""
     return f"no person matches {echo(resolution.query)}{hint}"
 
 

@@ -577,3 +577,11 @@ def test_a_search_that_finds_nothing_says_which_words_held_apart(
 def test_a_date_slip_is_said_plainly(cli: Invoke, value: str, said: str) -> None:
     result = cli("list", "--from", value)
     assert result.exit_code == 2 and said in result.stderr
+
+
+def test_small_message_mends(cli: Invoke) -> None:
+    empty = cli("list", "--person", "")
+    assert empty.exit_code == 2 and "--person '' names no one" in empty.stderr
+    assert "(the records run from 2018-04-03 to 2020-10-18)" in cli("quotes", "--to", "2010").stderr
+    khan = cli("who", "Khan").stderr
+    assert "Khurram Dastgir Khan (100); or Imran Khan, Prime Minister" in khan
