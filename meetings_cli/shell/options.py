@@ -359,6 +359,15 @@ def _completion_db(ctx: typer.Context) -> "sqlite3.Connection | None":
         return None
 
 
+def _completion_values(ctx: typer.Context, sql: str) -> list[str]:
+    """The first column of sql over the dataset in use (none if it cannot be read)."""
+    db = _completion_db(ctx)
+    if db is None:
+        return []
+    with contextlib.closing(db):
+        return [row[0] for row in db.execute(sql) if row[0] is not None]
+
+
 def _completion_of(sql: str) -> Callable[[typer.Context, str], list[str]]:
     """How a filter option completes: people's names as `who` completes them, else the values
     sql lists."""
@@ -374,11 +383,7 @@ def _complete_countries(ctx: typer.Context, incomplete: str) -> list[str]:
     Россия, USA)."""
     from ..filters import COUNTRIES_COMPLETION, COUNTRY_NAMES
 
-    db = _completion_db(ctx)
-    if db is None:
-        return []
-    with contextlib.closing(db):
-        countries = [row[0] for row in db.execute(COUNTRIES_COMPLETION)]
+    countries = _completion_values(ctx, COUNTRIES_COMPLETION)
     wanted = incomplete.casefold()
     names = [n for c in countries for n in (c, *COUNTRY_NAMES.get(c, ()))]
     return [name for name in dict.fromkeys(names) if name.casefold().startswith(wanted)]
@@ -386,12 +391,8 @@ def _complete_countries(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def _completer(sql: str) -> Callable[[typer.Context, str], list[str]]:
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
-        db = _completion_db(ctx)
-        if db is None:
-            return []
         wanted = incomplete.casefold()
-        with contextlib.closing(db):
-            values = dict.fromkeys(row[0] for row in db.execute(sql))
+        values = dict.fromkeys(_completion_values(ctx, sql))
         return [v for v in values if v.casefold().startswith(wanted)]
 
     return complete
@@ -421,11 +422,7 @@ def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
     """Names Tab offers: as the articles print them, and in the scripts the curators give,
     whole or their surname (`who Шой<Tab>`, `who شوی<Tab>`); not the romanisations and
     spellings made from them."""
-    db = _completion_db(ctx)
-    if db is None:
-        return []
-    with contextlib.closing(db):
-        texts = [row[0] for row in db.execute(_NAMES)]
+    texts = _completion_values(ctx, _NAMES)
     wanted = incomplete.casefold()
     offered = dict.fromkeys(
         name
