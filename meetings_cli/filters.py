@@ -598,9 +598,25 @@ def _years_outside(db: sqlite3.Connection, resolved: Resolved) -> Iterator[str]:
     for year in resolved.get("year") or ():
         if first is not None and not first <= year <= last:
             reason = f"nothing in {year}: the data covers {first}–{last}"
-            if year < 100 and first <= 2000 + year <= last:
-                reason += f" (did you mean {2000 + year}?)"
-            yield reason
+            meant = _year_meant(year, range(first, last + 1))
+            yield reason + (f" (did you mean {meant}?)" if meant else "")
+
+
+def _year_meant(year: int, years: range) -> int | None:
+    """The year of the data a slip most likely meant: 18 for 2018, 1018 or 2081 for 2018
+    (a wrong digit of the century, or two swapped: a year a decade or a year off is a year
+    asked for, not a slip); None if none or several."""
+    if year < 100 and 2000 + year in years:
+        return 2000 + year
+    typed = f"{year:04d}"
+
+    def near(other: str) -> bool:
+        differ = [i for i in range(4) if typed[i] != other[i]]
+        swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and sorted(typed) == sorted(other)
+        return (len(differ) == 1 and differ[0] < 2) or swapped
+
+    close = [y for y in years if near(str(y))]
+    return close[0] if len(close) == 1 else None
 
 
 def _only_in_context(db: sqlite3.Connection, resolved: Resolved) -> Iterator[str]:

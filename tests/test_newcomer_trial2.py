@@ -41,6 +41,11 @@ def test_show_person_marks_what_the_curators_supplied_as_who_does(cli: Invoke) -
         ),
         (["list", "--year", "2030"], "nothing in 2030: the data covers 2018–2020"),
         (
+            ["list", "--year", "1018"],
+            "nothing in 1018: the data covers 2018–2020 (did you mean 2018?)",
+        ),
+        (["list", "--year", "2091"], "(did you mean 2019?)"),
+        (
             ["list", "--with", "Putin"],
             "Vladimir Putin took part in no meeting; in context (meetings context --person"
             " 'Putin'): 2018-ankara-summit (named)",

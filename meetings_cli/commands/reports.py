@@ -63,7 +63,8 @@ def graph(ctx: typer.Context) -> Result:
     """Who met whom: people as nodes, an edge per pair weighted by meetings, with years.
 
     Takes the filters of `list`. Edges through a participant only some sources
-    name are marked disputed (dashed in dot and mermaid).
+    name are marked disputed (dashed in dot and mermaid). A node's `meetings` in
+    JSON counts all of the person's meetings, whatever the filters (as `people`).
     """
     from ..filters import meeting_selection, why_empty
     from ..pairing import meeting_graph
