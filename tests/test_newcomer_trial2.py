@@ -590,3 +590,10 @@ def test_small_message_mends(cli: Invoke) -> None:
     assert "(the records run from 2018-04-03 to 2020-10-18)" in cli("quotes", "--to", "2010").stderr
     khan = cli("who", "Khan").stderr
     assert "Khurram Dastgir Khan (100); or Imran Khan, Prime Minister" in khan
+
+
+def test_events_csv_has_the_counts_and_dates_the_table_shows(cli: Invoke) -> None:
+    rows = list(csv.DictReader(io.StringIO(cli("events", "-f", "csv").stdout)))
+    assert (rows[0]["start"], rows[0]["end"], rows[0]["talks"]) == ("2018-04-04", "2018-04-05", "5")
+    by_talks = json.loads(cli("events", "--sort", "talks", "-r", "--json").stdout)
+    assert by_talks[0]["id"] == "mcis-2018"

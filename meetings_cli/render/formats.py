@@ -214,7 +214,9 @@ def who_csv_rows(report: dict[str, Any]) -> list[dict[str, str]]:
     return [{**first, **meeting_csv_row(meeting)} for meeting in meetings] or [first]
 
 
-EVENT_CSV_COLUMNS = ("id", "name", "short_name", "year", "location", "meetings", "notes")
+EVENT_CSV_COLUMNS = (
+    "id", "name", "short_name", "year", "start", "end", "location", "meetings", "talks", "notes"
+)  # fmt: skip
 
 
 SOURCE_CSV_COLUMNS = (

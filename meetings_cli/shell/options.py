@@ -157,7 +157,7 @@ def _sorting(collection: str, field: str | None, reverse: bool | None) -> Sortin
 
     fields = sort_fields(collection)
     field = field if field is None else field.strip().lower()
-    if field == "engagements" and "meetings" in fields and "talks" in fields:
+    if field == "engagements" and collection == "people":
         field = "meetings"  # the tables' name for the count the records call meetings
     if field is not None and field not in fields:
         from ..query import suggestion
