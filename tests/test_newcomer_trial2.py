@@ -597,3 +597,11 @@ def test_events_csv_has_the_counts_and_dates_the_table_shows(cli: Invoke) -> Non
     assert (rows[0]["start"], rows[0]["end"], rows[0]["talks"]) == ("2018-04-04", "2018-04-05", "5")
     by_talks = json.loads(cli("events", "--sort", "talks", "-r", "--json").stdout)
     assert by_talks[0]["id"] == "mcis-2018"
+
+
+def test_a_search_snippet_marks_the_last_name_before_the_country_too(cli: Invoke) -> None:
+    from test_views import draw
+
+    assert "Сергій Шойгу [curator]; Russia" in " ".join(
+        draw(cli, ["search", "Сергій"], 200).split()
+    )

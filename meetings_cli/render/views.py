@@ -621,8 +621,11 @@ def _marked_names(snippet: str, match: dict[str, Any]) -> str:
     supplied = set(match.get("curator_names") or ())
     if not supplied:
         return snippet
-    names = snippet.split(", ")
-    return ", ".join(_curator_name(name, supplied) for name in names)
+    # Names are set apart by ", ", and the last from the country, role ... by "; ".
+    return "; ".join(
+        ", ".join(_curator_name(name, supplied) for name in part.split(", "))
+        for part in snippet.split("; ")
+    )
 
 
 def _curator_name(name: str, supplied: set[str]) -> str:
