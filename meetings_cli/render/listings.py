@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..model import KIND_LABELS
 from .blocks import Block, _curator, _text
 from .text import date_and_seat_legend
 from .views import CURATOR_MARK, _plain_table, event_dates
@@ -60,7 +61,9 @@ def stats_tables(stats: dict[str, dict[str, int]]) -> list[Block]:
     for number, (dimension, counts) in enumerate(stats.items()):
         blocks += [_text("")] if number else []
         blocks.append(_text(f"Engagements by {dimension}", "bold"))
-        rows = [(value, str(count)) for value, count in counts.items()]
+        # Kinds in the words `list` and `timeline` use (--kind takes either).
+        named = KIND_LABELS if dimension == "kind" else {}
+        rows = [(named.get(value, value), str(count)) for value, count in counts.items()]
         blocks += _plain_table((dimension.capitalize(), "Engagements"), rows, wide=0, right=(1,))
     return blocks
 
