@@ -145,3 +145,11 @@ class NotFound(Failure, LookupError):
 
 class CannotWrite(Failure):
     """A file the command was asked to write cannot be written."""
+
+
+def refuse_option_as_value(option: str, value: str) -> None:
+    """UsageError when an option's value is another option (`--svg --json`: the value of
+    --svg was left out, and --json taken for it)."""
+    bare = value[2:] if value.startswith("--") else value[1:] if value.startswith("-") else ""
+    if bare[:1].isalpha() and all(c.isalnum() or c in "-_" for c in bare):
+        raise UsageError(f"{option} took the option {value} as its value: give it a value first")

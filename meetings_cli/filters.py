@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import UsageError, echo
+from .errors import UsageError, echo, refuse_option_as_value
 from .model import KIND_LABELS
 
 if TYPE_CHECKING:
@@ -416,6 +416,11 @@ def resolve(db: sqlite3.Connection, given: Given) -> Resolved:
     Raises UsageError for a value that names nothing the dataset knows (or several,
     run together with commas), and NotFound for a person no name matches.
     """
+    for row in FILTERS.values():
+        for declared in row.options:
+            for text in given.get(declared.name) or ():
+                if isinstance(text, str):
+                    refuse_option_as_value(declared.flags[0], text)
     for option in _ONE_VALUE_EACH:
         for text in given.get(option) or ():
             if "," in text and all(part.strip() for part in text.split(",")):

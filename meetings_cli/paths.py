@@ -31,13 +31,15 @@ def locate_dataset(explicit: str | os.PathLike[str] | None = None) -> Path:
 
     A path to a file inside a dataset selects the folder the file is in.
     """
-    from .errors import UsageError, echo
+    from .errors import UsageError, echo, refuse_option_as_value
 
     if explicit == "":
         raise UsageError(
             "--data '' names no folder: give a dataset folder, or leave --data out to read"
             " the bundled dataset"
         )
+    if explicit is not None:
+        refuse_option_as_value("--data", str(explicit))
     chosen = explicit if explicit is not None else os.environ.get(DATA_ENV) or None
     if chosen is None:
         return bundled_data_dir()

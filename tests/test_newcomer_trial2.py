@@ -605,3 +605,24 @@ def test_a_search_snippet_marks_the_last_name_before_the_country_too(cli: Invoke
     assert "Сергій Шойгу [curator]; Russia" in " ".join(
         draw(cli, ["search", "Сергій"], 200).split()
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["list", "--svg", "--json"], "--svg took the option --json as its value"),
+        (["list", "--person", "--disputed"], "--person took the option --disputed as its value"),
+        (["list", "--sort", "--reverse"], "--sort took the option --reverse as its value"),
+        (["list", "--data", "--json"], "--data took the option --json as its value"),
+        (["list", "--person", "--year", "2019"], "Hint: --person took the option --year"),
+        (["quotes", "--speaker", "--year", "2019"], "Hint: --speaker took the option --year"),
+    ],
+)
+def test_an_option_never_takes_another_option_as_its_value(
+    argv: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    assert main_status(argv) == 2
+    assert said in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # no file named --json

@@ -9,7 +9,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import EXIT_USAGE, CannotWrite, DataError, UsageError, shown_path
+from ..errors import (
+    EXIT_USAGE,
+    CannotWrite,
+    DataError,
+    UsageError,
+    refuse_option_as_value,
+    shown_path,
+)
 from ..paths import DATA_ENV
 from ..shell.options import WholeSummaries, request, takes
 from ..shell.output import Result
@@ -93,6 +100,7 @@ def export(
 
     if name in ("", "-"):  # a database is a file, not a stream
         raise UsageError(f"export needs a file name, not {name!r}")
+    refuse_option_as_value("export", name)
     target, shown = Path(name), shown_path(name)
     try:
         if target.is_dir():

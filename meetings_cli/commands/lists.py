@@ -221,6 +221,7 @@ def quotes(
     are left out by a date filter, and a note says how many. --format csv and
     jsonl give one row per quote.
     """
+    from ..errors import refuse_option_as_value
     from ..filters import resolve, selection, undated_left_out, why_empty, why_unquoted
     from ..query import person_index, resolve_person
     from ..render import views
@@ -230,6 +231,8 @@ def quotes(
     db = database(ctx)
     resolved = resolve(db, asked.given)
     index = person_index(db)
+    for name in speaker or ():
+        refuse_option_as_value("--speaker", name)
     speakers = tuple(dict.fromkeys(resolve_person(index, s).id for s in speaker or ()))
     chosen = (selection(resolved, "meetings"), selection(resolved, "context"))
     rows = quotes_of(db, *chosen, speakers=speakers)

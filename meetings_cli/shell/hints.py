@@ -130,6 +130,14 @@ def _extra_argument(extra: str, command: str, words: Sequence[str]) -> str:
 
     if not extra.strip():
         return "an empty argument was given (a shell variable that is not set?): leave it out"
+    first_extra = extra.split()[0]
+    if first_extra in words:  # `--person --year 2019`: --person took --year as its value
+        at = list(words).index(first_extra)
+        if at >= 2 and words[at - 1].startswith("-") and words[at - 2].startswith("-"):
+            return (
+                f"{words[at - 2]} took the option {words[at - 1]} as its value: give"
+                f" {words[at - 2]} a value first"
+            )
     first = (extra.split() or [extra])[0]
     countries = {
         n.casefold() for country, names in COUNTRY_NAMES.items() for n in (country, *names)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import typer
 from typer.core import TyperGroup, TyperOption
 
-from ..errors import CannotWrite, UsageError, echo
+from ..errors import CannotWrite, UsageError, echo, refuse_option_as_value
 from ..filters import FILTERS, Given, filters_over
 
 if TYPE_CHECKING:
@@ -156,6 +156,8 @@ def _sorting(collection: str, field: str | None, reverse: bool | None) -> Sortin
     from ..render.formats import sort_fields
 
     fields = sort_fields(collection)
+    if field is not None:
+        refuse_option_as_value("--sort", field)
     field = field if field is None else field.strip().lower()
     if field == "engagements" and collection == "people":
         field = "meetings"  # the tables' name for the count the records call meetings
@@ -191,6 +193,7 @@ def check_writable(name: str, option: str) -> None:
     if name in ("", "-"):
         # Standard output has the table: the picture needs a file of its own.
         raise UsageError(f"{option} needs a file name, not {name!r}")
+    refuse_option_as_value(option, name)
     from ..errors import shown_path
 
     shown = shown_path(name)
