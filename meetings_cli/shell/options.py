@@ -430,7 +430,9 @@ def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
     offered = dict.fromkeys(
         name
         for text in texts
-        for name in (text, text.split()[-1])  # a surname alone names someone; a given name not
+        # A surname alone names someone (a given name not): the Latin ones are the short
+        # names already; in another script, the last word (Шойгу).
+        for name in ((text,) if text.isascii() else (text, text.split()[-1]))
         if name.casefold().startswith(wanted)
     )
     return list(offered)
