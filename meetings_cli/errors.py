@@ -150,6 +150,8 @@ class CannotWrite(Failure):
 def refuse_option_as_value(option: str, value: str) -> None:
     """UsageError when an option's value is another option (`--svg --json`: the value of
     --svg was left out, and --json taken for it)."""
+    if value and not value.strip():
+        raise UsageError(f"{option} {echo(value)} is only spaces: give a value")
     bare = value[2:] if value.startswith("--") else value[1:] if value.startswith("-") else ""
     if bare[:1].isalpha() and all(c.isalnum() or c in "-_" for c in bare):
         raise UsageError(f"{option} took the option {value} as its value: give it a value first")

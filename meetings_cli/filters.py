@@ -185,8 +185,9 @@ def _people_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, 
     def people(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
         from .query import person_index, resolve_person
 
-        if any(not name.strip() for name in given[option]):  # an unset variable, say
-            raise UsageError(f"--{option} '' names no one: give a name in any spelling")
+        for name in given[option]:
+            if not name.strip():  # an unset variable, say
+                raise UsageError(f"--{option} {echo(name)} names no one: give a name")
         index = person_index(db)
         return _unique(resolve_person(index, name).id for name in given[option])
 

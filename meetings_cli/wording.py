@@ -221,10 +221,16 @@ def syntax_hint(text: str, first: int, line: int, reason: str) -> str:
         key = _KEY_WITHOUT_SPACE.match(current)
         if key:
             return f"; hint: put a space after the colon of '{key.group(1)}:' (line {number})"
+    if "while parsing a flow node" in reason:  # `a,, b` or `a, ]`
+        return "; hint: a value is missing between two ',' (or before a closing bracket)"
     bracket = _FLOW_START.search(reason)
     if bracket:  # libyaml names where the [ or { it was reading opened
         kind, at_line, at_column = bracket.groups()
         pair = "[]" if kind == "sequence" else "{}"
+        opened = lines[int(at_line) - 1][int(at_column) - 1 :] if int(at_line) <= len(lines) else ""
+        if opened.count(pair[0]) == opened.count(pair[1]):  # closed on its line: inside, then
+            return (f"; hint: inside the '{pair[0]}' at {at_line}:{at_column}, values are"
+                    " set apart by ', ' and a key's ':' is followed by a space")  # fmt: skip
         return f"; hint: a '{pair[0]}' opened at {at_line}:{at_column} may lack its '{pair[1]}'"
     if "mapping values are not allowed" in reason:
         return "; hint: a value holding ': ' needs quotes"

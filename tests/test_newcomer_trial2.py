@@ -297,6 +297,16 @@ def test_reversed_date_order_is_the_same_either_way(cli: Invoke, command: str) -
             "- {person: amir-hatami, role: 'Iran's minister'}",
             "an apostrophe is written twice",
         ),
+        (
+            "- {person: amir-hatami, role: Minister of Defence of Iran}",
+            "- {person: amir-hatami role: Minister of Defence of Iran}",
+            "inside the '{' at 74:9, values are set apart by ', '",
+        ),
+        (
+            "- {person: amir-hatami, role: Minister of Defence of Iran}",
+            "- {person: amir-hatami,, role: Minister of Defence of Iran}",
+            "a value is missing between two ','",
+        ),
     ],
 )
 def test_a_yaml_slip_gets_a_plain_hint(
