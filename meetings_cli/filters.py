@@ -692,9 +692,15 @@ def _span(db: sqlite3.Connection, name: str, counted: str) -> str:
 def _in_context(
     db: sqlite3.Connection, name: str, values: tuple[Any, ...], counted: str, shown: str
 ) -> str:
-    """For a --country that keeps no meeting: the context items it keeps, if any."""
-    if name != "country" or counted in ("context items", "quotes"):
+    """For a --country that keeps no meeting: the context items it keeps, if any; for one
+    that keeps no context item, the meetings."""
+    if name != "country" or counted == "quotes":
         return ""
+    if counted == "context items":
+        chosen = selection({name: values}, "meetings")
+        ids = _column(db, f"SELECT m.id FROM meetings m WHERE {chosen.where} ORDER BY m.start",
+                      chosen.params)  # fmt: skip
+        return f"; in meetings (meetings list {shown}): {', '.join(ids)}" if ids else ""
     chosen = selection({name: values}, "context")
     items = _column(db, f"SELECT c.id FROM context c WHERE {chosen.where} ORDER BY c.id",
                     chosen.params)  # fmt: skip

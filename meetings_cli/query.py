@@ -81,6 +81,12 @@ def find_any(db: sqlite3.Connection, text: str) -> tuple[str, str]:
         for wanted in (text.strip(), "-".join(fold(text).split())):
             if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (wanted,)).fetchone():
                 return kind, wanted
+    named = db.execute(  # an event by its name (`show 'VII MCIS'`): one record, unambiguous
+        "SELECT id FROM events WHERE lower(name) = lower(?) OR lower(short_name) = lower(?)",
+        (text.strip(), text.strip()),
+    ).fetchall()
+    if len(named) == 1:
+        return "event", named[0][0]
     close = suggestion(text, _column(db, "SELECT id FROM meetings ORDER BY rowid"))
     if close:  # most ids asked for are meetings': name only those when some are near
         raise NotFound(f"no meeting with id {echo(text)}{close}")

@@ -195,6 +195,10 @@ def test_countries_by_other_names_and_no_noise_suggested(cli: Invoke) -> None:
         (["list", "--csv"], "Hint: did you mean --format csv"),
         (["list", "--type", "talks"], "Hint: did you mean --kind"),
         (["people", "--person", "Shoigu"], "Hint: --with NAME lists the people who met NAME"),
+        (["version"], "Hint: meetings --version"),
+        (["-y", "2019", "list"], "Hint: a command's options go after it: meetings list -y"),
+        (["list", "-year", "2019"], "Hint: a long option takes two dashes: --year"),
+        (["context", "Jalali"], "Hint: --person 'Jalali' keeps the items that name a person"),
     ],
 )
 def test_common_slips_get_a_hint(
@@ -636,3 +640,11 @@ def test_an_option_never_takes_another_option_as_its_value(
     assert main_status(argv) == 2
     assert said in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []  # no file named --json
+
+
+def test_show_takes_an_events_name_and_context_points_to_meetings(cli: Invoke) -> None:
+    assert cli("show", "VII MCIS").stdout.startswith("mcis-2018  VII Moscow Conference")
+    serbia = cli("context", "--country", "Serbia").stderr
+    assert "in meetings (meetings list --country 'Serbia'): mcis2018-serbia" in serbia
+    blank = cli("list", "--person", " ")
+    assert blank.exit_code == 2 and "--person ' ' is only spaces" in blank.stderr

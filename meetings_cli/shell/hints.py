@@ -59,6 +59,9 @@ def usage_hint(message: str, words: Sequence[str], commands: frozenset[str]) -> 
     if (lacking := re.match(r"Option '(-[-\w]+)' requires an argument", message)) is not None:
         asked = command or "COMMAND"
         return f"{lacking.group(1)} needs a value after it (meetings {asked} --help says which)"
+    single = next((w for w in words if re.fullmatch(r"-[a-z]{2,}", w)), None)
+    if single and re.search(rf"for '--{single[1:]}'", message):  # -year: -y with 'ear'
+        return f"a long option takes two dashes: --{single[1:]}"
     if (taken := re.search(r"for '(--[\w-]+)'.*: '(-[-\w]+)' is not ", message)) is not None:
         return f"{taken.group(1)} took the option {taken.group(2)} as its value: give it one first"
     if (missing := re.match(r"Missing argument '(\w+)'", message)) is not None:
@@ -90,6 +93,8 @@ def _unknown_command(
         return f"commands are written in lower case: meetings {word.lower()}"
     if word in ("help", "h", "?"):
         return "meetings --help lists the commands; meetings COMMAND --help explains one"
+    if word == "version":
+        return "meetings --version"
     rest = words[words.index(word) + 1 :] if word in words else []
     if word == "meetings" and rest:
         return f"the program's name is written once: meetings {' '.join(rest)}"
@@ -103,6 +108,10 @@ def _unknown_command(
 
 
 def _unknown_option(option: str, command: str, words: Sequence[str]) -> str | None:
+    given = list(words)
+    if option in given and (not command or given.index(option) < given.index(command)):
+        # Before the command: the filters are the command's.
+        return f"a command's options go after it: meetings {command or 'list'} {option} …"
     if option in ("--svg", "--html") and command == "graph":
         return (
             "graph writes Graphviz DOT: meetings graph | dot -Tsvg -o graph.svg draws it"
@@ -167,6 +176,11 @@ def _extra_argument(extra: str, command: str, words: Sequence[str]) -> str:
         return f"to read one record: meetings show {echo(first)}"
     if command == "quotes":
         return f"--speaker {echo(extra)} keeps what a person said; --person, the meetings with them"
+    if command == "context":
+        return (
+            f"--person {echo(extra)} keeps the items that name a person; meetings search"
+            f" {echo(extra)} looks for words"
+        )
     return (
         f"filters are options: --person {echo(extra)} keeps the meetings with a person;"
         f" meetings search {echo(extra)} looks for words"
