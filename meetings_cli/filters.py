@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import UsageError, echo, refuse_option_as_value
+from .errors import NotFound, UsageError, echo, refuse_option_as_value
 from .model import KIND_LABELS
 
 if TYPE_CHECKING:
@@ -189,7 +189,16 @@ def _people_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, 
             if not name.strip():  # an unset variable, say
                 raise UsageError(f"--{option} {echo(name)} names no one: give a name")
         index = person_index(db)
-        return _unique(resolve_person(index, name).id for name in given[option])
+        found = []
+        for name in given[option]:
+            try:
+                found.append(resolve_person(index, name).id)
+            except NotFound as error:  # `--person Shoigu,Vulin`: two names run together
+                if "," in name and all(part.strip() for part in name.split(",")):
+                    shown = " ".join(f"--{option} {echo(p.strip())}" for p in name.split(","))
+                    raise NotFound(f"{error} (one name each time: {shown})") from None
+                raise
+        return _unique(found)
 
     return people
 

@@ -648,3 +648,27 @@ def test_show_takes_an_events_name_and_context_points_to_meetings(cli: Invoke) -
     assert "in meetings (meetings list --country 'Serbia'): mcis2018-serbia" in serbia
     blank = cli("list", "--person", " ")
     assert blank.exit_code == 2 and "--person ' ' is only spaces" in blank.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "status"),
+    [
+        (["pairs", "--kind", "conference-address"], "the 1 meeting kept had one participant", 1),
+        (["list", "--person", "Shoigu,Vulin"], "(one name each time: --person 'Shoigu'", 1),
+        (["who", ""], "who '' names no one", 2),
+        (["quotes", "--speaker", ""], "--speaker '' names no one", 2),
+    ],
+)
+def test_more_empty_and_blank_answers_say_why(
+    cli: Invoke, args: list[str], said: str, status: int
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == status and said in result.stderr
+
+
+def test_the_stacked_events_legend_stands_apart(cli: Invoke) -> None:
+    from test_views import draw
+
+    lines = draw(cli, ["events"], 60).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Talks: meetings with"))
+    assert lines[at - 1] == ""

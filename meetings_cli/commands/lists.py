@@ -184,6 +184,7 @@ def pairs(ctx: typer.Context) -> Result:
     """
     from ..filters import meeting_selection, resolve, why_no_meetings
     from ..pairing import meeting_pairs
+    from ..query import meeting_records
     from ..render import listings
     from ..render.streamed import PairStream, pair_records
 
@@ -191,6 +192,9 @@ def pairs(ctx: typer.Context) -> Result:
     db = database(ctx)
     found = meeting_pairs(db, meeting_selection(db, asked.given))
     why = why_no_meetings(db, asked.given, resolve(db, asked.given)) if asked.filtered else ""
+    if asked.filtered and not why:  # meetings kept, each with one person (an address)
+        kept = len(meeting_records(db, meeting_selection(db, asked.given)))
+        why = f"the {kept} meeting{'s' if kept != 1 else ''} kept had one participant each"
     empty = "no pairs of people met in the meetings that match" + (f": {why}" if why else "")
     if asked.output.format != "table" and asked.sorting is None:
         return Result("pairs", stream=PairStream(found), empty=empty)
@@ -221,7 +225,7 @@ def quotes(
     are left out by a date filter, and a note says how many. --format csv and
     jsonl give one row per quote.
     """
-    from ..errors import refuse_option_as_value
+    from ..errors import UsageError, refuse_option_as_value
     from ..filters import resolve, selection, undated_left_out, why_empty, why_unquoted
     from ..query import person_index, resolve_person
     from ..render import views
@@ -233,6 +237,8 @@ def quotes(
     index = person_index(db)
     for name in speaker or ():
         refuse_option_as_value("--speaker", name)
+        if not name:
+            raise UsageError("--speaker '' names no one: give a name")
     speakers = tuple(dict.fromkeys(resolve_person(index, s).id for s in speaker or ()))
     chosen = (selection(resolved, "meetings"), selection(resolved, "context"))
     rows = quotes_of(db, *chosen, speakers=speakers)

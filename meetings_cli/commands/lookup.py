@@ -248,6 +248,8 @@ def who(
 
     asked = request(ctx)
     fmt = asked.output.format
+    if not " ".join(name).strip():  # an unset variable, say
+        raise UsageError("who '' names no one: give a name in any spelling or script")
     db = database(ctx)
     index = person_index(db)
     if name == ["-"]:

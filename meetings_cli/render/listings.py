@@ -26,11 +26,9 @@ def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
         for r in records
     ]
     headers = ("Dates", "ID", "Name / location", "Talks", "Engagements")
-    blocks = _plain_table(headers, rows, wide=2, right=(3, 4))
-    blocks.append(_text(EVENT_COUNTS, "dim"))
-    if any("[curator]" in cell for row in rows for cell in row):
-        blocks.append(_text(CURATOR_MARK, "dim"))
-    return blocks
+    curated = any("[curator]" in cell for row in rows for cell in row)
+    legend = "\n".join((EVENT_COUNTS, CURATOR_MARK) if curated else (EVENT_COUNTS,))
+    return _plain_table(headers, rows, wide=2, right=(3, 4), caption=legend)
 
 
 #: What the counts of `events` count.
