@@ -672,3 +672,14 @@ def test_the_stacked_events_legend_stands_apart(cli: Invoke) -> None:
     lines = draw(cli, ["events"], 60).splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Talks: meetings with"))
     assert lines[at - 1] == ""
+
+
+@pytest.mark.parametrize(("command", "width"), [("quotes", 60), ("people", 70), ("events", 66)])
+def test_a_prose_column_is_stacked_rather_than_starved(
+    cli: Invoke, command: str, width: int
+) -> None:
+    from test_views import draw
+
+    drawn = draw(cli, [command], width)
+    assert "────" not in drawn.splitlines()[1]  # no table rule: label: value blocks
+    assert max(map(len, drawn.splitlines())) <= width

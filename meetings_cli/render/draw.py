@@ -220,7 +220,8 @@ def _fits(console: Console, table: Table, spec: TableBlock, width: int) -> bool:
 
     That is the table's natural width (Rich's measure, unconstrained) less what
     the wrapping column can give up by wrapping at spaces: its widest line less
-    its longest word.
+    its longest word (or its min_width, if wider: prose narrower reads worse than
+    stacked).
     """
     from rich.measure import Measurement
 
@@ -232,7 +233,8 @@ def _fits(console: Console, table: Table, spec: TableBlock, width: int) -> bool:
         if column.wrap:
             cells = [*drawn.cells, *((drawn.header,) if table.show_header else ())]
             sizes = [Measurement.get(console, unconstrained, cell) for cell in cells]
-            natural -= max(m.maximum for m in sizes) - max(m.minimum for m in sizes)
+            narrowest = max(max(m.minimum for m in sizes), column.min_width or 0)
+            natural -= max(0, max(m.maximum for m in sizes) - narrowest)
     return natural <= width
 
 

@@ -28,7 +28,7 @@ def events_table(records: Sequence[dict[str, Any]]) -> list[Block]:
     headers = ("Dates", "ID", "Name / location", "Talks", "Engagements")
     curated = any("[curator]" in cell for row in rows for cell in row)
     legend = "\n".join((EVENT_COUNTS, CURATOR_MARK) if curated else (EVENT_COUNTS,))
-    return _plain_table(headers, rows, wide=2, right=(3, 4), caption=legend)
+    return _plain_table(headers, rows, wide=2, right=(3, 4), caption=legend, narrowest=24)
 
 
 #: What the counts of `events` count.

@@ -228,7 +228,11 @@ def context_table(items: Iterable[dict[str, Any]]) -> list[Block]:
 def quotes_table(quotes: Iterable[dict[str, Any]]) -> list[Block]:
     """The `quotes` table: each quote with its date, speaker, record and source."""
     # Date over speaker, as record over source: the quote gets the width (80 columns too).
-    columns = (Column("Date / speaker"), Column("Quote", wrap=True), Column("In / source"))
+    columns = (
+        Column("Date / speaker"),
+        Column("Quote", wrap=True, min_width=28),
+        Column("In / source"),
+    )
     rows = [
         (
             f"{format_dates(q) if q['date'] else '—'}\n"
@@ -357,7 +361,7 @@ def people_table(people: Sequence[dict[str, Any]]) -> list[Block]:
     columns = (
         Column("Name"),
         Column("Country"),
-        Column("Role", wrap=True),
+        Column("Role", wrap=True, min_width=20),
         Column("Talks", justify="right"),
         Column("Engagements", justify="right"),
     )
@@ -754,11 +758,17 @@ def _plain_table(
     wide: int,
     right: tuple[int, ...] = (),
     caption: str | None = None,
+    narrowest: int | None = None,
 ) -> list[Block]:
-    """A table of plain text whose column `wide` takes the spare width, the columns `right`
-    (counts) right-aligned."""
+    """A table of plain text whose column `wide` takes the spare width (stacked rather than
+    narrower than `narrowest`), the columns `right` (counts) right-aligned."""
     columns = tuple(
-        Column(header, "right" if number in right else "left", wrap=number == wide)
+        Column(
+            header,
+            "right" if number in right else "left",
+            wrap=number == wide,
+            min_width=narrowest if number == wide else None,
+        )
         for number, header in enumerate(headers)
     )
     cells = [tuple(printable(cell) for cell in row) for row in rows]
