@@ -683,3 +683,11 @@ def test_a_prose_column_is_stacked_rather_than_starved(
     drawn = draw(cli, [command], width)
     assert "────" not in drawn.splitlines()[1]  # no table rule: label: value blocks
     assert max(map(len, drawn.splitlines())) <= width
+
+
+def test_a_context_items_search_csv_row_names_who_took_part(cli: Invoke) -> None:
+    rows = csv.DictReader(
+        io.StringIO(cli("search", "Jalali", "--year", "2020", "-f", "csv").stdout)
+    )
+    jalali = next(r for r in rows if r["id"] == "2020-jalali-remarks")
+    assert (jalali["participant_ids"], jalali["countries"]) == ("kazem-jalali", "Iran")

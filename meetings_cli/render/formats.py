@@ -151,15 +151,19 @@ def person_csv_row(record: dict[str, Any]) -> dict[str, str]:
 def search_csv_row(record: dict[str, Any]) -> dict[str, str]:
     """One CSV row from a search_record: the record's columns, kind, score, matched fields.
 
-    A context item fills the columns it shares with meetings (its people under
-    participants); the others stay empty.
+    A context item fills the columns it shares with meetings (the people who took
+    part under participants, participant_ids and countries); the others stay empty.
     """
     fields = dict.fromkeys(m["field"] for m in record["search"]["matches"])
     if record["search"]["record"] == "context":
         row = dict.fromkeys(MEETING_CSV_COLUMNS, "")
         context = context_csv_row(record)
         row.update({key: value for key, value in context.items() if key in row})
+        took_part = record["people"]
         row["participants"] = context["people"]
+        row["participant_ids"] = csv_text("; ".join(p["id"] for p in took_part))
+        countries = dict.fromkeys(p["country"] for p in took_part if p.get("country"))
+        row["countries"] = csv_text("; ".join(countries))
     else:
         row = meeting_csv_row(record)
     return {
