@@ -127,8 +127,9 @@ def _token_terms(
     """The clauses one token of a query makes (each a list of alternatives), and the common
     words it held (not searched for)."""
     field, phrase, word = token["field"], token["phrase"], token["word"]
-    column = _column(field, reading) if field else None
-    if field and column is None:  # a long query's `https:` or `Note:`: words
+    address = bool(field) and token.group().lstrip("-")[len(field) + 1 :].startswith("//")
+    column = _column(field, reading) if field and not address else None
+    if field and column is None:  # an address's `https:`, a long query's `Note:`: words
         phrase, word = None, token.group().lstrip("-")
     if phrase is None and word.endswith(":") and word[:-1].casefold() in FIELDS:
         raise QueryError(f"give a word after {echo(word)}, as in {word}Shoigu")

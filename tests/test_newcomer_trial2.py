@@ -691,3 +691,9 @@ def test_a_context_items_search_csv_row_names_who_took_part(cli: Invoke) -> None
     )
     jalali = next(r for r in rows if r["id"] == "2020-jalali-remarks")
     assert (jalali["participant_ids"], jalali["countries"]) == ("kazem-jalali", "Iran")
+
+
+def test_a_web_address_is_searched_as_words_not_a_field(cli: Invoke) -> None:
+    result = cli("search", "http://x.com")
+    assert result.exit_code == 1 and "no field" not in result.stderr
+    assert "no record mentions 'http'" in result.stderr
