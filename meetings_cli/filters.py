@@ -132,7 +132,9 @@ def _kinds(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:
     from .query import pick
 
     kinds = {kind: (kind, KIND_LABELS.get(kind, kind)) for kind in MEETING_KINDS}
-    return _unique(pick("kind", text, kinds) for text in given["kind"])
+    short = ", ".join(KIND_LABELS.get(kind, kind) for kind in MEETING_KINDS)
+    also = f" (or as `list` writes them: {short})"
+    return _unique(pick("kind", text, kinds, "kinds", also) for text in given["kind"])
 
 
 def _topics(db: sqlite3.Connection, given: Given) -> tuple[Any, ...]:

@@ -276,12 +276,16 @@ def _column(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> lis
 
 
 def pick(
-    what: str, text: str, names: Mapping[str, Sequence[str]], listing: str | None = None
+    what: str,
+    text: str,
+    names: Mapping[str, Sequence[str]],
+    listing: str | None = None,
+    also: str = "",
 ) -> str:
     """The value (a key of names) that text names: the value itself or one of its names.
 
     Case, accents, punctuation and script are folded (names.compact_key); QueryError
-    with every close candidate and the full list otherwise.
+    with every close candidate and the full list (then `also`) otherwise.
     """
     from .names import compact_key
 
@@ -290,7 +294,9 @@ def pick(
         if wanted in (compact_key(name) for name in (choice, *other_names)):
             return choice
     listed = f"{listing}: " if listing else f"{what} values: "
-    raise QueryError(f"no {what} {echo(text)}{suggestion(text, names)}; {listed}{', '.join(names)}")
+    raise QueryError(
+        f"no {what} {echo(text)}{suggestion(text, names)}; {listed}{', '.join(names)}{also}"
+    )
 
 
 #: At most this many suggestions are named.

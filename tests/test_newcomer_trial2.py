@@ -697,3 +697,8 @@ def test_a_web_address_is_searched_as_words_not_a_field(cli: Invoke) -> None:
     result = cli("search", "http://x.com")
     assert result.exit_code == 1 and "no field" not in result.stderr
     assert "no record mentions 'http'" in result.stderr
+
+
+def test_an_unknown_kind_lists_the_kinds_in_both_forms(cli: Invoke) -> None:
+    said = cli("list", "--kind", "foo").stderr
+    assert "bilateral-talks" in said and "(or as `list` writes them: talks," in said
