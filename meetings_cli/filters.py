@@ -166,9 +166,8 @@ def _countries_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[An
 
         known = {c: COUNTRY_NAMES.get(c, ()) for c in _column(db, _COUNTRIES)}
         for text in given[option]:
-            if "," in text and all(part.strip() for part in text.split(",")):
-                repeated = " ".join(f"--{option_flag(option)} {echo(p.strip())}"
-                                    for p in text.split(","))  # fmt: skip
+            repeated = run_together(f"--{option_flag(option)}", text)
+            if repeated:
                 raise UsageError(
                     f"--{option_flag(option)} takes one country: give it once per country"
                     f" ({repeated})"
@@ -176,6 +175,15 @@ def _countries_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[An
         return _unique(pick("country", text, known) for text in given[option])
 
     return countries
+
+
+def run_together(flag: str, text: str) -> str:
+    """For values run together with commas (`Russia,Serbia`), the option given once per
+    value (`--country 'Russia' --country 'Serbia'`); empty for one value."""
+    parts = text.split(",")
+    if len(parts) < 2 or not all(part.strip() for part in parts):
+        return ""
+    return " ".join(f"{flag} {echo(part.strip())}" for part in parts)
 
 
 def option_flag(option: str) -> str:
@@ -196,9 +204,9 @@ def _people_of(option: str) -> Callable[[sqlite3.Connection, Given], tuple[Any, 
             try:
                 found.append(resolve_person(index, name).id)
             except NotFound as error:  # `--person Shoigu,Vulin`: two names run together
-                if "," in name and all(part.strip() for part in name.split(",")):
-                    shown = " ".join(f"--{option} {echo(p.strip())}" for p in name.split(","))
-                    raise NotFound(f"{error} (one name each time: {shown})") from None
+                repeated = run_together(f"--{option}", name)
+                if repeated:
+                    raise NotFound(f"{error} (one name each time: {repeated})") from None
                 raise
         return _unique(found)
 
@@ -435,8 +443,8 @@ def resolve(db: sqlite3.Connection, given: Given) -> Resolved:
                     refuse_option_as_value(declared.flags[0], text)
     for option in _ONE_VALUE_EACH:
         for text in given.get(option) or ():
-            if "," in text and all(part.strip() for part in text.split(",")):
-                repeated = " ".join(f"--{option} {echo(p.strip())}" for p in text.split(","))
+            repeated = run_together(f"--{option}", text)
+            if repeated:
                 raise UsageError(f"--{option} takes one value: give it once per value ({repeated})")
     resolved: dict[str, tuple[Any, ...]] = {}
     for name, row in FILTERS.items():
@@ -604,10 +612,10 @@ def why_unquoted(db: sqlite3.Connection, speakers: tuple[str, ...], given: Given
         for (name,) in db.execute(f"SELECT short_name FROM people WHERE id IN ({marks})", speakers)
     )
     if not said:
-        return f": {who} is quoted nowhere in the data"
+        return f"{who} is quoted nowhere in the data"
     plural = "s" if said != 1 else ""
     kept = f", none of them kept by {given_text(given)}" if given else ""
-    return f": {who} has {said} quote{plural}{kept}"
+    return f"{who} has {said} quote{plural}{kept}"
 
 
 def _years_outside(db: sqlite3.Connection, resolved: Resolved) -> Iterator[str]:
@@ -660,10 +668,10 @@ def _filters_apart(
     """The filters that keep no WHAT alone; or, when each keeps some and all of them
     together none, how many each keeps."""
     counted = what if what in _COUNTED else "meetings"  # events, sources: of the meetings
-    if not resolved or _kept(db, resolved, counted):
+    if not resolved or count_kept(db, resolved, counted):
         return []  # what left everything out is not a filter (quotes: --speaker)
     singular, plural = _COUNTED[counted]
-    alone = {name: _kept(db, {name: values}, counted) for name, values in resolved.items()}
+    alone = {name: count_kept(db, {name: values}, counted) for name, values in resolved.items()}
     shown = {name: given_text({o.name: given.get(o.name) or () for o in FILTERS[name].options})
              for name in alone}  # fmt: skip
     if not all(alone.values()):
@@ -678,7 +686,7 @@ def _filters_apart(
     return [f"{', '.join(each[:-1])} and {each[-1]}, but no {singular} is kept by {together}"]
 
 
-#: What _kept counts: the singular and plural of its noun.
+#: What count_kept counts: the singular and plural of its noun.
 _COUNTED = {
     "meetings": ("meeting", "meetings"),
     "context items": ("context item", "context items"),
@@ -707,19 +715,18 @@ def _in_context(
     that keeps no context item, the meetings."""
     if name != "country" or counted == "quotes":
         return ""
-    if counted == "context items":
-        chosen = selection({name: values}, "meetings")
-        ids = _column(db, f"SELECT m.id FROM meetings m WHERE {chosen.where} ORDER BY m.start",
-                      chosen.params)  # fmt: skip
-        return f"; in meetings (meetings list {shown}): {', '.join(ids)}" if ids else ""
-    chosen = selection({name: values}, "context")
-    items = _column(db, f"SELECT c.id FROM context c WHERE {chosen.where} ORDER BY c.id",
-                    chosen.params)  # fmt: skip
-    return f"; in context (meetings context {shown}): {', '.join(items)}" if items else ""
+    meetings = counted == "context items"  # the other kind of record than those counted
+    kind, table, order = (
+        ("meeting", "meetings", "m.start") if meetings else ("context", "context", "c.id")
+    )
+    chosen = selection({name: values}, table)
+    ids = _column(db, f"{linked_sql(kind, chosen)} ORDER BY {order}", chosen.params)
+    listing = "list" if meetings else "context"
+    return f"; in {table} (meetings {listing} {shown}): {', '.join(ids)}" if ids else ""
 
 
-def _kept(db: sqlite3.Connection, resolved: Resolved, what: str) -> int:
-    """How many WHAT the filters keep."""
+def count_kept(db: sqlite3.Connection, resolved: Resolved, what: str) -> int:
+    """How many WHAT (meetings, context items, people, quotes) the filters keep."""
     meetings, context = selection(resolved, "meetings"), selection(resolved, "context")
     if what == "people":
         chosen = people_selection(resolved)

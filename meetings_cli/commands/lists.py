@@ -182,18 +182,18 @@ def pairs(ctx: typer.Context) -> Result:
     table shows at most 10,000 pairs, and --sort and --reverse take at most 100,000
     (exit 2 above those).
     """
-    from ..filters import meeting_selection, resolve, why_no_meetings
+    from ..filters import count_kept, resolve, selection, why_no_meetings
     from ..pairing import meeting_pairs
-    from ..query import meeting_records
     from ..render import listings
     from ..render.streamed import PairStream, pair_records
 
     asked = request(ctx)
     db = database(ctx)
-    found = meeting_pairs(db, meeting_selection(db, asked.given))
-    why = why_no_meetings(db, asked.given, resolve(db, asked.given)) if asked.filtered else ""
+    resolved = resolve(db, asked.given)
+    found = meeting_pairs(db, selection(resolved, "meetings"))
+    why = why_no_meetings(db, asked.given, resolved) if asked.filtered else ""
     if asked.filtered and not why:  # meetings kept, each with one person (an address)
-        kept = len(meeting_records(db, meeting_selection(db, asked.given)))
+        kept = count_kept(db, resolved, "meetings")
         why = f"the {kept} meeting{'s' if kept != 1 else ''} kept had one participant each"
     empty = "no pairs of people met in the meetings that match" + (f": {why}" if why else "")
     if asked.output.format != "table" and asked.sorting is None:
@@ -226,7 +226,7 @@ def quotes(
     jsonl give one row per quote.
     """
     from ..errors import UsageError, refuse_option_as_value
-    from ..filters import resolve, selection, undated_left_out, why_empty, why_unquoted
+    from ..filters import resolve, selection, undated_left_out, why_no_meetings, why_unquoted
     from ..query import person_index, resolve_person
     from ..render import views
     from ..report import quotes as quotes_of
@@ -245,7 +245,8 @@ def quotes(
     notes = undated_left_out(db, resolved, "context item", quoting=speakers or True)
     empty = ""
     if not rows:
-        empty = why_empty(db, asked.given, "quotes")
-        if speakers and empty == "no quotes match":  # the filters do not say why: the speakers
-            empty += why_unquoted(db, speakers, asked.given)
+        why = why_no_meetings(db, asked.given, resolved, "quotes") if asked.given else ""
+        if speakers and not why:  # the filters do not say why: the speakers
+            why = why_unquoted(db, speakers, asked.given)
+        empty = "no quotes match" + (f": {why}" if why else "")
     return sorted_table("quotes", rows, asked, views.quotes_table, empty, notes=notes)

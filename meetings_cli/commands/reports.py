@@ -66,15 +66,17 @@ def graph(ctx: typer.Context) -> Result:
     name are marked disputed (dashed in dot and mermaid). A node's `meetings` in
     JSON counts all of the person's meetings, whatever the filters (as `people`).
     """
-    from ..filters import meeting_selection, why_empty
+    from ..filters import resolve, selection, why_no_meetings
     from ..pairing import meeting_graph
     from ..render.streamed import GraphStream
 
     asked = request(ctx)
     db = database(ctx)
-    found = meeting_graph(db, meeting_selection(db, asked.given))
-    empty = why_empty(db, asked.given, "meetings")
-    if empty == "no meetings match" and asked.filtered:  # meetings, but nobody met anybody
+    resolved = resolve(db, asked.given)
+    found = meeting_graph(db, selection(resolved, "meetings"))
+    why = why_no_meetings(db, asked.given, resolved) if asked.filtered else ""
+    empty = f"no meetings match: {why}" if why else "no meetings match"
+    if asked.filtered and not why:  # meetings, but nobody met anybody
         empty = "no two people met in the meetings that match"
     return Result("graph", stream=GraphStream(found), empty=empty)
 
