@@ -26,7 +26,15 @@ from . import __version__
 from .commands import data, lists, lookup, reports, search
 from .errors import EXIT_BUG, EXIT_NOTHING, EXIT_OK, EXIT_USAGE, DataError, Failure, NotFound
 from .paths import DATA_ENV
-from .shell.options import COLLECTION, COMMAND, OUTPUT, TAKES, Output, command_options
+from .shell.options import (
+    COLLECTION,
+    COMMAND,
+    OUTPUT,
+    TAKES,
+    Output,
+    WholeSummaries,
+    command_options,
+)
 from .shell.session import Settings, note
 
 
@@ -94,7 +102,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-class Meetings(TyperGroup):
+class Meetings(WholeSummaries):
     """The command group: shared options added to each command, results written, errors
     turned into exit statuses.
 
@@ -147,20 +155,9 @@ class Meetings(TyperGroup):
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The commands grouped by what they are for, each with its whole first sentence."""
-        commands = {name: self.get_command(ctx, name) for name in self.list_commands(ctx)}
-        listed = {name for names in COMMAND_GROUPS.values() for name in names}
-        groups = {**COMMAND_GROUPS, "Other": [n for n in commands if n not in listed]}
-        for title, names in groups.items():
-            rows = []
-            for name in names:
-                command = commands.get(name)
-                if command is None or command.hidden:
-                    continue
-                first = (command.help or "").strip().split("\n\n")[0]
-                rows.append((name, " ".join(first.split())))
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows)
+        others = [name for name in self.list_commands(ctx) if name not in COMMANDS]
+        for title, names in {**COMMAND_GROUPS, "Other": others}.items():
+            self.write_summaries(ctx, formatter, title, names)
 
     def _main_shell_completion(
         self, ctx_args: Any, prog_name: str, complete_var: str | None = None

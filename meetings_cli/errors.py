@@ -154,4 +154,9 @@ def refuse_option_as_value(option: str, value: str) -> None:
         raise UsageError(f"{option} {echo(value)} is only spaces: give a value")
     bare = value[2:] if value.startswith("--") else value[1:] if value.startswith("-") else ""
     if bare[:1].isalpha() and all(c.isalnum() or c in "-_" for c in bare):
-        raise UsageError(f"{option} took the option {value} as its value: give it a value first")
+        raise UsageError(option_taken(option, value))
+
+
+def option_taken(option: str, value: str) -> str:
+    """What to say when an option took the next option (value) as its value."""
+    return f"{option} took the option {value} as its value: give it a value first"

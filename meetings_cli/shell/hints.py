@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..errors import ECHO_LIMIT, capped, echo
+from ..errors import ECHO_LIMIT, capped, echo, option_taken
 
 #: What to give a command that lacks its argument, by command (then by argument).
 _MISSING = {
@@ -39,8 +39,6 @@ _TAKES = {
     "schema": "no argument",
     "path": "no argument",
     "clear": "no argument",
-    "who": "one name (in quotes if it has spaces)",
-    "search": "words",
 }
 
 
@@ -63,7 +61,7 @@ def usage_hint(message: str, words: Sequence[str], commands: frozenset[str]) -> 
     if single and re.search(rf"for '--{single[1:]}'", message):  # -year: -y with 'ear'
         return f"a long option takes two dashes: --{single[1:]}"
     if (taken := re.search(r"for '(--[\w-]+)'.*: '(-[-\w]+)' is not ", message)) is not None:
-        return f"{taken.group(1)} took the option {taken.group(2)} as its value: give it one first"
+        return option_taken(taken.group(1), taken.group(2))
     if (missing := re.match(r"Missing argument '(\w+)'", message)) is not None:
         return _MISSING.get(command) or _MISSING.get(missing.group(1), "")
     if (found := re.match(r"Got unexpected extra argument\S* \((.*)\)", message)) is not None:
@@ -143,10 +141,7 @@ def _extra_argument(extra: str, command: str, words: Sequence[str]) -> str:
     if first_extra in words:  # `--person --year 2019`: --person took --year as its value
         at = list(words).index(first_extra)
         if at >= 2 and words[at - 1].startswith("-") and words[at - 2].startswith("-"):
-            return (
-                f"{words[at - 2]} took the option {words[at - 1]} as its value: give"
-                f" {words[at - 2]} a value first"
-            )
+            return option_taken(words[at - 2], words[at - 1])
     first = (extra.split() or [extra])[0]
     countries = {
         n.casefold() for country, names in COUNTRY_NAMES.items() for n in (country, *names)

@@ -457,12 +457,16 @@ class WholeSummaries(TyperGroup):
     (Click cuts them at 45 characters)."""
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
+        self.write_summaries(ctx, formatter, "Commands", self.list_commands(ctx))
+
+    def write_summaries(self, ctx: Any, formatter: Any, title: str, names: list[str]) -> None:
+        """A help section: each of the commands named, with the first paragraph of its help."""
         rows = []
-        for name in self.list_commands(ctx):
+        for name in names:
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 first = (command.help or "").strip().split("\n\n")[0]
                 rows.append((name, " ".join(first.split())))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(title):
                 formatter.write_dl(rows)
