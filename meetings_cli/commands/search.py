@@ -176,18 +176,21 @@ def _left_out_by_filters(
 def _words_apart(db: "sqlite3.Connection", query: str, excluded: Sequence[str]) -> str:
     """When every word of a plain query is in some record and none holds them all: how many
     hold each; when the words left out (-word, --not) are what left nothing: how many."""
-    import re
-
     from ..errors import echo
+    from ..grammar import parse_query
     from ..query import QueryError, Selection
     from ..search import search_meetings
 
+    parsed = parse_query(query, excluded)
+    # A clause a word typed (a hyphened word is a phrase or one word: a clause still).
+    plain = '"' not in query and not any(
+        term.column or term.prefix for clause in parsed.clauses for term in clause
+    )
     words = query.split()
-    left_out = [w[1:] for w in words if w.startswith("-") and len(w) > 1] + list(excluded)
     wanted = [w for w in words if not w.startswith("-")]
-    plain = all(re.fullmatch(r"[\w'’.-]+", w) and w.lower() not in ("or", "and") for w in wanted)
-    if not wanted or not plain:
-        return ""  # phrases, OR, fields: their own rules
+    left_out = [w[1:] for w in words if w.startswith("-") and len(w) > 1] + list(excluded)
+    if not plain or len(wanted) != len(parsed.clauses):
+        return ""  # phrases, OR, fields, common words: their own rules
 
     def found(text: str) -> int:
         every = Selection("1", ())
